@@ -1,0 +1,37 @@
+# One command per chore. A fresh machine needs only `make report` or `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MIRROR ?= $(CROSSROADS_MIRROR)
+export CROSSROADS_DATA_DIR ?= $(CURDIR)/.data
+
+.PHONY: run report test lint bench docs system-deps clean
+
+$(BIN)/crossroads: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+## The main job: load the data and write the Kazakhstan report to out/.
+run report: $(BIN)/crossroads
+	$(BIN)/crossroads fetch $(if $(MIRROR),--mirror $(MIRROR))
+	mkdir -p out
+	$(BIN)/crossroads profile KZ
+
+## Set up and run the whole test suite (installs the system peers tests use).
+test: $(BIN)/crossroads system-deps
+	$(BIN)/python -m pytest -q
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: $(BIN)/crossroads
+	$(BIN)/ruff check src tests benchmarks
+
+bench: $(BIN)/crossroads
+	$(BIN)/pip install -q -e '.[test,bench]'
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .data out

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install the system programs that tests use as real peers (bgpdump, ...), once.
+# Runs as root on CI (apt-get works there); elsewhere uses sudo when available.
+set -euo pipefail
+need=()
+command -v bgpdump >/dev/null 2>&1 || need+=(bgpdump)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+echo "installing system packages: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

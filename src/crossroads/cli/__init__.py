@@ -1,0 +1,78 @@
+"""The ``crossroads`` command line: a thin layer that parses, calls one API function, renders.
+
+This module is the only error boundary: a :class:`~crossroads.errors.CrossroadsError`
+becomes one line on stderr and exit code 2. Each command group lives in its own module
+with a ``register(app)`` function; groups are listed in :data:`COMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from rich.console import Console
+
+from crossroads.errors import CrossroadsError
+
+__all__ = ["app", "main"]
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "data",
+    "route",
+    "dependency",
+    "scenarios",
+    "mrt",
+    "outages",
+    "tls",
+    "history",
+    "report",
+    "serve",
+)
+
+app = typer.Typer(
+    name="crossroads",
+    help="Where a country's Internet paths cross its borders, and what breaks if they go dark.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err_console = Console(stderr=True)
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"crossroads.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"crossroads.cli.{name}":
+                continue  # that command group is not part of this build
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``crossroads`` script."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except CrossroadsError as exc:
+        err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"Hint: {exc.hint}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("aborted")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors arrive as ClickException
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

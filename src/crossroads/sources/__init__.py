@@ -1,0 +1,1 @@
+"""Readers for the public data crossroads analyses, one module per source."""

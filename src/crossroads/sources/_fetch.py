@@ -1,0 +1,157 @@
+"""Getting a public data file: from the mirror, from the cache, or by download.
+
+A download is written to a temporary file beside its final place and renamed only once it
+is complete and its SHA-256 computed, so an interrupted download never leaves a half file
+that a later run would trust. The HTTP client is injectable so tests never need a network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+
+from crossroads.config import Settings
+from crossroads.errors import DatasetMissingError, DownloadError
+from crossroads.provenance import Provenance, sha256_file
+
+__all__ = ["DatasetSpec", "ProgressFn", "download", "obtain"]
+
+ProgressFn = Callable[[int, int | None], None]
+"""Called as ``progress(bytes_done, bytes_total_or_None)``."""
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One public file: its name, public URL, path inside a mirror and data date.
+
+    ``kind`` tells the store which reader parses it (``as-rel``, ``rir``, ``asn-ranges`` …).
+    """
+
+    name: str
+    kind: str
+    url: str
+    mirror_path: str
+    data_date: date
+
+    @property
+    def filename(self) -> str:
+        """The file name the cache keeps it under."""
+        return Path(self.mirror_path).name
+
+
+def obtain(
+    spec: DatasetSpec,
+    settings: Settings,
+    *,
+    client: httpx.Client | None = None,
+    progress: ProgressFn | None = None,
+) -> Provenance:
+    """Return the local path and provenance of ``spec``'s file.
+
+    With a mirror configured the file is read from there (and must exist); otherwise the
+    cache is used when it holds the file, else the file is downloaded into the cache.
+    """
+    if settings.mirror is not None:
+        path = settings.mirror / spec.mirror_path
+        if not path.is_file():
+            raise DatasetMissingError(
+                f"dataset {spec.name}: {path} not found in mirror {settings.mirror}",
+                hint="check CROSSROADS_MIRROR / --mirror, or unset it to download",
+            )
+        if progress is not None:
+            size = path.stat().st_size
+            progress(size, size)
+        return Provenance(
+            dataset=spec.name,
+            source=str(path),
+            data_date=spec.data_date,
+            sha256=sha256_file(path),
+            retrieved_at=Provenance.now(),
+            path=str(path),
+        )
+    target = settings.cache_dir / spec.kind / spec.filename
+    if target.is_file():
+        return Provenance(
+            dataset=spec.name,
+            source=spec.url,
+            data_date=spec.data_date,
+            sha256=sha256_file(target),
+            retrieved_at=_mtime(target),
+            path=str(target),
+        )
+    digest = download(spec.url, target, client=client, progress=progress)
+    return Provenance(
+        dataset=spec.name,
+        source=spec.url,
+        data_date=spec.data_date,
+        sha256=digest,
+        retrieved_at=Provenance.now(),
+        path=str(target),
+    )
+
+
+def download(
+    url: str,
+    target: Path,
+    *,
+    client: httpx.Client | None = None,
+    progress: ProgressFn | None = None,
+) -> str:
+    """Stream ``url`` to ``target`` atomically and return its SHA-256.
+
+    On any failure the temporary file is removed and :class:`DownloadError` raised.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    own = client is None
+    http = client or httpx.Client(follow_redirects=True, timeout=httpx.Timeout(60.0))
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    h = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as out, http.stream("GET", url) as resp:
+            if resp.status_code != 200:
+                raise DownloadError(f"{url}: HTTP {resp.status_code}")
+            total = resp.headers.get("content-length")
+            expected = int(total) if total and total.isdigit() else None
+            done = 0
+            for chunk in resp.iter_raw(1 << 20):
+                out.write(chunk)
+                h.update(chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, expected)
+            if expected is not None and done != expected:
+                raise DownloadError(f"{url}: got {done} of {expected} bytes")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except httpx.HTTPError as exc:
+        _discard(tmp)
+        raise DownloadError(
+            f"{url}: {exc.__class__.__name__}: {exc}",
+            hint="no network? set CROSSROADS_MIRROR to a local mirror directory",
+        ) from exc
+    except BaseException:
+        _discard(tmp)
+        raise
+    finally:
+        if own:
+            http.close()
+    return h.hexdigest()
+
+
+def _discard(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+def _mtime(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC)

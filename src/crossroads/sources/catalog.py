@@ -1,0 +1,111 @@
+"""The public datasets crossroads knows: public URL, mirror path, data date, reader kind.
+
+The mirror layout (``CROSSROADS_MIRROR``) follows the public-data mirror shipped beside
+the project; each entry's ``url`` is the file's public home, used when no mirror is set.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crossroads.sources._fetch import DatasetSpec
+
+__all__ = ["CATALOG", "DEFAULT_FETCH", "by_name", "serial1_snapshots"]
+
+_CAIDA = "https://publicdata.caida.org/datasets/as-relationships"
+_ILDB = "https://cdn.jsdelivr.net/npm/@ip-location-db"
+_ILDB_DATE = date(2026, 6, 17)
+_ILDB_VERSION = "2.3.2026061719"
+
+_RIR_URL = {
+    "afrinic": "https://ftp.afrinic.net/pub/stats/afrinic/2018/delegated-afrinic-extended-20181013",
+    "apnic": "https://ftp.apnic.net/stats/apnic/2018/delegated-apnic-extended-20181013.gz",
+    "arin": "https://ftp.arin.net/pub/stats/arin/delegated-arin-extended-20181013",
+    "lacnic": "https://ftp.lacnic.net/pub/stats/lacnic/delegated-lacnic-extended-20181013",
+    "ripencc": "https://ftp.ripe.net/pub/stats/ripencc/2018/delegated-ripencc-extended-20181013.bz2",
+}
+
+
+def serial1_snapshots() -> list[DatasetSpec]:
+    """The CAIDA serial-1 snapshots of the mirror: 1 January every two years, 2002–2018."""
+    return [
+        DatasetSpec(
+            name=f"caida-as-rel-{year}0101",
+            kind="as-rel",
+            url=f"{_CAIDA}/serial-1/{year}0101.as-rel.txt.bz2",
+            mirror_path=f"caida/serial-1/{year}0101.as-rel.txt.bz2",
+            data_date=date(year, 1, 1),
+        )
+        for year in range(2002, 2019, 2)
+    ]
+
+
+CATALOG: tuple[DatasetSpec, ...] = (
+    DatasetSpec(
+        name="caida-as-rel2-20250901",
+        kind="as-rel",
+        url=f"{_CAIDA}/serial-2/20250901.as-rel2.txt.bz2",
+        mirror_path="caida/20250901.as-rel2.txt.bz2",
+        data_date=date(2025, 9, 1),
+    ),
+    *serial1_snapshots(),
+    *(
+        DatasetSpec(
+            name=f"ip-location-db-{stem}",
+            kind=kind,
+            url=f"{_ILDB}/{pkg}@{_ILDB_VERSION}/{stem}.csv",
+            mirror_path=f"ip-location-db/{stem}.csv.gz",
+            data_date=_ILDB_DATE,
+        )
+        for stem, kind, pkg in (
+            ("asn-ipv4", "asn-ranges", "asn"),
+            ("asn-ipv6", "asn-ranges", "asn"),
+            ("asn-country-ipv4", "country-ranges", "asn-country"),
+            ("asn-country-ipv6", "country-ranges", "asn-country"),
+            ("geo-whois-asn-country-ipv4", "geo-ranges", "geo-whois-asn-country"),
+            ("geo-whois-asn-country-ipv6", "geo-ranges", "geo-whois-asn-country"),
+        )
+    ),
+    *(
+        DatasetSpec(
+            name=f"rir-{rir}-20181013",
+            kind="rir",
+            url=url,
+            mirror_path=f"rir-2018-10-13/delegated-{rir}-extended-20181013.gz",
+            data_date=date(2018, 10, 13),
+        )
+        for rir, url in _RIR_URL.items()
+    ),
+    DatasetSpec(
+        name="caida-ixs-202410",
+        kind="ixp",
+        url="https://publicdata.caida.org/datasets/ixps/ixs_202410.jsonl",
+        mirror_path="ixp/caida-ixs-202410.jsonl",
+        data_date=date(2024, 11, 1),
+    ),
+    DatasetSpec(
+        name="ris-collectors-20230801",
+        kind="ris-peers",
+        url="https://raw.githubusercontent.com/sermpezis/ai4netmon/main/data/misc/RIPE_RIS_collectors_20230801.json",
+        mirror_path="collectors/RIPE_RIS_collectors_20230801.json",
+        data_date=date(2023, 8, 1),
+    ),
+    DatasetSpec(
+        name="routeviews-collectors-20230801",
+        kind="routeviews-peers",
+        url="https://raw.githubusercontent.com/sermpezis/ai4netmon/main/data/misc/RouteViews_20230801.txt",
+        mirror_path="collectors/RouteViews_20230801.txt",
+        data_date=date(2023, 8, 1),
+    ),
+)
+
+DEFAULT_FETCH: tuple[str, ...] = tuple(s.name for s in CATALOG)
+"""What ``crossroads fetch`` loads when no names are given: every catalogued file."""
+
+
+def by_name(name: str) -> DatasetSpec:
+    """The catalogue entry called ``name``."""
+    for spec in CATALOG:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)

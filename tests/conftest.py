@@ -1,0 +1,32 @@
+"""Shared fixtures: the public-data mirror (required, never skipped) and scratch settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from crossroads.config import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _mirror_path() -> Path:
+    env = os.environ.get("CROSSROADS_MIRROR")
+    return Path(env).resolve() if env else (REPO.parent / "shared" / "data").resolve()
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    """The public-data mirror. Its absence fails the test: CI must have the real data."""
+    path = _mirror_path()
+    if not (path / "README.md").is_file():
+        pytest.fail(f"public-data mirror not found at {path}; set CROSSROADS_MIRROR")
+    return path
+
+
+@pytest.fixture()
+def scratch_settings(tmp_path: Path, mirror: Path) -> Settings:
+    """Settings that read the mirror and keep the store and cache under ``tmp_path``."""
+    return Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", mirror=mirror)
