@@ -1,0 +1,152 @@
+"""``as_info``: one row per AS with its countries, organisation name and originated space.
+
+Rules (see ``docs/methods/inventory.md``), each computed on the newest loaded dataset(s)
+of the kind it uses:
+
+- **registration country** ``reg_cc``: the country of the AS's allocated/assigned entry in
+  the RIR delegated files (``reg_rule = 'rir'``); for an AS absent from them, the country
+  that the AS-country ranges give for most of the address space the AS originates —
+  IPv4 addresses first, IPv6 /64 blocks when it originates no IPv4
+  (``reg_rule = 'originated-space'``); otherwise null, never guessed.
+- **geo country** ``geo_cc``: the country where the geo-whois ranges place most of the
+  AS's originated IPv4 space (IPv6 when it originates no IPv4).
+- **name**: the ip-location-db organisation covering most of its originated space.
+- ``ipv4_addresses`` / ``ipv6_slash48s``: the sums over the ranges the AS originates
+  (IPv6 in /48 blocks, fractional for blocks smaller than a /48); 0 when it originates
+  none.
+
+The ASes listed are the union of the RIR registrations, the origins of the ranges and
+the ASes of the newest AS-relationship snapshot (AS 0, "no origin", excluded).
+
+"Most of the space" is an overlap-weighted vote: each origin range is range-joined with
+the country ranges (an inequality join DuckDB runs as an IEJoin, one per address family)
+and the overlap sizes are summed per (AS, country); ties go to the alphabetically first
+country code.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+
+__all__ = ["INPUT_KINDS", "refresh_as_info"]
+
+INPUT_KINDS = ("as-rel", "asn-ranges", "country-ranges", "geo-ranges", "rir")
+"""Dataset kinds ``as_info`` is derived from; a change to any rebuilds it."""
+
+_VERSION = "as_info/1"
+
+
+def _overlap(ranges: str, family: int) -> str:
+    """Per (asn, cc): summed overlap of the AS's ranges with ``ranges`` in one family."""
+    return f"""
+    SELECT r.asn, {family} AS family, c.cc,
+           sum(least(r.end_num, c.end_num)::DOUBLE
+               - greatest(r.start_num, c.start_num)::DOUBLE + 1) AS w
+    FROM (SELECT asn, start_num, end_num FROM rng WHERE family = {family}) r
+    JOIN (SELECT cc, start_num, end_num FROM {ranges} WHERE family = {family}) c
+      ON r.start_num <= c.end_num AND r.end_num >= c.start_num
+    GROUP BY ALL"""
+
+
+def _majority(weights: str) -> str:
+    return f"""SELECT asn, cc FROM ({weights})
+    QUALIFY row_number() OVER (PARTITION BY asn ORDER BY family, w DESC, cc) = 1"""
+
+
+def _country_ranges(kind: str, dataset_kind: str) -> str:
+    return f"""SELECT family, start_num, end_num, cc FROM country_ranges
+    WHERE kind = '{kind}' AND cc IS NOT NULL AND cc <> ''
+      AND dataset IN (SELECT name FROM cur WHERE kind = '{dataset_kind}')"""
+
+
+AS_INFO_SQL = f"""
+WITH
+cur AS (
+    SELECT name, kind FROM datasets
+    QUALIFY data_date = max(data_date) OVER (PARTITION BY kind)
+),
+rng AS (
+    SELECT family, start_num, end_num, asn, org, addresses FROM ip_ranges
+    WHERE asn <> 0 AND dataset IN (SELECT name FROM cur WHERE kind = 'asn-ranges')
+),
+reg AS ({_country_ranges("registration", "country-ranges")}),
+geo AS ({_country_ranges("geo", "geo-ranges")}),
+reg_cc AS ({_majority(_overlap("reg", 4) + " UNION ALL " + _overlap("reg", 6))}),
+geo_cc AS ({_majority(_overlap("geo", 4) + " UNION ALL " + _overlap("geo", 6))}),
+rir AS (
+    SELECT asn, cc, registry, date FROM rir_asns
+    WHERE dataset IN (SELECT name FROM cur WHERE kind = 'rir')
+      AND status IN ('allocated', 'assigned') AND cc IS NOT NULL AND cc <> ''
+    QUALIFY row_number() OVER (PARTITION BY asn ORDER BY date DESC NULLS LAST, registry) = 1
+),
+org AS (
+    SELECT asn, org FROM (
+        SELECT asn, family, org, sum(addresses) AS a FROM rng
+        WHERE org IS NOT NULL AND org <> '' GROUP BY ALL
+    )
+    QUALIFY row_number() OVER (PARTITION BY asn ORDER BY family, a DESC, org) = 1
+),
+orig AS (
+    SELECT asn,
+           coalesce(sum(addresses) FILTER (WHERE family = 4), 0) AS v4,
+           coalesce(sum(addresses) FILTER (WHERE family = 6), 0) AS v6
+    FROM rng GROUP BY asn
+),
+lk AS (
+    SELECT unnest([as1, as2]) AS asn FROM as_links
+    WHERE dataset IN (SELECT name FROM cur WHERE kind = 'as-rel')
+),
+every_as AS (
+    SELECT asn FROM rir UNION SELECT asn FROM orig UNION SELECT asn FROM lk WHERE asn <> 0
+)
+SELECT a.asn,
+       org.org AS name,
+       coalesce(rir.cc, reg_cc.cc) AS reg_cc,
+       CASE WHEN rir.cc IS NOT NULL THEN 'rir'
+            WHEN reg_cc.cc IS NOT NULL THEN 'originated-space' END AS reg_rule,
+       rir.registry,
+       rir.date AS reg_date,
+       geo_cc.cc AS geo_cc,
+       coalesce(orig.v4, 0)::BIGINT AS ipv4_addresses,
+       coalesce(orig.v6, 0)::DOUBLE AS ipv6_slash48s
+FROM every_as a
+LEFT JOIN rir USING (asn)
+LEFT JOIN reg_cc USING (asn)
+LEFT JOIN geo_cc USING (asn)
+LEFT JOIN org USING (asn)
+LEFT JOIN orig USING (asn)
+ORDER BY a.asn
+"""
+"""The derivation of ``as_info`` from the loaded tables."""
+
+
+def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    kinds = ", ".join(f"'{k}'" for k in INPUT_KINDS)
+    row = con.execute(
+        f"SELECT string_agg(name || ':' || sha256, ',' ORDER BY name) FROM datasets "
+        f"WHERE kind IN ({kinds})"
+    ).fetchone()
+    return f"{_VERSION};{row[0] if row and row[0] else ''}"
+
+
+def refresh_as_info(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:
+    """Rebuild ``as_info`` in one transaction if its inputs changed; True if rebuilt."""
+    inputs = _fingerprint(con)
+    row = con.execute("SELECT inputs FROM derived WHERE name = 'as_info'").fetchone()
+    if not force and row is not None and row[0] == inputs:
+        return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM as_info")
+        con.execute(f"INSERT INTO as_info {AS_INFO_SQL}")
+        (rows,) = con.execute("SELECT count(*) FROM as_info").fetchone() or (0,)
+        con.execute("DELETE FROM derived WHERE name = 'as_info'")
+        built = datetime.now(UTC).replace(tzinfo=None)
+        con.execute("INSERT INTO derived VALUES ('as_info', ?, ?, ?)", [inputs, rows, built])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True
