@@ -1,0 +1,59 @@
+"""Loading the AS graph of a date: the one place routing touches the data layer.
+
+The graph of a date is built from the CAIDA AS-relationship snapshot catalogued for the
+latest data date on or before it (serial-2 for 2025-09-01, serial-1 every two years
+2002-2018); without a date, the newest snapshot. The file comes through
+:func:`crossroads.sources._fetch.obtain` (mirror, cache or download) and is parsed by
+:func:`crossroads.sources.caida.read_as_rel`. Graphs are cached per (settings, date) in
+the process, since the CLI and the web ask for the same one repeatedly.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from functools import lru_cache
+from pathlib import Path
+
+from crossroads.config import Settings
+from crossroads.errors import DatasetMissingError
+from crossroads.routing.graph import ASGraph
+from crossroads.sources import catalog
+from crossroads.sources._fetch import DatasetSpec, obtain
+from crossroads.sources.caida import read_as_rel
+
+__all__ = ["graph_from_file", "load_graph", "relationship_snapshot"]
+
+
+def relationship_snapshot(date: Date | None = None) -> DatasetSpec:
+    """The catalogued AS-relationship dataset in force on ``date`` (newest when None)."""
+    specs = sorted(
+        (s for s in catalog.CATALOG if s.kind == "as-rel"), key=lambda s: s.data_date
+    )
+    if date is not None:
+        specs = [s for s in specs if s.data_date <= date]
+    if not specs:
+        raise DatasetMissingError(
+            f"no AS-relationship snapshot on or before {date}",
+            hint="the oldest catalogued CAIDA snapshot is 2002-01-01",
+        )
+    return specs[-1]
+
+
+def graph_from_file(path: str | Path) -> ASGraph:
+    """The graph of one CAIDA as-rel file (serial-1 or serial-2; plain, gz or bz2)."""
+    table = read_as_rel(path)
+    return ASGraph.from_links(table.column("as1"), table.column("as2"), table.column("rel"))
+
+
+def load_graph(settings: Settings, date: Date | None = None) -> ASGraph:
+    """The AS graph in force on ``date`` (newest when None), with its provenance."""
+    return _load(settings, relationship_snapshot(date).name)
+
+
+@lru_cache(maxsize=4)
+def _load(settings: Settings, name: str) -> ASGraph:
+    prov = obtain(catalog.by_name(name), settings)
+    table = read_as_rel(prov.path)
+    return ASGraph.from_links(
+        table.column("as1"), table.column("as2"), table.column("rel"), provenance=prov
+    )
