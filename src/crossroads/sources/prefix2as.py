@@ -26,6 +26,7 @@ path); both separators can occur in one field. ``origin_asns`` lists all ASes na
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from pathlib import Path
 
@@ -121,9 +122,10 @@ def range_to_cidrs(start: str, end: str) -> list[str]:
 
 
 def _format(family: int, value: int) -> str:
+    """RFC 5952 text (``ipaddress``; ``inet_ntop`` would write ``::0.1.0.0`` for ``::1:0``)."""
     if family == 4:
         return socket.inet_ntop(socket.AF_INET, value.to_bytes(4, "big"))
-    return socket.inet_ntop(socket.AF_INET6, value.to_bytes(16, "big"))
+    return str(ipaddress.IPv6Address(value))
 
 
 def prefixes_of_ranges(table: pa.Table) -> pa.Table:
