@@ -235,7 +235,7 @@ def known_roots(extra: Sequence[str | Path] = ()) -> pd.DataFrame:
 
     Columns are :data:`COLUMNS` without the public key itself, plus ``key_known``
     (whether issuance signatures can be verified against this root). Unknown fields
-    are ``None``.
+    are missing values (``pd.isna``). ``frame.attrs["source"]`` names the lists read.
     """
     roots = load_roots(extra)
     rows = [
