@@ -70,3 +70,19 @@ def test_roots_json(capsys) -> None:
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 10 and rows[0]["sha256_der"] == QAZNET_SHA
     assert rows[1]["spki_sha256"] is None and rows[0]["key_known"] is True
+
+
+def test_cli_page_documents_every_option() -> None:
+    import typer.main
+
+    from crossroads.cli.tls import tls_app
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "cli" / "tls.md").read_text()
+    group = typer.main.get_command(tls_app)
+    assert set(group.commands) == {"check", "roots"}  # type: ignore[attr-defined]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert f"crossroads tls {name}" in page
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--"):
+                    assert opt in page, (name, opt)

@@ -32,7 +32,8 @@ tls_app = typer.Typer(help="Check TLS chains for known state interception roots.
 
 @tls_app.command("check")
 def check_cmd(
-    target: Annotated[str, typer.Argument(help="HOST[:PORT] (port 443) or a PEM/DER file.")],
+    target: Annotated[str, typer.Argument(help="HOST[:PORT] (port 443) or a PEM/DER file.",
+                                               metavar="HOST[:PORT]|FILE")],
     json_out: JsonOpt = False,
     roots: RootsOpt = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds for the TCP "
@@ -40,7 +41,11 @@ def check_cmd(
     sni: Annotated[str | None, typer.Option("--sni", help="Server name to send "
                                             "(default: HOST unless an IP).")] = None,
 ) -> None:
-    """Fetch the chain HOST presents (or read FILE) and flag known interception roots."""
+    """Fetch the chain HOST presents (or read FILE) and flag known interception roots.
+
+    Exit codes: 0 no known root; 3 a known root proven in the chain;
+    4 a known root only claimed (signature unverified); 2 error.
+    """
     verdict = check(target, timeout=timeout, sni=sni, roots_files=roots or ())
     if json_out:
         print_json(verdict.as_dict())
