@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -120,3 +121,12 @@ def test_mirror_pem_files_are_their_own_roots(mirror: Path) -> None:
         verdict = check_pem_file(mirror / "tls" / pem_file)
         assert [f.root.sha256_der for f in verdict.findings] == [sha]
         assert verdict.source.endswith(pem_file)
+
+
+def test_empty_or_undecodable_chain_is_an_error(pki) -> None:
+    from crossroads.errors import TLSCheckError
+
+    with pytest.raises(TLSCheckError, match="the chain is empty"):
+        check_chain([])
+    with pytest.raises(TLSCheckError, match="certificate #1 of the chain is not DER"):
+        check_chain([pki.leaf, b"\x30\x03\x02\x01\x00"])

@@ -86,3 +86,11 @@ def test_cli_page_documents_every_option() -> None:
             for opt in param.opts:
                 if opt.startswith("--"):
                     assert opt in page, (name, opt)
+
+
+def test_check_live_server_exits_3(pki, tls_server, capsys) -> None:
+    server = tls_server([pki.leaf, pki.ca, pki.qaznet], pki.leaf_key)
+    argv = ["tls", "check", f"127.0.0.1:{server.port}", "--sni", "test.crossroads.invalid"]
+    assert _run(argv) == 3
+    out = capsys.readouterr().out
+    assert "SNI test.crossroads.invalid" in out and "PROOF #2 is Qaznet" in out

@@ -140,7 +140,9 @@ def check_chain(certs: Iterable[bytes | x509.Certificate], *,
     ``roots`` defaults to the packaged list (:func:`crossroads.tls.load_roots`).
     """
     roots = load_roots() if roots is None else roots
-    parsed = [to_certificate(c) for c in certs]
+    parsed = [_certificate(i, c) for i, c in enumerate(certs)]
+    if not parsed:
+        raise TLSCheckError("no certificate to check: the chain is empty")
     infos = tuple(describe(c) for c in parsed)
     findings: list[Finding] = []
     for position, (cert, info) in enumerate(zip(parsed, infos, strict=True)):
@@ -150,6 +152,13 @@ def check_chain(certs: Iterable[bytes | x509.Certificate], *,
             findings += [f for f in found if _RANK[f.evidence[0]] == best]
     return ChainVerdict(source, datetime.now(UTC), infos, tuple(findings), len(roots), sni,
                         tls_version)
+
+
+def _certificate(position: int, item: bytes | x509.Certificate) -> x509.Certificate:
+    try:
+        return to_certificate(item)
+    except ValueError as exc:
+        raise TLSCheckError(f"certificate #{position} of the chain is not DER: {exc}") from None
 
 
 def _match(position: int, cert: x509.Certificate, info: CertInfo,
