@@ -58,7 +58,10 @@ _register_all()
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``crossroads`` script."""
     try:
-        app(args=argv, standalone_mode=False)
+        # standalone_mode=False makes click *return* typer.Exit codes instead of exiting
+        code = app(args=argv, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CrossroadsError as exc:
         err_console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
         if exc.hint:

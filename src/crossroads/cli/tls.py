@@ -53,9 +53,7 @@ def check_cmd(
         _render(verdict)
     code = EXIT_CODES[verdict.status]
     if code:
-        # typer.Exit is turned into a return value under the boundary's standalone_mode=False
-        # and would be lost; SystemExit carries the code through click unchanged.
-        raise SystemExit(code)
+        raise typer.Exit(code)
 
 
 def _render(verdict: ChainVerdict) -> None:
