@@ -1,0 +1,103 @@
+"""``crossroads route``: the valley-free routes towards an origin AS, from one AS or all."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from crossroads.cli._common import (
+    DataDirOpt,
+    JsonOpt,
+    MirrorOpt,
+    console,
+    print_json,
+    settings_from,
+)
+from crossroads.errors import UnknownASNError
+from crossroads.routing.query import RouteQuery, route_query
+
+__all__ = ["register"]
+
+
+def _asn(text: str) -> int:
+    raw = text.strip().upper().removeprefix("AS")
+    if not raw.isdigit() or int(raw) > 2**32 - 1:
+        raise UnknownASNError(f"{text!r} is not an AS number", hint="write e.g. 9198 or AS9198")
+    return int(raw)
+
+
+def _date(text: str | None) -> Date | None:
+    if text is None:
+        return None
+    try:
+        return Date.fromisoformat(text)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def route(
+    origin: Annotated[list[str], typer.Argument(
+        help="Origin AS(es) announcing the prefix; several = one multi-origin prefix.",
+        metavar="ORIGIN_ASN...")],
+    from_asn: Annotated[str | None, typer.Option(
+        "--from", help="Show the path(s) from this AS instead of the summary.")] = None,
+    mode: Annotated[str, typer.Option(
+        "--mode", help="deterministic (lowest next-hop ASN wins ties) or all-best "
+        "(every equally best path, with probabilities).")] = "deterministic",
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Use the AS-relationship snapshot in force on this date "
+        "(YYYY-MM-DD; default: the newest).")] = None,
+    json_out: JsonOpt = False,
+    mirror: MirrorOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Routes every AS would choose (Gao-Rexford, valley-free) towards ORIGIN_ASN."""
+    if mode not in ("deterministic", "all-best"):
+        raise typer.BadParameter("use deterministic or all-best", param_hint="--mode")
+    result = route_query(
+        settings_from(mirror, data_dir),
+        [_asn(o) for o in origin],
+        from_asn=None if from_asn is None else _asn(from_asn),
+        mode=mode,  # type: ignore[arg-type]
+        date=_date(date),
+    )
+    if json_out:
+        print_json(result.as_dict())
+    else:
+        _render(result)
+
+
+def _render(q: RouteQuery) -> None:
+    origins = ", ".join(f"AS{a}" for a in q.origins)
+    console.print(f"Routes towards a prefix of {origins} ({q.mode}); AS graph of "
+                  f"{q.data_date}: {q.source}, {q.ases:,} ASes", highlight=False, soft_wrap=True)
+    if q.paths is not None:
+        if not q.paths:
+            console.print(f"AS{q.from_asn} has no valley-free route to {origins}.")
+            return
+        console.print(f"AS{q.from_asn}: {q.route_class} route, AS-path length {q.length_hops} hops",
+                      highlight=False)
+        table = Table("probability", "AS path (source first)")
+        for p in q.paths:
+            table.add_row(f"{p.probability:.4f}", " ".join(f"AS{a}" for a in p.asns))
+        console.print(table)
+        return
+    assert q.by_class is not None and q.length_histogram is not None
+    console.print(f"{q.reachable:,} of {q.ases:,} ASes reach it "
+                  f"({100 * (q.reachable or 0) / q.ases:.2f} %)", highlight=False)
+    classes = Table("route learned from", "ASes")
+    for name, count in q.by_class.items():
+        classes.add_row(name, f"{count:,}")
+    console.print(classes)
+    lengths = Table("AS-path length (hops)", "ASes")
+    for hops, count in q.length_histogram.items():
+        lengths.add_row(str(hops), f"{count:,}")
+    console.print(lengths)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``route`` to the ``crossroads`` command."""
+    app.command("route")(route)

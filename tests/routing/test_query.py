@@ -1,0 +1,90 @@
+"""route_query and ``crossroads route`` on the real 2025 graph, checked against the raw file."""
+
+from __future__ import annotations
+
+import bz2
+import json
+from pathlib import Path
+
+import pytest
+
+from crossroads.cli import main
+from crossroads.config import Settings
+from crossroads.errors import UnknownASNError
+from crossroads.routing.query import route_query
+
+from ._reference import is_valley_free, neighbours
+
+
+@pytest.fixture(scope="module")
+def settings(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    tmp = tmp_path_factory.mktemp("route")
+    return Settings(data_dir=tmp / "data", cache_dir=tmp / "cache", mirror=mirror)
+
+
+@pytest.fixture(scope="module")
+def nb(mirror: Path) -> dict[int, dict[int, int]]:
+    with bz2.open(mirror / "caida/20250901.as-rel2.txt.bz2", "rt") as fh:
+        rows = (ln.split("|")[:3] for ln in fh if not ln.startswith("#"))
+        return neighbours((int(a), int(b), int(r)) for a, b, r in rows)
+
+
+def test_summary_adds_up(settings: Settings) -> None:
+    q = route_query(settings, [9198])
+    assert (q.ases, q.data_date, q.mode) == (78_643, "2025-09-01", "deterministic")
+    assert "caida-as-rel2-20250901" in q.source
+    assert sum(q.by_class.values()) == q.ases
+    assert q.by_class["origin"] == 1
+    assert q.reachable == q.ases - q.by_class["unreachable"] == sum(q.length_histogram.values())
+    assert q.length_histogram[0] == 1
+
+
+def test_direct_provider_has_a_one_hop_customer_route(settings: Settings, nb) -> None:
+    # in the raw file AS3356 lists AS9198 as its customer
+    from crossroads.routing.load import load_graph
+
+    assert nb[3356][9198] == 2  # 3356 learns from its customer 9198
+    q = route_query(settings, [9198], from_asn=3356)
+    assert (q.route_class, q.length_hops) == ("customer", 1)
+    assert [p.asns for p in q.paths] == [[3356, 9198]]
+    assert load_graph(settings) is load_graph(settings)  # cached per settings
+
+
+def test_all_best_paths_probabilities(settings: Settings, nb) -> None:
+    # the first AS (by ASN) with several equally best routes to AS9198
+    from crossroads.routing import propagate
+    from crossroads.routing.load import load_graph
+
+    g = load_graph(settings)
+    r = propagate(g, g.index_of(9198), mode="all-best")
+    tied = next(i for i in range(g.n) if r.next_hops(i).size > 1)
+    q = route_query(settings, [9198], from_asn=int(g.asns[tied]), mode="all-best")
+    assert len(q.paths) > 1
+    assert sum(p.probability for p in q.paths) == pytest.approx(1.0)
+    for p in q.paths:
+        assert len(p.asns) - 1 == q.length_hops and p.asns[-1] == 9198
+        assert is_valley_free(p.asns, nb)
+    assert [p.probability for p in q.paths] == sorted((p.probability for p in q.paths),
+                                                      reverse=True)
+
+
+def test_unknown_asn(settings: Settings) -> None:
+    with pytest.raises(UnknownASNError, match="AS4294967294"):
+        route_query(settings, [9198], from_asn=4_294_967_294)
+
+
+def test_cli_json_and_errors(mirror: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["route", "AS9198", "--from", "3356", "--json", "--mirror", str(mirror)])
+    out = json.loads(capsys.readouterr().out)
+    assert out["paths"] == [{"asns": [3356, 9198], "probability": 1.0}]
+    assert out["data_date"] == "2025-09-01"
+    with pytest.raises(SystemExit) as exc:
+        main(["route", "ASX", "--mirror", str(mirror)])
+    assert exc.value.code == 2
+    assert "'ASX' is not an AS number" in capsys.readouterr().err
+
+
+def test_cli_table_summary(mirror: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["route", "9198", "--mirror", str(mirror)])
+    out = capsys.readouterr().out
+    assert "AS graph of 2025-09-01" in out and "ASes reach it" in out
