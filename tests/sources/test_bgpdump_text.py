@@ -34,6 +34,7 @@ def raw(mirror: Path) -> list[list[str]]:
         return [line.rstrip("\n").split("|") for line in f]
 
 
+@pytest.mark.slow
 def test_rib_counts_match_raw_file(rib: pa.Table, raw: list[list[str]]) -> None:
     assert rib.num_rows == len(raw) == 641_957
     assert pc.count_distinct(rib.column("prefix")).as_py() == len({r[5] for r in raw}) == 323_487
@@ -46,6 +47,7 @@ def test_rib_counts_match_raw_file(rib: pa.Table, raw: list[list[str]]) -> None:
     assert pc.sum(rib.column("has_as_set")).as_py() == len(with_set) == 123
 
 
+@pytest.mark.slow
 def test_paths_match_raw_file(rib: pa.Table, raw: list[list[str]]) -> None:
     # Plain paths: the numbers in order. Paths with "{...}": sequence before, set members.
     sample = range(0, len(raw), 997)

@@ -26,6 +26,7 @@ def _raw_links(path: Path) -> list[list[str]]:
         return [line.rstrip("\n").split("|") for line in f if not line.startswith("#")]
 
 
+@pytest.mark.slow
 def test_serial2_matches_raw_file(mirror: Path) -> None:
     path = mirror / "caida/20250901.as-rel2.txt.bz2"
     raw = _raw_links(path)
