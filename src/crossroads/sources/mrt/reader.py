@@ -12,7 +12,7 @@ file, the decompressed byte offset and the 0-based number of the first damaged r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -30,9 +30,10 @@ __all__ = ["iter_mrt_batches", "parse_mrt", "read_mrt"]
 CHUNK_BYTES = 1 << 25  # decompressed bytes handed to the walker at a time
 BATCH_ROWS = 1 << 18  # routes per record batch
 _READ = 1 << 20  # compressed bytes per read
+OnRead = Callable[[int], None] | None
 
 
-def _gzip_chunks(path: Path, size: int) -> Iterator[bytes]:
+def _gzip_chunks(path: Path, size: int, on_read: OnRead) -> Iterator[bytes]:
     """Decompressed gzip members; raises DataFormatError after yielding what was readable."""
     from isal import isal_zlib
 
@@ -42,6 +43,8 @@ def _gzip_chunks(path: Path, size: int) -> Iterator[bytes]:
     with open(path, "rb") as f:
         d = isal_zlib.decompressobj(31)
         while raw := f.read(_READ):
+            if on_read is not None:
+                on_read(f.tell())
             while raw:
                 try:
                     out = d.decompress(raw)
@@ -66,7 +69,7 @@ def _gzip_chunks(path: Path, size: int) -> Iterator[bytes]:
         raise DataFormatError(path, "gzip stream is truncated (it ends inside a member)")
 
 
-def _other_chunks(path: Path, size: int) -> Iterator[bytes]:
+def _other_chunks(path: Path, size: int, on_read: OnRead) -> Iterator[bytes]:
     parts: list[bytes] = []
     held = 0
     with open_binary(path) as f:
@@ -88,16 +91,18 @@ def _other_chunks(path: Path, size: int) -> Iterator[bytes]:
                 parts, held = [], 0
     if parts:
         yield b"".join(parts)
+    if on_read is not None:
+        on_read(path.stat().st_size)
 
 
-def _chunks(path: Path, size: int) -> Iterator[bytes]:
+def _chunks(path: Path, size: int, on_read: OnRead = None) -> Iterator[bytes]:
     try:
         kind = compression_of(path)
     except FileNotFoundError as exc:
         raise DataFormatError(path, "file not found") from exc
     if kind == "gzip":
-        return _gzip_chunks(path, size)
-    return _other_chunks(path, size)
+        return _gzip_chunks(path, size, on_read)
+    return _other_chunks(path, size, on_read)
 
 
 def _batches(
@@ -160,14 +165,16 @@ def _batches(
 
 
 def iter_mrt_batches(
-    path: str | Path, *, collector: str | None = None, batch_rows: int = BATCH_ROWS
+    path: str | Path, *, collector: str | None = None, batch_rows: int = BATCH_ROWS,
+    on_read: OnRead = None,
 ) -> Iterator[pa.RecordBatch]:
     """Record batches of :data:`~crossroads.sources.mrt.columns.SCHEMA` from an MRT file.
 
+    ``on_read`` is called with the count of compressed bytes read so far (for progress).
     Raises :class:`DataFormatError` (after yielding every whole record) on damage.
     """
     path = Path(path)
-    return _batches(_chunks(path, CHUNK_BYTES), path, collector, batch_rows)
+    return _batches(_chunks(path, CHUNK_BYTES, on_read), path, collector, batch_rows)
 
 
 def parse_mrt(

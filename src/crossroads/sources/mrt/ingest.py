@@ -1,0 +1,180 @@
+"""MRT files to Parquet: one file at a time (:func:`parse_files`) or many in parallel on Dask.
+
+Each input ``X`` becomes ``OUT/X.parquet`` (schema :data:`~crossroads.sources.mrt.SCHEMA`),
+written to a temporary name and renamed into place, so a reader never sees half a file.
+A damaged input still gets its whole records written; the damage (file, decompressed byte
+offset, record number) is returned in :class:`ParseResult` and, once every file is done,
+raised as one :class:`~crossroads.errors.DataFormatError`.
+
+:func:`ingest_files` sends one task per file to a Dask distributed scheduler (a
+``LocalCluster`` of single-threaded worker processes when none is given); workers report
+compressed bytes read through a distributed ``Queue`` so the caller can draw a progress bar
+per file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from crossroads.errors import CrossroadsError, DataFormatError
+from crossroads.sources.mrt.columns import SCHEMA
+from crossroads.sources.mrt.reader import iter_mrt_batches
+
+__all__ = ["ParseResult", "ingest_files", "parse_file", "parse_files"]
+
+Progress = Callable[[str, int, int], None]  # (file name, bytes done, bytes total)
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What one MRT file produced."""
+
+    source: str
+    parquet: str
+    routes: int
+    seconds: float
+    damage: str | None = None
+
+
+def _output_path(src: Path, out_dir: Path) -> Path:
+    return out_dir / f"{src.name}.parquet"
+
+
+def parse_file(
+    path: str | Path, out_dir: str | Path, *, collector: str | None = None,
+    progress: Progress | None = None,
+) -> ParseResult:
+    """Parse one MRT file to ``out_dir/<name>.parquet`` atomically; damage is returned."""
+    src, out_dir = Path(path), Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dest = _output_path(src, out_dir)
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    total = src.stat().st_size if src.exists() else 0
+    t0 = time.perf_counter()
+    rows = 0
+    damage: str | None = None
+    writer = pq.ParquetWriter(tmp, SCHEMA, compression="zstd")
+    last = [0.0]
+
+    def on_read(done: int) -> None:
+        now = time.monotonic()
+        if progress is not None and now - last[0] > 0.2:
+            last[0] = now
+            progress(src.name, done, total)
+
+    try:
+        try:
+            for batch in iter_mrt_batches(src, collector=collector, on_read=on_read):
+                writer.write_batch(batch)
+                rows += batch.num_rows
+        except DataFormatError as exc:
+            damage = str(exc)
+        writer.close()
+        os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            writer.close()
+            tmp.unlink()
+    if progress is not None:
+        progress(src.name, total, total)
+    return ParseResult(str(src), str(dest), rows, time.perf_counter() - t0, damage)
+
+
+def _raise_damage(results: Sequence[ParseResult]) -> None:
+    bad = [r for r in results if r.damage]
+    if bad:
+        more = f" (and {len(bad) - 1} more damaged files)" if len(bad) > 1 else ""
+        raise CrossroadsError(
+            f"{bad[0].damage}{more}; whole records were written to {bad[0].parquet}"
+        )
+
+
+def parse_files(
+    paths: Sequence[str | Path], out_dir: str | Path, *, collector: str | None = None,
+    progress: Progress | None = None,
+) -> list[ParseResult]:
+    """Parse files one after the other in this process; raises after all if any was damaged."""
+    results = [parse_file(p, out_dir, collector=collector, progress=progress) for p in paths]
+    _raise_damage(results)
+    return results
+
+
+def _task(path: str, out_dir: str, collector: str | None, queue_name: str | None) -> ParseResult:
+    """Run on a worker: parse one file and post progress to the client's queue."""
+    report: Progress | None = None
+    if queue_name is not None:
+        from distributed import Queue
+
+        queue = Queue(queue_name)
+
+        def report(name: str, done: int, total: int) -> None:
+            queue.put((name, done, total))
+
+    return parse_file(path, out_dir, collector=collector, progress=report)
+
+
+def ingest_files(
+    paths: Sequence[str | Path], out_dir: str | Path, *, scheduler: str | None = None,
+    workers: int | None = None, collector: str | None = None,
+    progress: Progress | None = None,
+) -> list[ParseResult]:
+    """Parse many files in parallel on Dask distributed (``scheduler`` like tcp://host:8786).
+
+    Without ``scheduler`` a LocalCluster of ``workers`` single-threaded processes (default:
+    the CPU count) is started and closed. Output paths must be visible to every worker.
+    Raises after all files are done if any was damaged.
+    """
+    from distributed import Client, LocalCluster, Queue, wait
+
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+            dashboard_address=None,
+        )
+    try:
+        try:
+            client = Client(cluster if cluster is not None else scheduler, timeout="20s")
+        except OSError as exc:
+            raise CrossroadsError(
+                f"cannot reach the Dask scheduler at {scheduler}: {exc}",
+                hint="start one with `dask scheduler` or leave --scheduler out",
+            ) from exc
+        with client:
+            qname = f"crossroads-mrt-{os.getpid()}-{time.time_ns()}" if progress else None
+            queue = Queue(qname, client=client) if qname else None
+            futures = [
+                client.submit(_task, str(Path(p).resolve()), str(out_dir), collector, qname,
+                              key=f"mrt-{i}-{Path(p).name}", pure=False)
+                for i, p in enumerate(paths)
+            ]
+            while queue is not None and not all(f.done() for f in futures):
+                _drain(queue, progress)
+            wait(futures)
+            if queue is not None:
+                _drain(queue, progress, timeout=0.2)
+            results = client.gather(futures)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    _raise_damage(results)
+    return list(results)
+
+
+def _drain(queue: object, progress: Progress | None, timeout: float = 0.5) -> None:
+    try:
+        items = queue.get(timeout=timeout, batch=True)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - a timeout only means nothing was posted
+        time.sleep(0.05)
+        return
+    for name, done, total in items or []:
+        if progress is not None:
+            progress(name, done, total)
