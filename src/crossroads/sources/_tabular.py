@@ -170,26 +170,32 @@ def concat_batches(batches: Iterable[pa.RecordBatch | pa.Table], schema: pa.Sche
 
 class RowBuffer:
     """Column lists for readers that must build rows in Python (JSON lines, AS-org),
-    flushed to a :class:`pyarrow.RecordBatch` every ``size`` rows."""
+    turned into a :class:`pyarrow.RecordBatch` every ``size`` rows, so at most one
+    batch of Python objects is alive."""
 
     def __init__(self, schema: pa.Schema, size: int = BATCH_LINES) -> None:
         self.schema = schema
         self.size = size
         self._columns: list[list[object]] = [[] for _ in schema]
+        self._batches: list[pa.RecordBatch] = []
 
-    def append(self, row: Sequence[object]) -> pa.RecordBatch | None:
-        """Add one row; return a full batch when ``size`` rows are buffered."""
+    def append(self, row: Sequence[object]) -> None:
+        """Add one row (values in schema order)."""
         for column, value in zip(self._columns, row, strict=True):
             column.append(value)
-        return self.flush() if len(self._columns[0]) >= self.size else None
+        if len(self._columns[0]) >= self.size:
+            self._flush()
 
-    def flush(self) -> pa.RecordBatch | None:
-        """The buffered rows as one batch (None when empty)."""
-        if not self._columns or not self._columns[0]:
-            return None
-        batch = pa.RecordBatch.from_arrays(
+    def _flush(self) -> None:
+        if not self._columns[0]:
+            return
+        self._batches.append(pa.RecordBatch.from_arrays(
             [pa.array(c, f.type) for c, f in zip(self._columns, self.schema, strict=True)],
             schema=self.schema,
-        )
+        ))
         self._columns = [[] for _ in self.schema]
-        return batch
+
+    def table(self) -> pa.Table:
+        """Everything appended, as one table."""
+        self._flush()
+        return concat_batches(self._batches, self.schema)

@@ -166,8 +166,6 @@ def parse_as_org(lines: Lines, *, path: str | Path = "<memory>") -> tuple[pa.Tab
     """
     orgs = RowBuffer(AS_ORG_ORGS_SCHEMA)
     asns = RowBuffer(AS_ORG_ASNS_SCHEMA)
-    org_batches: list[pa.RecordBatch] = []
-    asn_batches: list[pa.RecordBatch] = []
     fields: list[str] | None = None  # the current txt section's field names
     for lineno, line in lines:
         stripped = line.strip()
@@ -180,22 +178,8 @@ def parse_as_org(lines: Lines, *, path: str | Path = "<memory>") -> tuple[pa.Tab
             kind, row = _json_row(stripped, lineno, path)
         else:
             kind, row = _txt_row(stripped, fields, lineno, path)
-        if kind == "org":
-            full = orgs.append(row)
-            if full is not None:
-                org_batches.append(full)
-        else:
-            full = asns.append(row)
-            if full is not None:
-                asn_batches.append(full)
-    for buf, out in ((orgs, org_batches), (asns, asn_batches)):
-        last = buf.flush()
-        if last is not None:
-            out.append(last)
-    return (
-        concat_batches(org_batches, AS_ORG_ORGS_SCHEMA),
-        concat_batches(asn_batches, AS_ORG_ASNS_SCHEMA),
-    )
+        (orgs if kind == "org" else asns).append(row)
+    return orgs.table(), asns.table()
 
 
 def _format_line(line: bytes) -> list[str] | None:

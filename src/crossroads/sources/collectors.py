@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from crossroads.errors import DataFormatError
 from crossroads.sources._ip import parse_address
 from crossroads.sources._open import iter_lines
-from crossroads.sources._tabular import Lines, RowBuffer, concat_batches, text
+from crossroads.sources._tabular import Lines, RowBuffer, text
 
 __all__ = [
     "PEERS_SCHEMA",
@@ -72,7 +72,6 @@ def parse_ris_peers(lines: Lines, *, path: str | Path = "<memory>") -> pa.Table:
     if not isinstance(doc, dict):
         raise DataFormatError(path, "expected an object of collector -> peer list")
     buffer = RowBuffer(PEERS_SCHEMA)
-    batches = []
     for collector, peers in doc.items():
         if not isinstance(peers, list):
             raise DataFormatError(path, "collector without a peer list", field=collector)
@@ -85,13 +84,8 @@ def parse_ris_peers(lines: Lines, *, path: str | Path = "<memory>") -> pa.Table:
                 raise DataFormatError(path, f"peer record lacks {exc}", field=where) from exc
             row = ("ris", collector, _asn(asn, path, where), _ip(ip, path, where),
                    _count(v4, path, where), _count(v6, path, where), None, None)
-            full = buffer.append(row)
-            if full is not None:
-                batches.append(full)
-    last = buffer.flush()
-    if last is not None:
-        batches.append(last)
-    return concat_batches(batches, PEERS_SCHEMA)
+            buffer.append(row)
+    return buffer.table()
 
 
 def read_routeviews_peers(path: str | Path) -> pa.Table:
@@ -108,7 +102,6 @@ def parse_routeviews_peers(lines: Lines, *, path: str | Path = "<memory>") -> pa
     [{'asn': 9198, 'v4_prefixes': 9, 'v6_prefixes': None, 'as_name': 'KAZTELECOM-AS, KZ'}]
     """
     buffer = RowBuffer(PEERS_SCHEMA)
-    batches = []
     for lineno, line in lines:
         if not line.strip() or line.startswith(b"ROUTEVIEWS_COLLECTOR|"):
             continue
@@ -131,13 +124,8 @@ def parse_routeviews_peers(lines: Lines, *, path: str | Path = "<memory>") -> pa
         count = int(prefixes)
         row = ("routeviews", collector, int(asn), ip, count if family == 4 else None,
                count if family == 6 else None, cc.strip() or None, as_name.strip() or None)
-        full = buffer.append(row)
-        if full is not None:
-            batches.append(full)
-    last = buffer.flush()
-    if last is not None:
-        batches.append(last)
-    return concat_batches(batches, PEERS_SCHEMA)
+        buffer.append(row)
+    return buffer.table()
 
 
 def full_feed_peers(

@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from crossroads.errors import DataFormatError
 from crossroads.sources._open import iter_lines
-from crossroads.sources._tabular import Lines, RowBuffer, concat_batches, text
+from crossroads.sources._tabular import Lines, RowBuffer, text
 
 __all__ = ["IXS_SCHEMA", "parse_caida_ixs", "read_caida_ixs"]
 
@@ -64,18 +64,11 @@ def parse_caida_ixs(lines: Lines, *, path: str | Path = "<memory>") -> pa.Table:
     [{'ix_id': 399, 'country': 'KZ', 'prefixes_v4': ['195.2.230.0/24'], 'pdb_id': 334}]
     """
     buffer = RowBuffer(IXS_SCHEMA)
-    batches = []
     for lineno, line in lines:
         stripped = line.strip()
-        if not stripped or stripped.startswith(b"#"):
-            continue
-        full = buffer.append(_row(stripped, lineno, path))
-        if full is not None:
-            batches.append(full)
-    last = buffer.flush()
-    if last is not None:
-        batches.append(last)
-    return concat_batches(batches, IXS_SCHEMA)
+        if stripped and not stripped.startswith(b"#"):
+            buffer.append(_row(stripped, lineno, path))
+    return buffer.table()
 
 
 def _first(value: Any) -> str | None:
