@@ -111,6 +111,8 @@ def bgpdump_lines(path: Path) -> list[tuple[str, ...]]:
     out = []
     for line in text.splitlines():
         f = line.split("|")
+        if f[0].endswith("_AP") and f[2] in ("A", "B"):
+            del f[6]  # ADD-PATH lines carry the path identifier after the prefix
         if f[2] == "STATE":
             out.append((f[1], "STATE", f[3], f[4], f[5], f[6]))
         elif f[2] == "W":
