@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date as Date
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -16,10 +17,17 @@ from crossroads.cli._common import (
     print_json,
     settings_from,
 )
-from crossroads.errors import UnknownASNError
+from crossroads.errors import CrossroadsError, UnknownASNError
 from crossroads.routing.query import RouteQuery, route_query
 
 __all__ = ["register"]
+
+
+class Mode(StrEnum):
+    """The tie modes of :func:`crossroads.routing.propagate`."""
+
+    deterministic = "deterministic"
+    all_best = "all-best"
 
 
 def _asn(text: str) -> int:
@@ -35,7 +43,7 @@ def _date(text: str | None) -> Date | None:
     try:
         return Date.fromisoformat(text)
     except ValueError as exc:
-        raise typer.BadParameter(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+        raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from exc
 
 
 def route(
@@ -44,9 +52,9 @@ def route(
         metavar="ORIGIN_ASN...")],
     from_asn: Annotated[str | None, typer.Option(
         "--from", help="Show the path(s) from this AS instead of the summary.")] = None,
-    mode: Annotated[str, typer.Option(
+    mode: Annotated[Mode, typer.Option(
         "--mode", help="deterministic (lowest next-hop ASN wins ties) or all-best "
-        "(every equally best path, with probabilities).")] = "deterministic",
+        "(every equally best path, with probabilities).")] = Mode.deterministic,
     date: Annotated[str | None, typer.Option(
         "--date", help="Use the AS-relationship snapshot in force on this date "
         "(YYYY-MM-DD; default: the newest).")] = None,
@@ -55,13 +63,11 @@ def route(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Routes every AS would choose (Gao-Rexford, valley-free) towards ORIGIN_ASN."""
-    if mode not in ("deterministic", "all-best"):
-        raise typer.BadParameter("use deterministic or all-best", param_hint="--mode")
     result = route_query(
         settings_from(mirror, data_dir),
         [_asn(o) for o in origin],
         from_asn=None if from_asn is None else _asn(from_asn),
-        mode=mode,  # type: ignore[arg-type]
+        mode=mode.value,  # type: ignore[arg-type]
         date=_date(date),
     )
     if json_out:

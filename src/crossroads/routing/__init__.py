@@ -8,6 +8,7 @@ streams many prefixes into a reducer. See ``docs/methods/routing.md``.
 from crossroads.routing.cycles import find_p2c_cycles
 from crossroads.routing.flow import per_source_through, through_weights
 from crossroads.routing.graph import ASGraph, Links
+from crossroads.routing.load import graph_from_file, load_graph
 from crossroads.routing.propagate import Origins, propagate, propagate_many
 from crossroads.routing.routes import RouteClass, RouteMode, Routes, all_paths, path
 
@@ -20,6 +21,8 @@ __all__ = [
     "Routes",
     "all_paths",
     "find_p2c_cycles",
+    "graph_from_file",
+    "load_graph",
     "path",
     "per_source_through",
     "propagate",
