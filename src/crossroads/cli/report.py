@@ -1,0 +1,35 @@
+"""``crossroads report``: write a country's self-contained HTML report (and PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from crossroads.cli._common import DataDirOpt, MirrorOpt, console, settings_from
+from crossroads.report import write_report
+
+__all__ = ["register"]
+
+
+def report(
+    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 country code, e.g. KZ.")],
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write this PDF.")] = None,
+    scenarios: Annotated[list[str] | None, typer.Option(
+        "--scenarios", help="Scenario preset name or YAML file to include (repeatable).")] = None,
+    mirror: MirrorOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Write COUNTRY's report: profile, dependency, chokepoints, scenarios, TLS, sources."""
+    done = write_report(settings_from(mirror, data_dir), country, html=out, pdf=pdf,
+                        scenarios=scenarios or ())
+    console.print(f"wrote {out}" + (f" and {pdf}" if pdf else ""), highlight=False)
+    for part, why in done.missing.items():
+        console.print(f"[yellow]{part}[/]: {why}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` to the ``crossroads`` command."""
+    app.command("report")(report)

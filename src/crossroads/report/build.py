@@ -1,0 +1,149 @@
+"""Build a country report: gather the sections, draw the figures, render HTML and PDF.
+
+The HTML is one self-contained file: CSS inline, figures inline SVG, no script and no
+external reference, so it opens offline and prints as it shows. The PDF is the same HTML
+laid out by WeasyPrint. Files are written to a temporary name beside the target and
+renamed when complete, so a failure never leaves a partial report behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from crossroads import __version__
+from crossroads.config import Settings
+from crossroads.report import sections
+from crossroads.report.figures import country_name
+from crossroads.report.views import dependency_view, scenario_view
+
+__all__ = [
+    "Report", "environment", "gather", "kv", "num", "pct", "render_html", "write_pdf",
+    "write_report",
+]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one report shows; a section that this build lacks is in ``missing``."""
+
+    country: str
+    name: str
+    generated: str
+    version: str
+    parts: dict[str, Any] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+
+def _try(report: Report, key: str, fn: Callable[[], Any]) -> None:
+    try:
+        report.parts[key] = fn()
+    except sections.PartUnavailable as exc:
+        report.missing[key] = exc.message
+
+
+def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = ()) -> Report:
+    """Call every API the report needs for ``country`` and the named scenario presets
+    (or YAML files)."""
+    cc = sections.country_code(country)
+    report = Report(cc, country_name(cc), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                    __version__)
+    report.parts["datasets"] = sections.datasets(settings)
+    _try(report, "profile", lambda: sections.profile(settings, cc))
+    _try(report, "dependency", lambda: dependency_view(sections.dependency(settings, cc), cc))
+    _try(report, "tls", lambda: sections.tls_episodes(cc))
+    runs = []
+    for name in scenarios:
+        try:
+            runs.append(scenario_view(sections.scenario(settings, name)))
+        except sections.PartUnavailable as exc:
+            report.missing["scenarios"] = exc.message
+            break
+    report.parts["scenarios"] = runs
+    return report
+
+
+def pct(value: Any) -> str:
+    """A fraction as a percentage with one decimal ("–" when missing)."""
+    if value is None or value != value:
+        return "–"
+    return f"{100 * float(value):.1f} %" if abs(value) >= 0.001 or value == 0 else "<0.1 %"
+
+
+def num(value: Any) -> str:
+    """A count with thousands separators (two decimals for fractions)."""
+    if value is None or value != value:
+        return "–"
+    return f"{value:,}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def kv(row: Any) -> str:
+    """A small mapping as ``key: value`` pairs (fractions as percentages)."""
+    if not isinstance(row, dict):
+        return str(row)
+    return ", ".join(
+        f"{k.replace('_', ' ')}: {pct(v) if 'share' in k else v}" for k, v in row.items()
+    )
+
+
+def environment(package: str = "crossroads.report") -> jinja2.Environment:
+    """Jinja environment over ``package``'s templates with the number filters."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(package, "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(pct=pct, num=num, kv=kv, cname=country_name)
+    return env
+
+
+def render_html(report: Report) -> str:
+    """The report as one self-contained HTML document."""
+    css = resources.files("crossroads.report").joinpath("templates/report.css").read_text("utf-8")
+    return environment().get_template("report.html.j2").render(r=report, css=css)
+
+
+def write_pdf(html: str, target: Path) -> None:
+    """Lay out ``html`` with WeasyPrint into ``target`` (atomically)."""
+    import weasyprint
+
+    _atomic(target, lambda tmp: weasyprint.HTML(string=html).write_pdf(tmp))
+
+
+def write_report(
+    settings: Settings,
+    country: str,
+    *,
+    html: Path,
+    pdf: Path | None = None,
+    scenarios: Sequence[str] = (),
+) -> Report:
+    """Gather, render and write the report of ``country`` to ``html`` (and ``pdf``)."""
+    report = gather(settings, country, scenarios=scenarios)
+    text = render_html(report)
+    _atomic(html, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    if pdf is not None:
+        write_pdf(text, pdf)
+    return report
+
+
+def _atomic(target: Path, write: Callable[[str], Any]) -> None:
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""Routers of the web app: ``api`` (JSON), ``pages`` (HTML) and ``figures`` (SVG)."""

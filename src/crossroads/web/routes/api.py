@@ -1,0 +1,122 @@
+"""The JSON API: one endpoint per CLI query, each calling the same API function.
+
+Long computations (dependency, scenarios) go through the app's :class:`ResultCache`, keyed
+by (what, country or scenario, date, mode).
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from crossroads.errors import UnknownCountryError
+from crossroads.report import sections
+from crossroads.report.figures import COUNTRIES_ISO
+
+__all__ = ["CountryPath", "cached", "known_country", "router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+CountryPath = Annotated[str, Path(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")]
+AsnPath = Annotated[int, Path(ge=0, le=2**32 - 1, description="AS number")]
+
+
+def known_country(cc: str) -> str:
+    """``cc`` upper-cased if it is an ISO 3166-1 alpha-2 country, else 404."""
+    code = sections.country_code(cc)
+    if code not in COUNTRIES_ISO:
+        raise UnknownCountryError(f"unknown country code {cc!r}",
+                                  hint="ISO 3166-1 alpha-2, e.g. KZ")
+    return code
+
+
+async def cached(request: Request, key: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()`` through the app's result cache."""
+    return await request.app.state.cache.get(key, compute)
+
+
+@router.get("/datasets", summary="Loaded datasets with provenance")
+def datasets(request: Request) -> list[dict[str, Any]]:
+    return sections.datasets(request.app.state.settings)
+
+
+@router.get("/countries/{cc}/profile", summary="Country inventory (crossroads profile)")
+def profile(request: Request, cc: CountryPath) -> dict[str, Any]:
+    return sections.profile(request.app.state.settings, known_country(cc))
+
+
+@router.get("/countries/{cc}/dependency", summary="Foreign dependency (crossroads dependency)")
+async def dependency(
+    request: Request, cc: CountryPath,
+    date: Annotated[Date | None, Query(description="AS graph in force on this date")] = None,
+    mode: Annotated[Literal["simulated"], Query()] = "simulated",
+) -> dict[str, Any]:
+    code = known_country(cc)
+    settings = request.app.state.settings
+    return await cached(request, ("dependency", code, date, mode),
+                        lambda: sections.dependency(settings, code, date=date, mode=mode))
+
+
+@router.get("/countries/{cc}/outages", summary="Stored outage events (crossroads outages)")
+def outages(request: Request, cc: CountryPath) -> dict[str, Any]:
+    return sections.outages(request.app.state.settings, known_country(cc))
+
+
+@router.get("/countries/{cc}/tls", summary="Documented TLS interception episodes")
+def tls_episodes(cc: CountryPath) -> list[dict[str, Any]]:
+    return sections.tls_episodes(known_country(cc))
+
+
+@router.get("/as/{asn}", summary="One AS (crossroads as)")
+def as_summary(request: Request, asn: AsnPath) -> dict[str, Any]:
+    return sections.as_summary(request.app.state.settings, asn)
+
+
+@router.get("/route", summary="Routes towards an origin (crossroads route)")
+async def route(
+    request: Request,
+    origin: Annotated[list[int], Query(min_length=1, description="origin AS number(s)")],
+    from_asn: Annotated[int | None, Query(alias="from", ge=0, le=2**32 - 1)] = None,
+    mode: Annotated[Literal["deterministic", "all-best"], Query()] = "deterministic",
+    date: Date | None = None,
+) -> dict[str, Any]:
+    settings = request.app.state.settings
+    return await cached(
+        request, ("route", tuple(origin), from_asn, mode, date),
+        lambda: sections.route(settings, origin, from_asn=from_asn, mode=mode, date=date))
+
+
+@router.get("/tls/roots", summary="Known state TLS interception roots (crossroads tls roots)")
+def tls_roots() -> dict[str, Any]:
+    return sections.tls_roots()
+
+
+@router.get("/scenarios", summary="Shipped scenario presets (crossroads scenarios)")
+def presets() -> list[dict[str, Any]]:
+    return sections.presets()
+
+
+class SimulateRequest(BaseModel):
+    """A preset name, or a scenario as YAML text (exactly one)."""
+
+    preset: str | None = Field(None, max_length=200)
+    yaml: str | None = Field(None, max_length=100_000)
+
+
+@router.post("/simulate", summary="Run a scenario before/after (crossroads simulate)")
+async def simulate(request: Request, body: Annotated[SimulateRequest, Body()]) -> dict[str, Any]:
+    if (body.preset is None) == (body.yaml is None):
+        from crossroads.errors import ScenarioError
+
+        raise ScenarioError("give exactly one of 'preset' or 'yaml'")
+    settings = request.app.state.settings
+    if body.preset is not None:
+        name = body.preset
+        return await cached(request, ("simulate", name),
+                            lambda: sections.scenario(settings, name))
+    text = body.yaml or ""
+    return await cached(request, ("simulate-yaml", text),
+                        lambda: sections.scenario(settings, text, is_yaml=True))
