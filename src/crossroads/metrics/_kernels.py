@@ -1,0 +1,226 @@
+"""numba kernels of the dependency metrics: arrays in, arrays out.
+
+Private: :mod:`crossroads.metrics._paths` wraps them. Every kernel reads one destination's
+next-hop DAG (``length``, ``nh_ptr``, ``nh_idx`` of :class:`~crossroads.routing.Routes`),
+in which every next hop is one hop closer to the origin, so sorting the reachable ASes by
+path length gives a topological order: increasing length for origin-side dynamic
+programmes, decreasing length for pushing mass from the sources.
+
+Conventions shared by the kernels:
+
+* ``cc`` (int32, per AS) is a country id; ``home`` the id of the country studied;
+* ``w`` (float64, per AS) is the source weight (0 for an AS that is not a source);
+* ``root`` is the origin the routes were computed for; with ``virtual`` set, the real
+  destination is a single-homed stub hanging below ``root`` (its only neighbour), so
+  ``root`` is a *transit* AS of every path and the path ends one hop further;
+* ``dest_home`` says whether the real destination lies in the home country.
+
+The far ends of a path (the source, and the destination) are never "on" it: the metrics
+describe the transit between them (see ``docs/methods/dependency.md``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from crossroads.routing._kernels import push_mass as _push_mass
+
+
+@njit(cache=True, nogil=True)
+def _order_by_length(length):
+    """Reachable ASes sorted by increasing path length (counting sort, stable)."""
+    n = length.shape[0]
+    m = 0
+    top = 0
+    for v in range(n):
+        if length[v] >= 0:
+            m += 1
+            if length[v] > top:
+                top = length[v]
+    count = np.zeros(top + 2, np.int64)
+    for v in range(n):
+        if length[v] >= 0:
+            count[length[v] + 1] += 1
+    for i in range(1, top + 2):
+        count[i] += count[i - 1]
+    out = np.empty(m, np.int32)
+    for v in range(n):
+        if length[v] >= 0:
+            out[count[length[v]]] = v
+            count[length[v]] += 1
+    return out
+
+
+@njit(cache=True, nogil=True)
+def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width):
+    """``total[X] = sum_s w[s] * P(an AS of country X lies strictly inside s's path)``.
+
+    Origin-side dynamic programme, exact for every country at once. With ``a(v)`` the
+    vector of those probabilities for the path from ``v`` (``v`` itself excluded) and
+    ``b(u) = a(u)`` with entry ``cc[u]`` set to 1 (``u`` included)::
+
+        a(v) = mean over next hops u of b(u);   b(root) = 0, or e_cc[root] if virtual
+
+    Vectors are kept sparse (at most ``width`` countries per AS). Returns ``(total,
+    overflow)``; on overflow the caller retries with a larger ``width``.
+    """
+    n = length.shape[0]
+    order = _order_by_length(length)
+    ids = np.empty((n, width), np.int32)
+    vals = np.empty((n, width), np.float64)
+    cnt = np.zeros(n, np.int32)
+    acc = np.zeros(n_countries, np.float64)
+    touched = np.empty(n_countries, np.int32)
+    total = np.zeros(n_countries, np.float64)
+    for i in range(order.shape[0]):
+        v = order[i]
+        a, b = nh_ptr[v], nh_ptr[v + 1]
+        nt = 0
+        if a == b:  # the origin (or an AS announcing the prefix itself)
+            if virtual and v == root:
+                touched[0] = cc[v]
+                acc[cc[v]] = 1.0
+                nt = 1
+            else:
+                continue
+        else:
+            share = 1.0 / (b - a)
+            for k in range(a, b):
+                u = nh_idx[k]
+                for j in range(cnt[u]):
+                    x = ids[u, j]
+                    if acc[x] == 0.0:
+                        touched[nt] = x
+                        nt += 1
+                    acc[x] += share * vals[u, j]
+            # a(v) is in acc: credit the source weight
+            if w[v] != 0.0:
+                for j in range(nt):
+                    total[touched[j]] += w[v] * acc[touched[j]]
+            # b(v) = a(v) with cc[v] set to 1
+            c = cc[v]
+            if acc[c] == 0.0:
+                touched[nt] = c
+                nt += 1
+            acc[c] = 1.0
+        if nt > width:
+            return total, True
+        for j in range(nt):
+            x = touched[j]
+            ids[v, j] = x
+            vals[v, j] = acc[x]
+            acc[x] = 0.0
+        cnt[v] = nt
+    return total, False
+
+
+@njit(cache=True, nogil=True)
+def flow(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound):
+    """Transit mass, gateway mass and the direct/domestic buckets of one destination.
+
+    Returns ``(transit, gateway, direct, domestic, reached)``:
+
+    * ``transit[v] = sum_s w[s] P(v strictly inside s's path)`` (tie-split);
+    * ``gateway[v]``: the mass whose gateway is ``v`` -- for ``outbound`` the first
+      foreign AS after the path leaves home, else the last foreign AS before the path
+      enters home for the last time (both transit ASes only);
+    * ``direct``: mass whose border crossing has no foreign transit AS (the path goes
+      straight from home into the foreign far end, or from it into home);
+    * ``domestic``: mass of paths that never leave home;
+    * ``reached``: the source weight that has a route (the denominator).
+    """
+    n = length.shape[0]
+    order = _order_by_length(length)
+    m = order.shape[0]
+    mass = np.zeros(n, np.float64)
+    reached = 0.0
+    for i in range(m):
+        v = order[i]
+        mass[v] = w[v]
+        reached += w[v]
+    mass = _push_mass(length, nh_ptr, nh_idx, mass)  # the routing engine's push
+    transit = mass - np.where(length >= 0, w, 0.0)
+    if not virtual:
+        transit[root] = 0.0
+    gateway = np.zeros(n, np.float64)
+    direct = 0.0
+    domestic = 0.0
+    if outbound:
+        # mass that has not yet left home, pushed through home ASes only
+        hm = np.zeros(n, np.float64)
+        for i in range(m):
+            v = order[i]
+            if cc[v] == home:
+                hm[v] = w[v]
+        for i in range(m - 1, -1, -1):
+            v = order[i]
+            x = hm[v]
+            if x == 0.0:
+                continue
+            if cc[v] != home:  # first foreign transit AS
+                if v == root and not virtual:
+                    direct += x
+                else:
+                    gateway[v] += x
+                continue
+            a, b = nh_ptr[v], nh_ptr[v + 1]
+            if a == b:  # reached the origin inside home
+                if virtual:
+                    if dest_home:
+                        domestic += x
+                    else:
+                        direct += x
+                else:
+                    domestic += x
+                continue
+            share = x / (b - a)
+            for k in range(a, b):
+                hm[nh_idx[k]] += share
+    else:
+        # dom[v] = P(the path from v, v included, to the destination stays home)
+        dom = np.zeros(n, np.float64)
+        cont = np.zeros(n, np.float64)  # cont[v] = mean dom over v's next hops
+        for i in range(m):
+            v = order[i]
+            a, b = nh_ptr[v], nh_ptr[v + 1]
+            if a == b:
+                if virtual:
+                    cont[v] = 1.0 if dest_home else 0.0
+                    dom[v] = cont[v] if cc[v] == home else 0.0
+                else:
+                    dom[v] = 1.0 if dest_home else 0.0
+                continue
+            s = 0.0
+            for k in range(a, b):
+                s += dom[nh_idx[k]]
+            cont[v] = s / (b - a)
+            dom[v] = cont[v] if cc[v] == home else 0.0
+        for i in range(m):
+            v = order[i]
+            if cc[v] == home:
+                domestic += w[v] * dom[v]
+            else:
+                direct += w[v] * cont[v]
+                gateway[v] += transit[v] * cont[v]
+    return transit, gateway, direct, domestic, reached
+
+
+@njit(cache=True, nogil=True)
+def trimmed_mean_columns(values, n_rows, alpha):
+    """Alpha-trimmed mean of each column of ``values[:n_rows]`` (sorted in place).
+
+    ``floor(alpha * n)`` values are dropped at each end; the rest are averaged.
+    """
+    cut = int(np.floor(alpha * n_rows))
+    keep = n_rows - 2 * cut
+    out = np.zeros(values.shape[1], np.float64)
+    if keep <= 0:
+        return out
+    for j in range(values.shape[1]):
+        col = np.sort(values[:n_rows, j])
+        s = 0.0
+        for i in range(cut, n_rows - cut):
+            s += col[i]
+        out[j] = s / keep
+    return out
