@@ -30,6 +30,7 @@ __all__ = ["iter_mrt_batches", "parse_mrt", "read_mrt"]
 CHUNK_BYTES = 1 << 25  # decompressed bytes handed to the walker at a time
 BATCH_ROWS = 1 << 18  # routes per record batch
 _READ = 1 << 20  # compressed bytes per read
+MAX_VALUES = 1 << 27  # AS path members one record may expand to (bounds memory)
 OnRead = Callable[[int], None] | None
 
 
@@ -132,6 +133,10 @@ def _batches(
             if code == -1:  # buffers full: emit, or grow when one record does not fit
                 if out.cnt[C_ROWS] == 0:
                     rows, vals = rows * 2, vals * 4
+                    if vals > MAX_VALUES:
+                        raise DataFormatError(
+                            name, f"MRT record {rec} expands to more than {MAX_VALUES:,} AS "
+                            "path members; refusing to allocate", offset=base + pos)
                 else:
                     yield to_record_batch(out, peers, collector)
                 out = new_out(rows, vals)
