@@ -41,7 +41,7 @@ _VERSION = "as_info/1"
 def _overlap(ranges: str, family: int) -> str:
     """Per (asn, cc): summed overlap of the AS's ranges with ``ranges`` in one family."""
     return f"""
-    SELECT r.asn, {family} AS family, c.cc,
+    SELECT r.asn, {family}::TINYINT AS family, c.cc,
            sum(least(r.end_num, c.end_num)::DOUBLE
                - greatest(r.start_num, c.start_num)::DOUBLE + 1) AS w
     FROM (SELECT asn, start_num, end_num FROM rng WHERE family = {family}) r
@@ -51,33 +51,42 @@ def _overlap(ranges: str, family: int) -> str:
 
 
 def _majority(weights: str) -> str:
-    return f"""SELECT asn, cc FROM ({weights})
+    """Per AS the country of largest weight, IPv4 before IPv6, ties alphabetical."""
+    return f"""SELECT asn, cc FROM {weights}
     QUALIFY row_number() OVER (PARTITION BY asn ORDER BY family, w DESC, cc) = 1"""
 
 
-def _country_ranges(kind: str, dataset_kind: str) -> str:
-    return f"""SELECT family, start_num, end_num, cc FROM country_ranges
-    WHERE kind = '{kind}' AND cc IS NOT NULL AND cc <> ''
-      AND dataset IN (SELECT name FROM cur WHERE kind = '{dataset_kind}')"""
+def _in(names: list[str]) -> str:
+    quoted = ", ".join("'" + n.replace("'", "''") + "'" for n in names)
+    return f"({quoted})" if names else "(NULL)"
 
 
-AS_INFO_SQL = f"""
+def _steps(current: dict[str, list[str]]) -> list[str]:
+    """Statements that build ``as_info``: the inputs are materialised into temporary
+    tables first, so DuckDB plans the range joins on exact sizes (as IEJoins)."""
+
+    def country(kind: str, dataset_kind: str) -> str:
+        return f"""SELECT family, start_num, end_num, cc FROM country_ranges
+        WHERE kind = '{kind}' AND cc IS NOT NULL AND cc <> ''
+          AND dataset IN {_in(current.get(dataset_kind, []))}"""
+
+    return [
+        f"""CREATE OR REPLACE TEMP TABLE rng AS
+        SELECT family, start_num, end_num, asn, org, addresses FROM ip_ranges
+        WHERE asn <> 0 AND dataset IN {_in(current.get("asn-ranges", []))}""",
+        f"CREATE OR REPLACE TEMP TABLE reg AS {country('registration', 'country-ranges')}",
+        f"CREATE OR REPLACE TEMP TABLE geo AS {country('geo', 'geo-ranges')}",
+        "CREATE OR REPLACE TEMP TABLE reg_w AS "
+        + _overlap("reg", 4) + " UNION ALL " + _overlap("reg", 6),
+        "CREATE OR REPLACE TEMP TABLE geo_w AS "
+        + _overlap("geo", 4) + " UNION ALL " + _overlap("geo", 6),
+        f"""INSERT INTO as_info
 WITH
-cur AS (
-    SELECT name, kind FROM datasets
-    QUALIFY data_date = max(data_date) OVER (PARTITION BY kind)
-),
-rng AS (
-    SELECT family, start_num, end_num, asn, org, addresses FROM ip_ranges
-    WHERE asn <> 0 AND dataset IN (SELECT name FROM cur WHERE kind = 'asn-ranges')
-),
-reg AS ({_country_ranges("registration", "country-ranges")}),
-geo AS ({_country_ranges("geo", "geo-ranges")}),
-reg_cc AS ({_majority(_overlap("reg", 4) + " UNION ALL " + _overlap("reg", 6))}),
-geo_cc AS ({_majority(_overlap("geo", 4) + " UNION ALL " + _overlap("geo", 6))}),
+reg_cc AS ({_majority("reg_w")}),
+geo_cc AS ({_majority("geo_w")}),
 rir AS (
     SELECT asn, cc, registry, date FROM rir_asns
-    WHERE dataset IN (SELECT name FROM cur WHERE kind = 'rir')
+    WHERE dataset IN {_in(current.get("rir", []))}
       AND status IN ('allocated', 'assigned') AND cc IS NOT NULL AND cc <> ''
     QUALIFY row_number() OVER (PARTITION BY asn ORDER BY date DESC NULLS LAST, registry) = 1
 ),
@@ -96,10 +105,10 @@ orig AS (
 ),
 lk AS (
     SELECT unnest([as1, as2]) AS asn FROM as_links
-    WHERE dataset IN (SELECT name FROM cur WHERE kind = 'as-rel')
+    WHERE dataset IN {_in(current.get("as-rel", []))}
 ),
 every_as AS (
-    SELECT asn FROM rir UNION SELECT asn FROM orig UNION SELECT asn FROM lk WHERE asn <> 0
+    SELECT asn FROM rir UNION SELECT asn FROM orig UNION SELECT asn FROM lk
 )
 SELECT a.asn,
        org.org AS name,
@@ -117,9 +126,22 @@ LEFT JOIN reg_cc USING (asn)
 LEFT JOIN geo_cc USING (asn)
 LEFT JOIN org USING (asn)
 LEFT JOIN orig USING (asn)
-ORDER BY a.asn
-"""
-"""The derivation of ``as_info`` from the loaded tables."""
+WHERE a.asn <> 0
+ORDER BY a.asn""",
+        "DROP TABLE rng; DROP TABLE reg; DROP TABLE geo; DROP TABLE reg_w; DROP TABLE geo_w",
+    ]
+
+
+def _current(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Kind → names of its loaded datasets with the newest data date."""
+    rows = con.execute(
+        "SELECT kind, name FROM datasets "
+        "QUALIFY data_date = max(data_date) OVER (PARTITION BY kind) ORDER BY name"
+    ).fetchall()
+    out: dict[str, list[str]] = {}
+    for kind, name in rows:
+        out.setdefault(kind, []).append(name)
+    return out
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -140,7 +162,8 @@ def refresh_as_info(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> b
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM as_info")
-        con.execute(f"INSERT INTO as_info {AS_INFO_SQL}")
+        for statement in _steps(_current(con)):
+            con.execute(statement)
         (rows,) = con.execute("SELECT count(*) FROM as_info").fetchone() or (0,)
         con.execute("DELETE FROM derived WHERE name = 'as_info'")
         built = datetime.now(UTC).replace(tzinfo=None)
