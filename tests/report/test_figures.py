@@ -1,0 +1,59 @@
+"""Figures: colours, the world map and the Sankey, checked against hand-worked values."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from crossroads.report.figures import Flow, bars_svg, ramp, sankey_svg, world_map_svg
+from crossroads.report.views import sankey_flows
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_ramp_ends_and_midpoint() -> None:
+    assert ramp(0.0) == "#fff7ec" and ramp(1.0) == "#7f0000"
+    # 0.125 * 4 intervals = 0.5: halfway between (255,247,236) and (253,212,158)
+    # = (254, 229.5 -> 230 by round-half-even, 197) = #fee6c5
+    assert ramp(0.125) == "#fee6c5"
+    assert ramp(-3) == ramp(0) and ramp(7) == ramp(1)
+
+
+def test_world_map_colours_countries_by_share() -> None:
+    svg = world_map_svg({"RU": 0.9, "CN": 0.1}, focus="KZ", caption="test")
+    root = ET.fromstring(svg)  # well-formed XML
+    fills = {g.get("data-cc"): g.get("fill") for g in root.iter(f"{SVG}g") if g.get("data-cc")}
+    assert len(fills) == 250  # every country of the packaged geometry
+    assert fills["KZ"] == "#1d4ed8"  # the focus country
+    assert fills["RU"] == ramp(1.0)  # the largest share takes the darkest colour
+    assert fills["CN"] == ramp((0.1 / 0.9) ** 0.5)  # square-root scale
+    assert fills["FR"] == "#e5e7eb"  # no path crosses it
+    assert "Russian Federation: 90.0%" in svg
+
+
+def test_sankey_band_widths_follow_values() -> None:
+    svg = sankey_svg([Flow("KZ", "RU", 0.8), Flow("KZ", "CN", 0.2)])
+    # column 0 holds KZ (1.0) in 460 px; column 1 holds RU + CN (1.0) and one 8 px gap:
+    # scale = min(460 / 1.0, 452 / 1.0) = 452 px per unit -> bands 361.6 and 90.4 px
+    widths = sorted(float(w) for w in re.findall(r'stroke-width="([0-9.]+)"', svg))
+    assert widths == [90.4, 361.6]
+    ET.fromstring(svg)
+
+
+def test_sankey_flows_from_a_dependency_result() -> None:
+    dep = {"inbound": {
+        "by_country": [{"country": "RU", "any_share": 0.9, "gateway_share": 0.7},
+                       {"country": "CN", "any_share": 0.2, "gateway_share": 0.3}],
+        "by_as": [{"asn": 12389, "name": "Rostelecom", "country": "RU", "gateway_share": 0.5},
+                  {"asn": 4134, "name": "Chinanet", "country": "CN", "gateway_share": 0.0}]}}
+    flows = sankey_flows(dep, "inbound", "KZ", top=1)
+    # top=1 keeps RU; CN's 0.3 goes to "other"; only ASes of kept countries, share > 0
+    assert flows == [Flow("KZ", "RU", 0.7, 0), Flow("KZ", "other", 0.3, 0),
+                     Flow("RU", "AS12389 Rostelecom", 0.5, 1)]
+
+
+def test_bars_and_empty_figures_are_valid_svg() -> None:
+    root = ET.fromstring(bars_svg([], ["RU"], caption="c"))
+    assert root.tag == f"{SVG}svg"
+    assert "nothing to draw" in bars_svg([], [])
+    assert "no flows" in sankey_svg([])
