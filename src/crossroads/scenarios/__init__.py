@@ -1,1 +1,37 @@
-"""crossroads.scenarios."""
+"""crossroads.scenarios: what-if edits of the AS graph and their effect on one country.
+
+A scenario (YAML, :func:`load_scenario`) lists operations applied in order
+(:func:`apply`); :func:`run` measures the target country before and after (reachability,
+dependency by country, critical ASes and links); :func:`sweep` removes each border link
+or foreign upstream in turn on Dask. See ``docs/methods/scenarios.md``.
+"""
+
+from crossroads.scenarios.apply import AppliedLog, AppliedStep, apply
+from crossroads.scenarios.load import list_presets, load_scenario, parse_scenario
+from crossroads.scenarios.model import Scenario
+from crossroads.scenarios.plot import plot_result
+from crossroads.scenarios.reach import Reachability, reachability
+from crossroads.scenarios.result import ScenarioResult, Side
+from crossroads.scenarios.run import run, run_on
+from crossroads.scenarios.sweep import SweepResult, SweepRow, sweep, sweep_on
+
+__all__ = [
+    "AppliedLog",
+    "AppliedStep",
+    "Reachability",
+    "Scenario",
+    "ScenarioResult",
+    "Side",
+    "SweepResult",
+    "SweepRow",
+    "apply",
+    "list_presets",
+    "load_scenario",
+    "parse_scenario",
+    "plot_result",
+    "reachability",
+    "run",
+    "run_on",
+    "sweep",
+    "sweep_on",
+]

@@ -1,0 +1,151 @@
+"""Running a scenario: apply it, then measure the country on the graph before and after.
+
+:func:`run` loads the AS graph of a date and the store's ``as_info`` and calls
+:func:`run_on`, the pure core that tests and sweeps call with graphs of their own. Each
+side gets
+
+* reachability in and out (:mod:`crossroads.scenarios.reach`), with the path-length
+  distribution, the critical ASes and links, and the origins without international routes;
+* foreign-country dependency in both variants and the top foreign ASes with hegemony,
+  computed by :mod:`crossroads.metrics.dependency` on the same graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date as Date
+
+import numpy as np
+import pandas as pd
+
+from crossroads.config import Settings
+from crossroads.errors import DatasetMissingError
+from crossroads.metrics.astable import ASTable
+from crossroads.metrics.dependency import inbound, outbound
+from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.load import load_graph
+from crossroads.scenarios._countries import Countries, countries_from
+from crossroads.scenarios.apply import AppliedLog, apply_with
+from crossroads.scenarios.model import Scenario
+from crossroads.scenarios.reach import reachability
+from crossroads.scenarios.result import ScenarioResult, Side
+from crossroads.store import Store, open_store
+
+__all__ = ["collector_asns", "measure", "run", "run_on"]
+
+
+def run(
+    settings: Settings,
+    scenario: Scenario,
+    *,
+    mode: RouteMode = "all-best",
+    date: Date | None = None,
+    workers: int = 1,
+) -> ScenarioResult:
+    """Run ``scenario`` on the AS graph in force on ``date`` (newest when None)."""
+    graph = load_graph(settings, date)
+    store = open_store(settings)
+    as_info = store.as_info()
+    data = _data_dates(graph, store)
+    return run_on(
+        graph, as_info, scenario, mode=mode, collectors=collector_asns(settings),
+        workers=workers, data=data,
+    )
+
+
+def run_on(
+    graph: ASGraph,
+    as_info: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    mode: RouteMode = "all-best",
+    collectors: Sequence[int] = (),
+    workers: int = 1,
+    data: dict[str, str] | None = None,
+) -> ScenarioResult:
+    """Apply ``scenario`` to ``graph`` and measure its country before and after.
+
+    ``collectors`` are the route-collector peers (ASNs): the vantage points of hegemony,
+    and the sources when the scenario restricts to ``collectors``.
+    """
+    countries = countries_from(as_info)
+    after_graph, log = apply_with(graph, countries, scenario)
+    kw = {"mode": mode, "collectors": collectors, "workers": workers}
+    before = measure(graph, as_info, countries, scenario.country, log, **kw)
+    after = measure(after_graph, as_info, countries, scenario.country, log, **kw)
+    return ScenarioResult(
+        scenario=scenario, mode=mode, log=log, before=before, after=after, data=data or {}
+    )
+
+
+def measure(
+    graph: ASGraph,
+    as_info: pd.DataFrame,
+    countries: Countries,
+    country: str,
+    log: AppliedLog,
+    *,
+    mode: RouteMode,
+    collectors: Sequence[int],
+    workers: int = 1,
+) -> Side:
+    """Reachability and dependency of ``country`` on ``graph`` within ``log``'s scope."""
+    sources = _sources(log, collectors)
+    reach = reachability(
+        graph, countries, country, origins=log.origins, sources=sources, mode=mode,
+        workers=workers,
+    )
+    table = ASTable.from_frame(graph, _scoped_info(as_info, countries, country, log))
+    vps = list(collectors) if sources is None else sources.tolist()
+    dep_in = inbound(
+        graph, table, country, mode=mode, vantage_points=vps,
+        sources="addresses" if sources is None else "vantage-points",
+    )
+    dep_out = outbound(graph, table, country, _OUTBOUND_TARGETS, mode=mode)
+    return Side(reach=reach, inbound=dep_in, outbound=dep_out)
+
+
+def collector_asns(settings: Settings) -> list[int]:
+    """ASNs of the route-collector peers (RIS and RouteViews) in the store."""
+    peers = open_store(settings).collector_peers()
+    return sorted({int(a) for a in peers.column("asn").to_pylist() if a is not None})
+
+
+# ------------------------------------------------------------------ private helpers
+_OUTBOUND_TARGETS: tuple[int, ...] = ()
+
+
+def _sources(log: AppliedLog, collectors: Sequence[int]) -> np.ndarray | None:
+    """The vantage points standing for "the world" (None: every foreign AS)."""
+    vp: np.ndarray | None = None
+    if log.vantage_points is not None:
+        vp = np.asarray(log.vantage_points, np.int64)
+    if log.collectors_only:
+        coll = np.asarray(list(collectors), np.int64)
+        vp = coll if vp is None else np.intersect1d(vp, coll)
+    return vp
+
+
+def _scoped_info(
+    as_info: pd.DataFrame, countries: Countries, country: str, log: AppliedLog
+) -> pd.DataFrame:
+    """``as_info`` with the country's unmeasured origins given no space (restrict)."""
+    if log.origins is None:
+        return as_info
+    out = as_info.copy()
+    drop = (out["reg_cc"] == country) & ~out["asn"].isin(log.origins)
+    out.loc[drop, "ipv4_addresses"] = 0
+    return out
+
+
+def _data_dates(graph: ASGraph, store: Store) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if graph.provenance is not None:
+        out[graph.provenance.dataset] = graph.provenance.data_date.isoformat()
+    for kind in ("asn-ranges", "country-ranges", "rir", "ris-peers", "routeviews-peers"):
+        try:
+            records = store.current(kind)
+        except DatasetMissingError:  # a kind that is not loaded is simply not listed
+            continue
+        out.update({rec.name: rec.data_date.isoformat() for rec in records})
+    return out

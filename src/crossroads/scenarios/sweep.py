@@ -1,0 +1,233 @@
+"""Sweeps: remove each border link (or each foreign upstream AS) of a country in turn.
+
+For country C, the **border links** are the links with exactly one end registered in C;
+the **foreign upstream ASes** are the foreign providers of C's ASes. Each item is removed
+alone from the baseline graph and the country is measured again (reachability in and out,
+:mod:`crossroads.scenarios.reach`; inbound dependency by country,
+:mod:`crossroads.metrics.dependency`). Items are ranked by lost inbound reachability, then
+lost outbound reachability, then the **dependency shift**
+
+.. math::  D = \\tfrac12 \\sum_X |g_{after}(X) - g_{before}(X)|
+
+(total-variation distance between the inbound gateway shares by country, ``direct`` and
+``domestic`` included as two more categories).
+
+The items run in parallel on Dask distributed: a ``LocalCluster`` of worker processes by
+default, or the scheduler at ``scheduler`` (``tcp://host:port``). The graph and the AS
+table are scattered to the workers once (broadcast), not shipped with every task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+from crossroads.config import Settings
+from crossroads.metrics.astable import ASTable
+from crossroads.metrics.dependency import inbound
+from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.load import load_graph
+from crossroads.scenarios._countries import Countries, countries_from
+from crossroads.scenarios.reach import reachability
+from crossroads.store import open_store
+
+__all__ = ["SweepKind", "SweepResult", "SweepRow", "border_links", "foreign_upstreams",
+           "sweep", "sweep_on"]
+
+SweepKind = Literal["links", "ases"]
+"""``links``: every border link in turn; ``ases``: every foreign upstream AS in turn."""
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """The country's measures with one item removed (shares in [0, 1])."""
+
+    item: tuple[int, ...]  # (a, b) for a link, (asn,) for an AS
+    inbound: float
+    outbound: float
+    lost_inbound: float
+    lost_outbound: float
+    isolated: int  # origins without any international route
+    dependency_shift: float
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        key = "link" if len(self.item) == 2 else "asn"
+        value: object = list(self.item) if len(self.item) == 2 else self.item[0]
+        return {
+            key: value,
+            "reachability_inbound": self.inbound,
+            "reachability_outbound": self.outbound,
+            "lost_inbound": self.lost_inbound,
+            "lost_outbound": self.lost_outbound,
+            "isolated_origins": self.isolated,
+            "dependency_shift": self.dependency_shift,
+        }
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Every item's row, ranked (most damaging first), with the baseline."""
+
+    country: str
+    kind: SweepKind
+    mode: str
+    baseline_inbound: float
+    baseline_outbound: float
+    rows: tuple[SweepRow, ...]
+    data: dict[str, str]
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "country": self.country,
+            "kind": self.kind,
+            "mode": self.mode,
+            "data": self.data,
+            "units": "fractions of IPv4 address space; dependency_shift in [0, 1]",
+            "baseline": {
+                "reachability_inbound": self.baseline_inbound,
+                "reachability_outbound": self.baseline_outbound,
+            },
+            "items": len(self.rows),
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+def border_links(graph: ASGraph, countries: Countries, country: str) -> list[tuple[int, int]]:
+    """Links (as ``(as1, as2)`` in CAIDA order) with exactly one end in ``country``."""
+    code = countries.code(country)
+    a, b = graph.links.as1, graph.links.as2
+    inside_a = countries.code_of(a) == code
+    inside_b = countries.code_of(b) == code
+    cross = inside_a != inside_b
+    return [(int(x), int(y)) for x, y in zip(a[cross], b[cross], strict=True)]
+
+
+def foreign_upstreams(graph: ASGraph, countries: Countries, country: str) -> list[int]:
+    """Foreign ASes that are providers of at least one AS of ``country``."""
+    code = countries.code(country)
+    links = graph.links
+    p2c = links.rel == -1
+    prov_out = countries.code_of(links.as1) != code
+    cust_in = countries.code_of(links.as2) == code
+    return sorted({int(x) for x in links.as1[p2c & prov_out & cust_in]})
+
+
+def sweep(
+    settings: Settings,
+    country: str,
+    *,
+    kind: SweepKind = "links",
+    mode: RouteMode = "all-best",
+    scheduler: str | None = None,
+    workers: int = 2,
+    limit: int | None = None,
+) -> SweepResult:
+    """Sweep ``country``'s border links or foreign upstreams on the newest graph."""
+    graph = load_graph(settings)
+    as_info = open_store(settings).as_info()
+    data = {}
+    if graph.provenance is not None:
+        data[graph.provenance.dataset] = graph.provenance.data_date.isoformat()
+    return sweep_on(
+        graph, as_info, country, kind=kind, mode=mode, scheduler=scheduler,
+        workers=workers, limit=limit, data=data,
+    )
+
+
+def sweep_on(
+    graph: ASGraph,
+    as_info: pd.DataFrame,
+    country: str,
+    *,
+    kind: SweepKind = "links",
+    mode: RouteMode = "all-best",
+    scheduler: str | None = None,
+    workers: int = 2,
+    limit: int | None = None,
+    data: dict[str, str] | None = None,
+) -> SweepResult:
+    """:func:`sweep` on a given graph and ``as_info``; ``limit`` keeps the first items."""
+    countries = countries_from(as_info)
+    country = countries.require(country)
+    items: list[tuple[int, ...]]
+    if kind == "links":
+        items = [tuple(x) for x in border_links(graph, countries, country)]
+    elif kind == "ases":
+        items = [(a,) for a in foreign_upstreams(graph, countries, country)]
+    else:
+        raise ValueError(f"unknown sweep kind {kind!r}; use 'links' or 'ases'")
+    if limit is not None:
+        items = items[:limit]
+    base = _measure(graph, countries, as_info, country, mode)
+    with _client(scheduler, workers) as client:
+        shared = client.scatter([graph, countries, as_info], broadcast=True)
+        futures = client.map(
+            _one, items, graph=shared[0], countries=shared[1], as_info=shared[2],
+            country=country, mode=mode, pure=False,
+        )
+        measured = client.gather(futures)
+    rows = [_row(item, m, base) for item, m in zip(items, measured, strict=True)]
+    rows.sort(key=lambda r: (-r.lost_inbound, -r.lost_outbound, -r.dependency_shift, r.item))
+    return SweepResult(
+        country=country, kind=kind, mode=mode, baseline_inbound=base[0],
+        baseline_outbound=base[1], rows=tuple(rows), data=data or {},
+    )
+
+
+# ------------------------------------------------------------------ private helpers
+_Measure = tuple[float, float, int, dict[str, float]]
+
+
+def _measure(
+    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str, mode: RouteMode
+) -> _Measure:
+    reach = reachability(graph, countries, country, mode="deterministic")
+    dep = inbound(graph, ASTable.from_frame(graph, as_info), country, mode=mode)
+    gw = dict(zip(dep.by_country["country"], dep.by_country["gateway_share"], strict=True))
+    gw["(direct)"] = dep.direct_share
+    gw["(domestic)"] = dep.domestic_share
+    return reach.inbound, reach.outbound, len(reach.isolated), gw
+
+
+def _one(
+    item: tuple[int, ...],
+    *,
+    graph: ASGraph,
+    countries: Countries,
+    as_info: pd.DataFrame,
+    country: str,
+    mode: RouteMode,
+) -> _Measure:
+    edited = graph.without_links([item]) if len(item) == 2 else graph.without_ases(item)
+    return _measure(edited, countries, as_info, country, mode)
+
+
+def _row(item: tuple[int, ...], m: _Measure, base: _Measure) -> SweepRow:
+    keys = set(m[3]) | set(base[3])
+    shift = 0.5 * sum(abs(m[3].get(k, 0.0) - base[3].get(k, 0.0)) for k in keys)
+    return SweepRow(
+        item=item, inbound=m[0], outbound=m[1], lost_inbound=base[0] - m[0],
+        lost_outbound=base[1] - m[1], isolated=m[2], dependency_shift=shift,
+    )
+
+
+@contextmanager
+def _client(scheduler: str | None, workers: int) -> Iterator[object]:
+    """A Dask client: to ``scheduler``, or to a LocalCluster of ``workers`` processes that
+    is torn down on exit."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    ) as cluster, Client(cluster) as client:
+        yield client
