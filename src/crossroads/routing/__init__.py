@@ -9,6 +9,7 @@ from crossroads.routing.cycles import find_p2c_cycles
 from crossroads.routing.flow import per_source_through, through_weights
 from crossroads.routing.graph import ASGraph, Links
 from crossroads.routing.load import graph_from_file, load_graph
+from crossroads.routing.overlay import forwarding
 from crossroads.routing.propagate import Origins, propagate, propagate_many
 from crossroads.routing.routes import RouteClass, RouteMode, Routes, all_paths, path
 
@@ -21,6 +22,7 @@ __all__ = [
     "Routes",
     "all_paths",
     "find_p2c_cycles",
+    "forwarding",
     "graph_from_file",
     "load_graph",
     "path",

@@ -141,30 +141,26 @@ def all_best_next_hops(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_id
     """
     n = rel.shape[0]
     ptr = np.zeros(n + 1, np.int64)
-    out = np.empty(0, np.int32)
-    for fill in (False, True):
-        total = 0
-        for v in range(n):
-            ptr[v] = total
-            r = rel[v]
-            if r == CUSTOMER:
-                a, b, idx = cust_ptr[v], cust_ptr[v + 1], cust_idx
-            elif r == PEER:
-                a, b, idx = peer_ptr[v], peer_ptr[v + 1], peer_idx
-            elif r == PROVIDER:
-                a, b, idx = prov_ptr[v], prov_ptr[v + 1], prov_idx
-            else:
-                continue
-            for k in range(a, b):
-                u = idx[k]
-                if _is_best_via(r, length[v], rel[u], length[u]):
-                    if fill:
-                        out[total] = u
-                    total += 1
-        ptr[n] = total
-        if not fill:
-            out = np.empty(total, np.int32)
-    return ptr, out
+    buf = np.empty(prov_idx.shape[0] + cust_idx.shape[0] + peer_idx.shape[0], np.int32)
+    total = 0
+    for v in range(n):
+        ptr[v] = total
+        r = rel[v]
+        if r == CUSTOMER:
+            a, b, idx = cust_ptr[v], cust_ptr[v + 1], cust_idx
+        elif r == PEER:
+            a, b, idx = peer_ptr[v], peer_ptr[v + 1], peer_idx
+        elif r == PROVIDER:
+            a, b, idx = prov_ptr[v], prov_ptr[v + 1], prov_idx
+        else:
+            continue
+        for k in range(a, b):
+            u = idx[k]
+            if _is_best_via(r, length[v], rel[u], length[u]):
+                buf[total] = u
+                total += 1
+    ptr[n] = total
+    return ptr, buf[:total].copy()
 
 
 @njit(cache=True, nogil=True)
@@ -271,3 +267,53 @@ def _grow_f64(a, cap):
     b = np.empty(cap, np.float64)
     b[: a.shape[0]] = a
     return b
+
+
+@njit(cache=True, nogil=True)
+def overlay(rel_s, len_s, ptr_s, idx_s, rel_c, len_c, ptr_c, idx_c):
+    """Forwarding by longest-prefix match: each AS uses the more-specific prefix's next
+    hops when it has that route, else the covering prefix's. Returns (rel, length, ptr,
+    idx) where ``length`` is the longest forwarding path in hops (exact when one next hop).
+    """
+    n = rel_s.shape[0]
+    rel = np.empty(n, np.int8)
+    length = np.full(n, -1, np.int32)
+    ptr = np.zeros(n + 1, np.int64)
+    total = 0
+    for v in range(n):
+        if rel_s[v] != UNREACHABLE:
+            total += ptr_s[v + 1] - ptr_s[v]
+        else:
+            total += ptr_c[v + 1] - ptr_c[v]
+    idx = np.empty(total, np.int32)
+    total = 0
+    for v in range(n):
+        ptr[v] = total
+        if rel_s[v] != UNREACHABLE:
+            rel[v] = rel_s[v]
+            length[v] = len_s[v]
+            a, b, src = ptr_s[v], ptr_s[v + 1], idx_s
+        else:
+            rel[v] = rel_c[v]
+            a, b, src = ptr_c[v], ptr_c[v + 1], idx_c
+        for k in range(a, b):
+            idx[total] = src[k]
+            total += 1
+    ptr[n] = total
+    # ASes on the covering route only: their next hops are one covering hop closer, so
+    # increasing covering length is a topological order of the forwarding DAG
+    rest = np.empty(n, np.int32)
+    m = 0
+    for v in range(n):
+        if rel_s[v] == UNREACHABLE and rel_c[v] != UNREACHABLE:
+            rest[m] = v
+            m += 1
+    order = _sort_by_length(rest[:m], len_c)
+    for i in range(m):
+        v = order[i]
+        best = -1
+        for k in range(ptr[v], ptr[v + 1]):
+            if length[idx[k]] > best:
+                best = length[idx[k]]
+        length[v] = best + 1  # an origin of the covering prefix has no next hop: 0
+    return rel, length, ptr, idx
