@@ -41,6 +41,7 @@ def connect(settings: Settings, *, read_only: bool = True) -> Iterator[duckdb.Du
             hint="another crossroads process may be writing it (fetch); retry when it ends",
         ) from exc
     try:
+        con.execute("SET enable_progress_bar = false")
         yield con
     finally:
         con.close()

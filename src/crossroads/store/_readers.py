@@ -2,8 +2,8 @@
 
 A reader turns one file into ``{table name: pa.Table}``; the tables are then conformed to
 the store schema (:func:`conform`): the ``dataset`` column is added, columns renamed where
-the store differs from the reader (``start``/``end`` → ``start_ip``/``end_ip``) and types
-cast. The source modules are imported lazily, so loading one kind does not import the
+the store differs from the reader (range tables: ``start``/``end`` → ``start_ip``/``end_ip``)
+and types cast. The source modules are imported lazily, so loading one kind does not import the
 readers of all others.
 """
 
@@ -22,6 +22,7 @@ __all__ = ["READERS", "Reader", "conform", "read_kind"]
 Reader = Callable[[Path], dict[str, pa.Table]]
 
 _RENAME = {"start": "start_ip", "end": "end_ip"}
+_RANGE_TABLES = ("ip_ranges", "country_ranges")
 
 
 def _as_rel(path: Path) -> dict[str, pa.Table]:
@@ -96,7 +97,8 @@ def read_kind(kind: str, path: Path) -> dict[str, pa.Table]:
 def conform(table_name: str, dataset: str, table: pa.Table) -> pa.Table:
     """``table`` with a ``dataset`` column, store column names and store types."""
     schema = arrow_schema(table_name)
-    table = table.rename_columns([_RENAME.get(n, n) for n in table.column_names])
+    if table_name in _RANGE_TABLES:
+        table = table.rename_columns([_RENAME.get(n, n) for n in table.column_names])
     missing = [f.name for f in schema if f.name != "dataset" and f.name not in table.column_names]
     if missing:
         raise CrossroadsError(

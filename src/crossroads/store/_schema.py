@@ -53,6 +53,7 @@ _I8 = (pa.int8(), "TINYINT")
 _I64 = (pa.int64(), "BIGINT")
 _F64 = (pa.float64(), "DOUBLE")
 _DATE = (pa.date32(), "DATE")
+_STRS = (pa.list_(pa.string()), "VARCHAR[]")
 
 _RANGE = (
     _c("family", *_I8),
@@ -107,10 +108,16 @@ DATA_TABLES: dict[str, TableSpec] = {
                 _c("ix_id", *_I64),
                 _c("name", *_STR),
                 _c("country", *_STR),
+                _c("countries", *_STRS),
                 _c("region", *_STR),
+                _c("city", *_STR),
+                _c("prefixes_v4", *_STRS),
+                _c("prefixes_v6", *_STRS),
                 _c("pdb_id", *_I64),
-                _c("ipv4_prefixes", pa.list_(pa.string()), "VARCHAR[]"),
-                _c("ipv6_prefixes", pa.list_(pa.string()), "VARCHAR[]"),
+                _c("pch_id", *_I64),
+                _c("sources", *_STRS),
+                _c("alternatenames", *_STRS),
+                _c("url", *_STR),
             ),
         ),
         TableSpec(
@@ -122,6 +129,8 @@ DATA_TABLES: dict[str, TableSpec] = {
                 _c("ip", *_STR),
                 _c("v4_prefixes", *_I64),
                 _c("v6_prefixes", *_I64),
+                _c("cc", *_STR),
+                _c("as_name", *_STR),
             ),
         ),
     )
