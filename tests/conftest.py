@@ -30,3 +30,17 @@ def mirror() -> Path:
 def scratch_settings(tmp_path: Path, mirror: Path) -> Settings:
     """Settings that read the mirror and keep the store and cache under ``tmp_path``."""
     return Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", mirror=mirror)
+
+
+@pytest.fixture(scope="session")
+def loaded_settings(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
+    """A store holding every catalogued mirror dataset, fetched once per test session.
+
+    Shared by the store, metrics, routing and CLI tests; treat it as read-only.
+    """
+    from crossroads.store import fetch
+
+    root = tmp_path_factory.mktemp("loaded")
+    settings = Settings(data_dir=root / "data", cache_dir=root / "cache", mirror=mirror)
+    fetch(settings)
+    return settings
