@@ -86,6 +86,8 @@ class Interner:
         if new:
             self._describe(new)
         idx = enc.indices.to_numpy(zero_copy_only=False)
+        if not words:
+            return np.full(len(enc), -1, np.int32)
         if enc.indices.null_count:
             mask = enc.indices.is_null().to_numpy(zero_copy_only=False)
             out = np.where(mask, -1, ids[np.where(mask, 0, idx).astype(np.int64)])

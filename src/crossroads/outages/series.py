@@ -8,8 +8,11 @@ first clear their peer's row, then each pair takes the state of its last later r
 
 Full-feed peers (per address family): the peers configured (counted for a family once they
 have carried a prefix of it), else those currently carrying at least ``full_feed_share`` of
-the prefixes of the family that the busiest peer carries (the live rule; archives fix the
-set once from the whole input, see :mod:`~crossroads.outages.archive`).
+the prefixes of the family that the busiest peer carries, among the peers that have carried
+a prefix of the family since their session last went down (the live rule: a peer whose
+routes are all withdrawn stays in the set — that is the outage being measured — while a
+peer whose session is down leaves it; archives fix the set once from the whole input, see
+:mod:`~crossroads.outages.archive`).
 A prefix is **visible** when more than half of its family's full-feed peers carry it:
 ``2 * carried_by_full_feed(p) > n_full_feed(family(p))``.
 
@@ -80,6 +83,7 @@ class SeriesBuilder:
 
     ``on_bin(country_rows, asn_rows)`` is called with the rows of each bin as it closes
     (the live monitor uses it). Records older than the open bin are counted in it.
+    ``keep_bins`` bounds the closed bins kept for :meth:`frames` (a live feed runs for ever).
     """
 
     def __init__(
@@ -91,6 +95,7 @@ class SeriesBuilder:
         full_feed_share: float = 0.5,
         full_feed_peers: Iterable[str] | None = None,
         on_bin: Callable[[pd.DataFrame, pd.DataFrame], None] | None = None,
+        keep_bins: int | None = None,
     ) -> None:
         if bin.total_seconds() <= 0:
             raise CrossroadsError(f"bin width must be positive, not {bin}")
@@ -108,6 +113,7 @@ class SeriesBuilder:
         self.full_feed_share = full_feed_share
         self.configured_ff = None if full_feed_peers is None else set(full_feed_peers)
         self.on_bin = on_bin
+        self.keep_bins = keep_bins  # closed bins retained (None: all)
         self.carried = np.zeros((0, 1024), np.uint8)
         self.peer_count = np.zeros((0, 2), np.int64)  # carried prefixes per (peer, v4/v6)
         self.ever = np.zeros((0, 2), bool)  # the peer has carried a prefix of the family
@@ -228,6 +234,7 @@ class SeriesBuilder:
                 cols = np.flatnonzero(self.carried[p, :n_pfx])
                 self._set_state(np.full(cols.shape[0], p, np.int32), cols,
                                 np.zeros(cols.shape[0], np.uint8))
+                self.ever[p, :] = False  # out of the full-feed set until it carries again
         route = (r.kind == KIND_ANNOUNCE) | (r.kind == KIND_WITHDRAW) | (r.kind == KIND_RIB)
         live = route & (pos > down_at[r.peer])
         idx = np.flatnonzero(live)
@@ -259,7 +266,7 @@ class SeriesBuilder:
                 mask &= self.ever[:n_peer, f]
             else:
                 top = cnt.max() if n_peer else 0
-                mask = (cnt >= self.full_feed_share * top) & (cnt > 0)
+                mask = (cnt >= self.full_feed_share * top) & self.ever[:n_peer, f]
             changed |= not np.array_equal(mask, self.ff[f][:n_peer])
             new_ff.append(mask)
         if changed:
@@ -325,6 +332,9 @@ class SeriesBuilder:
         self.wd[:] = 0
         self._country_rows.append(country)
         self._asn_rows.append(per_as)
+        if self.keep_bins is not None and len(self._country_rows) > self.keep_bins:
+            del self._country_rows[: -self.keep_bins]
+            del self._asn_rows[: -self.keep_bins]
         if self.on_bin is not None:
             self.on_bin(country, per_as)
 
