@@ -8,10 +8,13 @@ both families of one ip-location-db release).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -55,6 +58,12 @@ class Store:
     """Read access to the store of ``settings.data_dir``."""
 
     settings: Settings
+
+    @contextmanager
+    def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One read-only connection for several queries in a row (closed on exit)."""
+        with connect(self.settings) as con:
+            yield con
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a read-only SQL query and return its rows as Arrow."""

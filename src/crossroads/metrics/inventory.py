@@ -1,0 +1,328 @@
+"""The country inventory and the one-AS summary behind ``crossroads profile`` and ``as``.
+
+Definitions (``docs/methods/inventory.md``):
+
+- an AS is *registered in* country C when ``as_info.reg_cc = C`` (RIR file, else the
+  registration country of the space it originates);
+- *allocated* IPv4/IPv6 space of C: the RIR delegated-extended records with ``cc = C`` and
+  status ``allocated`` or ``assigned`` (IPv4: the record's address count; IPv6: a /n
+  prefix counts 2^(48−n) /48 blocks);
+- *originated* space of C: the ip-location-db origin ranges whose origin AS is registered
+  in C (IPv4 in addresses, IPv6 in /48 blocks);
+- *geolocated* space of C: the geo-whois ranges placed in C.
+
+Each origin AS's *share* is its originated IPv4 addresses divided by the country's
+originated IPv4 addresses. Every figure carries the datasets (and so data dates and
+sources) it was computed from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from crossroads._countries import country_code, country_name
+from crossroads.config import Settings
+from crossroads.errors import DatasetMissingError, UnknownASNError
+from crossroads.store import DatasetRecord, Store, open_store
+
+__all__ = [
+    "ASSummary",
+    "CountryProfile",
+    "Neighbor",
+    "Origin",
+    "as_summary",
+    "country_profile",
+    "parse_asn",
+]
+
+_INVENTORY_KINDS = ("rir", "asn-ranges", "country-ranges", "geo-ranges")
+_ALLOCATED = "status IN ('allocated', 'assigned')"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """One AS originating a country's IPv4 space."""
+
+    asn: int
+    name: str | None
+    ipv4_addresses: int
+    ipv4_share: float
+    ipv6_slash48s: float
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    """The inventory of one country; units in the field names (addresses, /48 blocks)."""
+
+    country: str
+    country_name: str
+    asns: int
+    asns_by_rule: dict[str, int]
+    ipv4_allocated: int
+    ipv4_originated: int
+    ipv4_geolocated: int
+    ipv6_allocated_slash48s: float
+    ipv6_originated_slash48s: float
+    ipv6_geolocated_slash48s: float
+    top_origins: tuple[Origin, ...]
+    datasets: tuple[DatasetRecord, ...]
+
+    def sources(self, *kinds: str) -> list[str]:
+        """Names of the datasets of ``kinds`` this profile used."""
+        return [d.name for d in self.datasets if d.kind in kinds]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``profile --json`` shape: every figure with its unit and datasets."""
+        originated = self.sources("asn-ranges", "rir", "country-ranges")
+        return {
+            "country": self.country,
+            "country_name": self.country_name,
+            "asns": self.asns,
+            "asns_by_rule": self.asns_by_rule,
+            "asns_unit": "ASes registered in the country",
+            "asns_sources": originated,
+            "ipv4_addresses": {
+                "unit": "IPv4 addresses",
+                "allocated": self.ipv4_allocated,
+                "originated": self.ipv4_originated,
+                "geolocated": self.ipv4_geolocated,
+                "allocated_sources": self.sources("rir"),
+                "originated_sources": originated,
+                "geolocated_sources": self.sources("geo-ranges"),
+            },
+            "ipv6_slash48s": {
+                "unit": "IPv6 /48 blocks",
+                "allocated": self.ipv6_allocated_slash48s,
+                "originated": self.ipv6_originated_slash48s,
+                "geolocated": self.ipv6_geolocated_slash48s,
+                "allocated_sources": self.sources("rir"),
+                "originated_sources": originated,
+                "geolocated_sources": self.sources("geo-ranges"),
+            },
+            "top_origins": [
+                {
+                    "asn": o.asn,
+                    "name": o.name,
+                    "ipv4_addresses": o.ipv4_addresses,
+                    "ipv4_share": o.ipv4_share,
+                    "ipv6_slash48s": o.ipv6_slash48s,
+                }
+                for o in self.top_origins
+            ],
+            "top_origins_unit": "ipv4_share: fraction of the country's originated IPv4 addresses",
+            "datasets": [d.as_dict() for d in self.datasets],
+        }
+
+
+@dataclass(frozen=True)
+class Neighbor:
+    """An AS adjacent to the summarised one."""
+
+    asn: int
+    name: str | None
+    reg_cc: str | None
+
+
+@dataclass(frozen=True)
+class ASSummary:
+    """One AS: attributes from ``as_info``, neighbours from one AS-relationship snapshot."""
+
+    asn: int
+    name: str | None
+    reg_cc: str | None
+    reg_rule: str | None
+    registry: str | None
+    reg_date: date | None
+    geo_cc: str | None
+    ipv4_addresses: int
+    ipv6_slash48s: float
+    providers: tuple[Neighbor, ...]
+    customers: tuple[Neighbor, ...]
+    peers: tuple[Neighbor, ...]
+    as_rel: DatasetRecord
+    datasets: tuple[DatasetRecord, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``as --json`` shape."""
+
+        def group(ns: tuple[Neighbor, ...]) -> dict[str, Any]:
+            return {"count": len(ns), "asns": [n.__dict__ for n in ns]}
+
+        return {
+            "asn": self.asn,
+            "name": self.name,
+            "reg_cc": self.reg_cc,
+            "reg_rule": self.reg_rule,
+            "registry": self.registry,
+            "reg_date": self.reg_date.isoformat() if self.reg_date else None,
+            "geo_cc": self.geo_cc,
+            "ipv4_addresses": self.ipv4_addresses,
+            "ipv6_slash48s": self.ipv6_slash48s,
+            "units": {"ipv4_addresses": "IPv4 addresses", "ipv6_slash48s": "IPv6 /48 blocks"},
+            "providers": group(self.providers),
+            "customers": group(self.customers),
+            "peers": group(self.peers),
+            "as_rel": self.as_rel.as_dict(),
+            "datasets": [d.as_dict() for d in self.datasets],
+        }
+
+
+def parse_asn(text: str | int) -> int:
+    """``"AS9198"``, ``"as9198"`` or ``"9198"`` → 9198; anything else is an error.
+
+    >>> parse_asn("AS9198")
+    9198
+    """
+    raw = str(text).strip()
+    digits = raw[2:] if raw[:2].upper() == "AS" else raw
+    if not digits.isdigit() or int(digits) >= 1 << 32:
+        raise UnknownASNError(
+            f"not an AS number: {raw!r}", hint="use a number 0 … 4294967295, e.g. 9198"
+        )
+    return int(digits)
+
+
+def country_profile(source: Settings | Store, country: str, *, top: int = 10) -> CountryProfile:
+    """The inventory of ``country`` (ISO 3166-1 alpha-2) from the current datasets."""
+    cc = country_code(country)
+    store = _store(source)
+    used = tuple(d for kind in _INVENTORY_KINDS for d in store.current(kind))
+    with store.connection() as con:
+        by_rule = dict(
+            _rows(con, "SELECT reg_rule, count(*) FROM as_info WHERE reg_cc = ? GROUP BY 1", [cc])
+        )
+        v4_orig, v6_orig = _one(
+            con,
+            "SELECT coalesce(sum(ipv4_addresses), 0), coalesce(sum(ipv6_slash48s), 0) "
+            "FROM as_info WHERE reg_cc = ?",
+            [cc],
+        )
+        v4_alloc, v6_alloc = _one(
+            con,
+            "SELECT coalesce(sum(value) FILTER (WHERE type = 'ipv4'), 0), "
+            "coalesce(sum(pow(2, 48 - value)) FILTER (WHERE type = 'ipv6'), 0) "
+            f"FROM rir_delegations WHERE cc = ? AND {_ALLOCATED} "
+            "AND dataset IN (SELECT unnest(?::VARCHAR[]))",
+            [cc, _names(used, "rir")],
+        )
+        geo = dict(
+            _rows(
+                con,
+                "SELECT family, sum(addresses) FROM country_ranges WHERE kind = 'geo' "
+                "AND cc = ? AND dataset IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+                [cc, _names(used, "geo-ranges")],
+            )
+        )
+        top_rows = _rows(
+            con,
+            "SELECT asn, name, ipv4_addresses, ipv6_slash48s FROM as_info WHERE reg_cc = ? "
+            "ORDER BY ipv4_addresses DESC, asn LIMIT ?",
+            [cc, top],
+        )
+    origins = tuple(
+        Origin(int(a), n, int(v4), int(v4) / v4_orig if v4_orig else 0.0, float(v6))
+        for a, n, v4, v6 in top_rows
+    )
+    return CountryProfile(
+        country=cc,
+        country_name=country_name(cc),
+        asns=sum(by_rule.values()),
+        asns_by_rule={str(k): int(v) for k, v in by_rule.items()},
+        ipv4_allocated=int(v4_alloc),
+        ipv4_originated=int(v4_orig),
+        ipv4_geolocated=int(geo.get(4, 0)),
+        ipv6_allocated_slash48s=float(v6_alloc),
+        ipv6_originated_slash48s=float(v6_orig),
+        ipv6_geolocated_slash48s=float(geo.get(6, 0.0)),
+        top_origins=origins,
+        datasets=used,
+    )
+
+
+def as_summary(
+    source: Settings | Store,
+    asn: int | str,
+    *,
+    as_rel: str | None = None,
+    near: date | None = None,
+) -> ASSummary:
+    """One AS: ``as_info`` attributes and its providers, customers and peers in the
+    AS-relationship snapshot ``as_rel`` (else the one nearest ``near``, else the newest)."""
+    number = parse_asn(asn)
+    store = _store(source)
+    snapshot = store.as_rel_dataset(as_rel, near=near)
+    used = tuple(d for kind in _INVENTORY_KINDS for d in _maybe_current(store, kind))
+    with store.connection() as con:
+        info = con.execute(
+            "SELECT name, reg_cc, reg_rule, registry, reg_date, geo_cc, ipv4_addresses, "
+            "ipv6_slash48s FROM as_info WHERE asn = ?",
+            [number],
+        ).fetchone()
+        roles = _rows(con, _NEIGHBOURS, [snapshot.name, number, number, number, number])
+    if info is None and not roles:
+        raise UnknownASNError(
+            f"AS{number} is in neither the AS table nor the {snapshot.name} snapshot",
+            hint="check the number, or run `crossroads fetch` for newer data",
+        )
+    name, reg_cc, rule, registry, reg_date, geo_cc, v4, v6 = info or (None,) * 6 + (0, 0.0)
+    by_role: dict[str, list[Neighbor]] = {"provider": [], "customer": [], "peer": []}
+    for role, n_asn, n_name, n_cc in roles:
+        by_role[role].append(Neighbor(int(n_asn), n_name, n_cc))
+    return ASSummary(
+        asn=number,
+        name=name,
+        reg_cc=reg_cc,
+        reg_rule=rule,
+        registry=registry,
+        reg_date=reg_date,
+        geo_cc=geo_cc,
+        ipv4_addresses=int(v4),
+        ipv6_slash48s=float(v6),
+        providers=tuple(by_role["provider"]),
+        customers=tuple(by_role["customer"]),
+        peers=tuple(by_role["peer"]),
+        as_rel=snapshot,
+        datasets=(snapshot, *used),
+    )
+
+
+_NEIGHBOURS = """
+WITH l AS (SELECT as1, as2, rel FROM as_links WHERE dataset = ?),
+n AS (
+    SELECT 'provider' AS role, as1 AS asn FROM l WHERE as2 = ? AND rel = -1
+    UNION ALL SELECT 'customer', as2 FROM l WHERE as1 = ? AND rel = -1
+    UNION ALL SELECT 'peer', as2 FROM l WHERE as1 = ? AND rel = 0
+    UNION ALL SELECT 'peer', as1 FROM l WHERE as2 = ? AND rel = 0
+)
+SELECT DISTINCT n.role, n.asn, i.name, i.reg_cc FROM n LEFT JOIN as_info i USING (asn)
+ORDER BY n.role, n.asn
+"""
+
+
+def _names(used: tuple[DatasetRecord, ...], *kinds: str) -> list[str]:
+    return [d.name for d in used if d.kind in kinds]
+
+
+def _store(source: Settings | Store) -> Store:
+    return source if isinstance(source, Store) else open_store(source)
+
+
+def _maybe_current(store: Store, kind: str) -> list[DatasetRecord]:
+    try:
+        return store.current(kind)
+    except DatasetMissingError:
+        return []
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    return con.execute(sql, params).fetchall()
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> tuple[Any, ...]:
+    row = con.execute(sql, params).fetchone()
+    assert row is not None  # aggregate queries always return one row
+    return row
