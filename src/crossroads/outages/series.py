@@ -243,16 +243,34 @@ class SeriesBuilder:
             last = idx[_last_per_key(key)]
             self._set_state(r.peer[last], r.prefix[last],
                             (r.kind[last] != KIND_WITHDRAW).astype(np.uint8))
-        has_origin = ((r.kind == KIND_ANNOUNCE) | (r.kind == KIND_RIB)) & (r.origin >= 0)
-        oi = np.flatnonzero(has_origin)
-        if oi.size:
-            last = oi[_last_per_key(r.prefix[oi].astype(np.int64))]
-            self.origin[r.prefix[last]] = r.origin[last]
+        who = self._origins_at_rows(r)
         for kind, acc in ((KIND_ANNOUNCE, self.ann), (KIND_WITHDRAW, self.wd)):
-            rows = r.prefix[r.kind == kind]
-            who = self.origin[rows]
-            self.unattributed += int((who < 0).sum())
-            np.add.at(acc, who[who >= 0], 1)
+            w = who[r.kind == kind]
+            self.unattributed += int((w < 0).sum())
+            np.add.at(acc, w[w >= 0], 1)
+
+    def _origins_at_rows(self, r: Routes) -> np.ndarray:
+        """The origin AS id of each row's prefix as of that row (its own origin for an
+        announcement, else the last one announced before it), and update ``origin``."""
+        who = np.full(r.size, -1, np.int32)
+        idx = np.flatnonzero(r.prefix >= 0)
+        if idx.size == 0:
+            return who
+        order = idx[np.lexsort((idx, r.prefix[idx]))]  # by prefix, then input order
+        pfx = r.prefix[order]
+        val = np.where((r.kind[order] != KIND_WITHDRAW) & (r.origin[order] >= 0),
+                       r.origin[order], -2)
+        start = np.ones(order.size, bool)
+        start[1:] = pfx[1:] != pfx[:-1]
+        first_missing = start & (val == -2)
+        val[first_missing] = self.origin[pfx[first_missing]]
+        has = np.where(val != -2, np.arange(order.size), 0)
+        filled = val[np.maximum.accumulate(has)]
+        who[order] = filled
+        end = np.ones(order.size, bool)
+        end[:-1] = start[1:]
+        self.origin[pfx[end]] = filled[end]
+        return who
 
     # -- snapshots -----------------------------------------------------------------
     def _full_feed(self) -> None:

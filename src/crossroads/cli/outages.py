@@ -1,0 +1,128 @@
+"""``crossroads outages`` (MRT archives) and ``crossroads watch`` (live BMP feed)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from crossroads.cli._common import (
+    DataDirOpt,
+    JsonOpt,
+    MirrorOpt,
+    console,
+    print_json,
+    settings_from,
+)
+from crossroads.errors import CrossroadsError
+
+__all__ = ["parse_bin", "register"]
+
+_BIN = re.compile(r"^(\d+)\s*([smh])$")
+
+
+def parse_bin(text: str) -> timedelta:
+    """``30s``, ``5m``, ``1h`` to a timedelta."""
+    m = _BIN.match(text.strip())
+    if not m or int(m.group(1)) == 0:
+        raise CrossroadsError(f"bin width {text!r} is not like 30s, 5m or 1h")
+    n, unit = int(m.group(1)), m.group(2)
+    return timedelta(seconds=n * {"s": 1, "m": 60, "h": 3600}[unit])
+
+
+def outages(
+    files: Annotated[list[Path], typer.Argument(help="MRT update files (and RIB dumps).")],
+    country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
+    bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
+    json_out: JsonOpt = False,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG timeline.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler (tcp://host:8786); default: a LocalCluster.")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="LocalCluster workers; 0 reads in this process.")] = None,
+    full_feed_peer: Annotated[list[str] | None, typer.Option(
+        "--full-feed-peer", help="Peer address to count as full feed (repeatable).")] = None,
+    all_asns: Annotated[bool, typer.Option("--all-asns", help="List AS-level events too.")]
+    = False,
+    mirror: MirrorOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Detect visibility drops and update bursts of a country in MRT archives."""
+    from crossroads.outages import outages_from_files
+    from crossroads.outages.countries import asn_countries, check_country
+
+    asn_country = asn_countries(settings_from(mirror, data_dir))
+    cc = check_country(country, asn_country)
+    report = outages_from_files(
+        files, country=cc, asn_country=asn_country, bin=parse_bin(bin), scheduler=scheduler,
+        workers=workers, full_feed_peers=full_feed_peer or None,
+    )
+    if plot is not None:
+        from crossroads.outages.plot import plot_report
+
+        plot_report(report, plot)
+    events = [e for e in report.events if all_asns or e.scope == "country"]
+    s = report.series
+    if json_out:
+        print_json({
+            "country": cc, "bin_seconds": s.bin.total_seconds(), "anchor": s.anchor,
+            "full_feed_peers": list(s.full_feed_peers), "records": s.records,
+            "sources": list(report.sources), "signals_seen": report.signals_seen(),
+            "units": {"visible_slash24": "IPv4 /24-equivalents", "counts": "per bin"},
+            "series": s.country.assign(time=s.country["time"].astype(str))
+            .to_dict(orient="records"),
+            "events": [e.as_dict() for e in events],
+        })
+        return
+    first, last = s.country["time"].min(), s.country["time"].max() + s.bin
+    console.print(f"{cc}: {s.records:,} MRT records from {len(report.sources)} file(s), "
+                  f"{first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC, bins of {s.bin}, "
+                  f"anchor {s.anchor}, {len(s.full_feed_peers)} full-feed peers")
+    seen = report.signals_seen()
+    console.print("signals seen: " + ", ".join(f"{k} {'yes' if v else 'no'}"
+                                               for k, v in seen.items()))
+    table = Table("scope", "key", "signal", "severity", "start (UTC)", "end (UTC)", "metric",
+                  "baseline", "extreme", "score", "lost /24", "affected ASes")
+    for e in events:
+        table.add_row(e.scope, e.key, e.signal, e.severity, f"{e.start:%Y-%m-%d %H:%M}",
+                      f"{e.end:%H:%M}" if e.end else "open", e.metric, f"{e.baseline:,.1f}",
+                      f"{e.extreme:,.1f}", f"{e.score:.2f}", f"{e.lost_slash24:,.1f}",
+                      " ".join(map(str, e.affected_asns[:8])) + (" …" if len(e.affected_asns) > 8
+                                                                   else ""))
+    console.print(table if events else "no events")
+
+
+def watch_cmd(
+    bmp: Annotated[str, typer.Option("--bmp", help="HOST:PORT to listen on for BMP.")],
+    country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
+    bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
+    mirror: MirrorOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Listen for BMP from routers and write outage events to the store as they happen."""
+    from crossroads.outages.countries import asn_countries, check_country
+    from crossroads.outages.live import LiveMonitor, default_event_log, watch
+
+    host, _, port = bmp.rpartition(":")
+    if not host or not port.isdigit():
+        raise CrossroadsError(f"--bmp {bmp!r} is not HOST:PORT")
+    settings = settings_from(mirror, data_dir)
+    asn_country = asn_countries(settings)
+    cc = check_country(country, asn_country)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    log = default_event_log(settings.data_dir)
+    monitor = LiveMonitor(country=cc, asn_country=asn_country, bin=parse_bin(bin),
+                          event_log=log)
+    watch(host.strip("[]"), int(port), monitor=monitor,
+          ready=lambda p: console.print(f"listening for BMP on {host}:{p}; events -> {log.path}"))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``outages`` and ``watch``."""
+    app.command("outages")(outages)
+    app.command("watch")(watch_cmd)
