@@ -224,3 +224,39 @@ def trimmed_mean_columns(values, n_rows, alpha):
             s += col[i]
         out[j] = s / keep
     return out
+
+
+@njit(cache=True, nogil=True)
+def uncovered(length, nh_ptr, nh_idx, w, blocked, root, virtual):
+    """Push ``w`` down the DAG, dropping the mass that reaches a ``blocked`` transit AS.
+
+    Returns ``(transit, escaped)``: the transit mass of each AS carried by paths that
+    avoid every blocked AS so far, and the mass of the paths that avoid them all.
+    """
+    n = length.shape[0]
+    order = _order_by_length(length)
+    mass = np.zeros(n, np.float64)
+    for i in range(order.shape[0]):
+        mass[order[i]] = w[order[i]]
+    transit = np.zeros(n, np.float64)
+    escaped = 0.0
+    for i in range(order.shape[0] - 1, -1, -1):
+        v = order[i]
+        x = mass[v]
+        if x == 0.0:
+            continue
+        is_end = v == root and not virtual
+        if not is_end:
+            inside = x - w[v]
+            if blocked[v] and inside > 0.0:
+                x -= inside  # paths reaching v from elsewhere are covered
+                inside = 0.0
+            transit[v] = inside
+        a, b = nh_ptr[v], nh_ptr[v + 1]
+        if a == b:  # the origin, or a virtual root whose own mass is not transit
+            escaped += x
+            continue
+        share = x / (b - a)
+        for k in range(a, b):
+            mass[nh_idx[k]] += share
+    return transit, escaped

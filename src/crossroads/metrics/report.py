@@ -1,0 +1,166 @@
+"""The country dependency report: every metric of one country, in one call.
+
+:func:`dependency_report` is the core: it takes an explicit graph and AS table, so the
+scenario engine can pass an edited graph and compare before/after. :func:`country_dependency`
+loads the graph of a date and ``as_info`` from the store and calls it; the CLI, the web
+dashboard and the reports call that. See ``docs/methods/dependency.md``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date as Date
+
+import pandas as pd
+
+from crossroads.config import Settings
+from crossroads.errors import DatasetMissingError
+from crossroads.metrics._typing import Direction, OutboundTargets, SourceWeighting
+from crossroads.metrics.astable import ASTable
+from crossroads.metrics.border import border_ases
+from crossroads.metrics.chokepoints import Chokepoints, chokepoints
+from crossroads.metrics.concentration import Concentration, concentration
+from crossroads.metrics.dependency import DirectionResult, inbound, outbound
+from crossroads.metrics.targets import CONTENT_ASNS, default_destinations
+from crossroads.routing import ASGraph, RouteMode
+
+__all__ = ["DependencyReport", "country_dependency", "dependency_report"]
+
+
+@dataclass(frozen=True)
+class DependencyReport:
+    """Everything ``crossroads dependency`` shows for one country."""
+
+    country: str
+    mode: str
+    inbound: DirectionResult | None
+    outbound: DirectionResult | None
+    border: pd.DataFrame
+    chokepoints: Chokepoints | None
+    concentration: Concentration
+    datasets: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self, *, top: int = 20) -> dict[str, object]:
+        """JSON-ready form (``top`` rows of the AS and border tables)."""
+        return {
+            "country": self.country,
+            "mode": self.mode,
+            "inbound": self.inbound.as_dict(top=top) if self.inbound else None,
+            "outbound": self.outbound.as_dict(top=top) if self.outbound else None,
+            "border": self.border.head(top).to_dict(orient="records"),
+            "chokepoints": self.chokepoints.as_dict() if self.chokepoints else None,
+            "concentration": self.concentration.as_dict(),
+            "datasets": self.datasets,
+            "notes": self.notes,
+        }
+
+
+def dependency_report(
+    graph: ASGraph,
+    info: pd.DataFrame,
+    country: str,
+    *,
+    direction: Direction = "both",
+    mode: RouteMode = "all-best",
+    sources: SourceWeighting = "addresses",
+    vantage_points: Sequence[int] | None = None,
+    targets: OutboundTargets = "networks",
+    destinations: Sequence[int] | None = None,
+    chokepoint_k: int = 5,
+    datasets: Sequence[dict[str, str]] = (),
+) -> DependencyReport:
+    """The full report of ``country`` on ``graph`` with the AS attributes of ``info``
+    (an ``as_info``-shaped DataFrame). ``chokepoint_k=0`` skips the chokepoints (the
+    slow part: one re-propagation per candidate)."""
+    start = time.perf_counter()
+    table = ASTable.from_frame(graph, info)
+    cc = table.codes[table.country_id(country)]
+    notes: list[str] = []
+    inb = out = None
+    if direction in ("inbound", "both"):
+        inb = inbound(graph, table, cc, mode=mode, sources=sources,
+                      vantage_points=vantage_points)
+    if direction in ("outbound", "both"):
+        if targets == "world":
+            dests = None
+        else:
+            dests = list(destinations) if destinations else default_destinations(graph, table, cc)
+            named = [CONTENT_ASNS.get(a, f"AS{a}") for a in dests]
+            notes.append("outbound destinations: " + ", ".join(named))
+        out = outbound(graph, table, cc, dests, mode=mode)
+    chokes = None
+    if chokepoint_k > 0:
+        base = inb if inb is not None else inbound(graph, table, cc, mode=mode)
+        chokes = chokepoints(graph, table, cc, base, k=chokepoint_k, mode=mode)
+    if not vantage_points:
+        notes.append("no vantage points: inbound hegemony not computed")
+    return DependencyReport(
+        country=cc,
+        mode=mode,
+        inbound=inb,
+        outbound=out,
+        border=border_ases(graph, table, cc),
+        chokepoints=chokes,
+        concentration=concentration(info, cc),
+        datasets=list(datasets),
+        notes=notes,
+        seconds=time.perf_counter() - start,
+    )
+
+
+def country_dependency(
+    settings: Settings,
+    country: str,
+    *,
+    direction: Direction = "both",
+    mode: RouteMode = "all-best",
+    date: Date | None = None,
+    observed: Sequence[str] | None = None,
+    sources: SourceWeighting = "addresses",
+    targets: OutboundTargets = "networks",
+    chokepoint_k: int = 5,
+) -> DependencyReport:
+    """The report of ``country`` from the store: the AS graph in force on ``date``
+    (newest when None), ``as_info``, and the full-feed collector peers as vantage points.
+    With ``observed`` RIB files, the metrics come from their paths instead
+    (:func:`crossroads.metrics.observed.observed_report`)."""
+    from crossroads.routing import load_graph
+    from crossroads.store import open_store
+
+    store = open_store(settings)
+    info = store.as_info()
+    if info.empty:
+        raise DatasetMissingError("as_info is empty", hint="run `crossroads fetch`")
+    datasets = [r.as_dict() for k in ("asn-ranges", "country-ranges", "rir")
+                for r in _current(store, k)]
+    if observed:
+        from crossroads.metrics.observed import observed_report
+
+        return observed_report(observed, info, country, datasets=datasets)
+    graph = load_graph(settings, date)
+    if graph.provenance is not None:
+        datasets.insert(0, graph.provenance.as_dict())
+    vps: list[int] = []
+    try:
+        from crossroads.metrics.vantage import full_feed_asns
+
+        vps = full_feed_asns(store)
+        datasets.extend(r.as_dict() for k in ("ris-peers", "routeviews-peers")
+                        for r in _current(store, k))
+    except DatasetMissingError:
+        pass
+    return dependency_report(
+        graph, info, country, direction=direction, mode=mode, sources=sources,
+        vantage_points=vps, targets=targets, chokepoint_k=chokepoint_k, datasets=datasets,
+    )
+
+
+def _current(store, kind: str) -> list:
+    try:
+        return store.current(kind)
+    except DatasetMissingError:
+        return []
