@@ -105,6 +105,8 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="routing_vs_bgpy", description=__doc__)
     ap.add_argument("--origins", type=int, default=50)
     ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--start", type=int, default=0,
+                    help="skip the first START origins of the list (to resume a long run)")
     ap.add_argument("--json", help="also write the results to this file")
     args = ap.parse_args(argv)
     graph = load_graph(get_settings())
@@ -114,7 +116,7 @@ def main(argv: list[str]) -> int:
     print(f"BGPy graph built in {build_s:.1f} s ({graph.n:,} ASes, {len(graph.links):,} links)")
     propagate(graph, 0)  # compile
     results, t_bgpy, t_ours = [], [], []
-    for origin in choose_origins(graph, args.origins, args.seed):
+    for origin in choose_origins(graph, args.origins, args.seed)[args.start :]:
         t0 = time.perf_counter()
         paths, classes = bgpy_routes(engine, origin)
         t_bgpy.append(time.perf_counter() - t0)
@@ -123,8 +125,8 @@ def main(argv: list[str]) -> int:
         t_ours.append(time.perf_counter() - t0)
         res = compare(graph, origin, paths, classes)
         results.append(res)
-        print(f"AS{origin}: {res['agree']:,}/{res['ases']:,} next hops agree {res['why']}",
-              flush=True)
+        print(f"AS{origin}: {res['agree']:,}/{res['ases']:,} next hops agree {res['why']} "
+              f"(BGPy {t_bgpy[-1]:.1f} s, crossroads {1e3 * t_ours[-1]:.1f} ms)", flush=True)
     total = sum(r["ases"] for r in results)
     agree = sum(r["agree"] for r in results)
     why = sum((Counter(r["why"]) for r in results), Counter())

@@ -9,7 +9,6 @@ export rules) a route strictly better than the one it chose.
 
 from __future__ import annotations
 
-import bz2
 from datetime import date
 from pathlib import Path
 
@@ -19,26 +18,14 @@ import pytest
 from crossroads.routing import ASGraph, RouteClass, find_p2c_cycles, path, propagate
 from crossroads.routing.load import graph_from_file, load_graph, relationship_snapshot
 
-from ._reference import CUSTOMER, PEER, PROVIDER, is_valley_free, neighbours
-
-FILE_2025 = "caida/20250901.as-rel2.txt.bz2"
-
-
-def raw_links(file: Path) -> list[tuple[int, int, int]]:
-    out = []
-    with bz2.open(file, "rt") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                a, b, r = line.split("|")[:3]
-                out.append((int(a), int(b), int(r)))
-    return out
+from ._reference import CUSTOMER, PEER, PROVIDER, is_valley_free
+from .conftest import raw_links
 
 
 @pytest.fixture(scope="module")
-def real(mirror: Path) -> tuple[ASGraph, dict[int, dict[int, int]], int]:
-    links = raw_links(mirror / FILE_2025)
-    a, b, r = (np.array(c) for c in zip(*links, strict=True))
-    return ASGraph.from_links(a, b, r), neighbours(links), len(links)
+def real(links_2025, nb_2025) -> tuple[ASGraph, dict[int, dict[int, int]], int]:
+    a, b, r = (np.array(c) for c in zip(*links_2025, strict=True))
+    return ASGraph.from_links(a, b, r), nb_2025, len(links_2025)
 
 
 def test_graph_size_matches_the_file(real) -> None:
