@@ -1,0 +1,51 @@
+"""Sweeps on the hand-made graph, on a real Dask LocalCluster (2 processes, torn down).
+
+KZ border links (CAIDA order): 2>10, 3>10, 2>11, 2>12, 21-12. Baseline R_in = R_out = 1;
+inbound gateway shares (see test_operations): CN 140,800, RU 1,036,800, direct 51,200 of
+1,228,800 pair-weight.
+
+* 2>12 gone: 12 only via peer 21 -> R_in 0.6, R_out 0.5 + 0.5/12 (lost 0.4, 0.4583..).
+* 2>10 gone: every path to 10 enters through AS3: CN gains the RU part of origin 10,
+  (500 + 50 + 100) * 256 = 166,400 -> shift 166,400 / 1,228,800 = 0.13541..
+* 3>10 gone: CN loses its 140,800 -> shift 0.11458..
+* 2>11 gone: 11 via 10, where AS1 and AS20 tie over 2 and 3: CN gains
+  (500 + 50) * 256 = 140,800 -> shift 0.11458.. (ties with 3>10; the lower item first)
+* 21-12 gone: 21 reaches 12 through AS2: direct 51,200 becomes RU -> shift 1/24.
+"""
+
+from __future__ import annotations
+
+import pytest
+from tests.scenarios._graph import INFO, graph
+
+from crossroads.scenarios import sweep_on
+from crossroads.scenarios._countries import countries_from
+from crossroads.scenarios.sweep import border_links, foreign_upstreams
+
+
+def test_border_links_and_upstreams() -> None:
+    c = countries_from(INFO)
+    assert border_links(graph(), c, "KZ") == [(2, 10), (3, 10), (2, 11), (2, 12), (21, 12)]
+    assert foreign_upstreams(graph(), c, "KZ") == [2, 3]
+
+
+@pytest.mark.slow
+def test_link_sweep_on_local_cluster() -> None:
+    res = sweep_on(graph(), INFO, "kz", kind="links", workers=2)
+    assert res.country == "KZ" and (res.baseline_inbound, res.baseline_outbound) == (1.0, 1.0)
+    assert [r.item for r in res.rows] == [(2, 12), (2, 10), (2, 11), (3, 10), (21, 12)]
+    top = res.rows[0]
+    assert top.lost_inbound == pytest.approx(0.4)
+    assert top.lost_outbound == pytest.approx(0.5 - 0.5 / 12)
+    shifts = {r.item: r.dependency_shift for r in res.rows}
+    assert shifts[(2, 10)] == pytest.approx(166_400 / 1_228_800)
+    assert shifts[(3, 10)] == pytest.approx(140_800 / 1_228_800)
+    assert shifts[(2, 11)] == pytest.approx(140_800 / 1_228_800)
+    assert shifts[(21, 12)] == pytest.approx(1 / 24)
+    assert all(r.isolated == 0 for r in res.rows)
+    # Removing the upstream AS2 leaves 12 with its peer 21 (R_in 0.4, see test_operations);
+    # removing AS3 isolates AS3 itself, one of the 5 sources, and nothing else: R_in 4/5.
+    ases = sweep_on(graph(), INFO, "KZ", kind="ases", workers=2)
+    assert [r.item for r in ases.rows] == [(2,), (3,)]
+    assert ases.rows[0].lost_inbound == pytest.approx(0.6)
+    assert ases.rows[1].lost_inbound == pytest.approx(0.2)
