@@ -1,0 +1,242 @@
+"""``crossroads fetch``, ``datasets``, ``as`` and ``profile``: getting data and looking at it."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from crossroads.cli._common import (
+    DataDirOpt,
+    JsonOpt,
+    MirrorOpt,
+    console,
+    print_json,
+    settings_from,
+)
+from crossroads.errors import CrossroadsError
+from crossroads.metrics.inventory import ASSummary, CountryProfile, as_summary, country_profile
+from crossroads.store import DatasetRecord, LoadResult, fetch, open_store
+
+__all__ = ["register"]
+
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="Use the AS-relationship snapshot nearest this date (YYYY-MM-DD)."),
+]
+
+_LABEL = {
+    "as-rel": "CAIDA as-rel",
+    "asn-ranges": "ILDB asn",
+    "country-ranges": "ILDB asn-country",
+    "geo-ranges": "ILDB geo-whois",
+    "rir": "RIR",
+}
+_LEGEND = (
+    "RIR = delegated-extended files of the five RIRs; ILDB = ip-location-db "
+    "(`crossroads datasets` lists every file)"
+)
+
+
+def fetch_cmd(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Datasets to fetch (default: every catalogued one).", metavar="[NAMES]..."
+        ),
+    ] = None,
+    mirror: MirrorOpt = None,
+    data_dir: DataDirOpt = None,
+    date: DateOpt = None,
+) -> None:
+    """Get the public datasets (mirror, cache or download) and load them into the store."""
+    settings = settings_from(mirror, data_dir)
+    with _FetchBars() as bars:
+        results = fetch(settings, names or (), near=_date(date), progress=bars)
+    console.print(_results_table(results, str(settings.data_dir)))
+
+
+def datasets_cmd(data_dir: DataDirOpt = None, json: JsonOpt = False) -> None:
+    """List the loaded datasets with their provenance."""
+    records = open_store(settings_from(None, data_dir)).datasets()
+    if json:
+        print_json([r.as_dict() for r in records])
+        return
+    console.print(_datasets_table(records))
+
+
+def as_cmd(
+    asn: Annotated[str, typer.Argument(help="AS number, e.g. 9198 or AS9198.")],
+    data_dir: DataDirOpt = None,
+    date: DateOpt = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="Neighbours listed per group in the table view.")
+    ] = 25,
+    json: JsonOpt = False,
+) -> None:
+    """One AS: name, countries, address counts, providers, customers and peers."""
+    summary = as_summary(
+        settings_from(None, data_dir), asn, near=_date(date)
+    )
+    if json:
+        print_json(summary.as_dict())
+        return
+    _print_as(summary, limit)
+
+
+def profile_cmd(
+    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ.")],
+    data_dir: DataDirOpt = None,
+    top: Annotated[int, typer.Option("--top", help="Number of top originating ASes.")] = 10,
+    json: JsonOpt = False,
+) -> None:
+    """A country's inventory: ASes, allocated and originated address space, top origins."""
+    profile = country_profile(settings_from(None, data_dir), country, top=top)
+    if json:
+        print_json(profile.as_dict())
+        return
+    _print_profile(profile)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the data commands to ``app``."""
+    app.command("fetch")(fetch_cmd)
+    app.command("datasets")(datasets_cmd)
+    app.command("as")(as_cmd)
+    app.command("profile")(profile_cmd)
+
+
+class _FetchBars(Progress):
+    """One progress bar per dataset, fed by :func:`crossroads.store.fetch`'s callback."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            TextColumn("{task.fields[dataset]:<44}"),
+            BarColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[phase]:<9}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self._tasks: dict[str, TaskID] = {}
+
+    def __call__(self, dataset: str, phase: str, done: int, total: int | None) -> None:
+        task = self._tasks.get(dataset)
+        if task is None:
+            task = self.add_task("", total=total, dataset=dataset, phase=phase)
+            self._tasks[dataset] = task
+        if phase == "fetch":
+            self.update(task, completed=done, total=total, phase="fetch")
+        elif phase in ("loaded", "unchanged"):
+            total_now = self.tasks[task].total or 1
+            self.update(task, completed=total_now, total=total_now, phase=phase)
+        else:
+            self.update(task, phase=phase)
+
+
+def _results_table(results: list[LoadResult], where: str) -> Table:
+    table = Table(title=f"Loaded into {where}")
+    for col in ("dataset", "status", "rows", "data date"):
+        table.add_column(col, justify="right" if col == "rows" else "left", no_wrap=True)
+    table.add_column("source", overflow="fold")
+    for r in results:
+        table.add_row(r.name, r.status, f"{r.rows:,}", r.data_date.isoformat(), r.source)
+    return table
+
+
+def _datasets_table(records: list[DatasetRecord]) -> Table:
+    table = Table(title="Loaded datasets")
+    table.add_column("dataset", no_wrap=True)
+    table.add_column("data date", no_wrap=True)
+    table.add_column("rows", justify="right", no_wrap=True)
+    table.add_column("source", overflow="fold")
+    for r in records:
+        table.add_row(r.name, r.data_date.isoformat(), f"{r.rows:,}", r.source)
+    table.caption = "SHA-256 and retrieval times: crossroads datasets --json"
+    return table
+
+
+def _date(text: str | None) -> Date | None:
+    if text is None:
+        return None
+    try:
+        return Date.fromisoformat(text)
+    except ValueError:
+        raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from None
+
+
+def _cite(records: tuple[DatasetRecord, ...], *kinds: str) -> str:
+    """``"RIR delegated-extended 2018-10-13; ip-location-db asn 2026-06-17"``."""
+    parts = []
+    for kind in kinds:
+        dates = sorted({r.data_date.isoformat() for r in records if r.kind == kind})
+        if dates:
+            parts.append(f"{_LABEL.get(kind, kind)} {', '.join(dates)}")
+    return "; ".join(parts)
+
+
+def _print_profile(p: CountryProfile) -> None:
+    orig = ("rir", "asn-ranges", "country-ranges")
+    rules = ", ".join(f"{k}: {v}" for k, v in sorted(p.asns_by_rule.items()))
+    table = Table(
+        title=f"{p.country_name} ({p.country}) — inventory",
+        caption=f"ASes by registration rule: {rules}. {_LEGEND}",
+    )
+    for col in ("figure", "value", "unit", "source and data date"):
+        table.add_column(col, justify="right" if col == "value" else "left")
+    table.add_row("ASes registered", f"{p.asns:,}", "ASes", _cite(p.datasets, *orig))
+    for label, value, unit, kinds in (
+        ("IPv4 allocated", f"{p.ipv4_allocated:,}", "addresses", ("rir",)),
+        ("IPv4 originated", f"{p.ipv4_originated:,}", "addresses", orig),
+        ("IPv4 geolocated", f"{p.ipv4_geolocated:,}", "addresses", ("geo-ranges",)),
+        ("IPv6 allocated", f"{p.ipv6_allocated_slash48s:,.0f}", "/48 blocks", ("rir",)),
+        ("IPv6 originated", f"{p.ipv6_originated_slash48s:,.0f}", "/48 blocks", orig),
+        ("IPv6 geolocated", f"{p.ipv6_geolocated_slash48s:,.0f}", "/48 blocks", ("geo-ranges",)),
+    ):
+        table.add_row(label, value, unit, _cite(p.datasets, *kinds))
+    console.print(table)
+    top = Table(
+        title="Top originating ASes",
+        caption=f"share = AS's IPv4 addresses / the country's originated IPv4 addresses; "
+        f"source {_cite(p.datasets, 'asn-ranges')}",
+    )
+    for col in ("AS", "name", "IPv4 addresses", "share of country IPv4", "IPv6 /48s"):
+        top.add_column(col, justify="left" if col == "name" else "right")
+    for o in p.top_origins:
+        top.add_row(
+            str(o.asn), o.name or "—", f"{o.ipv4_addresses:,}", f"{o.ipv4_share:.1%}",
+            f"{o.ipv6_slash48s:,.0f}",
+        )
+    console.print(top)
+
+
+def _print_as(s: ASSummary, limit: int) -> None:
+    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges")
+    table = Table(title=f"AS{s.asn} {s.name or ''}".rstrip(), show_header=False)
+    table.add_column("field")
+    table.add_column("value")
+    reg = f"{s.reg_cc or 'unknown'} (rule: {s.reg_rule or '—'}"
+    reg += f", {s.registry} {s.reg_date})" if s.registry else ")"
+    table.add_row("registration country", reg)
+    table.add_row("geolocated country", s.geo_cc or "unknown")
+    table.add_row("originated IPv4", f"{s.ipv4_addresses:,} addresses")
+    table.add_row("originated IPv6", f"{s.ipv6_slash48s:,.2f} /48 blocks")
+    table.add_row("attributes from", _cite(s.datasets, *ranges))
+    table.add_row("neighbours from", f"{s.as_rel.name} ({s.as_rel.data_date.isoformat()})")
+    for label, group in (("providers", s.providers), ("customers", s.customers),
+                         ("peers", s.peers)):
+        shown = ", ".join(f"AS{n.asn}" + (f" {n.name}" if n.name else "") for n in group[:limit])
+        more = f" … and {len(group) - limit} more" if len(group) > limit else ""
+        table.add_row(f"{label} ({len(group)} ASes)", (shown + more) or "none")
+    console.print(table)
