@@ -7,7 +7,8 @@ side gets
 * reachability in and out (:mod:`crossroads.scenarios.reach`), with the path-length
   distribution, the critical ASes and links, and the origins without international routes;
 * foreign-country dependency in both variants and the top foreign ASes with hegemony,
-  computed by :mod:`crossroads.metrics.dependency` on the same graph.
+  computed by :func:`crossroads.metrics.report.dependency_report` on the same graph
+  (outbound towards the same destinations on both sides).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import pandas as pd
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.metrics.astable import ASTable
-from crossroads.metrics.dependency import inbound, outbound
+from crossroads.metrics.report import dependency_report
+from crossroads.metrics.targets import default_destinations
+from crossroads.metrics.vantage import full_feed_asns
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.load import load_graph
 from crossroads.scenarios._countries import Countries, countries_from
@@ -66,13 +69,16 @@ def run_on(
     """Apply ``scenario`` to ``graph`` and measure its country before and after.
 
     ``collectors`` are the route-collector peers (ASNs): the vantage points of hegemony,
-    and the sources when the scenario restricts to ``collectors``.
+    and the sources when the scenario restricts to ``collectors``. The outbound
+    destinations are chosen once, on the graph before, and kept for the graph after.
     """
     countries = countries_from(as_info)
     after_graph, log = apply_with(graph, countries, scenario)
-    kw = {"mode": mode, "collectors": collectors, "workers": workers}
-    before = measure(graph, as_info, countries, scenario.country, log, **kw)
-    after = measure(after_graph, as_info, countries, scenario.country, log, **kw)
+    info = _scoped_info(as_info, scenario.country, log)
+    dests = default_destinations(graph, ASTable.from_frame(graph, info), scenario.country)
+    kw = {"mode": mode, "collectors": collectors, "workers": workers, "destinations": dests}
+    before = measure(graph, info, countries, scenario.country, log, **kw)
+    after = measure(after_graph, info, countries, scenario.country, log, **kw)
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after, data=data or {}
     )
@@ -87,34 +93,34 @@ def measure(
     *,
     mode: RouteMode,
     collectors: Sequence[int],
+    destinations: Sequence[int],
     workers: int = 1,
 ) -> Side:
-    """Reachability and dependency of ``country`` on ``graph`` within ``log``'s scope."""
+    """Reachability and dependency of ``country`` on ``graph`` within ``log``'s scope.
+
+    The dependency part is :func:`crossroads.metrics.report.dependency_report` (inbound
+    and outbound, both variants, top foreign ASes with hegemony), without chokepoints.
+    """
     sources = _sources(log, collectors)
     reach = reachability(
         graph, countries, country, origins=log.origins, sources=sources, mode=mode,
         workers=workers,
     )
-    table = ASTable.from_frame(graph, _scoped_info(as_info, countries, country, log))
-    vps = list(collectors) if sources is None else sources.tolist()
-    dep_in = inbound(
-        graph, table, country, mode=mode, vantage_points=vps,
+    report = dependency_report(
+        graph, as_info, country, mode=mode,
         sources="addresses" if sources is None else "vantage-points",
+        vantage_points=list(collectors) if sources is None else sources.tolist(),
+        destinations=destinations, chokepoint_k=0,
     )
-    dep_out = outbound(graph, table, country, _OUTBOUND_TARGETS, mode=mode)
-    return Side(reach=reach, inbound=dep_in, outbound=dep_out)
+    return Side(reach=reach, inbound=report.inbound, outbound=report.outbound)
 
 
 def collector_asns(settings: Settings) -> list[int]:
-    """ASNs of the route-collector peers (RIS and RouteViews) in the store."""
-    peers = open_store(settings).collector_peers()
-    return sorted({int(a) for a in peers.column("asn").to_pylist() if a is not None})
+    """ASNs with a full IPv4 feed at a RIS or RouteViews collector (the vantage points)."""
+    return full_feed_asns(open_store(settings))
 
 
 # ------------------------------------------------------------------ private helpers
-_OUTBOUND_TARGETS: tuple[int, ...] = ()
-
-
 def _sources(log: AppliedLog, collectors: Sequence[int]) -> np.ndarray | None:
     """The vantage points standing for "the world" (None: every foreign AS)."""
     vp: np.ndarray | None = None
@@ -126,9 +132,7 @@ def _sources(log: AppliedLog, collectors: Sequence[int]) -> np.ndarray | None:
     return vp
 
 
-def _scoped_info(
-    as_info: pd.DataFrame, countries: Countries, country: str, log: AppliedLog
-) -> pd.DataFrame:
+def _scoped_info(as_info: pd.DataFrame, country: str, log: AppliedLog) -> pd.DataFrame:
     """``as_info`` with the country's unmeasured origins given no space (restrict)."""
     if log.origins is None:
         return as_info
