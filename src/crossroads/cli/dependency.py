@@ -1,0 +1,211 @@
+"""``crossroads dependency`` and ``crossroads world-matrix``: what a country's paths cross.
+
+Thin: parse the options, call :func:`crossroads.metrics.report.country_dependency` (or
+:func:`crossroads.metrics.world.world_matrix`), render tables or JSON.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from crossroads.cli._common import (
+    DataDirOpt,
+    JsonOpt,
+    MirrorOpt,
+    console,
+    print_json,
+    settings_from,
+)
+from crossroads.errors import CrossroadsError
+
+__all__ = ["register"]
+
+
+class DirectionChoice(StrEnum):
+    """``--direction`` values."""
+
+    inbound = "inbound"
+    outbound = "outbound"
+    both = "both"
+
+
+class ModeChoice(StrEnum):
+    """``--mode`` values (tie handling of the routes)."""
+
+    all_best = "all-best"
+    deterministic = "deterministic"
+
+
+class SourcesChoice(StrEnum):
+    """``--sources`` values (inbound sources)."""
+
+    addresses = "addresses"
+    vantage_points = "vantage-points"
+
+
+class TargetsChoice(StrEnum):
+    """``--targets`` values (outbound destinations)."""
+
+    networks = "networks"
+    world = "world"
+
+
+def dependency(
+    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ.")],
+    direction: Annotated[DirectionChoice, typer.Option(
+        "--direction", help="inbound (world -> country), outbound, or both.")
+    ] = DirectionChoice.both,
+    observed: Annotated[list[Path] | None, typer.Option(
+        "--observed", help="Compute from the AS paths of these RIB files (`bgpdump -m` "
+        "text or MRT) instead of simulated routes. Repeatable.")] = None,
+    mode: Annotated[ModeChoice, typer.Option(
+        "--mode", help="all-best: ties split evenly; deterministic: lowest next-hop ASN.")
+    ] = ModeChoice.all_best,
+    date: Annotated[str | None, typer.Option(
+        "--date", help="AS-relationship snapshot in force on this date (YYYY-MM-DD).")] = None,
+    sources: Annotated[SourcesChoice, typer.Option(
+        "--sources", help="Inbound sources: every foreign AS by IPv4 space, or the "
+        "collectors' full-feed peers.")] = SourcesChoice.addresses,
+    targets: Annotated[TargetsChoice, typer.Option(
+        "--targets", help="Outbound destinations: content/cloud ASes and the largest "
+        "customer cones, or every foreign origin by IPv4 space (slow).")] = TargetsChoice.networks,
+    chokepoints: Annotated[int, typer.Option(
+        "--chokepoints", help="Candidates per kind for the chokepoint losses (0: skip).")] = 5,
+    top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 10,
+    json_out: JsonOpt = False,
+    mirror: MirrorOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Foreign countries and ASes a country's Internet paths depend on, border ASes,
+    chokepoints and address-space concentration."""
+    from crossroads.metrics.report import country_dependency
+
+    report = country_dependency(
+        settings_from(mirror, data_dir), country, direction=direction.value, mode=mode.value,
+        date=_date(date), observed=[str(p) for p in observed] if observed else None,
+        sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
+    )
+    if json_out:
+        print_json(report.as_dict(top=top))
+    else:
+        _render(report, top)
+
+
+def world_matrix_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Output table: .parquet or .csv.")],
+    png: Annotated[Path | None, typer.Option("--png", help="Also write a heat map PNG.")] = None,
+    mode: Annotated[ModeChoice, typer.Option("--mode", help="Tie handling.")] = ModeChoice.all_best,
+    date: Annotated[str | None, typer.Option("--date", help="Snapshot date (YYYY-MM-DD).")] = None,
+    sample: Annotated[int | None, typer.Option(
+        "--sample", help="Evaluate only this many random destination groups (a preview).")] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
+    checkpoint: Annotated[Path | None, typer.Option(
+        "--checkpoint", help="Resumable progress file (.npz).")] = None,
+    mirror: MirrorOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Every country's inbound gateway dependency on every other country."""
+    from crossroads.metrics.world import plot_world_matrix, world_matrix_from_settings
+
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise CrossroadsError(f"--out {out} must end in .parquet or .csv")
+    m = world_matrix_from_settings(
+        settings_from(mirror, data_dir), mode=mode.value, date=_date(date), sample=sample,
+        workers=workers, checkpoint=checkpoint,
+    )
+    table = m.long()
+    tmp = out.with_name(out.name + ".part")
+    if out.suffix.lower() == ".csv":
+        table.to_csv(tmp, index=False)
+    else:
+        table.to_parquet(tmp, index=False)
+    tmp.replace(out)
+    if png is not None:
+        plot_world_matrix(m, png)
+    what = "sampled " if m.sampled else ""
+    console.print(f"{what}world matrix: {m.shares.shape[0]} countries, "
+                  f"{m.groups_done:,}/{m.groups_total:,} destination groups, "
+                  f"{m.seconds:.1f} s -> {out}" + (f", {png}" if png else ""))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``dependency`` and ``world-matrix`` to the CLI."""
+    app.command("dependency")(dependency)
+    app.command("world-matrix")(world_matrix_cmd)
+
+
+def _date(text: str | None):
+    from datetime import date as Date
+
+    if text is None:
+        return None
+    try:
+        return Date.fromisoformat(text)
+    except ValueError as exc:
+        raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from exc
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None or x != x else f"{100 * x:.1f} %"
+
+
+def _render(report, top: int) -> None:
+    console.print(f"[bold]{report.country}[/]: dependency on foreign countries and ASes "
+                  f"({report.mode} routes; shares of address-weighted, tie-split paths)")
+    for res in (report.inbound, report.outbound):
+        if res is None:
+            continue
+        t = Table(title=f"{res.direction}: foreign countries (sources: {res.sources})")
+        for col in ("country", "gateway share", "any share"):
+            t.add_column(col, justify="right" if col != "country" else "left")
+        for r in res.by_country.head(top).itertuples():
+            t.add_row(r.country, _pct(r.gateway_share), _pct(r.any_share))
+        t.add_row("(direct)", _pct(res.direct_share), "")
+        t.add_row("(domestic)", _pct(res.domestic_share), "")
+        t.caption = f"unreachable: {_pct(res.unreachable_share)} of pairs"
+        console.print(t)
+        a = Table(title=f"{res.direction}: top foreign ASes")
+        for col in ("AS", "name", "country", "hegemony", "transit share", "gateway share"):
+            a.add_column(col)
+        for r in res.by_as.head(top).itertuples():
+            a.add_row(str(r.asn), str(r.name)[:40], r.country, _pct(r.hegemony),
+                      _pct(r.transit_share), _pct(r.gateway_share))
+        console.print(a)
+    b = Table(title="border ASes (foreign providers/peers)")
+    for col in ("AS", "name", "IPv4 addresses", "foreign providers", "foreign peers",
+                "upstream countries"):
+        b.add_column(col)
+    for r in report.border.head(top).itertuples():
+        b.add_row(str(r.asn), str(r.name)[:40], f"{r.ipv4_addresses:,}", str(r.foreign_providers),
+                  str(r.foreign_peers), str(r.upstream_countries)[:50])
+    console.print(b)
+    if report.chokepoints is not None:
+        c = report.chokepoints
+        k = Table(title=f"chokepoints (baseline reachability {_pct(c.baseline)}; "
+                  "loss = share of address-weighted pairs cut off)")
+        for col in ("kind", "element", "loss"):
+            k.add_column(col)
+        for r in c.ases.itertuples():
+            k.add_row("AS", f"AS{r.asn} {str(r.name)[:30]} ({r.country})", _pct(r.loss))
+        for r in c.links.itertuples():
+            k.add_row("link", f"AS{r.as1}-AS{r.as2} ({r.country2})", _pct(r.loss))
+        for r in c.countries.itertuples():
+            k.add_row("country", r.country, _pct(r.loss))
+        console.print(k)
+        path = ", ".join(f"AS{r.asn} ({r.country})" for r in c.carrying.itertuples())
+        console.print(f"greedy set carrying >= {_pct(c.threshold)} of inbound paths: {path}")
+    cn = report.concentration
+    console.print(f"IPv4 concentration: {cn.total_ipv4:,} addresses; HHI by origin AS "
+                  f"{cn.hhi:,.0f} (0-10 000, shares in percent); top-1 {_pct(cn.top1)}, "
+                  f"top-3 {_pct(cn.top3)}, top-5 {_pct(cn.top5)}; HHI by organisation "
+                  f"{cn.by_org_hhi:,.0f}")
+    for note in report.notes:
+        console.print(f"note: {note}")
+    for d in report.datasets:
+        console.print(f"data: {d.get('dataset') or d.get('name')} ({d.get('data_date')}, "
+                      f"{d.get('source')})", highlight=False)
