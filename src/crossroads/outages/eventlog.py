@@ -81,5 +81,5 @@ class EventLog:
 
     def read(self) -> pd.DataFrame:
         """Every stored event, oldest first."""
-        with duckdb.connect(str(self.path), read_only=True) as con:
+        with duckdb.connect(str(self.path)) as con:
             return con.execute("SELECT * FROM outage_events ORDER BY start, id").df()

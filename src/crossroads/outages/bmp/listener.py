@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from crossroads.outages.bmp.decode import Decoded, _down_rows, decode
-from crossroads.outages.bmp.wire import BmpFramingError, split_messages
+from crossroads.outages.bmp.wire import split_messages
 
 __all__ = ["BmpServer"]
 
@@ -53,6 +53,17 @@ class BmpServer:
         if self.server is not None:
             await self.server.wait_closed()
 
+    def _use(self, out: Decoded, router: str, peers: set[str]) -> None:
+        for p in out.problems:
+            log.warning("router %s: %s", router, p)
+        for i in out.info:
+            log.info("router %s: %s", router, i)
+        peers.update(out.peers_up)
+        if out.routes.num_rows:
+            peers.update(out.routes.column("peer_ip").unique().to_pylist())
+        peers.difference_update(out.peers_down)
+        self.on_decoded(out)
+
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         if task is not None:
@@ -70,25 +81,15 @@ class BmpServer:
                 if not data:
                     break
                 buf += data
-                try:
-                    messages, used = split_messages(buf, base)
-                except BmpFramingError as exc:
-                    log.error("router %s: %s; closing the connection", router, exc)
-                    break
+                messages, used, fatal = split_messages(buf, base)
                 del buf[:used]
                 base += used
-                if not messages:
-                    continue
-                out = decode(messages, router=router, when=time.time())
-                for p in out.problems:
-                    log.warning("router %s: %s", router, p)
-                for i in out.info:
-                    log.info("router %s: %s", router, i)
-                peers.update(out.peers_up)
-                if out.routes.num_rows:
-                    peers.update(out.routes.column("peer_ip").unique().to_pylist())
-                peers.difference_update(out.peers_down)
-                self.on_decoded(out)
+                if messages:
+                    self._use(decode(messages, router=router, when=time.time()), router, peers)
+                if fatal is not None:
+                    log.error("router %s: %s; closing the connection", router, fatal)
+                    buf.clear()
+                    break
         except (ConnectionError, asyncio.IncompleteReadError) as exc:
             log.warning("router %s: connection lost: %s", router, exc)
         except asyncio.CancelledError:

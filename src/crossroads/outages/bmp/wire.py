@@ -8,7 +8,8 @@ peer AS (4), peer BGP ID (4), timestamp seconds (4) and microseconds (4).
 Initiation and Termination carry TLVs: type (2), length (2), value.
 
 :func:`split_messages` frames a byte stream: a damaged *header* (wrong version, length
-too short or too long) cannot be resynchronised and is reported as fatal; a damaged *body*
+too short or too long) cannot be resynchronised and ends the split (the connection is then
+closed, after the messages before it are used); a damaged *body*
 inside a well-framed message is skipped by the caller with its byte offset logged.
 """
 
@@ -117,9 +118,12 @@ def parse_tlvs(data: bytes, pos: int) -> list[tuple[int, bytes]]:
     return out
 
 
-def split_messages(buf: bytes | bytearray, base: int) -> tuple[list[BmpMessage], int]:
-    """Whole messages at the start of ``buf`` (whose first byte is stream offset ``base``)
-    and the number of bytes they use; raises :class:`BmpFramingError` on a bad header."""
+def split_messages(
+    buf: bytes | bytearray, base: int
+) -> tuple[list[BmpMessage], int, BmpFramingError | None]:
+    """Whole messages at the start of ``buf`` (whose first byte is stream offset ``base``),
+    the number of bytes they use, and the framing error that stopped the split (the
+    messages before a bad header are still returned)."""
     out = []
     pos = 0
     n = len(buf)
@@ -127,11 +131,13 @@ def split_messages(buf: bytes | bytearray, base: int) -> tuple[list[BmpMessage],
         version = buf[pos]
         (length,) = struct.unpack_from("!I", buf, pos + 1)
         if version != VERSION:
-            raise BmpFramingError(base + pos, f"BMP version {version}, expected {VERSION}")
+            return out, pos, BmpFramingError(
+                base + pos, f"BMP version {version}, expected {VERSION}")
         if length < COMMON_HEADER or length > MAX_MESSAGE:
-            raise BmpFramingError(base + pos, f"BMP message length {length} out of range")
+            return out, pos, BmpFramingError(
+                base + pos, f"BMP message length {length} out of range")
         if pos + length > n:
             break
         out.append(BmpMessage(buf[pos + 5], base + pos, bytes(buf[pos: pos + length])))
         pos += length
-    return out, pos
+    return out, pos, None
