@@ -7,6 +7,7 @@ command -v bgpdump >/dev/null 2>&1 || need+=(bgpdump)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v gobgpd >/dev/null 2>&1 || need+=(gobgpd)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
