@@ -18,6 +18,7 @@ run report: $(BIN)/crossroads
 	$(BIN)/crossroads fetch $(if $(MIRROR),--mirror $(MIRROR))
 	mkdir -p out
 	$(BIN)/crossroads profile KZ
+	$(BIN)/crossroads report KZ --out out/kz-report.html --pdf out/kz-report.pdf
 
 ## Set up and run the whole test suite (installs the system peers tests use).
 test: $(BIN)/crossroads system-deps

@@ -21,6 +21,7 @@ import jinja2
 
 from crossroads import __version__
 from crossroads.config import Settings
+from crossroads.errors import DatasetMissingError
 from crossroads.report import sections
 from crossroads.report.figures import country_name
 from crossroads.report.views import dependency_view, scenario_view
@@ -46,8 +47,8 @@ class Report:
 def _try(report: Report, key: str, fn: Callable[[], Any]) -> None:
     try:
         report.parts[key] = fn()
-    except sections.PartUnavailable as exc:
-        report.missing[key] = exc.message
+    except (sections.PartUnavailable, DatasetMissingError) as exc:
+        report.missing[key] = exc.message + (f" ({exc.hint})" if exc.hint else "")
 
 
 def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = ()) -> Report:
@@ -64,7 +65,7 @@ def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = ()) -
     for name in scenarios:
         try:
             runs.append(scenario_view(sections.scenario(settings, name)))
-        except sections.PartUnavailable as exc:
+        except (sections.PartUnavailable, DatasetMissingError) as exc:
             report.missing["scenarios"] = exc.message
             break
     report.parts["scenarios"] = runs

@@ -118,8 +118,8 @@ def dependency(
     settings: Settings, country: str, *, date: Date | None = None, mode: str = "simulated"
 ) -> dict[str, Any]:
     """Foreign dependency of ``country`` in both directions
-    (:func:`crossroads.metrics.country_dependency`)."""
-    fn = _api("crossroads.metrics", "country_dependency")
+    (:func:`crossroads.metrics.report.country_dependency`)."""
+    fn = _api("crossroads.metrics.report", "country_dependency")
     kwargs: dict[str, Any] = {}
     if date is not None:
         kwargs["date"] = date
@@ -129,7 +129,7 @@ def dependency(
 def presets() -> list[dict[str, Any]]:
     """The shipped scenario presets: name, country, description and YAML text."""
     list_presets = _api("crossroads.scenarios", "list_presets")
-    preset_text = _api("crossroads.scenarios", "preset_text")
+    preset_text = _api("crossroads.scenarios.load", "preset_text")
     out = []
     for sc in list_presets():
         data = plain(sc)

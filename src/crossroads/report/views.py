@@ -17,6 +17,10 @@ TOP = 12
 
 def provenance_line(result: dict[str, Any]) -> str:
     """"data of DATE, SOURCE" from the provenance fields an API result carries."""
+    sets = result.get("datasets") or (result.get("data") or {}).get("datasets")
+    if isinstance(sets, list) and sets and isinstance(sets[0], dict):
+        return "data: " + ", ".join(
+            f"{d.get('name', '?')} of {d.get('data_date', '?')}" for d in sets)
     when = result.get("data_date") or result.get("graph_date") or "unknown date"
     source = result.get("source") or result.get("graph_source") or "crossroads store"
     return f"data of {when}; {source}"
