@@ -14,6 +14,7 @@ const crossroads = (() => {
     return data;
   }
   function problem(el, err) {
+    el.classList.remove("loading");
     const missing = err.status === 501;
     el.innerHTML = `<div class="${missing ? "missing" : "error"}">${missing ? "Not available in this build: " : "Error: "}${esc(err.message)}</div>`;
   }
