@@ -32,7 +32,12 @@ def test_every_mirror_mrt_file_is_covered(mirror: Path) -> None:
     assert sorted(p.name for p in (mirror / "mrt").iterdir()) == sorted(FILES)
 
 
-@pytest.mark.parametrize("name", FILES)
+_BIG = {"bview.20020722.2337.gz", "updates.et-header.2015.gz"}
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=pytest.mark.slow) if n in _BIG else n for n in FILES]
+)
 def test_same_routes_as_bgpdump(mirror: Path, name: str) -> None:
     path = mirror / "mrt" / name
     expected = canonical_rows(bgpdump_lines(path))

@@ -13,7 +13,6 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crossroads.cli import main
 from crossroads.errors import CrossroadsError, DataFormatError
 from crossroads.sources._open import read_all
 from crossroads.sources.mrt import iter_mrt_batches, parse_mrt, read_mrt
@@ -87,6 +86,8 @@ def test_corrupt_record_in_the_middle(mirror: Path, tmp_path: Path) -> None:
 
 def test_cli_exits_2_with_one_line(mirror: Path, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from crossroads.cli import main
+
     data = read_all(mirror / "mrt" / NAME)
     f = tmp_path / "torn.mrt"
     f.write_bytes(data[: len(data) - 7])
