@@ -1,0 +1,149 @@
+"""Fidelity on hand-made RIBs whose agreement values are derived by hand, and one real count.
+
+Hand graph (CAIDA convention, ``a > b`` means a provides transit to b)::
+
+    1 > 2, 1 > 3, 2 > 4, 3 > 4, and 5 -- 1 peers.
+
+Towards origin 4: ASes 2 and 3 have customer routes of 1 hop, AS 1 a customer route of
+2 hops tied over 2 and 3 (deterministic: 2, the lower ASN), AS 5 a peer route 5 1 2 4.
+Towards origin 2: 1 has a customer route (1 2), 4 a provider route (4 2), 3 a provider
+route (3 1 2).
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from crossroads.routing import ASGraph
+from crossroads.routing._fidelity_data import observed_routes
+from crossroads.routing.fidelity import fidelity
+from crossroads.routing.load import graph_from_file
+from crossroads.sources.bgpdump_text import parse_bgpdump
+
+
+def _graph() -> ASGraph:
+    return ASGraph.from_links([1, 1, 2, 3, 5], [2, 3, 4, 4, 1], [-1, -1, -1, -1, 0])
+
+
+def _rib(*routes: tuple[int, str, str]) -> pa.Table:
+    """``bgpdump -m`` lines for (peer AS, prefix, AS path) triples, parsed."""
+    lines = [
+        (i + 1, f"TABLE_DUMP2|1277971199|B|10.0.0.{peer}|{peer}|{prefix}|{path}|IGP|"
+                f"10.0.0.{peer}|0|0||NAG||".encode())
+        for i, (peer, prefix, path) in enumerate(routes)
+    ]
+    return pa.Table.from_batches(list(parse_bgpdump(lines)))
+
+
+HAND = _rib(
+    (5, "10.4.0.0/16", "5 1 2 4"),    # L1: the deterministic path exactly
+    (5, "10.5.0.0/16", "5 1 3 3 4"),  # L2: prepending removed -> 5 1 3 4, the other tie
+    (1, "10.4.0.0/16", "1 3 4"),      # L3: the tie the deterministic mode did not pick
+    (1, "10.6.0.0/16", "1 5 4"),      # L4: link 5-4 is not in the graph
+    (1, "10.7.0.0/16", "1 2 {4,7}"),  # excluded: AS-set
+    (1, "10.8.0.0/16", "1"),          # excluded: the peer originates it
+    (5, "10.9.0.0/16", "5 1 5 4"),    # excluded: loop
+    (1, "10.10.0.0/16", "1 2 99"),    # excluded: origin 99 not in the graph
+    (3, "10.2.0.0/16", "3 4 2"),      # L9: 3 > 4 then 4 < 2: a valley
+)
+
+
+def test_population_and_exclusions_by_hand() -> None:
+    rep = fidelity(_graph(), HAND)
+    assert rep.population["routes"] == 5
+    assert rep.population["rib_lines"] == 9
+    assert rep.population["origins"] == 2  # AS 4 (L1-L4) and AS 2 (L9)
+    assert {k: v for k, v in rep.excluded.items() if v} == {
+        "AS-set in path": 1, "loop in path": 1, "peer originates the prefix": 1,
+        "origin AS not in graph": 1,
+    }
+
+
+def test_deterministic_agreement_by_hand() -> None:
+    rep = fidelity(_graph(), HAND, mode="deterministic")
+    o = rep.overall
+    # exact: L1 only (1/5); first hop: L1 and L2 share hop 1 (2/5); lengths: all five
+    # equal (L4: 1 5 4 vs 1 2 4, L9: 3 4 2 vs 3 1 2); among best: L1, L2, L3 (3/5)
+    assert (o["exact"], o["next_hop"], o["length"], o["among_best"]) == (0.2, 0.4, 1.0, 0.6)
+    assert (o["path_missing_link"], o["path_valley"], o["unreachable"]) == (0.2, 0.2, 0.0)
+    vp = rep.per_vp.set_index("vp_asn")
+    assert vp.loc[5, "routes"] == 2 and vp.loc[5, "exact"] == 0.5 and vp.loc[5, "next_hop"] == 1
+    assert vp.loc[1, "exact"] == 0.0 and vp.loc[3, "among_best"] == 0.0
+
+
+def test_tie_split_agreement_by_hand() -> None:
+    rep = fidelity(_graph(), HAND, mode="all-best")
+    # walk probabilities: L1 and L2 1 * 1/2 * 1 = 0.5 (AS 1 splits over 2 and 3), first
+    # hop 1; L3 0.5 and first hop 0.5; L4, L9 0. Means: exact 1.5/5, first hop 2.5/5
+    assert rep.overall["exact"] == 0.3
+    assert rep.overall["next_hop"] == 0.5
+    assert rep.overall["among_best"] == 0.6  # does not depend on the tie mode
+
+
+def test_learned_preference_is_held_out() -> None:
+    rib = _rib(
+        (5, "10.4.0.0/16", "5 1 2 4"),
+        (5, "10.5.0.0/16", "5 1 3 4"),
+        (5, "10.9.0.0/16", "5 1 3 4"),
+        (1, "10.4.0.0/16", "1 3 4"),
+    )
+    plain = fidelity(_graph(), rib)
+    assert plain.overall["exact"] == 0.25  # lowest ASN: 1 -> 2 everywhere; only 5 1 2 4
+    rep = fidelity(_graph(), rib, options=["learned-preference"])
+    assert rep.held_out
+    vp = rep.per_vp.set_index("vp_asn")
+    # VP 1, learned from VP 5's paths: 1 -> 3 seen twice, 1 -> 2 once, so 1 picks 3: exact
+    assert vp.loc[1, "exact"] == 1.0
+    # VP 5, learned from VP 1's path only (1 -> 3): 5 1 3 4 twice of three routes
+    assert vp.loc[5, "exact"] == round(2 / 3, 4)
+    assert rep.overall["exact"] == 0.75
+
+
+def test_relationship_fixes_relabel_a_valley_seen_elsewhere() -> None:
+    # VP 3 sees 3 4 2: 3 > 4 then 4 < 2, a valley at link 4-2, which the fix re-labels
+    # "4 provides transit to 2" -- learned from VP 3, used only to score VP 1. VP 1 sees
+    # 1 2 4 for origin 4; under the fixed graph 2 is a customer of 4, so AS 1's customer
+    # route via 2 is gone and 1 reaches 4 via 3: VP 1's route stops matching (a fix can
+    # hurt, which is why every option is measured). VP 3's fold learns from 1 2 4, which
+    # is valley-free: no fix, the valley stays.
+    rib = _rib((3, "10.2.0.0/16", "3 4 2"), (1, "10.4.0.0/16", "1 2 4"))
+    plain = fidelity(_graph(), rib).per_vp.set_index("vp_asn")
+    fixed = fidelity(_graph(), rib, options=["relationship-fixes"]).per_vp.set_index("vp_asn")
+    assert plain.loc[1, "exact"] == 1.0 and plain.loc[3, "path_valley"] == 1.0
+    assert fixed.loc[1, "exact"] == 0.0
+    assert fixed.loc[3, "path_valley"] == 1.0  # VP 1's path 1 2 4 implies no fix for 3 4 2
+
+
+def test_bad_option_and_mode() -> None:
+    with pytest.raises(ValueError, match="unknown fidelity option"):
+        fidelity(_graph(), HAND, options=["magic"])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="unknown mode"):
+        fidelity(_graph(), HAND, mode="random")  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_real_2010_population_of_one_vp(mirror: Path) -> None:
+    """AS2497's routes in the population, re-derived with plain Python over the raw files."""
+    graph = graph_from_file(mirror / "caida/serial-1/20100101.as-rel.txt.bz2")
+    rib = mirror / "rib-text/route-views.wide.20100701.0759.bgpdump-m.txt.gz"
+    obs = observed_routes(rib, graph)
+    known = set(graph.asns.tolist())
+    count = 0
+    with gzip.open(rib, "rt") as f:
+        for line in f:
+            fields = line.split("|")
+            if fields[4] != "2497" or "{" in fields[6]:
+                continue
+            path: list[int] = []
+            for a in map(int, fields[6].split()):
+                if not path or path[-1] != a:
+                    path.append(a)
+            if (path and path[0] == 2497 and len(set(path)) == len(path) and len(path) > 1
+                    and path[-1] in known):
+                count += 1
+    assert int((obs.vp_asn == 2497).sum()) == count
+    assert count > 300_000
