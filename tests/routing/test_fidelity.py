@@ -147,3 +147,36 @@ def test_real_2010_population_of_one_vp(mirror: Path) -> None:
                 count += 1
     assert int((obs.vp_asn == 2497).sum()) == count
     assert count > 300_000
+
+
+def test_fidelity_note_uses_the_nearest_packaged_measurement() -> None:
+    from datetime import date
+
+    from crossroads.routing.fidelity_note import fidelity_note, measured_fidelity
+
+    plain = next(m for m in measured_fidelity()["measurements"]
+                 if not m["options"] and m["mode"] == "deterministic")
+    note = fidelity_note(date(2025, 9, 1))
+    assert f"{100 * plain['overall']['next_hop']:.0f} % of observed routes" in note
+    assert "16 years" in note  # 2010-01-01 is the only measured graph
+    assert "years" not in fidelity_note(date(2010, 6, 1))
+
+
+def test_cli_fidelity_on_hand_files(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from crossroads.cli import app
+
+    rel = tmp_path / "rel.txt"
+    rel.write_text("1|2|-1\n1|3|-1\n2|4|-1\n3|4|-1\n5|1|0\n")
+    rib = tmp_path / "rib.txt"
+    rib.write_text("".join(
+        f"TABLE_DUMP2|1277971199|B|10.0.0.{p}|{p}|{pfx}|{path}|IGP|10.0.0.{p}|0|0||NAG||\n"
+        for p, pfx, path in [(5, "10.4.0.0/16", "5 1 2 4"), (1, "10.4.0.0/16", "1 3 4")]))
+    res = CliRunner().invoke(app, ["fidelity", "--relationships", str(rel), "--rib", str(rib),
+                                   "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["overall"]["exact"] == 0.5 and out["overall"]["among_best"] == 1.0

@@ -1,0 +1,131 @@
+"""``crossroads history`` and ``crossroads fidelity``: dependency over time, model vs reality."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from crossroads.cli._common import (
+    DataDirOpt,
+    JsonOpt,
+    MirrorOpt,
+    console,
+    print_json,
+    settings_from,
+)
+from crossroads.cli.route import Mode
+from crossroads.errors import CrossroadsError
+
+__all__ = ["register"]
+
+
+class Option(StrEnum):
+    """The measured improvements of :func:`crossroads.routing.fidelity.fidelity`."""
+
+    learned_preference = "learned-preference"
+    relationship_fixes = "relationship-fixes"
+    inferred = "inferred"
+    per_prefix = "per-prefix"
+
+
+def history(
+    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ.")],
+    from_year: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
+    to_year: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
+    mode: Annotated[Mode, typer.Option("--mode", help="Tie mode of the routes.")] = Mode.all_best,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Also draw the line chart to this PNG/SVG file.")] = None,
+    json_out: JsonOpt = False,
+    mirror: MirrorOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """A country's foreign dependency for every AS-relationship snapshot (2002-2025)."""
+    from crossroads.metrics.history import history as run
+
+    result = run(settings_from(mirror, data_dir), country, start_year=from_year,
+                 end_year=to_year, mode=mode.value, scheduler=scheduler)  # type: ignore[arg-type]
+    if plot is not None:
+        from crossroads.cli._history_plot import plot_history
+
+        plot_history(result, plot)
+    if json_out:
+        print_json(result.as_dict())
+        return
+    s = result.summary
+    console.print(f"{result.country}: foreign dependency per AS-graph snapshot ({result.mode}; "
+                  "shares = fraction of address-weighted paths with a route)", highlight=False)
+    table = Table("graph date", "ASes", "border ASes", "foreign upstreams", "unknown-country ASes",
+                  "inbound top (any / gateway)", "outbound top (any / gateway)")
+    for _, r in s.iterrows():
+        table.add_row(
+            r["date"], f"{r['ases']:,}", str(r["border_ases"]), str(r["foreign_upstreams"]),
+            f"{100 * r['unknown_as_share']:.1f} %",
+            f"{r['inbound_top_country']} {r['inbound_top_any']:.2f} / "
+            f"{r['inbound_top_gateway']:.2f}",
+            f"{r['outbound_top_country']} {r['outbound_top_any']:.2f} / "
+            f"{r['outbound_top_gateway']:.2f}",
+        )
+    console.print(table)
+    for note in result.notes:
+        console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    if plot is not None:
+        console.print(f"chart written to {plot}", highlight=False)
+
+
+def fidelity(
+    relationships: Annotated[Path, typer.Option(
+        "--relationships", help="CAIDA as-rel(2) file of (nearly) the RIB's date.")],
+    rib: Annotated[Path, typer.Option("--rib", help="RIB as `bgpdump -m` text (gz/bz2 ok).")],
+    mode: Annotated[Mode, typer.Option(
+        "--mode", help="deterministic (one path per AS) or all-best (tie-split).")]
+    = Mode.deterministic,
+    option: Annotated[list[Option] | None, typer.Option(
+        "--option", help="Improvement to measure (held out, leave-one-VP-out); repeatable.")]
+    = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """How often simulated routes equal the routes observed in a RIB, per vantage point."""
+    from crossroads.routing.fidelity import fidelity as run
+    from crossroads.routing.load import graph_from_file
+
+    for path in (relationships, rib):
+        if not path.is_file():
+            raise CrossroadsError(f"{path}: no such file")
+    graph = graph_from_file(relationships)
+    rep = run(graph, rib, mode=mode.value, options=[o.value for o in option or []],  # type: ignore[misc]
+              graph_label=f"{relationships.name} ({graph.n:,} ASes, {len(graph.links):,} links)")
+    if json_out:
+        print_json(rep.as_dict())
+        return
+    opts = ", ".join(rep.options) or "none"
+    console.print(f"Fidelity of {rep.graph} against {rep.rib} ({rep.rib_date}); mode {rep.mode}, "
+                  f"options: {opts}{' (held out: leave-one-VP-out)' if rep.held_out else ''}",
+                  highlight=False, soft_wrap=True)
+    p = rep.population
+    console.print(f"population: {p['routes']:,} routes of {p['rib_lines']:,} RIB lines, "
+                  f"{p['prefixes']:,} prefixes, {p['origins']:,} origins, "
+                  f"{p['vantage_points']} vantage points", highlight=False)
+    excl = ", ".join(f"{k} {v:,}" for k, v in rep.excluded.items() if v)
+    console.print(f"excluded: {excl or 'none'}", highlight=False, soft_wrap=True)
+    cols = ["exact", "next_hop", "length", "among_best", "unreachable",
+            "path_missing_link", "path_valley"]
+    table = Table("vantage point", "routes", *[c.replace("_", " ") for c in cols],
+                  title="fraction of routes")
+    for _, r in rep.per_vp.iterrows():
+        table.add_row(f"AS{r['vp_asn']} {r['vp_ip']}", f"{r['routes']:,}",
+                      *[f"{r[c]:.3f}" for c in cols])
+    table.add_row("all", f"{rep.overall['routes']:,}", *[f"{rep.overall[c]:.3f}" for c in cols])
+    console.print(table)
+    console.print(f"{rep.seconds:.1f} s", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``history`` and ``fidelity`` to the ``crossroads`` command."""
+    app.command("history")(history)
+    app.command("fidelity")(fidelity)

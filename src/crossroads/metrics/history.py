@@ -1,0 +1,245 @@
+"""A country's foreign dependency over time: one dependency report per AS-graph snapshot.
+
+For every catalogued AS-relationship snapshot in ``[start_year, end_year]`` (CAIDA serial-1
+every two years 2002-2018, serial-2 2025-09-01; mirror, cache or download), we run
+:func:`crossroads.metrics.report.dependency_report` without chokepoints and keep its
+inbound and outbound foreign-country shares (both the *any* and the *gateway* variant),
+the country's border ASes, its distinct foreign upstreams (foreign ASes that are providers
+of one of its ASes) and its top foreign transit ASes. Snapshots are independent, so they
+run as tasks on Dask distributed (a ``LocalCluster`` of single-threaded processes unless a
+scheduler address is given).
+
+**Inputs not of the snapshot's date.** Only the AS graph is dated. AS -> country comes
+from ``as_info``: the 2018-10-13 RIR delegation files first (the only dated registry the
+mirror has: the nearest one for every year, 0 to 16 years away), then the country of the
+address space an AS originates in the 2026 prefix tables; IPv4 weights (which ASes are
+sources and destinations and how much they weigh) are 2026 originations. So an AS that
+disappeared before 2018 and originates nothing today has country ``unknown`` and weight 0:
+old years lose sources and destinations (the country's ASes of the time that no longer
+exist are not counted as the country's), and transit through vanished ASes is reported as
+``unknown``. The summary gives, per snapshot, the share of the graph's ASes whose country
+is unknown and the share of inbound paths crossing an unknown-country AS, so a reader can
+see how much of each year is affected.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crossroads.config import Settings
+from crossroads.errors import CrossroadsError, DatasetMissingError
+from crossroads.metrics.astable import UNKNOWN, ASTable
+from crossroads.metrics.border import border_links
+from crossroads.metrics.report import dependency_report
+from crossroads.routing import ASGraph, RouteMode
+from crossroads.sources import catalog
+from crossroads.sources._fetch import DatasetSpec
+
+__all__ = [
+    "History", "history", "history_snapshots", "snapshot_summary", "summarise_graph",
+]
+
+
+@dataclass(frozen=True)
+class History:
+    """The dependency history of ``country``.
+
+    ``summary``: one row per snapshot (``date, dataset, ases, links, country_ases,
+    border_ases, foreign_upstreams, unknown_as_share, inbound_*, outbound_*``; shares are
+    fractions of tie-split, address-weighted paths with a route). ``by_country``: ``date,
+    direction, country, any_share, gateway_share`` for every foreign country with a share.
+    ``top_ases``: ``date, direction, rank, asn, name, country, transit_share``.
+    """
+
+    country: str
+    mode: str
+    summary: pd.DataFrame
+    by_country: pd.DataFrame
+    top_ases: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "country": self.country,
+            "mode": self.mode,
+            "units": "fraction of address-weighted, tie-split paths with a route",
+            "summary": _records(self.summary),
+            "by_country": _records(self.by_country),
+            "top_ases": _records(self.top_ases),
+            "notes": self.notes,
+        }
+
+
+def history_snapshots(
+    start_year: int | None = None, end_year: int | None = None
+) -> list[DatasetSpec]:
+    """The catalogued AS-relationship snapshots whose year is in the range, oldest first."""
+    specs = sorted((s for s in catalog.CATALOG if s.kind == "as-rel"), key=lambda s: s.data_date)
+    lo = start_year if start_year is not None else 0
+    hi = end_year if end_year is not None else 9999
+    return [s for s in specs if lo <= s.data_date.year <= hi]
+
+
+def history(
+    settings: Settings,
+    country: str,
+    *,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    mode: RouteMode = "all-best",
+    top: int = 5,
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> History:
+    """The dependency history of ``country`` over every snapshot in the year range.
+
+    ``scheduler``: address of a Dask scheduler (``tcp://host:8786``); without it a
+    ``LocalCluster`` of ``workers`` processes (default 2) runs the snapshots.
+    """
+    from crossroads.store import open_store
+
+    start = time.perf_counter()
+    specs = history_snapshots(start_year, end_year)
+    if not specs:
+        raise DatasetMissingError(
+            f"no AS-relationship snapshot between {start_year} and {end_year}",
+            hint="the catalogue has CAIDA snapshots 2002-2018 (every two years) and 2025",
+        )
+    info = open_store(settings).as_info()
+    if info.empty:
+        raise DatasetMissingError("as_info is empty", hint="run `crossroads fetch`")
+    parts = _run_on_dask(settings, specs, info, country, mode, top, scheduler, workers)
+    summary = pd.DataFrame([p["summary"] for p in parts])
+    by_country = pd.concat([p["by_country"] for p in parts], ignore_index=True)
+    top_ases = pd.concat([p["top_ases"] for p in parts], ignore_index=True)
+    return History(
+        country=str(summary["country"].iloc[0]),
+        mode=mode,
+        summary=summary.drop(columns="country"),
+        by_country=by_country,
+        top_ases=top_ases,
+        notes=_notes(info),
+        seconds=round(time.perf_counter() - start, 1),
+    )
+
+
+def snapshot_summary(
+    settings: Settings, spec_name: str, info: pd.DataFrame, country: str,
+    mode: RouteMode, top: int,
+) -> dict[str, Any]:
+    """One snapshot's row of the history (runs on a Dask worker; plain data out)."""
+    from crossroads.routing import load_graph
+
+    spec = catalog.by_name(spec_name)
+    graph = load_graph(settings, spec.data_date)
+    return summarise_graph(graph, info, country, mode=mode, top=top,
+                           when=spec.data_date.isoformat(), dataset=spec.name)
+
+
+def summarise_graph(
+    graph: ASGraph, info: pd.DataFrame, country: str, *, mode: RouteMode = "all-best",
+    top: int = 5, when: str = "", dataset: str = "",
+) -> dict[str, Any]:
+    """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph."""
+    rep = dependency_report(graph, info, country, mode=mode, chokepoint_k=0)
+    table = ASTable.from_frame(graph, info)
+    cc = rep.country
+    links = border_links(graph, table, cc)
+    row: dict[str, Any] = {
+        "date": when,
+        "dataset": dataset,
+        "country": cc,
+        "ases": graph.n,
+        "links": len(graph.links),
+        "country_ases": int(np.count_nonzero(table.cc_id == table.country_id(cc))),
+        "border_ases": int(rep.border.shape[0]),
+        "foreign_upstreams": int(links.loc[links.relationship == "provider", "neighbor"].nunique()),
+        "unknown_as_share": round(float(np.mean(table.cc_id == table.country_id(UNKNOWN))), 4)
+        if UNKNOWN in table.codes else 0.0,
+    }
+    countries, ases = [], []
+    for direction, res in (("inbound", rep.inbound), ("outbound", rep.outbound)):
+        assert res is not None
+        bc = res.by_country
+        foreign = bc[bc.country != UNKNOWN]
+        lead = foreign.sort_values("any_share", ascending=False).head(1)
+        row[f"{direction}_top_country"] = lead.country.iloc[0] if len(lead) else ""
+        row[f"{direction}_top_any"] = float(lead.any_share.iloc[0]) if len(lead) else 0.0
+        row[f"{direction}_top_gateway"] = float(lead.gateway_share.iloc[0]) if len(lead) else 0.0
+        unk = bc[bc.country == UNKNOWN]
+        row[f"{direction}_unknown_any"] = float(unk.any_share.iloc[0]) if len(unk) else 0.0
+        row[f"{direction}_direct"] = res.direct_share
+        row[f"{direction}_domestic"] = res.domestic_share
+        row[f"{direction}_unreachable"] = res.unreachable_share
+        countries.append(bc.assign(date=when, direction=direction)[
+            ["date", "direction", "country", "any_share", "gateway_share"]])
+        head = res.by_as.head(top).reset_index(drop=True)
+        ases.append(pd.DataFrame({
+            "date": when, "direction": direction, "rank": np.arange(1, len(head) + 1),
+            "asn": head.asn.to_numpy(), "name": head.name.to_numpy(),
+            "country": head.country.to_numpy(), "transit_share": head.transit_share.to_numpy(),
+        }))
+        row[f"{direction}_top_ases"] = ", ".join(
+            f"AS{a} ({c})" for a, c in zip(head.asn, head.country, strict=True))
+    return {"summary": row, "by_country": pd.concat(countries, ignore_index=True),
+            "top_ases": pd.concat(ases, ignore_index=True)}
+
+
+def _run_on_dask(
+    settings: Settings, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
+    mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
+) -> list[dict[str, Any]]:
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+    try:
+        try:
+            client = Client(cluster if cluster is not None else scheduler, timeout="20s")
+        except OSError as exc:
+            raise CrossroadsError(
+                f"cannot reach the Dask scheduler at {scheduler}: {exc}",
+                hint="start one with `dask scheduler` or leave --scheduler out",
+            ) from exc
+        with client:
+            shared = client.scatter(info, broadcast=True)
+            futures = [
+                client.submit(snapshot_summary, settings, s.name, shared, country, mode, top,
+                              key=f"history-{country}-{s.name}", pure=False)
+                for s in specs
+            ]
+            return list(client.gather(futures))
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _notes(info: pd.DataFrame) -> list[str]:
+    notes = [
+        "Only the AS graph is of each snapshot's date. AS -> country: 2018-10-13 RIR "
+        "files, else the country of the space the AS originates in 2026; IPv4 weights: 2026 "
+        "originations. ASes gone before 2018 that originate nothing today are 'unknown' "
+        "with weight 0, so old years under-count sources, destinations and their transit.",
+    ]
+    if "reg_rule" in info.columns:
+        rule = info["reg_rule"].value_counts(normalize=True)
+        notes.append(
+            f"as_info: {100 * rule.get('rir', 0.0):.0f} % of ASes have a country from the "
+            f"2018 RIR files, {100 * rule.get('originated-space', 0.0):.0f} % from 2026 "
+            f"address space."
+        )
+    return notes
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
