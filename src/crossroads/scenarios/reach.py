@@ -97,6 +97,7 @@ def reachability(
     sources: np.ndarray | None = None,
     mode: RouteMode = "deterministic",
     workers: int = 1,
+    group: bool = True,
 ) -> Reachability:
     """``R_in`` and ``R_out`` of ``country`` on ``graph`` (see the module docstring).
 
@@ -104,7 +105,8 @@ def reachability(
     vantage points as ASNs (default: every foreign AS of the graph). ``mode`` picks the
     best routes that decide which ASes and links are *critical* (on every best path from
     the sources that reach an origin); reachability itself is the same in both modes.
-    ``workers`` threads share the propagations.
+    ``workers`` threads share the propagations. ``group`` shares one propagation among
+    stubs with the same providers (exact; off only to check that it is).
     """
     code = countries.code(country)
     cc = countries.code_of(graph.asns)
@@ -117,8 +119,9 @@ def reachability(
     src_idx = _sources(graph, foreign, sources)
     world = np.where(foreign, space, 0.0)
     world_total = float(world.sum())
+    jobs = _group_stubs(graph, orig_idx) if group else [([o], [o]) for o in orig_idx.tolist()]
 
-    def reduce(routes: Routes) -> _PerOrigin:
+    def reduce(routes: Routes) -> _PerJob:
         reached = routes.length >= 0
         lengths = routes.length[src_idx]
         n_reached = int(np.count_nonzero(lengths >= 0))
@@ -130,16 +133,28 @@ def reachability(
             _critical(graph, routes, src_idx, n_reached),
         )
 
-    per = propagate_many(graph, orig_idx.tolist(), reduce, mode=mode, workers=workers)
+    per_job = propagate_many(graph, [j[0] for j in jobs], reduce, mode=mode, workers=workers)
+    per: dict[int, _PerJob] = {}
+    for (announcing, members), res in zip(jobs, per_job, strict=True):
+        full, links, full_origins = res[4]
+        for o in members:
+            if announcing == [o]:
+                per[o] = (*res[:4], (full, links, []))
+            else:  # stubs below their providers: one hop longer, providers are transit
+                down = [(int(graph.asns[p]), int(graph.asns[o])) for p in full_origins]
+                hist = np.concatenate([[0], res[3]])
+                per[o] = (*res[:3], hist, (full + [int(graph.asns[p]) for p in full_origins],
+                                           links + down, []))
     a_o = space[orig_idx]
     n_src = int(src_idx.shape[0])
-    frac_in = np.array([p[0] / n_src if n_src else 0.0 for p in per])
-    frac_out = np.array([p[1] / world_total if world_total else 0.0 for p in per])
+    frac_in = np.array([per[o][0] / n_src if n_src else 0.0 for o in orig_idx])
+    frac_out = np.array([per[o][1] / world_total if world_total else 0.0 for o in orig_idx])
     total = float(a_o.sum())
     hist: Counter[int] = Counter()
     crit_as: Counter[int] = Counter()
     crit_link: Counter[tuple[int, int]] = Counter()
-    for p, a in zip(per, a_o, strict=True):
+    for o, a in zip(orig_idx.tolist(), a_o, strict=True):
+        p = per[o]
         hist.update({i: int(c) for i, c in enumerate(p[3]) if c})
         crit_as.update({v: int(a) for v in p[4][0]})
         crit_link.update({e: int(a) for e in p[4][1]})
@@ -150,35 +165,62 @@ def reachability(
         origins=tuple(int(x) for x in graph.asns[orig_idx]),
         origin_ipv4=tuple(int(x) for x in a_o),
         origin_inbound=tuple(float(x) for x in frac_in),
-        isolated=tuple(int(graph.asns[i]) for i, p in zip(orig_idx, per, strict=True)
-                       if not p[2]),
+        isolated=tuple(int(graph.asns[o]) for o in orig_idx.tolist() if not per[o][2]),
         path_lengths=dict(hist),
         critical_ases=dict(crit_as.most_common()),
         critical_links=dict(crit_link.most_common()),
-        unreachable_pairs=n_src * len(per) - reached_pairs,
+        unreachable_pairs=n_src * len(orig_idx) - reached_pairs,
         sources=n_src,
         origin_space=int(total),
         world_space=int(world_total),
     )
 
 
-_PerOrigin = tuple[int, float, bool, np.ndarray, tuple[list[int], list[tuple[int, int]]]]
+_Critical = tuple[list[int], list[tuple[int, int]], list[int]]
+_PerJob = tuple[int, float, bool, np.ndarray, _Critical]
+
+
+def _group_stubs(graph: ASGraph, orig_idx: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Propagation jobs ``(announcing indices, measured origins)``.
+
+    An origin with providers but no customers and no peers (a stub) never carries
+    anyone's route, so a source reaches it exactly when it reaches one of its providers,
+    over the same routes one hop longer. Stubs with the same provider set therefore
+    share one propagation announced by those providers (a "virtual" origin); every other
+    origin gets its own.
+    """
+    groups: dict[tuple[int, ...], list[int]] = {}
+    jobs: list[tuple[list[int], list[int]]] = []
+    for o in orig_idx.tolist():
+        n_cust = graph.cust_ptr[o + 1] - graph.cust_ptr[o]
+        n_peer = graph.peer_ptr[o + 1] - graph.peer_ptr[o]
+        provs = graph.prov_idx[graph.prov_ptr[o] : graph.prov_ptr[o + 1]]
+        if n_cust == 0 and n_peer == 0 and provs.size:
+            groups.setdefault(tuple(int(p) for p in provs), []).append(o)
+        else:
+            jobs.append(([o], [o]))
+    for provs, members in groups.items():
+        jobs.append((list(provs), members) if len(members) > 1 else ([members[0]], members))
+    return jobs
 
 
 def _critical(
     graph: ASGraph, routes: Routes, src_idx: np.ndarray, n_reached: int
-) -> tuple[list[int], list[tuple[int, int]]]:
+) -> _Critical:
     """ASes and links (ASNs) that carry every best path from the reaching sources.
 
     With through-weights ``T`` (:func:`crossroads.routing.through_weights`, unit source
     weights), AS ``v`` is critical when ``T(v)`` equals the number of reaching sources,
-    and link ``u -> w`` when ``T(u) / k_u`` does (``k_u``: ``u``'s best next hops). The
-    origin and, when a single source reaches, that source are left out.
+    and link ``u -> w`` when ``T(u) / k_u`` does (``k_u``: ``u``'s best next hops).
+    Nothing is critical when fewer than two sources reach. The announcing ASes come back
+    apart (third): they are the origin itself, or, for stubs grouped below their
+    providers, transit ASes on the last hop.
     """
     if n_reached < 2:
-        return [], []
+        return [], [], []
     t = through_weights(graph, routes, src_idx)
     full = t >= n_reached - 1e-6
+    last = [int(p) for p in routes.origins if full[p]]
     full[routes.origins] = False
     k = np.diff(routes.nh_ptr)
     heads = np.repeat(np.arange(graph.n), k)
@@ -189,6 +231,7 @@ def _critical(
         [int(a) for a in graph.asns[full]],
         [(int(graph.asns[u]), int(graph.asns[w])) for u, w in zip(heads[edges], tails,
                                                                     strict=True)],
+        last,
     )
 
 

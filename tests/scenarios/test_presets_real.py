@@ -1,0 +1,140 @@
+"""Every KZ preset on the real 2025-09-01 CAIDA graph and the mirror's as_info.
+
+Expected link counts are re-derived here from the raw CAIDA file with plain Python (and
+the store's ``reg_cc`` column), independently of :mod:`crossroads.scenarios.apply`.
+"""
+
+from __future__ import annotations
+
+import bz2
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from crossroads.config import Settings
+from crossroads.routing import ASGraph, propagate
+from crossroads.routing.load import load_graph
+from crossroads.scenarios import ScenarioResult, apply, load_scenario, run_on
+from crossroads.scenarios.run import collector_asns
+from crossroads.store import open_store
+
+pytestmark = pytest.mark.slow
+
+Run = Callable[[str], ScenarioResult]
+
+
+@dataclass(frozen=True)
+class Base:
+    graph: ASGraph
+    info: pd.DataFrame
+    collectors: list[int]
+    links: list[tuple[int, int, int]]  # raw CAIDA rows (as1, as2, rel)
+    cc: dict[int, str]  # ASN -> reg_cc
+
+
+@pytest.fixture(scope="session")
+def base(loaded_settings: Settings, mirror: Path) -> Base:
+    info = open_store(loaded_settings).as_info()
+    links = []
+    with bz2.open(mirror / "caida" / "20250901.as-rel2.txt.bz2", "rt") as f:
+        for line in f:
+            if not line.startswith("#"):
+                a, b, r = line.split("|")[:3]
+                links.append((int(a), int(b), int(r)))
+    cc = {int(a): c for a, c in zip(info.asn, info.reg_cc, strict=True) if isinstance(c, str)}
+    return Base(load_graph(loaded_settings), info, collector_asns(loaded_settings), links, cc)
+
+
+@pytest.fixture(scope="session")
+def preset(base: Base) -> Callable[[str], ScenarioResult]:
+    """Run a preset once per session (several tests read the same result)."""
+    cache: dict[str, ScenarioResult] = {}
+
+    def get(name: str) -> ScenarioResult:
+        if name not in cache:
+            cache[name] = run_on(base.graph, base.info, load_scenario(name),
+                                 collectors=base.collectors)
+        return cache[name]
+
+    return get
+
+
+def _kz(base: Base, asn: int) -> bool:
+    return base.cc.get(asn) == "KZ"
+
+
+def test_national_shutdown_cuts_every_border_link(base: Base, preset: Run) -> None:
+    res = preset("kz-national-shutdown")
+    border = sum(1 for a, b, _ in base.links if _kz(base, a) != _kz(base, b))
+    assert res.log.steps[0].removed == border > 100
+    assert res.before.reach.inbound > 0.9
+    assert res.after.reach.inbound == 0.0 and res.after.reach.outbound == 0.0
+    assert set(res.after.reach.isolated) == set(res.after.reach.origins)
+    assert len(res.lost_international) == len(res.after.reach.origins) - len(
+        res.before.reach.isolated)
+
+
+def test_kazakhtelecom_failure(base: Base, preset: Run) -> None:
+    res = preset("kz-kazakhtelecom-failure")
+    gone = {9198, 50482}
+    expected = sum(1 for a, b, _ in base.links if a in gone or b in gone)
+    assert res.log.steps[0].removed == expected
+    assert 9198 in res.after.reach.isolated and 9198 not in res.before.reach.isolated
+    assert res.after.reach.inbound < res.before.reach.inbound
+
+
+def test_russia_transit_loss_leaves_no_russian_gateway(base: Base, preset: Run) -> None:
+    res = preset("kz-russia-transit-loss")
+    pairs = {frozenset((a, b)) for a, b, _ in base.links
+             if {base.cc.get(a), base.cc.get(b)} == {"KZ", "RU"}}
+    assert res.log.steps[0].removed == len(pairs) > 10
+    before = res.before.by_country("inbound").set_index("country")
+    after = res.after.by_country("inbound").set_index("country")
+    assert before.at["RU", "gateway_share"] > 0.05
+    # With no KZ-RU link, no Russian AS can be the last foreign AS before KZ.
+    assert "RU" not in after.index or after.at["RU", "gateway_share"] == 0.0
+
+
+def test_cogent_lumen_depeer_russia(base: Base, preset: Run) -> None:
+    res = preset("kz-cogent-lumen-depeer-russia")
+    carriers = [174, 3356, 3549, 209]
+    for step, asn in zip(res.log.steps, carriers, strict=True):
+        expected = sum(1 for a, b, _ in base.links
+                       if (a == asn and base.cc.get(b) == "RU")
+                       or (b == asn and base.cc.get(a) == "RU"))
+        assert step.removed == expected
+    assert res.log.steps[0].removed > 0  # Cogent had Russian links in 2025
+    after, _ = apply(base.graph, base.info, load_scenario("kz-cogent-lumen-depeer-russia"))
+    for asn in carriers:
+        nbrs = [*after.providers_of(asn), *after.customers_of(asn), *after.peers_of(asn)]
+        assert not any(base.cc.get(int(n)) == "RU" for n in nbrs)
+
+
+def test_trans_caspian_link_puts_azertelecom_on_kz_paths(base: Base, preset: Run) -> None:
+    res = preset("kz-trans-caspian-link")
+    assert res.log.steps[0].added == 1
+    after, _ = apply(base.graph, base.info, load_scenario("kz-trans-caspian-link"))
+    assert 196925 in after.providers_of(9198).tolist()
+    assert 196925 not in base.graph.providers_of(9198).tolist()
+    # AzerTelecom's own route to Kazakhtelecom is now the direct customer link.
+    r = propagate(after, after.index_of(9198))
+    assert int(r.length[after.index_of(196925)]) == 1
+    by_as_b = res.before.inbound.by_as.set_index("asn")
+    by_as_a = res.after.inbound.by_as.set_index("asn")
+    share_b = by_as_b.at[196925, "transit_share"] if 196925 in by_as_b.index else 0.0
+    assert by_as_a.at[196925, "transit_share"] > share_b
+    assert base.cc.get(196925) == "AZ"
+
+
+def test_china_route_leaves_only_chinese_foreign_providers(base: Base, preset: Run) -> None:
+    res = preset("kz-china-route")
+    after, _ = apply(base.graph, base.info, load_scenario("kz-china-route"))
+    foreign = {int(p) for p in after.providers_of(9198) if not _kz(base, int(p))}
+    assert foreign == {23764, 4134, 4837}
+    assert all(base.cc.get(a) == "CN" for a in foreign)
+    before = res.before.by_country("inbound").set_index("country")
+    after_cc = res.after.by_country("inbound").set_index("country")
+    assert after_cc.at["CN", "any_share"] > before.at["CN", "any_share"]
