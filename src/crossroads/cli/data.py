@@ -129,18 +129,20 @@ class _FetchBars(Progress):
             console=console,
             transient=False,
         )
-        self._tasks: dict[str, TaskID] = {}
+        self._ids: dict[str, TaskID] = {}
+        self._sizes: dict[str, int] = {}
 
     def __call__(self, dataset: str, phase: str, done: int, total: int | None) -> None:
-        task = self._tasks.get(dataset)
+        task = self._ids.get(dataset)
         if task is None:
             task = self.add_task("", total=total, dataset=dataset, phase=phase)
-            self._tasks[dataset] = task
+            self._ids[dataset] = task
         if phase == "fetch":
+            self._sizes[dataset] = total or done
             self.update(task, completed=done, total=total, phase="fetch")
         elif phase in ("loaded", "unchanged"):
-            total_now = self.tasks[task].total or 1
-            self.update(task, completed=total_now, total=total_now, phase=phase)
+            size = self._sizes.get(dataset) or 1
+            self.update(task, completed=size, total=size, phase=phase)
         else:
             self.update(task, phase=phase)
 
