@@ -228,30 +228,45 @@ def trimmed_mean_columns(values, n_rows, alpha):
 
 @njit(cache=True, nogil=True)
 def uncovered(length, nh_ptr, nh_idx, w, blocked, root, virtual):
-    """Push ``w`` down the DAG, dropping the mass that reaches a ``blocked`` transit AS.
+    """Path mass that avoids every ``blocked`` transit AS, per AS and in total.
 
-    Returns ``(transit, escaped)``: the transit mass of each AS carried by paths that
-    avoid every blocked AS so far, and the mass of the paths that avoid them all.
+    Returns ``(transit, escaped)``: ``transit[v]`` is the mass of the paths through ``v``
+    (``v`` strictly inside) that cross no blocked AS anywhere -- the mass arriving at
+    ``v`` unabsorbed times ``cont[v]``, the probability that the rest of the path avoids
+    the blocked ASes (an origin-side pass) -- and ``escaped`` the mass of the paths that
+    avoid them all.
     """
     n = length.shape[0]
     order = _order_by_length(length)
+    m = order.shape[0]
+    cont = np.ones(n, np.float64)
+    for i in range(m):  # origin side: P(the path after v avoids the blocked ASes)
+        v = order[i]
+        a, b = nh_ptr[v], nh_ptr[v + 1]
+        if a == b:
+            continue
+        s = 0.0
+        for k in range(a, b):
+            u = nh_idx[k]
+            if not (blocked[u] and (virtual or u != root)):
+                s += cont[u]
+        cont[v] = s / (b - a)
     mass = np.zeros(n, np.float64)
-    for i in range(order.shape[0]):
+    for i in range(m):
         mass[order[i]] = w[order[i]]
     transit = np.zeros(n, np.float64)
     escaped = 0.0
-    for i in range(order.shape[0] - 1, -1, -1):
+    for i in range(m - 1, -1, -1):
         v = order[i]
         x = mass[v]
         if x == 0.0:
             continue
-        is_end = v == root and not virtual
-        if not is_end:
+        if not (v == root and not virtual):
             inside = x - w[v]
             if blocked[v] and inside > 0.0:
                 x -= inside  # paths reaching v from elsewhere are covered
                 inside = 0.0
-            transit[v] = inside
+            transit[v] = inside * cont[v]
         a, b = nh_ptr[v], nh_ptr[v + 1]
         if a == b:  # the origin, or a virtual root whose own mass is not transit
             escaped += x

@@ -2,7 +2,9 @@
 
 **Reachability** ``Q(G)`` is the share of (foreign source, C destination) pairs, weighted
 by the IPv4 space originated at both ends, for which the source has a valley-free route
-on graph ``G`` (inbound: the world towards C's address space). For a candidate element e
+on graph ``G`` (inbound: the world towards C's address space). When e removes ASes, their
+own pairs (as sources) are left out of both ``Q(G)`` and ``Q(G - e)``: losing a country's
+own networks is not a loss of C's reachability through it. For a candidate element e
 (an AS, a link, or every AS of a foreign country) the **loss** is ``Q(G) - Q(G - e)``,
 with ``G - e`` the graph without e's links (:meth:`~crossroads.routing.ASGraph.without_ases`,
 :meth:`~crossroads.routing.ASGraph.without_links`), re-propagated. Reachability does not
@@ -68,18 +70,36 @@ class Chokepoints:
         }
 
 
-def reachability(graph: ASGraph, table: ASTable, country: str) -> float:
-    """``Q(G)``: reachable share of IPv4-weighted (foreign source, C destination) pairs."""
+def reachability(
+    graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None
+) -> float:
+    """``Q(G)``: reachable share of IPv4-weighted (foreign source, C destination) pairs;
+    the ASes ``without`` (indices) are left out as sources."""
+    groups, src_w = _setup(graph, table, country, without)
+    return _q(_reach_masks(graph, groups), groups, src_w)
+
+
+def _setup(
+    graph: ASGraph, table: ASTable, country: str, without: np.ndarray | None = None
+) -> tuple[list[_engine.Group], np.ndarray]:
     home = table.country_id(country)
     src_w = np.where(table.cc_id != home, table.ipv4, 0.0)
+    if without is not None:
+        src_w[np.asarray(without, np.int64)] = 0.0
     dests = table.origins(country)
     groups = _engine.group_destinations(graph, dests, table.ipv4[dests],
                                         keep_apart=np.flatnonzero(src_w))
+    return groups, src_w
+
+
+def _reach_masks(graph: ASGraph, groups: list[_engine.Group]) -> list[np.ndarray]:
+    return [propagate(graph, g.root, mode="deterministic").length >= 0 for g in groups]
+
+
+def _q(masks: list[np.ndarray], groups: list[_engine.Group], src_w: np.ndarray) -> float:
     got = offered = 0.0
     total = float(src_w.sum())
-    for g in groups:
-        routes = propagate(graph, g.root, mode="deterministic")
-        reach = routes.length >= 0
+    for g, reach in zip(groups, masks, strict=True):
         own = 0.0 if g.virtual else float(src_w[g.root])
         got += g.weight * (float(src_w[reach].sum()) - own)
         offered += g.weight * (total - own)
@@ -97,20 +117,29 @@ def chokepoints(
     mode: RouteMode = "all-best",
 ) -> Chokepoints:
     """Losses of the top-``k`` candidates and the greedy carrying set (see module doc)."""
-    base = reachability(graph, table, country)
+    groups, src_w = _setup(graph, table, country)
+    masks = _reach_masks(graph, groups)
+    base = _q(masks, groups, src_w)
+
+    def loss(edited: ASGraph, removed: np.ndarray) -> float:
+        # pairs whose source was itself removed are left out of both sides
+        w = src_w.copy()
+        w[removed] = 0.0
+        before = _q(masks, groups, w)
+        return _loss(before, _q(_reach_masks(edited, groups), groups, w))
+
+    none = np.zeros(0, np.int64)
     top = inbound_result.by_as.head(k)
     ases = top[["asn", "name", "country", "transit_share"]].copy()
-    ases["loss"] = [_loss(base, reachability(graph.without_ases([a]), table, country))
-                    for a in ases.asn]
+    ases["loss"] = [loss(graph.without_ases([a]), graph.indices_of([a])) for a in ases.asn]
     ctry = inbound_result.by_country.head(k)[["country", "gateway_share"]].copy()
     ctry["loss"] = [
-        _loss(base, reachability(graph.without_ases(graph.asns[table.members(c)]), table,
-                                 country))
+        loss(graph.without_ases(graph.asns[table.members(c)]), table.members(c))
         if c != "unknown" else np.nan
         for c in ctry.country
     ]
     links = _candidate_links(graph, table, country, inbound_result, k)
-    links["loss"] = [_loss(base, reachability(graph.without_links([(a, b)]), table, country))
+    links["loss"] = [loss(graph.without_links([(a, b)]), none)
                      for a, b in zip(links.as1, links.as2, strict=True)]
     carrying = carrying_set(graph, table, country, threshold=threshold, mode=mode)
     return Chokepoints(
@@ -132,11 +161,7 @@ def carrying_set(
     max_size: int = 20,
 ) -> pd.DataFrame:
     """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass."""
-    home = table.country_id(country)
-    src_w = np.where(table.cc_id != home, table.ipv4, 0.0)
-    dests = table.origins(country)
-    groups = _engine.group_destinations(graph, dests, table.ipv4[dests],
-                                        keep_apart=np.flatnonzero(src_w))
+    groups, src_w = _setup(graph, table, country)
     routes = [propagate(graph, g.root, mode=mode) for g in groups]
     blocked = np.zeros(graph.n, bool)
     chosen: list[tuple[int, float, float]] = []
