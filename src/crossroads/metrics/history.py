@@ -31,8 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crossroads._dask import dask_client
 from crossroads.config import Settings
-from crossroads.errors import CrossroadsError, DatasetMissingError
+from crossroads.errors import DatasetMissingError
 from crossroads.metrics.astable import UNKNOWN, ASTable
 from crossroads.metrics.border import border_links
 from crossroads.metrics.report import dependency_report
@@ -196,31 +197,14 @@ def _run_on_dask(
     settings: Settings, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
 ) -> list[dict[str, Any]]:
-    from distributed import Client, LocalCluster
-
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-    try:
-        try:
-            client = Client(cluster if cluster is not None else scheduler, timeout="20s")
-        except OSError as exc:
-            raise CrossroadsError(
-                f"cannot reach the Dask scheduler at {scheduler}: {exc}",
-                hint="start one with `dask scheduler` or leave --scheduler out",
-            ) from exc
-        with client:
-            shared = client.scatter(info, broadcast=True)
-            futures = [
-                client.submit(snapshot_summary, settings, s.name, shared, country, mode, top,
-                              key=f"history-{country}-{s.name}", pure=False)
-                for s in specs
-            ]
-            return list(client.gather(futures))
-    finally:
-        if cluster is not None:
-            cluster.close()
+    with dask_client(scheduler, workers=workers or 2) as client:
+        shared = client.scatter(info, broadcast=True)
+        futures = [
+            client.submit(snapshot_summary, settings, s.name, shared, country, mode, top,
+                          key=f"history-{country}-{s.name}", pure=False)
+            for s in specs
+        ]
+        return list(client.gather(futures))
 
 
 def _notes(info: pd.DataFrame) -> list[str]:

@@ -30,6 +30,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crossroads._dask import dask_client
 from crossroads.errors import CrossroadsError
 from crossroads.outages._intern import KIND_RIB, KIND_WITHDRAW, Routes
 from crossroads.outages.detect import detect
@@ -64,29 +65,12 @@ def _read_all(paths: Sequence[Path], scheduler: str | None, workers: int | None)
 
 
 def _read_dask(paths: Sequence[Path], scheduler: str | None, workers: int | None) -> list[pa.Table]:
-    from distributed import Client, LocalCluster
-
-    cluster = None
-    if scheduler is None:
-        n = workers or min(len(paths), os.cpu_count() or 1)
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-    try:
-        try:
-            client = Client(cluster if cluster is not None else scheduler, timeout="20s")
-        except OSError as exc:
-            raise CrossroadsError(
-                f"cannot reach the Dask scheduler at {scheduler}: {exc}",
-                hint="start one with `dask scheduler` or leave --scheduler out",
-            ) from exc
-        with client:
-            futures = [client.submit(read_routes, str(p.resolve()), pure=False,
-                                     key=f"outages-read-{i}-{p.name}")
-                       for i, p in enumerate(paths)]
-            return client.gather(futures)
-    finally:
-        if cluster is not None:
-            cluster.close()
+    n = workers or min(len(paths), os.cpu_count() or 1)
+    with dask_client(scheduler, workers=n) as client:
+        futures = [client.submit(read_routes, str(p.resolve()), pure=False,
+                                 key=f"outages-read-{i}-{p.name}")
+                   for i, p in enumerate(paths)]
+        return list(client.gather(futures))
 
 
 def _full_feed(table: pa.Table, rows: pa.Array, share: float) -> set[str]:

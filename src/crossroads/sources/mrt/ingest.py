@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from crossroads._dask import dask_client
 from crossroads.errors import CrossroadsError, DataFormatError
 from crossroads.sources.mrt.columns import SCHEMA
 from crossroads.sources.mrt.reader import iter_mrt_batches
@@ -130,41 +131,24 @@ def ingest_files(
     the CPU count) is started and closed. Output paths must be visible to every worker.
     Raises after all files are done if any was damaged.
     """
-    from distributed import Client, LocalCluster, Queue, wait
+    from distributed import Queue, wait
 
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(
-            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-            dashboard_address=None,
-        )
-    try:
-        try:
-            client = Client(cluster if cluster is not None else scheduler, timeout="20s")
-        except OSError as exc:
-            raise CrossroadsError(
-                f"cannot reach the Dask scheduler at {scheduler}: {exc}",
-                hint="start one with `dask scheduler` or leave --scheduler out",
-            ) from exc
-        with client:
-            qname = f"crossroads-mrt-{os.getpid()}-{time.time_ns()}" if progress else None
-            queue = Queue(qname, client=client) if qname else None
-            futures = [
-                client.submit(_task, str(Path(p).resolve()), str(out_dir), collector, qname,
-                              key=f"mrt-{i}-{Path(p).name}", pure=False)
-                for i, p in enumerate(paths)
-            ]
-            while queue is not None and not all(f.done() for f in futures):
-                _drain(queue, progress)
-            wait(futures)
-            if queue is not None:
-                _drain(queue, progress, timeout=0.2)
-            results = client.gather(futures)
-    finally:
-        if cluster is not None:
-            cluster.close()
+    with dask_client(scheduler, workers=workers) as client:
+        qname = f"crossroads-mrt-{os.getpid()}-{time.time_ns()}" if progress else None
+        queue = Queue(qname, client=client) if qname else None
+        futures = [
+            client.submit(_task, str(Path(p).resolve()), str(out_dir), collector, qname,
+                          key=f"mrt-{i}-{Path(p).name}", pure=False)
+            for i, p in enumerate(paths)
+        ]
+        while queue is not None and not all(f.done() for f in futures):
+            _drain(queue, progress)
+        wait(futures)
+        if queue is not None:
+            _drain(queue, progress, timeout=0.2)
+        results = client.gather(futures)
     _raise_damage(results)
     return list(results)
 
