@@ -15,12 +15,16 @@ inbound gateway shares (see test_operations): CN 140,800, RU 1,036,800, direct 5
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from tests.scenarios._graph import INFO, graph
+from tests.scenarios.test_reach import INFO2
+from tests.scenarios.test_reach import _graph as reach_graph
 
 from crossroads.scenarios import sweep_on
 from crossroads.scenarios._countries import countries_from
-from crossroads.scenarios.sweep import border_links, foreign_upstreams
+from crossroads.scenarios._incremental import evaluate_link, link_baseline, without_link
+from crossroads.scenarios.sweep import _measure, border_links, foreign_upstreams
 
 
 def test_border_links_and_upstreams() -> None:
@@ -49,3 +53,25 @@ def test_link_sweep_on_local_cluster() -> None:
     assert [r.item for r in ases.rows] == [(2,), (3,)]
     assert ases.rows[0].lost_inbound == pytest.approx(0.6)
     assert ases.rows[1].lost_inbound == pytest.approx(0.2)
+
+
+def test_incremental_link_evaluation_equals_full_recomputation() -> None:
+    """On the graph with the grouped stubs AS13/AS14 (test_reach), every border link:
+    the incremental measure equals reachability + dependency recomputed on the edited
+    graph, and the CSR edit equals a rebuild."""
+    g, info = reach_graph(), INFO2
+    c = countries_from(info)
+    links = np.array(border_links(g, c, "KZ"), dtype=np.int64)
+    base = link_baseline(g, c, info, "KZ", links, mode="all-best")
+    assert (base.r_in, base.r_out) == (1.0, 1.0)
+    for a, b in links.tolist():
+        fast = without_link(g, a, b)
+        slow = g.without_links([(a, b)])
+        for x, y in zip(fast.adjacency, slow.adjacency, strict=True):
+            assert np.array_equal(x, y)
+        got = evaluate_link((a, b), base)
+        want = _measure(slow, c, info, "KZ", "all-best")
+        assert got[:3] == pytest.approx(want[:3]), (a, b)
+        keys = set(got[3]) | set(want[3])
+        assert {k: got[3].get(k, 0.0) for k in keys} == pytest.approx(
+            {k: want[3].get(k, 0.0) for k in keys}), (a, b)

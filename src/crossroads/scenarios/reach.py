@@ -46,7 +46,7 @@ import numpy as np
 from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many, through_weights
 from crossroads.scenarios._countries import Countries
 
-__all__ = ["Reachability", "reachability"]
+__all__ = ["Reachability", "propagation_jobs", "reachability"]
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def reachability(
     src_idx = _sources(graph, foreign, sources)
     world = np.where(foreign, space, 0.0)
     world_total = float(world.sum())
-    jobs = _group_stubs(graph, orig_idx) if group else [([o], [o]) for o in orig_idx.tolist()]
+    jobs = propagation_jobs(graph, orig_idx) if group else [([o], [o]) for o in orig_idx.tolist()]
 
     def reduce(routes: Routes) -> _PerJob:
         reached = routes.length >= 0
@@ -180,7 +180,7 @@ _Critical = tuple[list[int], list[tuple[int, int]], list[int]]
 _PerJob = tuple[int, float, bool, np.ndarray, _Critical]
 
 
-def _group_stubs(graph: ASGraph, orig_idx: np.ndarray) -> list[tuple[list[int], list[int]]]:
+def propagation_jobs(graph: ASGraph, orig_idx: np.ndarray) -> list[tuple[list[int], list[int]]]:
     """Propagation jobs ``(announcing indices, measured origins)``.
 
     An origin with providers but no customers and no peers (a stub) never carries

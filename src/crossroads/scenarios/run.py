@@ -28,6 +28,7 @@ from crossroads.metrics.vantage import full_feed_asns
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.load import load_graph
 from crossroads.scenarios._countries import Countries, countries_from
+from crossroads.scenarios._memo import IdentityCache
 from crossroads.scenarios.apply import AppliedLog, apply_with
 from crossroads.scenarios.model import Scenario
 from crossroads.scenarios.reach import reachability
@@ -43,7 +44,7 @@ def run(
     *,
     mode: RouteMode = "all-best",
     date: Date | None = None,
-    workers: int = 1,
+    workers: int = 2,
 ) -> ScenarioResult:
     """Run ``scenario`` on the AS graph in force on ``date`` (newest when None)."""
     graph = load_graph(settings, date)
@@ -63,7 +64,7 @@ def run_on(
     *,
     mode: RouteMode = "all-best",
     collectors: Sequence[int] = (),
-    workers: int = 1,
+    workers: int = 2,
     data: dict[str, str] | None = None,
 ) -> ScenarioResult:
     """Apply ``scenario`` to ``graph`` and measure its country before and after.
@@ -71,14 +72,24 @@ def run_on(
     ``collectors`` are the route-collector peers (ASNs): the vantage points of hegemony,
     and the sources when the scenario restricts to ``collectors``. The outbound
     destinations are chosen once, on the graph before, and kept for the graph after.
+    The "before" side depends only on the graph, ``as_info`` and the measuring scope, so
+    it is computed once per (graph object, as_info object, scope) and reused.
     """
-    countries = countries_from(as_info)
+    countries = _COUNTRIES.get((as_info,), None, lambda: countries_from(as_info))
     after_graph, log = apply_with(graph, countries, scenario)
     info = _scoped_info(as_info, scenario.country, log)
-    dests = default_destinations(graph, ASTable.from_frame(graph, info), scenario.country)
-    kw = {"mode": mode, "collectors": collectors, "workers": workers, "destinations": dests}
-    before = measure(graph, info, countries, scenario.country, log, **kw)
-    after = measure(after_graph, info, countries, scenario.country, log, **kw)
+    cc = scenario.country
+
+    def baseline() -> tuple[list[int], Side]:
+        dests = default_destinations(graph, ASTable.from_frame(graph, info), cc)
+        side = measure(graph, info, countries, cc, log, mode=mode, collectors=collectors,
+                       workers=workers, destinations=dests)
+        return dests, side
+
+    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, tuple(collectors))
+    dests, before = _BASELINES.get((graph, as_info), scope, baseline)
+    after = measure(after_graph, info, countries, cc, log, mode=mode, collectors=collectors,
+                    workers=workers, destinations=dests)
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after, data=data or {}
     )
@@ -121,6 +132,10 @@ def collector_asns(settings: Settings) -> list[int]:
 
 
 # ------------------------------------------------------------------ private helpers
+_COUNTRIES = IdentityCache(size=2)
+_BASELINES = IdentityCache(size=8)
+
+
 def _sources(log: AppliedLog, collectors: Sequence[int]) -> np.ndarray | None:
     """The vantage points standing for "the world" (None: every foreign AS)."""
     vp: np.ndarray | None = None

@@ -12,9 +12,15 @@ lost outbound reachability, then the **dependency shift**
 (total-variation distance between the inbound gateway shares by country, ``direct`` and
 ``domestic`` included as two more categories).
 
+Border links are measured incrementally: a link that no best route towards an origin
+uses cannot change that origin's routes, so only the origins whose ``all-best`` next-hop
+DAG contains the link are re-measured (:mod:`crossroads.scenarios._incremental`); the
+result equals a full recomputation (tested). Foreign upstream ASes are recomputed in full.
+
 The items run in parallel on Dask distributed: a ``LocalCluster`` of worker processes by
-default, or the scheduler at ``scheduler`` (``tcp://host:port``). The graph and the AS
-table are scattered to the workers once (broadcast), not shipped with every task.
+default, or the scheduler at ``scheduler`` (``tcp://host:port``). The baseline (graph,
+AS table, per-origin summaries) is scattered to the workers once (broadcast), not
+shipped with every task.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from crossroads.config import Settings
@@ -32,6 +39,7 @@ from crossroads.metrics.dependency import inbound
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.load import load_graph
 from crossroads.scenarios._countries import Countries, countries_from
+from crossroads.scenarios._incremental import evaluate_link, link_baseline, pair_key
 from crossroads.scenarios.reach import reachability
 from crossroads.store import open_store
 
@@ -164,14 +172,18 @@ def sweep_on(
         raise ValueError(f"unknown sweep kind {kind!r}; use 'links' or 'ases'")
     if limit is not None:
         items = items[:limit]
-    base = _measure(graph, countries, as_info, country, mode)
-    with _client(scheduler, workers) as client:
-        shared = client.scatter([graph, countries, as_info], broadcast=True)
-        futures = client.map(
-            _one, items, graph=shared[0], countries=shared[1], as_info=shared[2],
-            country=country, mode=mode, pure=False,
-        )
-        measured = client.gather(futures)
+    if kind == "links":
+        base, measured = _link_sweep(graph, countries, as_info, country, items, mode,
+                                     scheduler, workers)
+    else:
+        base = _measure(graph, countries, as_info, country, mode)
+        with _client(scheduler, workers) as client:
+            shared = client.scatter([graph, countries, as_info], broadcast=True)
+            futures = client.map(
+                _one, items, graph=shared[0], countries=shared[1], as_info=shared[2],
+                country=country, mode=mode, pure=False,
+            )
+            measured = client.gather(futures)
     rows = [_row(item, m, base) for item, m in zip(items, measured, strict=True)]
     rows.sort(key=lambda r: (-r.lost_inbound, -r.lost_outbound, -r.dependency_shift, r.item))
     return SweepResult(
@@ -182,6 +194,28 @@ def sweep_on(
 
 # ------------------------------------------------------------------ private helpers
 _Measure = tuple[float, float, int, dict[str, float]]
+
+
+def _link_sweep(
+    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str,
+    items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
+) -> tuple[_Measure, list[_Measure]]:
+    """Border links: only the origins whose best routes use a link are re-measured
+    (:mod:`crossroads.scenarios._incremental`); links no best route uses need no task."""
+    links = np.array(items, dtype=np.int64).reshape(-1, 2)
+    lb = link_baseline(graph, countries, as_info, country, links, mode=mode)
+    base = evaluate_link((-1, -1), lb)
+    keys = pair_key(links[:, 0], links[:, 1]).tolist()
+    todo = [i for i, k in enumerate(keys) if k in lb.users]
+    measured: list[_Measure] = [base] * len(items)
+    if todo:
+        with _client(scheduler, workers) as client:
+            [shared] = client.scatter([lb], broadcast=True)
+            futures = client.map(evaluate_link, [items[i] for i in todo], base=shared,
+                                 pure=False)
+            for i, m in zip(todo, client.gather(futures), strict=True):
+                measured[i] = m
+    return base, measured
 
 
 def _measure(
