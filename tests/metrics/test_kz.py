@@ -93,3 +93,30 @@ def test_one_destination_against_path_enumeration(loaded_settings: Settings) -> 
     assert any_ru > 0  # verified: some of these paths cross Russia
     assert got.any_share.get("RU", 0.0) == pytest.approx(any_ru / 3)
     assert got.gateway_share.get("RU", 0.0) == pytest.approx(gw / 3)
+
+
+def test_cli_json_keys(loaded_settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    from crossroads.cli import main
+
+    main(["dependency", "KZ", "--json", "--chokepoints", "0", "--top", "3",
+          "--data-dir", str(loaded_settings.data_dir), "--mirror", str(loaded_settings.mirror)])
+    import json
+
+    d = json.loads(capsys.readouterr().out)
+    assert d["country"] == "KZ"
+    for k in ("inbound", "outbound"):
+        assert set(d[k]["by_country"][0]) >= {"country", "any_share", "gateway_share"}
+        assert set(d[k]["by_as"][0]) >= {"asn", "name", "country", "hegemony"}
+    assert set(d["concentration"]) >= {"hhi", "top1", "top3", "top5"}
+    assert any(x.get("dataset") == "caida-as-rel2-20250901" for x in d["datasets"])
+
+
+def test_cli_unknown_country_is_one_line(loaded_settings: Settings,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from crossroads.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["dependency", "QQ", "--chokepoints", "0",
+              "--data-dir", str(loaded_settings.data_dir), "--mirror", str(loaded_settings.mirror)])
+    assert exc.value.code == 2
+    assert "QQ" in capsys.readouterr().err
