@@ -123,3 +123,16 @@ def test_deterministic_mode_breaks_the_tie_by_lowest_asn() -> None:
     any_s, _ = _shares(r)
     assert any_s["BB"] == pytest.approx(24 / 32)
     assert any_s["CC"] == pytest.approx(8 / 32)
+
+
+def test_hegemony_scopes_by_hand() -> None:
+    # one origin (AS 1): H(20) = 1, H(40) = 0.5 (see the VP test above);
+    # both origins weighted by addresses (3 and 1): the country values 0.875/0.125/0.5
+    from crossroads.metrics.hegemony import hegemony
+
+    g = hand.graph()
+    one = hegemony(g, [1], [40, 50]).set_index("asn").hegemony.to_dict()
+    assert one == pytest.approx({20: 1.0, 40: 0.5})
+    both = hegemony(g, [1, 2], [40, 50], table=hand.table(g))
+    got = both.set_index("asn").hegemony.to_dict()
+    assert got == pytest.approx({20: 0.875, 30: 0.125, 40: 0.5, 3: 0.25})

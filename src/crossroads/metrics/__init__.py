@@ -13,6 +13,7 @@ from crossroads.metrics.border import border_ases, border_links
 from crossroads.metrics.chokepoints import Chokepoints, carrying_set, chokepoints, reachability
 from crossroads.metrics.concentration import Concentration, concentration, hhi
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
+from crossroads.metrics.hegemony import hegemony
 from crossroads.metrics.report import DependencyReport, country_dependency, dependency_report
 from crossroads.metrics.targets import CONTENT_ASNS, customer_cone_sizes, default_destinations
 from crossroads.metrics.world import WorldMatrix, plot_world_matrix, world_matrix
@@ -35,6 +36,7 @@ __all__ = [
     "customer_cone_sizes",
     "default_destinations",
     "dependency_report",
+    "hegemony",
     "hhi",
     "inbound",
     "outbound",

@@ -24,7 +24,7 @@ from crossroads.metrics import _kernels as _k
 from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode, per_source_through, propagate
 
-__all__ = ["Group", "Sums", "group_destinations", "run"]
+__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "run"]
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def run(
         sums.reached += g.weight * reached
         sums.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
         if vantage_points is not None and len(vantage_points):
-            h = _hegemony_of(graph, routes, g, vantage_points, alpha)
+            h = hegemony_of(graph, routes, g, vantage_points, alpha)
             if h is not None:
                 sums.hegemony += g.weight * h
                 sums.hegemony_weight += g.weight
@@ -143,7 +143,7 @@ def _any(
         width *= 2
 
 
-def _hegemony_of(
+def hegemony_of(
     graph: ASGraph, routes, g: Group, vps: np.ndarray, alpha: float
 ) -> np.ndarray | None:
     """``H_d(a)``: the alpha-trimmed mean over the vantage points that reach ``d`` of the
