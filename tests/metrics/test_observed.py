@@ -82,3 +82,16 @@ def test_kz_inbound_2010_goes_through_russia(kz_inbound) -> None:
     total = f.gateway_share.sum() + kz_inbound.direct_share + kz_inbound.domestic_share
     assert total == pytest.approx(1.0)
     assert (f.any_share >= f.gateway_share - 1e-12).all()
+
+
+def test_mrt_ribs_are_read_through_the_mrt_reader(mirror: Path) -> None:
+    # the 2002 RIS bview is MRT (TABLE_DUMP v1): same rows as read_mrt's RIB entries
+    from crossroads.sources.mrt import read_mrt
+
+    path = mirror / "mrt" / "bview.20020722.2337.gz"
+    got = read_rib_paths(path)
+    raw = read_mrt(path)
+    ribs = [r for r in raw.column("type").to_pylist() if r in ("rib", "announce")]
+    assert got.num_rows == len(ribs) > 0
+    assert got.column("as_path")[0].as_py() == raw.column("as_path")[0].as_py()
+    assert got.column("timestamp")[0].as_py().date().isoformat() == "2002-07-22"

@@ -176,14 +176,23 @@ def _render(report, top: int) -> None:
             a.add_row(str(r.asn), str(r.name)[:40], r.country, _pct(r.hegemony),
                       _pct(r.transit_share), _pct(r.gateway_share))
         console.print(a)
+    if not report.border.empty:
+        _render_border(report.border, top)
+    _render_rest(report)
+
+
+def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]
     b = Table(title="border ASes (foreign providers/peers)")
     for col in ("AS", "name", "IPv4 addresses", "foreign providers", "foreign peers",
                 "upstream countries"):
         b.add_column(col)
-    for r in report.border.head(top).itertuples():
+    for r in border.head(top).itertuples():
         b.add_row(str(r.asn), str(r.name)[:40], f"{r.ipv4_addresses:,}", str(r.foreign_providers),
                   str(r.foreign_peers), str(r.upstream_countries)[:50])
     console.print(b)
+
+
+def _render_rest(report) -> None:  # type: ignore[no-untyped-def]
     if report.chokepoints is not None:
         c = report.chokepoints
         k = Table(title=f"chokepoints (baseline reachability {_pct(c.baseline)}; "

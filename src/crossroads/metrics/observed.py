@@ -44,8 +44,8 @@ __all__ = ["observed_direction", "observed_paths", "observed_report", "read_rib_
 
 
 def read_rib_paths(path: str | Path) -> pa.Table:
-    """``peer_asn, prefix, as_path`` of the routes in a RIB file: ``bgpdump -m`` text when
-    the first line starts with a bgpdump record name, MRT otherwise."""
+    """``timestamp, peer_asn, prefix, as_path`` of the routes in a RIB file: ``bgpdump -m``
+    text when the first line starts with a bgpdump record name, MRT otherwise."""
     first = next(iter(iter_lines(path)), (0, b""))[1]
     if isinstance(first, str):
         first = first.encode()
@@ -57,7 +57,7 @@ def read_rib_paths(path: str | Path) -> pa.Table:
 
         t = read_mrt(path)
         t = t.filter(pc.is_in(t.column("type"), pa.array(["rib", "announce"])))
-    return t.select(["peer_asn", "prefix", "as_path"])
+    return t.select(["timestamp", "peer_asn", "prefix", "as_path"])
 
 
 def observed_paths(table: pa.Table) -> pd.DataFrame:
@@ -157,8 +157,9 @@ def observed_report(
     datasets: Sequence[dict[str, str]] = (),
 ) -> DependencyReport:
     """The dependency report of ``country`` from the paths of the RIB ``files``."""
-    frames = [observed_paths(read_rib_paths(f)) for f in files]
-    paths = pd.concat(frames, ignore_index=True)
+    tables = [read_rib_paths(f) for f in files]
+    paths = pd.concat([observed_paths(t) for t in tables], ignore_index=True)
+    dates = [_first_date(t) for t in tables]
     cc_col = info.set_index("asn")["reg_cc"].dropna()
     country_of = {int(a): str(c) for a, c in cc_col.items() if c}
     names = {int(a): str(n) for a, n in info.set_index("asn")["name"].dropna().items()}
@@ -168,13 +169,21 @@ def observed_report(
              "countries are today's registrations (as_info), not those of the RIB's date"]
     if out is None:
         notes.append(f"outbound not observable: no RIB peer is registered in {country.upper()}")
-    files_ds = [{"dataset": Path(f).name, "source": str(f), "data_date": "see file name"}
-                for f in files]
+    files_ds = [{"dataset": Path(f).name, "source": str(f), "data_date": d}
+                for f, d in zip(files, dates, strict=True)]
     return DependencyReport(
         country=country.upper(), mode="observed", inbound=inb, outbound=out,
         border=pd.DataFrame(), chokepoints=None, concentration=concentration(info, country),
         datasets=[*files_ds, *datasets], notes=notes,
     )
+
+
+def _first_date(table: pa.Table) -> str:
+    """The date (UTC) of the earliest record of a RIB table, ISO format ('' if empty)."""
+    if table.num_rows == 0:
+        return ""
+    first = pc.min(table.column("timestamp")).as_py()
+    return first.date().isoformat() if first is not None else ""
 
 
 def _gateway(path: tuple[int, ...], ccs: list[str], cc: str, direction: str) -> int | None:
