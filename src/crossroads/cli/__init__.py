@@ -72,10 +72,19 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors arrive as ClickException
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
+        if _is_usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """A bad option or argument: click's exception, or typer's (typer >= 0.20 bundles its
+    own click, whose exceptions derive from ``typer.TyperException``)."""
+    import click
+
+    if isinstance(exc, click.ClickException):
+        return True
+    typer_base = getattr(typer, "TyperException", None)
+    return typer_base is not None and isinstance(exc, typer_base) and hasattr(exc, "show")
