@@ -2,10 +2,12 @@
 
 The graph of a date is built from the CAIDA AS-relationship snapshot catalogued for the
 latest data date on or before it (serial-2 for 2025-09-01, serial-1 every two years
-2002-2018); without a date, the newest snapshot. The file comes through
-:func:`crossroads.sources._fetch.obtain` (mirror, cache or download) and is parsed by
-:func:`crossroads.sources.caida.read_as_rel`. Graphs are cached per (settings, date) in
-the process, since the CLI and the web ask for the same one repeatedly.
+2002-2018); without a date, the newest snapshot. Its links come from the store when
+``crossroads fetch`` loaded that snapshot there (so nothing needs the mirror or the network
+afterwards); otherwise the file comes through :func:`crossroads.sources._fetch.obtain`
+(mirror, cache or download) and is parsed by :func:`crossroads.sources.caida.read_as_rel`.
+Graphs are cached per (settings, date) in the process, since the CLI and the web ask for
+the same one repeatedly.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
+from crossroads.provenance import Provenance
 from crossroads.routing.graph import ASGraph
 from crossroads.sources import catalog
 from crossroads.sources._fetch import DatasetSpec, obtain
@@ -52,8 +55,36 @@ def load_graph(settings: Settings, date: Date | None = None) -> ASGraph:
 
 @lru_cache(maxsize=4)
 def _load(settings: Settings, name: str) -> ASGraph:
+    stored = _from_store(settings, name)
+    if stored is not None:
+        return stored
     prov = obtain(catalog.by_name(name), settings)
     table = read_as_rel(prov.path)
+    return ASGraph.from_links(
+        table.column("as1"), table.column("as2"), table.column("rel"), provenance=prov
+    )
+
+
+def _from_store(settings: Settings, name: str) -> ASGraph | None:
+    """The graph of snapshot ``name`` as loaded in the store, or None when it is not."""
+    if not settings.database.is_file():
+        return None
+    from crossroads.store import open_store
+
+    store = open_store(settings)
+    try:
+        rec = store.dataset(name)
+    except DatasetMissingError:
+        return None
+    table = store.links(name)
+    prov = Provenance(
+        dataset=name,
+        source=rec.source,
+        data_date=rec.data_date,
+        sha256=rec.sha256,
+        retrieved_at=rec.retrieved_at,
+        path=str(settings.database),
+    )
     return ASGraph.from_links(
         table.column("as1"), table.column("as2"), table.column("rel"), provenance=prov
     )
