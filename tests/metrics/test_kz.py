@@ -109,6 +109,9 @@ def test_cli_json_keys(loaded_settings: Settings, capsys: pytest.CaptureFixture[
         assert set(d[k]["by_as"][0]) >= {"asn", "name", "country", "hegemony"}
     assert set(d["concentration"]) >= {"hhi", "top1", "top3", "top5"}
     assert any(x.get("dataset") == "caida-as-rel2-20250901" for x in d["datasets"])
+    # simulated figures carry the fidelity of the nearest graph (2010-01-01, 15.7 y away)
+    fidelity = [n for n in d["notes"] if n.startswith("Simulated paths (fidelity measured")]
+    assert len(fidelity) == 1 and "16 years from this graph" in fidelity[0]
 
 
 def test_cli_unknown_country_is_one_line(loaded_settings: Settings,

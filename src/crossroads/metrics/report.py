@@ -129,6 +129,7 @@ def country_dependency(
     With ``observed`` RIB files, the metrics come from their paths instead
     (:func:`crossroads.metrics.observed.observed_report`)."""
     from crossroads.routing import load_graph
+    from crossroads.routing.fidelity_note import fidelity_note
     from crossroads.store import open_store
 
     store = open_store(settings)
@@ -153,10 +154,14 @@ def country_dependency(
                         for r in _current(store, k))
     except DatasetMissingError:
         pass
-    return dependency_report(
+    report = dependency_report(
         graph, info, country, direction=direction, mode=mode, sources=sources,
         vantage_points=vps, targets=targets, chokepoint_k=chokepoint_k, datasets=datasets,
     )
+    # every simulated figure says how far simulated paths can be trusted (issue 10)
+    graph_date = graph.provenance.data_date if graph.provenance is not None else date
+    report.notes.append(fidelity_note(graph_date))
+    return report
 
 
 def _current(store, kind: str) -> list:
