@@ -118,6 +118,98 @@ def test_relationship_fixes_relabel_a_valley_seen_elsewhere() -> None:
     assert fixed.loc[3, "path_valley"] == 1.0  # VP 1's path 1 2 4 implies no fix for 3 4 2
 
 
+def test_relationship_fixes_revert_a_relabel_that_closes_a_p2c_cycle() -> None:
+    # The failure mode of the first 2010 measurement (length agreement 0.77 -> 0.14).
+    # Graph: 1 > 2, 2 > 3, 1 > 3, 1 > 6, 2 > 4. VP 4 sees 4 2 3 1 6: up to 2, down to 3,
+    # then up to 3's provider 1 -- a valley at 3 -> 1. Re-labelling it "3 provides 1"
+    # closes the cycle 1 > 2 > 3 > 1. Towards origin 6, customer routes would then climb
+    # 6 -> 1 -> 3 -> 2, so AS 2 would prefer the "customer" route 2 3 1 6 to its provider
+    # route 2 1 6 -- the route VP 2 really uses. The fix reverts the re-label: VP 2 stays
+    # exact (learned from VP 4 only). VP 4's fold learns from 2 1 6 (valley-free): no fix;
+    # its own valley path cannot match (simulated 4 2 1 6, 3 hops against 4).
+    g = ASGraph.from_links([1, 2, 1, 1, 2], [2, 3, 3, 6, 4], [-1, -1, -1, -1, -1])
+    rib = _rib((4, "10.6.0.0/16", "4 2 3 1 6"), (2, "10.6.0.0/16", "2 1 6"))
+    rep = fidelity(g, rib, options=["relationship-fixes"])
+    vp = rep.per_vp.set_index("vp_asn")
+    assert vp.loc[2, "exact"] == 1.0 and vp.loc[2, "length"] == 1.0
+    assert vp.loc[4, "exact"] == 0.0 and vp.loc[4, "path_valley"] == 1.0
+    assert any("re-labelled 1, reverted (p2c cycle) 1" in n for n in rep.notes)
+    # without the reversion the re-labelled graph routes AS 2 round the cycle
+    cyclic = g.with_links([3], [1], [-1])
+    assert fidelity(cyclic, _rib((2, "10.6.0.0/16", "2 1 6"))).overall["exact"] == 0.0
+
+
+def test_added_links_take_gao_label_from_the_other_vp() -> None:
+    # Graph: 1 > 2, 2 > 3, 1 > 9, 9 > 8; link 1-3 is missing. VP 1 sees 1 3 (impossible on
+    # the graph: plain simulates 1 2 3). VP 9 sees 9 1 3 and 9 8. Gao on VP 9's paths:
+    # degrees 9:2 (1, 8), 1:2 (9, 3), 3:1, 8:1; in 9 1 3 the first AS of top degree is 9,
+    # so every link votes downhill: 1 provides 3; link 1-3 is not next to the top, so it
+    # cannot be a peer link -> added as 1 > 3, and VP 1 now simulates 1 3 (customer, one
+    # hop): exact. VP 9's fold learns from 1 3 alone: Gao calls 1-3 a peer link (one path,
+    # degrees 1:1), AS 1 keeps its customer route 1 2 3, so VP 9's 9 1 3 still misses;
+    # its route 9 8 matches with or without the option: 1/2.
+    g = ASGraph.from_links([1, 2, 1, 9], [2, 3, 9, 8], [-1, -1, -1, -1])
+    rib = _rib((1, "10.3.0.0/16", "1 3"), (9, "10.3.0.0/16", "9 1 3"),
+               (9, "10.8.0.0/16", "9 8"))
+    plain = fidelity(g, rib).per_vp.set_index("vp_asn")
+    assert plain.loc[1, "exact"] == 0.0 and plain.loc[1, "path_missing_link"] == 1.0
+    rep = fidelity(g, rib, options=["added-links"])
+    vp = rep.per_vp.set_index("vp_asn")
+    assert vp.loc[1, "exact"] == 1.0 and vp.loc[9, "exact"] == 0.5
+    assert any("links added 1, valley links 0, re-labelled 0" in n for n in rep.notes)
+
+
+def test_learned_routes_follow_the_choice_seen_for_the_same_destination() -> None:
+    # Hand graph of the module docstring; AS 7 is a customer of AS 1 (a second VP).
+    # Towards origin 4, AS 1 ties over 2 and 3 (lowest ASN: 2). VP 7 sees 7 1 3 4, so in
+    # VP 1's fold AS 1 prefers 3 towards origin 4 -> VP 1's 1 3 4 is exact. VP 7's fold
+    # learns from VP 1's 1 3 4 (AS 1 -> 3 for origin 4): 7 1 3 4 exact too. Plain: both
+    # miss (2 is the lower ASN).
+    g = ASGraph.from_links([1, 1, 2, 3, 5, 1], [2, 3, 4, 4, 1, 7], [-1, -1, -1, -1, 0, -1])
+    rib = _rib((7, "10.4.0.0/16", "7 1 3 4"), (1, "10.4.0.0/16", "1 3 4"))
+    assert fidelity(g, rib).overall["exact"] == 0.0
+    rep = fidelity(g, rib, options=["learned-routes"])
+    assert rep.held_out and rep.overall["exact"] == 1.0 and rep.overall["next_hop"] == 1.0
+
+
+def test_learned_routes_are_per_destination_where_preferences_are_not() -> None:
+    # Graph: 1 > 2, 1 > 3, 2 > 4, 3 > 4, 2 > 5, 3 > 5, 1 > 7. AS 1 ties over 2 and 3
+    # towards origins 4 and 5. VP 7 sees 7 1 3 4 and 7 1 2 5: for origin 4 AS 1 used 3,
+    # for origin 5 AS 1 used 2. VP 1 sees the same two choices, 1 3 4 and 1 2 5.
+    # learned-routes (VP 1's fold, from VP 7): 1 -> 3 for 4, 1 -> 2 for 5: both exact.
+    # learned-preference: counts 1->3 once, 1->2 once, a tie -> lowest ASN 2 for both:
+    # 1 2 5 exact, 1 3 4 missed: 1/2 at VP 1, and likewise 1/2 at VP 7.
+    g = ASGraph.from_links([1, 1, 2, 3, 2, 3, 1], [2, 3, 4, 4, 5, 5, 7], [-1] * 7)
+    rib = _rib((7, "10.4.0.0/16", "7 1 3 4"), (7, "10.5.0.0/16", "7 1 2 5"),
+               (1, "10.4.0.0/16", "1 3 4"), (1, "10.5.0.0/16", "1 2 5"))
+    routes = fidelity(g, rib, options=["learned-routes"]).per_vp.set_index("vp_asn")
+    prefs = fidelity(g, rib, options=["learned-preference"]).per_vp.set_index("vp_asn")
+    assert routes.loc[1, "exact"] == 1.0 and routes.loc[7, "exact"] == 1.0
+    assert prefs.loc[1, "exact"] == 0.5 and prefs.loc[7, "exact"] == 0.5
+
+
+def test_origin_sample_scores_only_the_drawn_origins() -> None:
+    # HAND has two origins (4: L1-L4, 2: L9). Drawing one origin scores either the four
+    # routes of origin 4 or L9 alone; both draws are checked against the full run's rows.
+    full = fidelity(_graph(), HAND)
+    for seed in range(6):
+        rep = fidelity(_graph(), HAND, sample_origins=1, seed=seed)
+        n = rep.population["scored_routes"]
+        assert n in (1, 4) and rep.overall["routes"] == n
+        assert rep.overall["exact"] == (0.25 if n == 4 else 0.0)  # L1 of L1-L4; L9 misses
+        assert rep.notes and "1 origins drawn" in rep.notes[-1]
+    assert "scored_routes" not in full.population
+
+
+def test_scc_labels_find_the_p2c_cycle() -> None:
+    from crossroads.routing._fidelity_kernels import scc_labels
+
+    # 1 > 2 > 3 > 1 is a cycle, 3 > 4 hangs off it, 5 is alone
+    g = ASGraph.from_links([1, 2, 3, 3], [2, 3, 1, 4], [-1, -1, -1, -1], asns=[5])
+    lab = scc_labels(g.cust_ptr, g.cust_idx).tolist()
+    assert lab[0] == lab[1] == lab[2] and len({lab[0], lab[3], lab[4]}) == 3
+
+
 def test_bad_option_and_mode() -> None:
     with pytest.raises(ValueError, match="unknown fidelity option"):
         fidelity(_graph(), HAND, options=["magic"])  # type: ignore[list-item]

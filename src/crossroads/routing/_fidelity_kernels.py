@@ -9,7 +9,8 @@ Per route the kernel writes (``out_*`` arrays, one row per route):
 * ``sim_len`` -- simulated AS-path length in hops from the vantage point (-1: no route);
 * ``det_exact`` / ``det_nh`` -- the deterministic simulated path equals the observed one /
   has the same first hop. The deterministic path follows, at every AS, the equally best
-  next hop with the highest learned preference score, then the lowest index (ASN);
+  next hop seen most often for this destination (``learned-routes``), then with the
+  highest learned preference score, then the lowest index (ASN);
 * ``p_exact`` / ``p_nh`` -- the same under the tie-split (``all-best``) model: the
   probability that a walk that splits evenly over equally best next hops takes the
   observed path / first hop;
@@ -101,12 +102,15 @@ def _pref(pref_keys, pref_vals, v, u):
 def score_routes(
     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
     grp_ptr, grp_orig, route_ptr, vp, path_ptr, path_idx, pref_keys, pref_vals,
+    dest_lo, dest_hi, dest_keys, dest_vals,
 ):
     """Score every observed route (see the module docstring).
 
     Groups ``g`` announce from ``grp_orig[grp_ptr[g]:grp_ptr[g+1]]``; their routes are rows
     ``route_ptr[g]:route_ptr[g+1]``; route ``i`` was observed at AS ``vp[i]`` with the AS
     path ``path_idx[path_ptr[i]:path_ptr[i+1]]`` (indices; -1 for an AS not in the graph).
+    Group ``g``'s destination-specific preferences are ``dest_keys/dest_vals[dest_lo[g]:
+    dest_hi[g]]`` (sorted keys ``v << 32 | u``, as ``pref_keys``).
     """
     m = vp.shape[0]
     sim_len = np.full(m, -1, np.int32)
@@ -121,6 +125,8 @@ def score_routes(
         rel, length, _ = gao_rexford(
             prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, origins
         )
+        dk = dest_keys[dest_lo[g] : dest_hi[g]]
+        dv = dest_vals[dest_lo[g] : dest_hi[g]]
         for i in range(route_ptr[g], route_ptr[g + 1]):
             a = path_ptr[i]
             b = path_ptr[i + 1]
@@ -138,7 +144,7 @@ def score_routes(
             while length[w] > 0:
                 nxt = _choose(
                     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
-                    rel, length, w, pref_keys, pref_vals,
+                    rel, length, w, pref_keys, pref_vals, dk, dv,
                 )
                 k += 1
                 if k == a + 1:
@@ -182,16 +188,17 @@ def score_routes(
 @njit(cache=True, nogil=True)
 def _choose(
     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
-    rel, length, v, pref_keys, pref_vals,
+    rel, length, v, pref_keys, pref_vals, dest_keys, dest_vals,
 ):
-    """``v``'s deterministic next hop: highest learned score, then lowest index."""
+    """``v``'s deterministic next hop: most seen for this destination, then highest learned
+    score, then lowest index."""
     idx, lo, hi = _best_row(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, rel, v)
     best = -1
     best_score = -1
     for t in range(lo, hi):
         u = idx[t]
         if _is_best(rel, length, v, u):
-            s = _pref(pref_keys, pref_vals, v, u)
+            s = (_pref(dest_keys, dest_vals, v, u) << 40) + _pref(pref_keys, pref_vals, v, u)
             if s > best_score:  # rows ascend, so equal scores keep the lowest index
                 best = u
                 best_score = s
@@ -272,3 +279,71 @@ def valley_links(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, pat
             if r != _UP:
                 phase = r
     return xs[:k].copy(), ys[:k].copy()
+
+
+@njit(cache=True, nogil=True)
+def scc_labels(ptr, idx):
+    """Strongly connected component label of every node of a CSR digraph (Tarjan, iterative).
+
+    Used on the provider-to-customer links: an edge whose two ends share a label lies on a
+    provider-customer cycle, which Gao-Rexford routing cannot honour (an AS would be its
+    own indirect customer).
+    """
+    n = ptr.shape[0] - 1
+    index = np.full(n, -1, np.int64)
+    low = np.zeros(n, np.int64)
+    on_stack = np.zeros(n, np.bool_)
+    stack = np.empty(n, np.int32)
+    sp = 0
+    label = np.full(n, -1, np.int32)
+    n_label = 0
+    call_v = np.empty(n, np.int32)
+    call_k = np.empty(n, np.int64)
+    counter = 0
+    for s in range(n):
+        if index[s] >= 0:
+            continue
+        top = 0
+        call_v[0] = s
+        call_k[0] = ptr[s]
+        _open(s, counter, sp, index, low, stack, on_stack)
+        counter += 1
+        sp += 1
+        while top >= 0:
+            v = call_v[top]
+            k = call_k[top]
+            if k < ptr[v + 1]:
+                call_k[top] = k + 1
+                w = idx[k]
+                if index[w] < 0:
+                    _open(w, counter, sp, index, low, stack, on_stack)
+                    counter += 1
+                    sp += 1
+                    top += 1
+                    call_v[top] = w
+                    call_k[top] = ptr[w]
+                elif on_stack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+                continue
+            if low[v] == index[v]:
+                while True:
+                    sp -= 1
+                    w = stack[sp]
+                    on_stack[w] = False
+                    label[w] = n_label
+                    if w == v:
+                        break
+                n_label += 1
+            top -= 1
+            if top >= 0 and low[v] < low[call_v[top]]:
+                low[call_v[top]] = low[v]
+    return label
+
+
+@njit(cache=True, nogil=True)
+def _open(v, counter, sp, index, low, stack, on_stack):
+    """Tarjan's first visit of ``v``: number it and push it on the component stack."""
+    index[v] = counter
+    low[v] = counter
+    stack[sp] = v
+    on_stack[v] = True

@@ -27,10 +27,17 @@ model learned only from the *other* vantage points' routes -- leave-one-VP-out):
 * ``learned-preference`` -- among equally best next hops, an AS prefers the neighbour it
   was seen using most often in the other VPs' paths (every path suffix is a route that
   AS chose);
-* ``relationship-fixes`` -- links of the other VPs' paths missing from the graph are added,
-  and links of their paths that form a valley under the graph are re-labelled, both with
-  the relationships Gao's algorithm infers from those paths
+* ``added-links`` -- links of the other VPs' paths missing from the graph are added with
+  the relationship Gao's algorithm infers from those paths
   (:func:`crossroads.routing.infer.infer_relationships`);
+* ``learned-routes`` -- among equally best next hops, an AS first prefers the neighbour
+  it was seen using *towards the same destination* (origin, or prefix group with
+  ``per-prefix``) in the other VPs' paths, then as ``learned-preference`` if set. With a
+  training VP that is a customer of the tested one, this reads the tested AS's own
+  choices off its customer's feed: legitimate held out, but say so when quoting it;
+* ``relationship-fixes`` -- as ``added-links``, and the first valley link of each of those
+  paths is re-labelled "provides transit"; an added or re-labelled link that closes a
+  provider-customer cycle is reverted (see :func:`_fix_relationships`);
 * ``inferred`` -- the graph is replaced by the relationships inferred from the other VPs'
   paths;
 * ``per-prefix`` -- one propagation per prefix with all its observed origins (MOAS).
@@ -57,13 +64,18 @@ from crossroads.routing.graph import ASGraph, Links, _pair_key
 from crossroads.routing.infer import infer_relationships
 from crossroads.routing.routes import RouteMode
 
-__all__ = ["FidelityOption", "FidelityReport", "fidelity", "OPTIONS"]
+__all__ = ["Evaluation", "FidelityOption", "FidelityReport", "OPTIONS", "evaluate", "fidelity"]
 
-FidelityOption = Literal["learned-preference", "relationship-fixes", "inferred", "per-prefix"]
+FidelityOption = Literal[
+    "learned-preference", "learned-routes", "added-links", "relationship-fixes", "inferred",
+    "per-prefix",
+]
 OPTIONS: tuple[FidelityOption, ...] = (
-    "learned-preference", "relationship-fixes", "inferred", "per-prefix",
+    "learned-preference", "learned-routes", "added-links", "relationship-fixes", "inferred",
+    "per-prefix",
 )
-_LEARNED = {"learned-preference", "relationship-fixes", "inferred"}
+_GRAPH_OPTIONS = {"added-links", "relationship-fixes", "inferred"}
+_LEARNED = {"learned-preference", "learned-routes"} | _GRAPH_OPTIONS
 METRICS = ("exact", "next_hop", "length", "among_best", "unreachable",
            "path_missing_link", "path_valley")
 
@@ -117,42 +129,90 @@ def fidelity(
     mode: RouteMode = "deterministic",
     options: Iterable[FidelityOption] = (),
     graph_label: str | None = None,
+    sample_origins: int | None = None,
+    seed: int = 0,
 ) -> FidelityReport:
     """Score ``graph``'s simulated routes against the routes of ``rib`` (see module doc).
 
     ``rib`` is a ``bgpdump -m`` file or its table (:func:`read_bgpdump`).
+    ``sample_origins``: score only the routes of that many origins drawn at random
+    (``seed``); held-out options still learn from *all* the other vantage points' routes.
     """
+    if mode not in ("deterministic", "all-best"):
+        raise ValueError(f"unknown mode {mode!r}; use 'deterministic' or 'all-best'")
+    run = evaluate(graph, rib, options=options, sample_origins=sample_origins, seed=seed)
+    return run.report(mode, graph_label=graph_label or _graph_label(graph))
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Raw per-route scores of one fidelity run, from which both modes are summarised."""
+
+    obs: Observed
+    options: tuple[FidelityOption, ...]
+    held_out: bool
+    scored: np.ndarray  # bool per observed route: in the (sampled) scored population
+    scores: dict[str, np.ndarray]
+    seconds: float
+    notes: list[str]
+
+    def report(self, mode: RouteMode, *, graph_label: str) -> FidelityReport:
+        """The :class:`FidelityReport` of ``mode`` (both modes share one propagation)."""
+        per_vp, overall = _summarise(self.obs, self.scores, mode, self.scored)
+        population = dict(self.obs.population)
+        if not self.scored.all():
+            population["scored_routes"] = int(self.scored.sum())
+            population["scored_origins"] = int(np.unique(self.obs.origin[self.scored]).size)
+        return FidelityReport(
+            mode=mode,
+            options=self.options,
+            held_out=self.held_out,
+            graph=graph_label,
+            rib=self.obs.label,
+            rib_date=self.obs.date,
+            population=population,
+            excluded=self.obs.excluded,
+            per_vp=per_vp,
+            overall=overall,
+            seconds=self.seconds,
+            notes=self.obs.notes + self.notes,
+        )
+
+
+def evaluate(
+    graph: ASGraph,
+    rib: pa.Table | str | Path | Observed,
+    *,
+    options: Iterable[FidelityOption] = (),
+    sample_origins: int | None = None,
+    seed: int = 0,
+) -> Evaluation:
+    """Propagate and score once; :meth:`Evaluation.report` summarises either mode."""
     t0 = time.perf_counter()
     opts = tuple(dict.fromkeys(options))
     for o in opts:
         if o not in OPTIONS:
             raise ValueError(f"unknown fidelity option {o!r}; use one of {', '.join(OPTIONS)}")
-    if mode not in ("deterministic", "all-best"):
-        raise ValueError(f"unknown mode {mode!r}; use 'deterministic' or 'all-best'")
-    obs = observed_routes(rib, graph)
+    obs = rib if isinstance(rib, Observed) else observed_routes(rib, graph)
+    scored = np.ones(obs.n, bool)
+    notes: list[str] = []
+    if sample_origins is not None and sample_origins < np.unique(obs.origin).size:
+        pick = np.random.default_rng(seed).choice(
+            np.unique(obs.origin), sample_origins, replace=False)
+        scored = np.isin(obs.origin, pick)
+        notes.append(f"scored the routes of {sample_origins:,} origins drawn at random "
+                     f"(seed {seed}): {int(scored.sum()):,} of {obs.n:,} routes")
     held_out = any(o in _LEARNED for o in opts)
     scores = _empty_scores(obs.n)
     vps = np.unique(obs.vp_asn)
     folds = [(v, obs.vp_asn == v) for v in vps] if held_out else [(None, np.ones(obs.n, bool))]
     for held, test in folds:
         model = _train(graph, obs, ~test if held is not None else None, opts)
-        _score_into(scores, model, obs, test, opts)
-    per_vp, overall = _summarise(obs, scores, mode)
-    label = graph_label or _graph_label(graph)
-    return FidelityReport(
-        mode=mode,
-        options=opts,
-        held_out=held_out,
-        graph=label,
-        rib=obs.label,
-        rib_date=obs.date,
-        population=obs.population,
-        excluded=obs.excluded,
-        per_vp=per_vp,
-        overall=overall,
-        seconds=round(time.perf_counter() - t0, 2),
-        notes=obs.notes,
-    )
+        if model.note:
+            notes.append(f"fold without AS{held}: {model.note}")
+        _score_into(scores, model, obs, test & scored, opts)
+    return Evaluation(obs, opts, held_out, scored, scores,
+                      round(time.perf_counter() - t0, 2), notes)
 
 
 # -------------------------------------------------------------------- training
@@ -161,6 +221,10 @@ class _Model:
     graph: ASGraph
     pref_keys: np.ndarray  # int64 (from_index << 32 | to_index), sorted
     pref_vals: np.ndarray  # int64 counts
+    dest_groups: np.ndarray  # int64 group id of each destination-specific key, sorted
+    dest_keys: np.ndarray  # int64 (from_index << 32 | to_index), sorted within a group
+    dest_vals: np.ndarray  # int64 counts
+    note: str = ""
 
 
 def _train(
@@ -168,33 +232,80 @@ def _train(
 ) -> _Model:
     """The graph and preferences a fold uses, learned from the routes ``train`` only."""
     g = graph
-    if train is not None and ("inferred" in opts or "relationship-fixes" in opts):
+    note = ""
+    if train is not None and _GRAPH_OPTIONS.intersection(opts):
         ptr, flat = obs.paths_of(train)
         inferred = infer_relationships((ptr, flat))
         if "inferred" in opts:
             g = inferred.graph()
         else:
-            g = _fix_relationships(graph, inferred.links, ptr, flat)
+            g, fixes = _fix_relationships(
+                graph, inferred.links, ptr, flat, relabel="relationship-fixes" in opts)
+            note = ", ".join(f"{k} {v:,}" for k, v in fixes.items())
     keys = np.empty(0, np.int64)
     vals = np.empty(0, np.int64)
     if train is not None and "learned-preference" in opts:
         keys, vals = _preferences(g, *obs.paths_of(train))
-    return _Model(g, keys, vals)
+    dg, dk, dv = np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int64)
+    if train is not None and "learned-routes" in opts:
+        dg, dk, dv = _route_choices(g, obs, train, "per-prefix" in opts)
+    return _Model(g, keys, vals, dg, dk, dv, note)
 
 
 def _fix_relationships(
-    graph: ASGraph, inferred: Links, ptr: np.ndarray, flat: np.ndarray
-) -> ASGraph:
-    """Add the paths' links missing from the graph (Gao's label), then re-label the first
-    valley link of every path that has one (see :func:`_fidelity_kernels.valley_links`)."""
+    graph: ASGraph, inferred: Links, ptr: np.ndarray, flat: np.ndarray, *, relabel: bool
+) -> tuple[ASGraph, dict[str, int]]:
+    """The graph corrected by the training paths, and counts of what changed.
+
+    1. Links of the paths missing from the graph are added with Gao's label.
+    2. With ``relabel`` (option ``relationship-fixes``; ``added-links`` stops at 1), the
+       first valley link ``x -> y`` of every path still having one is re-labelled
+       "``x`` provides transit to ``y``" (:func:`_fidelity_kernels.valley_links`).
+    3. Every added or re-labelled provider-to-customer link that closes a
+       provider-customer cycle is reverted (repeated until none does). In a cycle an AS is
+       its own indirect customer: customer routes run round the cycle and every AS above
+       it prefers them. Without this step the 2010 RIB's valleys closed a 62-66 AS cycle
+       through the transit core and length agreement fell from 0.77 to 0.14 (the
+       "collapse" of the first measurement; ``tests/routing/test_fidelity.py`` pins it).
+    """
     inf_keys = _pair_key(inferred.as1, inferred.as2)
-    missing = ~np.isin(inf_keys, _pair_key(graph.links.as1, graph.links.as2))
+    base_keys = _pair_key(graph.links.as1, graph.links.as2)
+    missing = ~np.isin(inf_keys, base_keys)
     g = graph.with_links(inferred.as1[missing], inferred.as2[missing], inferred.rel[missing])
     xs, ys = _fk.valley_links(*g.adjacency, ptr, _indices(g, flat))
-    if xs.size == 0:
-        return g
-    pairs = np.unique(np.stack([g.asns[xs], g.asns[ys]], axis=1), axis=0)
-    return g.with_links(pairs[:, 0], pairs[:, 1], np.full(pairs.shape[0], -1, np.int8))
+    pairs = np.unique(np.stack([g.asns[xs], g.asns[ys]], axis=1), axis=0).reshape(-1, 2)
+    fix = pairs if relabel else pairs[:0]
+    counts = {"links added": int(missing.sum()), "valley links": int(pairs.shape[0]),
+              "re-labelled": int(fix.shape[0]), "reverted (p2c cycle)": 0}
+    changed = np.concatenate([inf_keys[missing], _pair_key(fix[:, 0], fix[:, 1])])
+    g = g.with_links(fix[:, 0], fix[:, 1], np.full(fix.shape[0], -1, np.int8))
+    while True:
+        bad = _cycle_keys(g, changed)
+        if bad.size == 0:
+            return g, counts
+        counts["reverted (p2c cycle)"] += int(bad.size)
+        changed = changed[~np.isin(changed, bad)]
+        g = _revert(graph, g, bad)
+
+
+def _cycle_keys(graph: ASGraph, candidates: np.ndarray) -> np.ndarray:
+    """Keys of the ``candidates`` links that are provider-customer links on a p2c cycle."""
+    label = _fk.scc_labels(graph.cust_ptr, graph.cust_idx)
+    lk = graph.links
+    p2c = lk.rel == -1
+    a = _indices(graph, lk.as1[p2c])
+    b = _indices(graph, lk.as2[p2c])
+    keys = _pair_key(lk.as1[p2c], lk.as2[p2c])[label[a] == label[b]]
+    return np.intersect1d(keys, candidates)
+
+
+def _revert(base: ASGraph, g: ASGraph, keys: np.ndarray) -> ASGraph:
+    """``g`` with the links ``keys`` given back their ``base`` listing (or removed)."""
+    pairs = [(int(k >> np.uint64(32)), int(k & np.uint64(0xFFFFFFFF))) for k in keys]
+    g = g.without_links(pairs)
+    in_base = np.isin(_pair_key(base.links.as1, base.links.as2), keys)
+    lk = base.links
+    return g.with_links(lk.as1[in_base], lk.as2[in_base], lk.rel[in_base])
 
 
 def _preferences(graph: ASGraph, ptr: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -205,6 +316,26 @@ def _preferences(graph: ASGraph, ptr: np.ndarray, flat: np.ndarray) -> tuple[np.
     keys = (idx[:-1][ok].astype(np.int64) << 32) | idx[1:][ok].astype(np.int64)
     uniq, counts = np.unique(keys, return_counts=True)
     return uniq, counts.astype(np.int64)
+
+
+def _route_choices(
+    graph: ASGraph, obs: Observed, train: np.ndarray, per_prefix: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Counts of every (destination group, AS, next AS) step of the ``train`` paths.
+
+    Every path suffix ``a_i … origin`` is the route AS ``a_i`` chose towards that
+    destination, so a path seen at one vantage point shows the choices of every AS on it.
+    """
+    rows = np.flatnonzero(train)
+    ptr, flat = obs.paths_of_rows(rows)
+    idx = _indices(graph, flat)
+    owner = np.repeat(np.arange(rows.shape[0]), np.diff(ptr))
+    ok = (owner[1:] == owner[:-1]) & (idx[:-1] >= 0) & (idx[1:] >= 0)
+    grp = obs.groups(per_prefix)[rows][owner[1:][ok]]
+    keys = (idx[:-1][ok].astype(np.int64) << 32) | idx[1:][ok].astype(np.int64)
+    both = np.unique(np.stack([grp, keys], axis=1), axis=0, return_counts=True)
+    (pairs, counts) = both
+    return pairs[:, 0].copy(), pairs[:, 1].copy(), counts.astype(np.int64)
 
 
 def _indices(graph: ASGraph, asns: np.ndarray) -> np.ndarray:
@@ -248,9 +379,11 @@ def _score_into(
     route_ptr = np.append(start, rows.shape[0]).astype(np.int64)
     grp_ptr, grp_orig = _origin_csr(g, origin_sets, uniq)
     path_ptr, flat = obs.paths_of_rows(rows)
+    dest_lo = np.searchsorted(model.dest_groups, uniq, "left").astype(np.int64)
+    dest_hi = np.searchsorted(model.dest_groups, uniq, "right").astype(np.int64)
     out = _fk.score_routes(
         *g.adjacency, grp_ptr, grp_orig, route_ptr, vp, path_ptr, _indices(g, flat),
-        model.pref_keys, model.pref_vals,
+        model.pref_keys, model.pref_vals, dest_lo, dest_hi, model.dest_keys, model.dest_vals,
     )
     for name, values in zip(_SCORE_FIELDS, out, strict=True):
         scores[name][rows] = values
@@ -272,7 +405,7 @@ def _origin_csr(
 
 
 def _summarise(
-    obs: Observed, s: dict[str, np.ndarray], mode: RouteMode
+    obs: Observed, s: dict[str, np.ndarray], mode: RouteMode, scored: np.ndarray
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     obs_len = obs.hops
     frame = pd.DataFrame({
@@ -286,12 +419,13 @@ def _summarise(
         "path_missing_link": (s["valid"] == 1).astype(float),
         "path_valley": (s["valid"] == 2).astype(float),
     })
+    frame = frame[scored]
     grouped = frame.groupby(["vp_asn", "vp_ip"], sort=True)
     per_vp = grouped[list(METRICS)].mean().round(4)
     per_vp.insert(0, "routes", grouped.size())
     per_vp = per_vp.reset_index()
-    overall = {"routes": int(obs.n)}
-    overall.update({m: round(float(frame[m].mean()), 4) if obs.n else 0.0 for m in METRICS})
+    overall = {"routes": len(frame)}
+    overall.update({m: round(float(frame[m].mean()), 4) if len(frame) else 0.0 for m in METRICS})
     return per_vp, overall
 
 
