@@ -10,8 +10,10 @@ link re-measures only those origins:
 
 * reachability: the affected origins' terms of ``R_in`` / ``R_out`` are replaced;
 * dependency: :func:`crossroads.metrics.dependency.inbound` is run on the affected
-  origins alone (the others get no address space), before and after, and the resulting
-  masses (share x reached pair weight) replace the affected part of the full baseline.
+  origins alone (the others get no address space) on the edited graph, and the resulting
+  masses (share x reached pair weight) replace the same origins' baseline masses, which
+  were computed once per propagation job (masses are sums over destinations, so a stub's
+  share of its group's is proportional to its address space).
 
 Stubs grouped below their providers (:func:`crossroads.scenarios.reach.propagation_jobs`)
 are affected by the DAG of their group, and each by its own provider links alone.
@@ -56,6 +58,7 @@ class LinkBaseline:
     r_in: float
     r_out: float
     isolated: int
+    job_masses: tuple[tuple[Masses, float], ...] = ()  # per job: its inbound masses, reached
 
 
 def pair_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -106,13 +109,20 @@ def link_baseline(
     full_r = _reached(dep, total_w, float(space[orig_idx].sum()))
     a_o = np.array([space[list(m)].sum() for _, m in jobs])
     r_in, r_out = _terms(stats, a_o, len(src_idx), float(world.sum()), float(a_o.sum()))
-    return LinkBaseline(
+    base = LinkBaseline(
         graph=graph, table=table, country=country, mode=mode, src_idx=src_idx,
         foreign=foreign, world=world, space=space, jobs=tuple(jobs), stats=stats,
         users={k: tuple(v) for k, v in users.items()}, masses=_masses(dep, full_r),
         reached=full_r, total_w=total_w, r_in=r_in, r_out=r_out,
         isolated=int(sum(len(m) for (_, m), s in zip(jobs, stats, strict=True) if not s[2])),
     )
+    used = {j for hits in users.values() for j, _ in hits}
+    per_job = tuple(
+        _subset_masses(graph, base, list(m), float(space[list(m)].sum())) if j in used
+        else ({}, 0.0)
+        for j, (_, m) in enumerate(jobs)
+    )
+    return dataclasses.replace(base, job_masses=per_job)
 
 
 def evaluate_link(
@@ -141,7 +151,7 @@ def evaluate_link(
         isolated += len(who) * (int(not after[2]) - int(not before[2]))
         members.extend(who)
     sub_w = float(base.space[members].sum())
-    sub_before = _subset_masses(base.graph, base, members, sub_w)
+    sub_before = _scaled_job_masses(base, hits)
     sub_after = _subset_masses(edited, base, members, sub_w)
     masses = dict(base.masses)
     for k in set(sub_before[0]) | set(sub_after[0]):
@@ -215,6 +225,23 @@ def _masses(dep: DirectionResult, reached: float) -> Masses:
 
 def _shares(masses: Masses, reached: float) -> dict[str, float]:
     return {k: v / reached if reached else 0.0 for k, v in masses.items()}
+
+
+def _scaled_job_masses(base: LinkBaseline, hits: tuple[tuple[int, int], ...]) -> tuple[
+    Masses, float
+]:
+    """Baseline masses of the hit origins: per-destination sums scale with the
+    destination weight, so a single stub of a group carries its share of the group's."""
+    masses: Masses = {}
+    reached = 0.0
+    for j, member in hits:
+        group = list(base.jobs[j][1])
+        job_m, job_r = base.job_masses[j]
+        scale = 1.0 if member < 0 else float(base.space[member] / base.space[group].sum())
+        for k, v in job_m.items():
+            masses[k] = masses.get(k, 0.0) + v * scale
+        reached += job_r * scale
+    return masses, reached
 
 
 def _subset_masses(graph: ASGraph, base: LinkBaseline, members: list[int],
