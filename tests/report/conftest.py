@@ -1,4 +1,4 @@
-"""A small real store: the RIPE RIS collector list from the mirror, loaded once."""
+"""The KZ report written once per session from the real loaded store (``loaded_settings``)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from crossroads.config import Settings
-from crossroads.store import fetch
+from crossroads.report import Report, write_report
 
 
 @pytest.fixture(scope="session")
-def small_settings(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> Settings:
-    """Settings over a store holding one real dataset (provenance for the report)."""
-    root = tmp_path_factory.mktemp("report-store")
-    settings = Settings(data_dir=root / "data", cache_dir=root / "cache", mirror=mirror)
-    fetch(settings, ["ris-collectors-20230801"])
-    return settings
+def kz_report(loaded_settings: Settings,
+              tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Path]:
+    """The KZ report (with the Russia transit-loss scenario) as HTML and PDF."""
+    out = tmp_path_factory.mktemp("report")
+    report = write_report(loaded_settings, "kz", html=out / "kz.html", pdf=out / "kz.pdf",
+                          scenarios=["kz-russia-transit-loss"])
+    return report, out

@@ -28,15 +28,15 @@ def test_world_map_colours_countries_by_share() -> None:
     assert fills["RU"] == ramp(1.0)  # the largest share takes the darkest colour
     assert fills["CN"] == ramp((0.1 / 0.9) ** 0.5)  # square-root scale
     assert fills["FR"] == "#e5e7eb"  # no path crosses it
-    assert "Russian Federation: 90.0%" in svg
+    assert "Russia: 90.0%" in svg
 
 
 def test_sankey_band_widths_follow_values() -> None:
     svg = sankey_svg([Flow("KZ", "RU", 0.8), Flow("KZ", "CN", 0.2)])
-    # column 0 holds KZ (1.0) in 460 px; column 1 holds RU + CN (1.0) and one 8 px gap:
-    # scale = min(460 / 1.0, 452 / 1.0) = 452 px per unit -> bands 361.6 and 90.4 px
-    widths = sorted(float(w) for w in re.findall(r'stroke-width="([0-9.]+)"', svg))
-    assert widths == [90.4, 361.6]
+    # column 0 holds KZ (1.0) in 340 px; column 1 holds RU + CN (1.0) and one 13 px gap:
+    # scale = min(340 / 1.0, 327 / 1.0) = 327 px per unit -> bands 261.6 and 65.4 px
+    widths = sorted(float(w) for w in re.findall(r'<path[^>]*stroke-width="([0-9.]+)"', svg))
+    assert widths == [65.4, 261.6]
     ET.fromstring(svg)
 
 

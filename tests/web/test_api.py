@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crossroads.config import Settings
+from crossroads.errors import DatasetMissingError
 from crossroads.report import sections
 from crossroads.store import open_store
 from crossroads.tls import interception_documented, known_roots
@@ -16,8 +17,8 @@ from crossroads.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def client(small_settings: Settings) -> TestClient:
-    return TestClient(create_app(small_settings))
+def client(loaded_settings: Settings) -> TestClient:
+    return TestClient(create_app(loaded_settings))
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,11 @@ def test_unknown_country_message_names_the_code(client: TestClient) -> None:
         "hint": "ISO 3166-1 alpha-2, e.g. KZ"}}
 
 
+def test_missing_data_is_503(scratch_settings: Settings) -> None:
+    r = TestClient(create_app(scratch_settings)).get("/api/countries/KZ/profile")
+    assert r.status_code == 503 and r.json()["error"]["type"] == "DatasetMissingError"
+
+
 def test_simulate_needs_exactly_one_input(client: TestClient) -> None:
     r = client.post("/api/simulate", json={"preset": "a", "yaml": "b"})
     assert r.status_code == 422 and r.json()["error"]["type"] == "ScenarioError"
@@ -60,28 +66,56 @@ def test_tls_endpoints_equal_the_tls_api(client: TestClient) -> None:
     assert {r["sha256_der"] for r in roots["roots"]} == set(known_roots()["sha256_der"])
 
 
-def test_datasets_equal_the_store(client: TestClient, small_settings: Settings) -> None:
+def test_datasets_equal_the_store(client: TestClient, loaded_settings: Settings) -> None:
     got = client.get("/api/datasets").json()
-    assert got == [r.as_dict() for r in open_store(small_settings).datasets()]
-    assert [d["data_date"] for d in got] == ["2023-08-01"]
+    assert got == [r.as_dict() for r in open_store(loaded_settings).datasets()]
+    dates = {d["name"]: d["data_date"] for d in got}
+    assert dates["caida-as-rel2-20250901"] == "2025-09-01"  # mirror README
+    assert dates["ris-collectors-20230801"] == "2023-08-01"
 
 
-def test_parts_answer_or_say_not_available(client: TestClient, small_settings: Settings) -> None:
-    """Each part either answers what its API function answers, or 501 with the one shape."""
-    for url, call in [
-        ("/api/countries/KZ/profile", lambda: sections.profile(small_settings, "KZ")),
-        ("/api/scenarios", sections.presets),
-    ]:
-        r = client.get(url)
-        try:
-            expected = call()
-        except sections.PartUnavailable as exc:
-            assert r.status_code == 501
-            assert r.json()["error"] == {"type": "PartUnavailable", "message": exc.message}
-        except Exception as exc:  # e.g. dataset not in this small store
-            assert r.status_code >= 400 and r.json()["error"]["type"] == type(exc).__name__
-        else:
-            assert r.status_code == 200 and r.json() == expected
+def test_profile_and_presets_equal_the_api(client: TestClient, loaded_settings: Settings) -> None:
+    prof = client.get("/api/countries/kz/profile").json()
+    assert prof == sections.profile(loaded_settings, "KZ")
+    assert prof["top_origins"][0]["asn"] == 9198  # Kazakhtelecom originates the most
+    presets = client.get("/api/scenarios").json()
+    assert presets == sections.presets()
+    assert "kz-russia-transit-loss" in {p["name"] for p in presets}
+
+
+@pytest.mark.slow
+def test_dependency_equals_the_api(client: TestClient, loaded_settings: Settings) -> None:
+    got = client.get("/api/countries/KZ/dependency").json()
+    assert got == sections.dependency(loaded_settings, "KZ")
+    assert got["graph_date"] == "2025-09-01"
+    assert got["fidelity_note"].startswith("Simulated paths (fidelity measured")
+    svg = client.get("/figures/KZ/world-map.svg?direction=outbound")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.count('class="country"') == 250
+
+
+def test_outages_without_a_log_say_so(client: TestClient, loaded_settings: Settings) -> None:
+    got = client.get("/api/countries/KZ/outages").json()
+    assert got["events"] == [] and got["log"].endswith("outage_events.duckdb")
+
+
+def test_outages_read_the_event_log(scratch_settings: Settings) -> None:
+    from datetime import UTC, datetime
+
+    from crossroads.outages.eventlog import EventLog
+    from crossroads.outages.model import OutageEvent
+
+    def event(key: str) -> OutageEvent:
+        return OutageEvent(scope="country", key=key, signal="visibility_drop",
+                           severity="critical", start=datetime(2022, 1, 5, 10, tzinfo=UTC),
+                           end=datetime(2022, 1, 5, 11, tzinfo=UTC), metric="visible_slash24",
+                           baseline=12000.0, extreme=400.0, score=-30.0, lost_slash24=11600.0,
+                           lost_prefixes=300.0, updates=0)
+
+    EventLog(scratch_settings.data_dir / "outage_events.duckdb").write(
+        [(event("KZ"), False), (event("RU"), False)], source="test")
+    got = TestClient(create_app(scratch_settings)).get("/api/countries/KZ/outages").json()
+    assert [(e["key"], e["lost_slash24"]) for e in got["events"]] == [("KZ", 11600.0)]
 
 
 def test_openapi_lists_every_query(client: TestClient) -> None:
@@ -122,8 +156,8 @@ def test_cache_does_not_keep_errors() -> None:
     cache = ResultCache()
 
     def fail() -> None:
-        raise sections.PartUnavailable("x")
+        raise DatasetMissingError("x")
 
-    with pytest.raises(sections.PartUnavailable):
+    with pytest.raises(DatasetMissingError):
         asyncio.run(cache.get(("f",), fail))
     assert asyncio.run(cache.get(("f",), lambda: 3)) == 3

@@ -6,6 +6,5 @@
 """
 
 from crossroads.report.build import Report, gather, pct, render_html, write_pdf, write_report
-from crossroads.report.sections import PartUnavailable
 
-__all__ = ["PartUnavailable", "Report", "gather", "pct", "render_html", "write_pdf", "write_report"]
+__all__ = ["Report", "gather", "pct", "render_html", "write_pdf", "write_report"]

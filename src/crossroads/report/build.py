@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -24,10 +25,10 @@ from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.report import sections
 from crossroads.report.figures import country_name
-from crossroads.report.views import dependency_view, scenario_view
+from crossroads.report.views import dependency_view, history_view, scenario_view, short_sources
 
 __all__ = [
-    "Report", "environment", "gather", "kv", "num", "pct", "render_html", "write_pdf",
+    "Report", "environment", "gather", "num", "pct", "render_html", "signed", "write_pdf",
     "write_report",
 ]
 
@@ -47,52 +48,75 @@ class Report:
 def _try(report: Report, key: str, fn: Callable[[], Any]) -> None:
     try:
         report.parts[key] = fn()
-    except (sections.PartUnavailable, DatasetMissingError) as exc:
+    except DatasetMissingError as exc:
         report.missing[key] = exc.message + (f" ({exc.hint})" if exc.hint else "")
 
 
-def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = ()) -> Report:
+def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
+           history: bool = True) -> Report:
     """Call every API the report needs for ``country`` and the named scenario presets
-    (or YAML files)."""
+    (or YAML files). The dependency history runs on its own Dask processes, so it is
+    started first and collected last, while the dependency and scenarios compute here."""
     cc = sections.country_code(country)
     report = Report(cc, country_name(cc), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                     __version__)
     report.parts["datasets"] = sections.datasets(settings)
-    _try(report, "profile", lambda: sections.profile(settings, cc))
-    _try(report, "dependency", lambda: dependency_view(sections.dependency(settings, cc), cc))
-    _try(report, "tls", lambda: sections.tls_episodes(cc))
-    runs = []
-    for name in scenarios:
-        try:
-            runs.append(scenario_view(sections.scenario(settings, name)))
-        except (sections.PartUnavailable, DatasetMissingError) as exc:
-            report.missing["scenarios"] = exc.message
-            break
-    report.parts["scenarios"] = runs
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        past = pool.submit(sections.history, settings, cc) if history else None
+        _try(report, "profile", lambda: sections.profile(settings, cc))
+        _try(report, "dependency",
+             lambda: dependency_view(sections.dependency(settings, cc), cc))
+        report.parts["tls"] = sections.tls_episodes(cc)
+        runs = []
+        for name in scenarios:
+            try:
+                runs.append(scenario_view(sections.scenario(settings, name)))
+            except DatasetMissingError as exc:
+                report.missing["scenarios"] = exc.message
+                break
+        report.parts["scenarios"] = runs
+        if past is not None:
+            _try(report, "history", lambda: history_view(past.result()))
     return report
 
 
 def pct(value: Any) -> str:
-    """A fraction as a percentage with one decimal ("–" when missing)."""
+    """A fraction as a percentage: one decimal, or two significant digits below 0.1 %
+    ("–" when missing).
+
+    >>> pct(0.5582), pct(4.2e-05), pct(0)
+    ('55.8 %', '0.0042 %', '0.0 %')
+    """
     if value is None or value != value:
         return "–"
-    return f"{100 * float(value):.1f} %" if abs(value) >= 0.001 or value == 0 else "<0.1 %"
+    v = 100 * float(value)
+    return f"{v:.1f} %" if abs(v) >= 0.1 or v == 0 else f"{v:.2g} %"
 
 
 def num(value: Any) -> str:
-    """A count with thousands separators (two decimals for fractions)."""
+    """A count with thousands separators (no decimals for large values).
+
+    >>> num(3273472), num(2578.1678), num(0.5)
+    ('3,273,472', '2,578', '0.50')
+    """
     if value is None or value != value:
         return "–"
-    return f"{value:,}" if float(value).is_integer() else f"{value:,.2f}"
+    v = float(value)
+    return f"{v:,.0f}" if v.is_integer() or abs(v) >= 100 else f"{v:,.2f}"
 
 
-def kv(row: Any) -> str:
-    """A small mapping as ``key: value`` pairs (fractions as percentages)."""
-    if not isinstance(row, dict):
-        return str(row)
-    return ", ".join(
-        f"{k.replace('_', ' ')}: {pct(v) if 'share' in k else v}" for k, v in row.items()
-    )
+def signed(value: Any) -> str:
+    """A change of a fraction in percentage points, with its sign.
+
+    >>> signed(-0.0027451), signed(0.0)
+    ('−0.27 pp', '±0 pp')
+    """
+    if value is None or value != value:
+        return "–"
+    v = 100 * float(value)
+    if v == 0:
+        return "±0 pp"
+    return f"{'+' if v > 0 else '−'}{abs(v):.2f} pp"
 
 
 def environment(package: str = "crossroads.report") -> jinja2.Environment:
@@ -103,7 +127,8 @@ def environment(package: str = "crossroads.report") -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, num=num, kv=kv, cname=country_name)
+    env.filters.update(pct=pct, num=num, signed=signed, cname=country_name,
+                       sources=short_sources)
     return env
 
 
@@ -127,9 +152,11 @@ def write_report(
     html: Path,
     pdf: Path | None = None,
     scenarios: Sequence[str] = (),
+    history: bool = True,
 ) -> Report:
-    """Gather, render and write the report of ``country`` to ``html`` (and ``pdf``)."""
-    report = gather(settings, country, scenarios=scenarios)
+    """Gather, render and write the report of ``country`` to ``html`` (and ``pdf``);
+    ``history=False`` leaves out the 2002-2025 history (one minute on two cores)."""
+    report = gather(settings, country, scenarios=scenarios, history=history)
     text = render_html(report)
     _atomic(html, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     if pdf is not None:

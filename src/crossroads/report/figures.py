@@ -13,11 +13,12 @@ from html import escape
 
 from pygal_maps_world.i18n import COUNTRIES
 
+from crossroads._countries import country_name as _iso_name
 from crossroads.report._worldmap import world_geometry
 
 __all__ = [
-    "COUNTRIES_ISO", "Flow", "Series", "bars_svg", "country_name", "ramp", "sankey_svg",
-    "world_map_svg",
+    "COUNTRIES_ISO", "PALETTE", "Flow", "Line", "Series", "bars_svg", "country_name",
+    "lines_svg", "ramp", "sankey_svg", "world_map_svg",
 ]
 
 _STOPS = ((255, 247, 236), (253, 212, 158), (252, 141, 89), (215, 48, 31), (127, 0, 0))
@@ -29,9 +30,24 @@ _FOCUS = "#1d4ed8"
 _FONT = "font-family:DejaVu Sans,Helvetica,Arial,sans-serif"
 
 
+_SHORT = {
+    "US": "United States", "RU": "Russia", "GB": "United Kingdom", "KR": "South Korea",
+    "KP": "North Korea", "IR": "Iran", "SY": "Syria", "VN": "Vietnam", "TW": "Taiwan",
+    "MD": "Moldova", "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania", "LA": "Laos",
+    "CZ": "Czechia", "EU": "EU-registered", "MK": "North Macedonia", "CD": "DR Congo",
+}
+
+
 def country_name(cc: str) -> str:
-    """English short name of an ISO 3166-1 alpha-2 code (the code itself when unknown)."""
-    return COUNTRIES.get(cc.lower(), cc.upper())
+    """A short English name of an ISO 3166-1 alpha-2 code, fit for a table cell
+    (crossroads' ISO 3166 list, a few long official names shortened; the code when
+    unknown).
+
+    >>> country_name("ru"), country_name("KZ"), country_name("EU")
+    ('Russia', 'Kazakhstan', 'EU-registered')
+    """
+    code = cc.upper()
+    return _SHORT.get(code) or _iso_name(code)
 
 
 def ramp(x: float) -> str:
@@ -127,11 +143,11 @@ def sankey_svg(flows: Sequence[Flow], *, caption: str = "", width: int = 900) ->
     if not flows:
         return _empty_svg("no flows to draw", width)
     columns = _sankey_nodes(flows)
-    height, pad, node_w, gap = 460, 30, 14, 8
+    height, pad, node_w, gap, label_w = 340, 20, 14, 13, 250
     scale = min(
         (height - gap * (len(col) - 1)) / sum(v for _, v in col) for col in columns
     )
-    col_x = [pad + i * (width - 2 * pad - node_w - 160) / max(len(columns) - 1, 1)
+    col_x = [pad + i * (width - 2 * pad - node_w - label_w) / max(len(columns) - 1, 1)
              for i in range(len(columns))]
     pos: dict[tuple[int, str], list[float]] = {}  # (column, node) -> [y, out cursor, in cursor]
     svg_nodes = []
@@ -143,7 +159,8 @@ def sankey_svg(flows: Sequence[Flow], *, caption: str = "", width: int = 900) ->
             svg_nodes.append(
                 f'<rect x="{col_x[c]:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
                 f'fill="#334155"/><text x="{col_x[c] + node_w + 4:.1f}" y="{y + h / 2 + 4:.1f}" '
-                f'font-size="12">{escape(name)} ({_pct(value)})</text>'
+                f'font-size="12" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
+                f'{escape(name)}{f" ({_pct(value)})" if c else ""}</text>'
             )
             y += h + gap
     bands = []
@@ -213,6 +230,73 @@ def bars_svg(series: Sequence[Series], labels: Sequence[str], *, caption: str = 
         f'height="{height}" role="img" style="{_FONT}">{legend}{"".join(rows)}'
         f'<text x="{pad}" y="{height - 6}" font-size="11" fill="#475569">{escape(caption)}'
         "</text></svg>"
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One named line of a chart: a value in [0, 1] (or ``None``: no point) per x label."""
+
+    name: str
+    values: Sequence[float | None]
+    colour: str = "#c2410c"
+
+
+PALETTE = ("#b91c1c", "#1d4ed8", "#15803d", "#a16207", "#7e22ce", "#0f766e", "#475569")
+"""Distinct line colours (Tailwind 700 shades), in order of use."""
+
+
+def lines_svg(lines: Sequence[Line], xs: Sequence[str], *, caption: str = "",
+              y_label: str = "", width: int = 720) -> str:
+    """A line chart of shares over the labels ``xs`` (evenly spaced), y from 0 to 100 %,
+    with a legend on the right and ``caption`` (unit, date, source) under it."""
+    if not xs or not lines:
+        return _empty_svg("nothing to draw", width)
+    left, right, top, plot_h = 50, 150, 14, 180
+    plot_w = width - left - right
+    step = plot_w / max(len(xs) - 1, 1)
+
+    def at(i: int, v: float) -> tuple[float, float]:
+        return left + i * step, top + plot_h * (1 - v)
+
+    grid = "".join(
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h * (1 - g / 4):.1f}" '
+        f'y2="{top + plot_h * (1 - g / 4):.1f}" stroke="#e2e8f0"/>'
+        f'<text x="{left - 6}" y="{top + plot_h * (1 - g / 4) + 4:.1f}" font-size="11" '
+        f'text-anchor="end">{25 * g} %</text>'
+        for g in range(5)
+    )
+    ticks = "".join(
+        f'<text x="{left + i * step:.1f}" y="{top + plot_h + 16}" font-size="11" '
+        f'text-anchor="middle">{escape(x[:4] if len(xs) > 6 else x)}</text>'
+        for i, x in enumerate(xs)
+    )
+    body = []
+    for k, line in enumerate(lines):
+        pts = [at(i, v) for i, v in enumerate(line.values) if v is not None]
+        if not pts:
+            continue
+        body.append(
+            f'<polyline fill="none" stroke="{line.colour}" stroke-width="2" points="'
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>'
+            + "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{line.colour}"/>'
+                      for x, y in pts)
+        )
+        ly = top + 10 + 18 * k
+        body.append(
+            f'<rect x="{left + plot_w + 14}" y="{ly - 8}" width="12" height="3" '
+            f'fill="{line.colour}"/><text x="{left + plot_w + 30}" y="{ly - 2}" '
+            f'font-size="11">{escape(line.name)}</text>'
+        )
+    height = top + plot_h + 44
+    label = (f'<text x="12" y="{top + plot_h / 2}" font-size="11" text-anchor="middle" '
+             f'transform="rotate(-90 12 {top + plot_h / 2})">{escape(y_label)}</text>'
+             if y_label else "")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" style="{_FONT}">{grid}{ticks}{label}'
+        f'{"".join(body)}<text x="{left}" y="{height - 4}" font-size="10" fill="#475569">'
+        f"{escape(caption)}</text></svg>"
     )
 
 

@@ -1,64 +1,47 @@
 """What a report or dashboard page shows, each section gathered by ONE project API call.
 
 The CLI, the web JSON API and the report all call the same functions (the inventory, the
-dependency metrics, the scenario engine, the TLS list); this module only finds them, calls
-them and turns their results into plain JSON-ready data. A part of crossroads that this
-build does not contain raises :class:`PartUnavailable`, which pages and reports show as a
-"not available in this build" panel and the web API as HTTP 501.
+dependency report, the dependency history, the scenario engine, the outage event log,
+the TLS list); this module calls them and turns their results into plain JSON-ready
+data. The long ones (dependency, history, scenarios) go through :func:`memo`, a disk
+cache keyed by the loaded data and the code, so the report and the dashboard share them.
+Simulated results carry ``fidelity_note``: how often the route model matched observed
+routes (:func:`crossroads.routing.fidelity_note.fidelity_note`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import math
-from collections.abc import Callable
 from datetime import date as Date
+from pathlib import Path
 from typing import Any, Literal
 
 from crossroads.config import Settings
-from crossroads.errors import CrossroadsError, UnknownCountryError
+from crossroads.errors import UnknownCountryError
+from crossroads.report._memo import memo
+from crossroads.routing.fidelity_note import fidelity_note
 
 __all__ = [
     "Direction",
-    "PartUnavailable",
     "as_summary",
     "country_code",
     "datasets",
     "dependency",
+    "graph_date",
+    "history",
     "outages",
     "plain",
     "presets",
     "profile",
     "route",
     "scenario",
+    "scenario_text",
     "tls_episodes",
     "tls_roots",
 ]
 
 Direction = Literal["inbound", "outbound"]
-
-
-class PartUnavailable(CrossroadsError):
-    """A part of crossroads (module or function) is not in this build."""
-
-    def __init__(self, part: str) -> None:
-        self.part = part
-        super().__init__(f"{part} is not available in this build of crossroads")
-
-
-def _api(module: str, name: str) -> Callable[..., Any]:
-    """``module.name``, or :class:`PartUnavailable` when this build lacks it."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and module.startswith(exc.name):
-            raise PartUnavailable(f"{module}.{name}") from None
-        raise
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise PartUnavailable(f"{module}.{name}")
-    return fn  # type: ignore[no-any-return]
 
 
 def plain(value: Any) -> Any:
@@ -95,6 +78,22 @@ def country_code(text: str) -> str:
     return code
 
 
+def graph_date(result: dict[str, Any]) -> str | None:
+    """The data date of the AS-relationship graph named in a result's provenance."""
+    for d in result.get("datasets") or []:
+        name = d.get("dataset") or d.get("name") or ""
+        if name.startswith("caida-as-rel"):
+            return str(d.get("data_date"))
+    for name, when in (result.get("data") or {}).items():
+        if name.startswith("caida-as-rel"):
+            return str(when)
+    return None
+
+
+def _note(when: str | None) -> str:
+    return fidelity_note(Date.fromisoformat(when) if when else None)
+
+
 def datasets(settings: Settings) -> list[dict[str, Any]]:
     """Provenance of every loaded dataset (name, kind, source, data date, SHA-256, rows)."""
     from crossroads.store import open_store
@@ -104,53 +103,90 @@ def datasets(settings: Settings) -> list[dict[str, Any]]:
 
 def profile(settings: Settings, country: str) -> dict[str, Any]:
     """The country inventory (:func:`crossroads.metrics.inventory.country_profile`)."""
-    fn = _api("crossroads.metrics.inventory", "country_profile")
-    return plain(fn(settings, country_code(country)))  # type: ignore[no-any-return]
+    from crossroads.metrics.inventory import country_profile
+
+    return plain(country_profile(settings, country_code(country)))  # type: ignore[no-any-return]
 
 
 def as_summary(settings: Settings, asn: int) -> dict[str, Any]:
     """One AS (:func:`crossroads.metrics.inventory.as_summary`)."""
-    fn = _api("crossroads.metrics.inventory", "as_summary")
-    return plain(fn(settings, asn))  # type: ignore[no-any-return]
+    from crossroads.metrics.inventory import as_summary as summary
+
+    return plain(summary(settings, asn))  # type: ignore[no-any-return]
 
 
-def dependency(
-    settings: Settings, country: str, *, date: Date | None = None, mode: str = "simulated"
-) -> dict[str, Any]:
-    """Foreign dependency of ``country`` in both directions
-    (:func:`crossroads.metrics.report.country_dependency`)."""
-    fn = _api("crossroads.metrics.report", "country_dependency")
-    kwargs: dict[str, Any] = {}
-    if date is not None:
-        kwargs["date"] = date
-    return plain(fn(settings, country_code(country), **kwargs))  # type: ignore[no-any-return]
+def dependency(settings: Settings, country: str, *, date: Date | None = None) -> dict[str, Any]:
+    """Foreign dependency of ``country`` in both directions, chokepoints, concentration and
+    border ASes (:func:`crossroads.metrics.report.country_dependency`), with the graph date
+    and its fidelity note."""
+    from crossroads.metrics.report import country_dependency
+
+    cc = country_code(country)
+
+    def compute() -> dict[str, Any]:
+        out: dict[str, Any] = plain(country_dependency(settings, cc, date=date))
+        out["graph_date"] = graph_date(out)
+        out["fidelity_note"] = _note(out["graph_date"])
+        return out
+
+    return memo(settings, "dependency", {"cc": cc, "date": date}, compute)  # type: ignore[no-any-return]
+
+
+def history(settings: Settings, country: str) -> dict[str, Any]:
+    """The country's dependency for every AS-graph snapshot 2002-2025
+    (:func:`crossroads.metrics.history.history`)."""
+    from crossroads.metrics.history import history as run
+
+    cc = country_code(country)
+
+    def compute() -> dict[str, Any]:
+        out: dict[str, Any] = plain(run(settings, cc))
+        out["fidelity_note"] = _note(None)
+        return out
+
+    return memo(settings, "history", {"cc": cc}, compute)  # type: ignore[no-any-return]
 
 
 def presets() -> list[dict[str, Any]]:
     """The shipped scenario presets: name, country, description and YAML text."""
-    list_presets = _api("crossroads.scenarios", "list_presets")
-    preset_text = _api("crossroads.scenarios.load", "preset_text")
-    out = []
-    for sc in list_presets():
-        data = plain(sc)
-        out.append({
-            "name": data.get("name"),
-            "country": data.get("country"),
-            "description": data.get("description", ""),
-            "yaml": preset_text(data["name"]),
-        })
-    return out
+    from crossroads.scenarios import list_presets
+    from crossroads.scenarios.load import preset_text
+
+    return [
+        {"name": sc.name, "country": sc.country, "description": sc.description.strip(),
+         "yaml": preset_text(sc.name)}
+        for sc in list_presets()
+    ]
+
+
+def scenario_text(source: str) -> str:
+    """The YAML text of a preset name or a scenario file path."""
+    from crossroads.errors import ScenarioError
+    from crossroads.scenarios.load import preset_text
+
+    if "/" not in source and not source.endswith((".yaml", ".yml")):
+        return preset_text(source)
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{source}: cannot read the scenario file: {exc}") from None
 
 
 def scenario(settings: Settings, source: str, *, is_yaml: bool = False) -> dict[str, Any]:
-    """Before/after of one scenario: a preset name, or YAML text when ``is_yaml``
-    (:func:`crossroads.scenarios.run`)."""
-    run = _api("crossroads.scenarios", "run")
-    if is_yaml:
-        sc = _api("crossroads.scenarios", "parse_scenario")(source, path="<scenario text>")
-    else:
-        sc = _api("crossroads.scenarios", "load_scenario")(source)
-    return plain(run(settings, sc))  # type: ignore[no-any-return]
+    """Before/after of one scenario: a preset name or file, or YAML text when ``is_yaml``
+    (:func:`crossroads.scenarios.run`), with the fidelity note of its graph."""
+    from crossroads.scenarios import parse_scenario, run
+
+    text = source if is_yaml else scenario_text(source)
+    where = "<scenario text>" if is_yaml else source
+    sc = parse_scenario(text, path=where)  # bad input fails here, before any caching
+
+    def compute() -> dict[str, Any]:
+        out: dict[str, Any] = plain(run(settings, sc))
+        out["fidelity_note"] = _note(graph_date(out))
+        return out
+
+    return memo(settings, "scenario", {"yaml": text}, compute)  # type: ignore[no-any-return]
 
 
 def route(
@@ -158,27 +194,45 @@ def route(
     mode: str = "deterministic", date: Date | None = None,
 ) -> dict[str, Any]:
     """Routes towards ``origins`` (:func:`crossroads.routing.query.route_query`)."""
-    fn = _api("crossroads.routing.query", "route_query")
-    return plain(  # type: ignore[no-any-return]
-        fn(settings, origins, from_asn=from_asn, mode=mode, date=date)
-    )
+    from crossroads.routing.query import route_query
+
+    out: dict[str, Any] = plain(
+        route_query(settings, origins, from_asn=from_asn, mode=mode, date=date))  # type: ignore[arg-type]
+    out["fidelity_note"] = _note(out.get("data_date"))
+    return out
 
 
 def outages(settings: Settings, country: str) -> dict[str, Any]:
-    """Detected outage events of ``country`` stored by the outage detector
-    (:func:`crossroads.outages.stored_events`)."""
-    fn = _api("crossroads.outages", "stored_events")
-    return plain(fn(settings, country_code(country)))  # type: ignore[no-any-return]
+    """Country-level outage events of ``country`` stored by ``crossroads watch`` in the
+    event log beside the store (:class:`crossroads.outages.eventlog.EventLog`), oldest
+    first."""
+    from crossroads.outages.eventlog import EventLog
+
+    cc = country_code(country)
+    path = settings.data_dir / "outage_events.duckdb"
+    out: dict[str, Any] = {
+        "country": cc, "log": str(path), "events": [],
+        "units": {"baseline/extreme": "the event's metric: IPv4 /24-equivalents or prefixes "
+                  "(visibility drops), updates per bin (bursts)",
+                  "lost_slash24": "IPv4 /24-equivalents"},
+    }
+    if path.exists():
+        events = plain(EventLog(path).read())
+        out["events"] = [e for e in events if e["scope"] == "country" and e["key"] == cc]
+    return out
 
 
 def tls_episodes(country: str) -> list[dict[str, Any]]:
     """Documented state TLS-interception episodes
     (:func:`crossroads.tls.interception_documented`)."""
-    fn = _api("crossroads.tls", "interception_documented")
-    return [e.as_dict() for e in fn(country_code(country))]
+    from crossroads.tls import interception_documented
+
+    return [e.as_dict() for e in interception_documented(country_code(country))]
 
 
 def tls_roots() -> dict[str, Any]:
     """The known interception roots (:func:`crossroads.tls.known_roots`) and their source."""
-    frame = _api("crossroads.tls", "known_roots")()
+    from crossroads.tls import known_roots
+
+    frame = known_roots()
     return {"source": frame.attrs.get("source", ""), "roots": plain(frame)}

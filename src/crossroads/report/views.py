@@ -7,27 +7,55 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossroads.report.figures import Flow, Series, bars_svg, sankey_svg, world_map_svg
+from crossroads.report.figures import (
+    PALETTE,
+    Flow,
+    Line,
+    Series,
+    bars_svg,
+    lines_svg,
+    sankey_svg,
+    world_map_svg,
+)
 
-__all__ = ["DIRECTIONS", "dependency_view", "provenance_line", "sankey_flows", "scenario_view"]
+__all__ = [
+    "DIRECTIONS", "dependency_view", "history_view", "provenance_line", "sankey_flows",
+    "scenario_view", "short_sources",
+]
 
 DIRECTIONS = ("inbound", "outbound")
 TOP = 12
+_FAMILIES = (
+    ("caida-as-rel", "CAIDA AS relationships"),
+    ("ip-location-db", "ip-location-db"),
+    ("rir-", "RIR delegated statistics"),
+    ("ris-", "RIPE RIS peers"),
+    ("routeviews-", "RouteViews peers"),
+    ("caida-ixs", "CAIDA IXPs"),
+)
+
+
+def short_sources(datasets: Any) -> str:
+    """Datasets grouped by publisher with their data dates: "CAIDA AS relationships
+    2025-09-01; ip-location-db 2026-06-17; …" (order of first appearance)."""
+    seen: dict[str, set[str]] = {}
+    for d in datasets or []:
+        if isinstance(d, str):
+            continue
+        name = str(d.get("dataset") or d.get("name") or "?")
+        family = next((label for prefix, label in _FAMILIES if name.startswith(prefix)), name)
+        seen.setdefault(family, set()).add(str(d.get("data_date", "?")))
+    return "; ".join(f"{fam} {', '.join(sorted(dates))}" for fam, dates in seen.items())
 
 
 def provenance_line(result: dict[str, Any]) -> str:
-    """"data of DATE, SOURCE" from the provenance fields an API result carries."""
-    sets = result.get("datasets") or (result.get("data") or {}).get("datasets")
-    if isinstance(sets, list) and sets and isinstance(sets[0], dict):
-        return "data: " + ", ".join(
-            f"{d.get('name', '?')} of {d.get('data_date', '?')}" for d in sets)
-    when = result.get("data_date") or result.get("graph_date") or "unknown date"
-    source = result.get("source") or result.get("graph_source") or "crossroads store"
-    return f"data of {when}; {source}"
-
-
-def _shares(rows: list[dict[str, Any]], key: str) -> dict[str, float]:
-    return {r["country"]: float(r.get(key) or 0.0) for r in rows if r.get("country")}
+    """"Data: SOURCE DATE; …" from the provenance a result carries (``datasets`` records
+    or a ``data`` mapping of dataset name to data date)."""
+    sets = result.get("datasets")
+    if not sets and isinstance(result.get("data"), dict):
+        sets = [{"name": k, "data_date": v} for k, v in result["data"].items()]
+    text = short_sources(sets)
+    return f"Data: {text}" if text else "Data: the loaded crossroads store"
 
 
 def sankey_flows(dep: dict[str, Any], direction: str, cc: str, *, top: int = 8) -> list[Flow]:
@@ -50,50 +78,107 @@ def sankey_flows(dep: dict[str, Any], direction: str, cc: str, *, top: int = 8) 
 
 
 def dependency_view(dep: dict[str, Any], cc: str) -> dict[str, Any]:
-    """Per direction: top countries, top foreign ASes, the two world maps and the Sankey."""
-    prov = provenance_line(dep)
-    view: dict[str, Any] = {"raw": dep, "provenance": prov, "directions": {}}
+    """Per direction: top countries, top foreign ASes, the world map and the Sankey; the
+    chokepoints, concentration, border ASes and provenance as they come."""
+    graph = dep.get("graph_date") or "?"
+    view: dict[str, Any] = {
+        "provenance": provenance_line(dep), "graph_date": graph,
+        "fidelity_note": dep.get("fidelity_note", ""), "notes": dep.get("notes", []),
+        "directions": {},
+    }
     for direction in DIRECTIONS:
         part = dep.get(direction)
         if not part:
             continue
         rows = sorted(part.get("by_country", []), key=lambda r: -(r.get("any_share") or 0))
         view["directions"][direction] = {
+            "part": part,
             "by_country": rows[:TOP],
-            "by_as": sorted(part.get("by_as", []), key=lambda r: -(r.get("hegemony") or 0))[:TOP],
+            "by_as": sorted(part.get("by_as", []),
+                            key=lambda r: -(r.get("transit_share") or 0))[:TOP],
             "map_any": world_map_svg(
-                _shares(rows, "any_share"), focus=cc,
-                caption=f"{direction} share of paths crossing the country (%); {prov}"),
+                {r["country"]: float(r.get("any_share") or 0) for r in rows if r.get("country")},
+                focus=cc,
+                caption=f"% of {direction} paths crossing each country; CAIDA graph {graph}"),
             "sankey": sankey_svg(
                 sankey_flows(dep, direction, cc),
-                caption=f"{direction} paths by gateway country and AS (% of paths); {prov}"),
+                caption=f"{direction} paths by gateway country and AS (% of paths); "
+                f"simulated on the CAIDA AS graph of {graph}"),
         }
     view["chokepoints"] = dep.get("chokepoints") or {}
     view["concentration"] = dep.get("concentration") or {}
+    view["border"] = dep.get("border") or []
     return view
 
 
 def scenario_view(res: dict[str, Any]) -> dict[str, Any]:
-    """Before/after side by side: reachability and the countries whose share moved most."""
+    """Before/after side by side: reachability, the countries whose gateway share is
+    largest before or after (each direction), the bars, and what became critical."""
     before, after = res.get("before") or {}, res.get("after") or {}
-    b = _shares(before.get("by_country", []), "gateway_share")
-    a = _shares(after.get("by_country", []), "gateway_share")
-    keys = sorted(set(a) | set(b), key=lambda k: -max(a.get(k, 0.0), b.get(k, 0.0)))[:10]
-    rows = [{"country": k, "before": b.get(k, 0.0), "after": a.get(k, 0.0)} for k in keys]
     reach = [
-        {"metric": m, "before": before.get(m), "after": after.get(m)}
-        for m in ("reachability_inbound", "reachability_outbound")
+        {"metric": f"reachability {d}", "before": before.get(f"reachability_{d}"),
+         "after": after.get(f"reachability_{d}"),
+         "change": (res.get("changes") or {}).get(f"reachability_{d}")}
+        for d in DIRECTIONS
     ]
-    scen = res.get("scenario")
-    name = scen.get("name") if isinstance(scen, dict) else scen
+    tables, bars = {}, {}
+    for d in DIRECTIONS:
+        b = {r["country"]: r for r in (before.get("by_country") or {}).get(d, [])}
+        a = {r["country"]: r for r in (after.get("by_country") or {}).get(d, [])}
+
+        def gw(rows: dict[str, Any], k: str) -> float:
+            return float((rows.get(k) or {}).get("gateway_share") or 0.0)
+
+        keys = sorted(set(a) | set(b), key=lambda k: -max(gw(a, k), gw(b, k)))[:8]
+        tables[d] = [
+            {"country": k, "any_before": (b.get(k) or {}).get("any_share", 0.0),
+             "any_after": (a.get(k) or {}).get("any_share", 0.0),
+             "gateway_before": gw(b, k), "gateway_after": gw(a, k)}
+            for k in keys
+        ]
+        bars[d] = bars_svg(
+            [Series("before", {k: gw(b, k) for k in keys}, "#94a3b8"),
+             Series("after", {k: gw(a, k) for k in keys}, "#c2410c")], keys,
+            caption=f"{d} gateway share of paths (%), before and after; "
+            f"CAIDA graph {_graph(res)}")
     return {
-        "name": name,
-        "description": scen.get("description", "") if isinstance(scen, dict) else "",
+        "name": res.get("scenario"),
+        "description": res.get("description", ""),
+        "sources": res.get("sources", []),
         "country": res.get("country"),
+        "applied": (res.get("applied") or {}).get("steps", []),
         "reach": reach,
-        "rows": rows,
-        "bars": bars_svg(
-            [Series("before", b, "#94a3b8"), Series("after", a, "#c2410c")], keys,
-            caption=f"gateway share of paths (%), before and after; {provenance_line(res)}"),
-        "raw": res,
+        "tables": tables,
+        "bars": bars,
+        "changes": res.get("changes") or {},
+        "provenance": provenance_line(res),
+        "fidelity_note": res.get("fidelity_note", ""),
     }
+
+
+def _graph(res: dict[str, Any]) -> str:
+    return next((v for k, v in (res.get("data") or {}).items() if k.startswith("caida-as-rel")),
+                "?")
+
+
+def history_view(hist: dict[str, Any], *, top: int = 5) -> dict[str, Any]:
+    """The snapshot table and, per direction, a line chart of the "any" share of the
+    ``top`` countries with the largest share in any snapshot."""
+    summary = hist.get("summary") or []
+    dates = [str(s["date"]) for s in summary]
+    charts = {}
+    for d in DIRECTIONS:
+        rows = [r for r in hist.get("by_country") or [] if r.get("direction") == d]
+        best: dict[str, float] = {}
+        for r in rows:
+            best[r["country"]] = max(best.get(r["country"], 0.0), float(r.get("any_share") or 0))
+        leaders = sorted(best, key=lambda c: -best[c])[:top]
+        value = {(str(r["date"]), r["country"]): float(r.get("any_share") or 0) for r in rows}
+        lines = [Line(c, [value.get((t, c), 0.0) for t in dates], PALETTE[i % len(PALETTE)])
+                 for i, c in enumerate(leaders)]
+        charts[d] = lines_svg(
+            lines, dates, y_label="% of paths crossing",
+            caption=f"{d}: share of simulated paths crossing each country, per CAIDA AS "
+            f"graph {dates[0] if dates else ''}–{dates[-1] if dates else ''}")
+    return {"summary": summary, "charts": charts, "notes": hist.get("notes", []),
+            "fidelity_note": hist.get("fidelity_note", "")}

@@ -1,7 +1,7 @@
 """The web layer's one error boundary: every error leaves as ``{"error": {"type", "message"}}``.
 
 A :class:`~crossroads.errors.CrossroadsError` maps to a status by its class (unknown country
-or AS → 404, bad scenario → 422, missing dataset → 503, part not in this build → 501);
+or AS → 404, bad scenario → 422, missing dataset → 503);
 request validation errors → 422; other HTTP errors keep their status. ``type`` is the
 exception class name (``UnknownCountryError``) or ``RequestValidationError`` /
 ``HTTPException``; ``message`` is the one line the CLI would print, plus ``hint`` when set.
@@ -21,7 +21,6 @@ from crossroads.errors import (
     UnknownASNError,
     UnknownCountryError,
 )
-from crossroads.report.sections import PartUnavailable
 
 __all__ = ["error_body", "install_error_handlers", "status_of"]
 
@@ -30,7 +29,6 @@ _STATUS: tuple[tuple[type[CrossroadsError], int], ...] = (
     (UnknownASNError, 404),
     (ScenarioError, 422),
     (DatasetMissingError, 503),
-    (PartUnavailable, 501),
 )
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from crossroads.errors import UnknownCountryError
+from crossroads.errors import ScenarioError, UnknownCountryError
 from crossroads.report import sections
 from crossroads.report.figures import COUNTRIES_ISO
 
@@ -52,12 +52,19 @@ def profile(request: Request, cc: CountryPath) -> dict[str, Any]:
 async def dependency(
     request: Request, cc: CountryPath,
     date: Annotated[Date | None, Query(description="AS graph in force on this date")] = None,
-    mode: Annotated[Literal["simulated"], Query()] = "simulated",
 ) -> dict[str, Any]:
     code = known_country(cc)
     settings = request.app.state.settings
-    return await cached(request, ("dependency", code, date, mode),
-                        lambda: sections.dependency(settings, code, date=date, mode=mode))
+    return await cached(request, ("dependency", code, date),
+                        lambda: sections.dependency(settings, code, date=date))
+
+
+@router.get("/countries/{cc}/history",
+            summary="Dependency per AS-graph snapshot 2002-2025 (crossroads history)")
+async def history(request: Request, cc: CountryPath) -> dict[str, Any]:
+    code = known_country(cc)
+    settings = request.app.state.settings
+    return await cached(request, ("history", code), lambda: sections.history(settings, code))
 
 
 @router.get("/countries/{cc}/outages", summary="Stored outage events (crossroads outages)")
@@ -109,8 +116,6 @@ class SimulateRequest(BaseModel):
 @router.post("/simulate", summary="Run a scenario before/after (crossroads simulate)")
 async def simulate(request: Request, body: Annotated[SimulateRequest, Body()]) -> dict[str, Any]:
     if (body.preset is None) == (body.yaml is None):
-        from crossroads.errors import ScenarioError
-
         raise ScenarioError("give exactly one of 'preset' or 'yaml'")
     settings = request.app.state.settings
     if body.preset is not None:

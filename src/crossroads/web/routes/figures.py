@@ -24,7 +24,7 @@ async def world_map(
 ) -> Response:
     code = known_country(cc)
     settings = request.app.state.settings
-    dep = await cached(request, ("dependency", code, None, "simulated"),
+    dep = await cached(request, ("dependency", code, None),
                        lambda: sections.dependency(settings, code))
     view = await cached(request, ("dependency-view", code),
                         lambda: dependency_view(dep, code))

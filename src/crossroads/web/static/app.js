@@ -1,62 +1,90 @@
-// crossroads dashboard: fetch the JSON API, draw tables, the Sankey (plotly.js, served by
-// this app) and the server-drawn SVG map. No external resource is ever requested.
+// crossroads dashboard: fetch the JSON API, draw tables, the Sankey and charts (plotly.js,
+// served by this app) and the server-drawn SVG map. No external resource is ever requested.
 "use strict";
 const crossroads = (() => {
   const $ = (id) => document.getElementById(id);
   const esc = (s) => String(s ?? "").replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
-  const pct = (x) => (x === null || x === undefined || Number.isNaN(x)) ? "–" : (100 * x).toFixed(1) + " %";
-  const num = (x) => (x === null || x === undefined) ? "–" : Number(x).toLocaleString("en");
+  // same rules as crossroads.report.build.pct / num
+  const pct = (x) => {
+    if (x === null || x === undefined || Number.isNaN(x)) return "–";
+    const v = 100 * x;
+    return (Math.abs(v) >= 0.1 || v === 0) ? v.toFixed(1) + " %" : Number(v.toPrecision(2)) + " %";
+  };
+  const num = (x) => (x === null || x === undefined) ? "–" : Number(x).toLocaleString("en", {maximumFractionDigits: Math.abs(x) >= 100 ? 0 : 2});
+  const pp = (x) => (x === null || x === undefined) ? "–" : (x === 0 ? "±0 pp" : (x > 0 ? "+" : "−") + Math.abs(100 * x).toFixed(2) + " pp");
+  const asLink = (a) => `<a href="/as/${a}">AS${a}</a>`;
+  const PLOT = {displayModeBar: false, responsive: true};
 
   async function api(url, opts) {
     const r = await fetch(url, opts);
     const data = await r.json();
-    if (!r.ok) { const e = new Error(data.error ? data.error.message : r.statusText); e.type = data.error && data.error.type; e.status = r.status; throw e; }
+    if (!r.ok) { const e = new Error(data.error ? data.error.message : r.statusText); e.hint = data.error && data.error.hint; e.status = r.status; throw e; }
     return data;
   }
   function problem(el, err) {
     el.classList.remove("loading");
-    const missing = err.status === 501;
-    el.innerHTML = `<div class="${missing ? "missing" : "error"}">${missing ? "Not available in this build: " : "Error: "}${esc(err.message)}</div>`;
+    const missing = err.status === 503;
+    el.innerHTML = `<div class="${missing ? "missing" : "error"}">${missing ? "Data not loaded: " : "Error: "}${esc(err.message)}${err.hint ? " — " + esc(err.hint) : ""}</div>`;
   }
-  function table(rows, cols) {
+  function table(rows, cols, cls) {
     if (!rows || !rows.length) return '<p class="src">none</p>';
     const head = cols.map((c) => `<th class="${c.n ? "n" : ""}">${esc(c.label)}</th>`).join("");
     const body = rows.map((r) => "<tr>" + cols.map((c) => `<td class="${c.n ? "n" : ""}" data-key="${esc(c.key)}">${c.fmt ? c.fmt(r[c.key], r) : esc(r[c.key])}</td>`).join("") + "</tr>").join("");
-    return `<table><tr>${head}</tr>${body}</table>`;
+    return `<table class="${cls || ""}"><tr>${head}</tr>${body}</table>`;
   }
-  function kv(obj, skip) {
-    const rows = Object.entries(obj).filter(([k, v]) => !(skip || []).includes(k) && (typeof v !== "object" || v === null));
-    return table(rows.map(([k, v]) => ({k: k.replaceAll("_", " "), v: typeof v === "number" ? num(v) : v})), [{key: "k", label: "field"}, {key: "v", label: "value", n: true}]);
+  const FAMILIES = [["caida-as-rel", "CAIDA AS relationships"], ["ip-location-db", "ip-location-db"], ["rir-", "RIR delegated statistics"], ["ris-", "RIPE RIS peers"], ["routeviews-", "RouteViews peers"], ["caida-ixs", "CAIDA IXPs"]];
+  // same grouping as crossroads.report.views.short_sources
+  function sources(sets) {
+    const seen = new Map();
+    for (const d of sets || []) {
+      const name = d.dataset || d.name || "?";
+      const fam = (FAMILIES.find(([p]) => name.startsWith(p)) || [null, name])[1];
+      if (!seen.has(fam)) seen.set(fam, new Set());
+      seen.get(fam).add(d.data_date);
+    }
+    return [...seen].map(([f, ds]) => `${f} ${[...ds].sort().join(", ")}`).join("; ");
   }
-  function provenance(d) {
-    const when = d.data_date || d.graph_date || "unknown date";
-    return `data of ${esc(when)}; ${esc(d.source || d.graph_source || "crossroads store")}`;
-  }
+  const dataLine = (d) => "Data: " + esc(sources(d.datasets || Object.entries(d.data || {}).map(([name, data_date]) => ({name, data_date}))));
+  const fidelity = (text) => `<p class="fidelity"><b>How far to trust simulated paths.</b> ${esc(text)}</p>`;
   function timer(el) {
     const t0 = Date.now(); const span = el.querySelector(".elapsed");
     const h = setInterval(() => { if (span) span.textContent = ((Date.now() - t0) / 1000).toFixed(0); }, 500);
     return () => clearInterval(h);
   }
-  const asLink = (a) => `<a href="/as/${a}">AS${a}</a>`;
+  const cname = (cc) => `<span title="${esc(cc)}">${esc(cc)}</span>`;
 
+  // ---------------------------------------------------------------- country page
   async function countryPage(cc) {
     const prof = $("profile");
-    api(prof.dataset.api).then((p) => {
-      prof.innerHTML = `<p class="src">Units as labelled; ${provenance(p)}</p>` + kv(p, ["country", "top_origins", "datasets"]) +
-        "<h3>Top originating ASes (share of the country's IPv4 space)</h3>" +
-        table((p.top_origins || []).slice(0, 10), [{key: "asn", label: "AS", fmt: asLink}, {key: "name", label: "name"}, {key: "ipv4_share", label: "IPv4 share", n: true, fmt: pct}]);
-    }).catch((e) => problem(prof, e));
+    api(prof.dataset.api).then((p) => { prof.innerHTML = profile(p); }).catch((e) => problem(prof, e));
     const tls = $("tls");
     api(tls.dataset.api).then((eps) => {
-      tls.innerHTML = eps.length ? eps.map((e) => `<p><b>${esc(e.period)} — ${esc(e.title)}.</b> ${esc(e.summary)}<br><span class="src">${esc(e.references.join("; "))}</span></p>`).join("")
+      tls.innerHTML = eps.length ? '<p class="src">Curated from browser blocklists and public bug reports; documented episodes, not measurements.</p>' + eps.map((e) => `<p><b>${esc(e.period)} — ${esc(e.title)}.</b> ${esc(e.summary)}<br><span class="src">${esc(e.references.join("; "))}</span></p>`).join("")
         : "<p>No documented episode in crossroads' curated sources.</p>";
     }).catch((e) => problem(tls, e));
+    const dep = await dependency(cc);
+    await history(cc);
+    return dep;
+  }
+  function profile(p) {
+    const v4 = p.ipv4_addresses, v6 = p.ipv6_slash48s;
+    const rows = [
+      {m: "IPv4 space", a: v4.allocated, o: v4.originated, g: v4.geolocated, u: "addresses"},
+      {m: "IPv6 space", a: v6.allocated, o: v6.originated, g: v6.geolocated, u: "/48 blocks"}];
+    return `<p class="kpi-line"><b>${num(p.asns)}</b> ASes registered in ${esc(p.country)} (${num(p.asns_by_rule.rir || 0)} by RIR record, ${num(p.asns_by_rule["originated-space"] || 0)} by the space they originate)</p>` +
+      table(rows, [{key: "m", label: "measure"}, {key: "a", label: "allocated", n: true, fmt: num}, {key: "o", label: "originated", n: true, fmt: num}, {key: "g", label: "geolocated", n: true, fmt: num}, {key: "u", label: "unit"}], "narrow") +
+      `<p class="src">Allocated: RIR delegated statistics; originated: ip-location-db origin ranges; geolocated: ip-location-db geo-whois. ${dataLine(p)}.</p>` +
+      "<h3>Largest originating ASes</h3>" +
+      table(p.top_origins, [{key: "asn", label: "AS", fmt: asLink}, {key: "name", label: "name"}, {key: "ipv4_addresses", label: "IPv4 addresses", n: true, fmt: num}, {key: "ipv4_share", label: `share of ${p.country}'s IPv4`, n: true, fmt: pct}, {key: "ipv6_slash48s", label: "IPv6 /48s", n: true, fmt: num}]);
+  }
 
+  async function dependency(cc) {
     const status = $("dep-status"); const stop = timer(status);
     let dep;
-    try { dep = await api(`/api/countries/${cc}/dependency`); } catch (e) { stop(); problem(status, e); return; }
+    try { dep = await api(`/api/countries/${cc}/dependency`); } catch (e) { stop(); problem(status, e); return null; }
     stop(); status.remove();
-    $("dep-src").innerHTML = "Units: fraction of address-weighted, tie-split AS paths with a route; " + provenance(dep);
+    $("dep-fidelity").innerHTML = fidelity(dep.fidelity_note);
+    $("dep-src").innerHTML = `Units: % of address-weighted, tie-split simulated AS paths with a route; routes simulated on the CAIDA AS graph of ${esc(dep.graph_date)}. ${dataLine(dep)}.`;
     const draw = async () => {
       const dir = document.querySelector('input[name="dir"]:checked').value;
       drawDirection(cc, dep, dir);
@@ -66,44 +94,81 @@ const crossroads = (() => {
     };
     document.querySelectorAll('input[name="dir"]').forEach((r) => r.addEventListener("change", draw));
     await draw();
-    $("chokepoints").innerHTML = dep.chokepoints ? chokepoints(dep.chokepoints) : '<div class="missing">Not in this build\'s dependency result.</div>';
-    $("concentration").innerHTML = dep.concentration ? table(Object.entries(dep.concentration).filter(([, v]) => typeof v === "number").map(([k, v]) => ({k, v: k === "hhi" ? v.toFixed(3) : pct(v)})), [{key: "k", label: "measure"}, {key: "v", label: "value", n: true}]) : '<div class="missing">Not in this build\'s dependency result.</div>';
-  }
-  function chokepoints(c) {
-    let html = "";
-    for (const [k, v] of Object.entries(c)) {
-      if (Array.isArray(v) && v.length && typeof v[0] === "object") {
-        const cols = Object.keys(v[0]).map((key) => ({key, label: key.replaceAll("_", " "), n: typeof v[0][key] === "number", fmt: key.includes("share") ? pct : (key === "asn" ? asLink : undefined)}));
-        html += `<h4>${esc(k.replaceAll("_", " "))}</h4>` + table(v.slice(0, 10), cols);
-      } else if (typeof v !== "object") html += `<p>${esc(k.replaceAll("_", " "))}: <b>${esc(typeof v === "number" && v <= 1 ? pct(v) : v)}</b></p>`;
-    }
-    return html || '<p class="src">none</p>';
+    $("chokepoints").innerHTML = chokepoints(dep.chokepoints, dep.graph_date);
+    $("concentration").innerHTML = concentration(dep.concentration, cc);
+    return dep;
   }
   function drawDirection(cc, dep, dir) {
     const part = dep[dir] || {by_country: [], by_as: []};
+    $("dir-summary").innerHTML = `${esc(part.sources)}: ${num(part.n_sources)} sources, ${num(part.n_destinations)} destinations; direct (no AS in between) ${pct(part.direct_share)}, no route ${pct(part.unreachable_share)}.`;
     const rows = [...part.by_country].sort((a, b) => (b.any_share || 0) - (a.any_share || 0));
     $("by-country").innerHTML = table(rows.slice(0, 12), [{key: "country", label: "country"}, {key: "any_share", label: "any AS on path", n: true, fmt: pct}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}]);
-    $("by-as").innerHTML = table(part.by_as.slice(0, 12), [{key: "asn", label: "AS", fmt: asLink}, {key: "name", label: "name", fmt: (n) => esc(String(n || "").slice(0, 30))}, {key: "country", label: "cc"}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}]);
-    const gw = [...part.by_country].filter((r) => r.gateway_share > 0).sort((a, b) => b.gateway_share - a.gateway_share).slice(0, 8);
+    const ases = [...part.by_as].sort((a, b) => (b.transit_share || 0) - (a.transit_share || 0));
+    $("by-as").innerHTML = table(ases.slice(0, 12), [{key: "asn", label: "AS", fmt: asLink}, {key: "name", label: "name", fmt: (n) => esc(String(n || "").slice(0, 28))}, {key: "country", label: "cc"}, {key: "transit_share", label: "on path", n: true, fmt: pct}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}, {key: "hegemony", label: "hegemony", n: true, fmt: pct}]);
+    // the same bands as crossroads.report.views.sankey_flows
+    const gw = [...part.by_country].filter((r) => r.gateway_share > 0).sort((a, b) => b.gateway_share - a.gateway_share);
+    const kept = gw.slice(0, 8), other = gw.slice(8).reduce((s, r) => s + r.gateway_share, 0);
     const labels = [cc], src = [], dst = [], val = [];
     const idx = (name) => { let i = labels.indexOf(name); if (i < 0) { labels.push(name); i = labels.length - 1; } return i; };
-    for (const r of gw) { src.push(0); dst.push(idx(r.country)); val.push(r.gateway_share); }
-    const shown = new Set(gw.map((r) => r.country));
+    for (const r of kept) { src.push(0); dst.push(idx(r.country)); val.push(r.gateway_share); }
+    if (other > 0) { src.push(0); dst.push(idx("other")); val.push(other); }
+    const shown = new Set(kept.map((r) => r.country));
     for (const a of [...part.by_as].filter((a) => shown.has(a.country) && a.gateway_share > 0).sort((a, b) => b.gateway_share - a.gateway_share).slice(0, 16)) {
-      src.push(idx(a.country)); dst.push(idx(`AS${a.asn} ${String(a.name || "").slice(0, 18)}`)); val.push(a.gateway_share);
+      src.push(idx(a.country)); dst.push(idx(`AS${a.asn} ${String(a.name || "").slice(0, 22)}`)); val.push(a.gateway_share);
     }
-    Plotly.newPlot("sankey", [{type: "sankey", orientation: "h", valueformat: ".1%",
-      node: {label: labels, pad: 12, thickness: 14, color: "#334155"},
+    Plotly.newPlot("sankey", [{type: "sankey", orientation: "h", valueformat: ".1%", arrangement: "snap",
+      node: {label: labels, pad: 14, thickness: 16, color: "#334155"},
       link: {source: src, target: dst, value: val, color: "rgba(194,65,12,0.35)"}}],
-      {margin: {l: 10, r: 10, t: 10, b: 10}, height: 420, font: {size: 11}}, {displayModeBar: false, responsive: true});
+      {margin: {l: 10, r: 10, t: 10, b: 10}, height: 440, font: {size: 12}}, PLOT);
+  }
+  function chokepoints(c, graph) {
+    if (!c) return '<p class="src">Not computed.</p>';
+    return `<p class="src">Share of address-weighted (foreign, domestic) pairs left with no route when one AS, border link or country is removed and routes are recomputed; baseline ${pct(c.baseline_reachability)} of pairs have a route. CAIDA graph ${esc(graph)}.</p>` +
+      table(c.ases, [{key: "asn", label: "AS removed", fmt: asLink}, {key: "name", label: "name", fmt: (n) => esc(String(n || "").slice(0, 24))}, {key: "country", label: "cc"}, {key: "transit_share", label: "on path", n: true, fmt: pct}, {key: "loss", label: "pairs cut off", n: true, fmt: pct}]) +
+      table(c.links, [{key: "as1", label: "border link", fmt: (a, r) => `${asLink(a)} – ${asLink(r.as2)}`}, {key: "country2", label: "cc"}, {key: "loss", label: "pairs cut off", n: true, fmt: pct}]) +
+      table(c.countries, [{key: "country", label: "country removed"}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}, {key: "loss", label: "pairs cut off", n: true, fmt: pct}]) +
+      `<h4>Fewest foreign ASes carrying ${pct(c.carrying_set.threshold)} of inbound paths (greedy)</h4>` +
+      table(c.carrying_set.ases, [{key: "asn", label: "AS", fmt: asLink}, {key: "name", label: "name", fmt: (n) => esc(String(n || "").slice(0, 24))}, {key: "country", label: "cc"}, {key: "added_share", label: "adds", n: true, fmt: pct}, {key: "cumulative_share", label: "cumulative", n: true, fmt: pct}]);
+  }
+  function concentration(c, cc) {
+    if (!c) return '<p class="src">Not computed.</p>';
+    const rows = [{m: "HHI (0–10,000)", a: num(c.hhi), o: num(c.by_org_hhi)}, {m: "largest holder", a: pct(c.top1), o: pct(c.by_org_top1)}, {m: "3 largest", a: pct(c.top3), o: ""}, {m: "5 largest", a: pct(c.top5), o: ""}];
+    return table(rows, [{key: "m", label: "measure"}, {key: "a", label: "by AS", n: true}, {key: "o", label: "by organisation", n: true}]) +
+      `<p class="src">Of ${num(c.total_ipv4)} IPv4 addresses originated by ${esc(cc)}'s ASes (ip-location-db 2026-06-17). HHI: sum of squared % shares; above 2,500 is highly concentrated.</p>` +
+      table((c.by_org || []).slice(0, 8), [{key: "name", label: "organisation"}, {key: "ases", label: "ASes", n: true}, {key: "share", label: "share", n: true, fmt: pct}]);
   }
 
+  async function history(cc) {
+    const el = $("history"); if (!el) return;
+    const stop = timer(el);
+    let h;
+    try { h = await api(`/api/countries/${cc}/history`); } catch (e) { stop(); problem(el, e); return; }
+    stop(); el.classList.remove("loading");
+    const dates = h.summary.map((s) => s.date);
+    el.innerHTML = fidelity(h.fidelity_note) + '<div class="two"><div id="hist-inbound" class="plot"></div><div id="hist-outbound" class="plot"></div></div>' +
+      table(h.summary, [{key: "date", label: "CAIDA graph"}, {key: "ases", label: "ASes", n: true, fmt: num}, {key: "country_ases", label: `${cc} ASes`, n: true}, {key: "border_ases", label: "border ASes", n: true}, {key: "foreign_upstreams", label: "foreign upstreams", n: true},
+        {key: "inbound_top_country", label: "inbound top"}, {key: "inbound_top_any", label: "any", n: true, fmt: pct}, {key: "inbound_top_gateway", label: "gateway", n: true, fmt: pct},
+        {key: "outbound_top_country", label: "outbound top"}, {key: "outbound_top_any", label: "any", n: true, fmt: pct}, {key: "outbound_top_gateway", label: "gateway", n: true, fmt: pct},
+        {key: "unknown_as_share", label: "unknown-country ASes", n: true, fmt: pct}]) +
+      `<p class="src">Units: % of address-weighted, tie-split simulated paths with a route. Sources: CAIDA AS Relationships 2002–2025, RIR delegated statistics 2018-10-13, ip-location-db 2026-06-17. Caveats: ${esc(h.notes.join(" "))}</p>`;
+    for (const dir of ["inbound", "outbound"]) {
+      const rows = h.by_country.filter((r) => r.direction === dir);
+      const best = {};
+      for (const r of rows) best[r.country] = Math.max(best[r.country] || 0, r.any_share);
+      const leaders = Object.keys(best).sort((a, b) => best[b] - best[a]).slice(0, 5);
+      const traces = leaders.map((c) => ({type: "scatter", mode: "lines+markers", name: c, x: dates,
+        y: dates.map((d) => (rows.find((r) => r.date === d && r.country === c) || {any_share: 0}).any_share)}));
+      Plotly.newPlot(`hist-${dir}`, traces, {title: {text: `${dir}: share of paths crossing each country`, font: {size: 13}}, height: 300, margin: {t: 36, l: 50, r: 10, b: 40}, yaxis: {tickformat: ".0%", range: [0, 1]}, legend: {orientation: "h"}}, PLOT);
+    }
+  }
+
+  // ---------------------------------------------------------------- scenarios
   async function scenarioPage() {
     const sel = $("preset"), ta = $("yaml");
     let presets = [];
     try { presets = await api("/api/scenarios"); } catch (e) { problem($("sc-status"), e); sel.innerHTML = ""; return; }
     sel.innerHTML = presets.map((p) => `<option value="${esc(p.name)}">${esc(p.name)}</option>`).join("");
-    const fill = () => { const p = presets.find((x) => x.name === sel.value); ta.value = p ? p.yaml : ""; };
+    const fill = () => { const p = presets.find((x) => x.name === sel.value); ta.value = p ? p.yaml : ""; $("preset-desc").textContent = p ? p.description : ""; };
     sel.addEventListener("change", fill); fill();
     $("run-preset").addEventListener("click", () => run({preset: sel.value}));
     $("run-yaml").addEventListener("click", () => run({yaml: ta.value}));
@@ -116,36 +181,46 @@ const crossroads = (() => {
     try { res = await api("/api/simulate", {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)}); }
     catch (e) { stop(); problem(st, e); return; }
     stop(); st.innerHTML = "";
-    const sc = typeof res.scenario === "object" ? res.scenario : {name: res.scenario};
     $("result").hidden = false;
-    $("sc-title").textContent = `${sc.name} (${res.country})`;
-    $("sc-desc").textContent = sc.description || "";
+    $("sc-title").textContent = `${res.scenario} (${res.country})`;
+    $("sc-desc").textContent = res.description || "";
+    $("sc-applied").innerHTML = "Applied: " + (res.applied.steps || []).map((s) => `${esc(s.label || s.op)} (${num(s.links_removed)} links removed, ${num(s.links_added)} added, ${num(s.links_changed)} changed)`).join("; ");
     for (const side of ["before", "after"]) {
-      const s = res[side] || {};
-      const reach = ["reachability_inbound", "reachability_outbound"].map((k) => ({k, v: s[k]}));
-      $(side).innerHTML = table(reach, [{key: "k", label: "reachability (share of address space)", fmt: (k) => esc(k.replace("reachability_", ""))}, {key: "v", label: side, n: true, fmt: pct}]).replace(/data-key="v"/g, (m, off) => m) +
-        table([...(s.by_country || [])].sort((a, b) => (b.gateway_share || 0) - (a.gateway_share || 0)).slice(0, 10), [{key: "country", label: "country"}, {key: "any_share", label: "any", n: true, fmt: pct}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}]);
-      $(side).querySelectorAll("tr").forEach((tr, i) => { if (i > 0 && i <= 2) tr.dataset.metric = reach[i - 1].k; });
+      const s = res[side];
+      const reach = ["inbound", "outbound"].map((d) => ({k: `reachability_${d}`, label: `reachability ${d}`, v: s[`reachability_${d}`]}));
+      const gw = [...s.by_country.inbound].sort((a, b) => (b.gateway_share || 0) - (a.gateway_share || 0)).slice(0, 8);
+      $(side).innerHTML = table(reach, [{key: "label", label: "% of IPv4 address pairs with a route"}, {key: "v", label: side, n: true, fmt: pct}]) +
+        `<p class="src">${num(s.isolated_origins.length)} ${esc(res.country)} origins with no international route.</p>` +
+        table(gw, [{key: "country", label: "inbound gateway country"}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}, {key: "any_share", label: "any", n: true, fmt: pct}]);
+      $(side).querySelectorAll("table:first-child tr").forEach((tr, i) => { if (i > 0) tr.dataset.metric = reach[i - 1].k; });
     }
-    const b = Object.fromEntries((res.before.by_country || []).map((r) => [r.country, r.gateway_share]));
-    const a = Object.fromEntries((res.after.by_country || []).map((r) => [r.country, r.gateway_share]));
+    const ch = res.changes;
+    $("sc-changes").innerHTML = table(["inbound", "outbound"].map((d) => ({label: `reachability ${d}`, v: ch[`reachability_${d}`]})), [{key: "label", label: "change"}, {key: "v", label: "percentage points", n: true, fmt: pp}], "narrow") +
+      `<p class="src">Origins that lost every international route: ${ch.origins_lost_all_international_routes.map(asLink).join(", ") || "none"}. ASes that became critical: ${ch.ases_became_critical.map((a) => `${asLink(a.asn)} (${num(a.ipv4_addresses)} IPv4 addresses)`).join(", ") || "none"}.</p>`;
+    const b = Object.fromEntries(res.before.by_country.inbound.map((r) => [r.country, r.gateway_share]));
+    const a = Object.fromEntries(res.after.by_country.inbound.map((r) => [r.country, r.gateway_share]));
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => Math.max(a[y] || 0, b[y] || 0) - Math.max(a[x] || 0, b[x] || 0)).slice(0, 10);
     Plotly.newPlot("sc-plot", [
       {type: "bar", name: "before", x: keys, y: keys.map((k) => b[k] || 0), marker: {color: "#94a3b8"}},
       {type: "bar", name: "after", x: keys, y: keys.map((k) => a[k] || 0), marker: {color: "#c2410c"}}],
-      {barmode: "group", yaxis: {tickformat: ".0%", title: "gateway share of paths"}, height: 360, margin: {t: 10}}, {displayModeBar: false, responsive: true});
-    $("sc-src").innerHTML = "Units: share of address-weighted paths; " + provenance(res);
+      {barmode: "group", yaxis: {tickformat: ".0%", title: {text: "inbound gateway share of paths"}}, height: 340, margin: {t: 10}}, PLOT);
+    $("sc-fidelity").innerHTML = fidelity(res.fidelity_note);
+    $("sc-src").innerHTML = "Units: % of address-weighted, tie-split simulated paths (gateway/any) and of IPv4 address pairs (reachability). " + dataLine(res) + ".";
   }
 
+  // ---------------------------------------------------------------- AS and outages
   async function asPage(asn) {
     const el = $("as");
     try {
       const d = await api(el.dataset.api);
-      let html = `<p class="src">${provenance(d)}</p>` + kv(d);
-      for (const [k, v] of Object.entries(d)) {
-        if (Array.isArray(v) && v.length && typeof v[0] !== "object") html += `<h3>${esc(k)} (${v.length})</h3><p>${v.slice(0, 200).map((x) => typeof x === "number" ? asLink(x) : esc(x)).join(", ")}</p>`;
+      const rows = [{k: "name", v: esc(d.name)}, {k: "registered in", v: `${esc(d.reg_cc)} (rule: ${esc(d.reg_rule)}, ${esc(d.registry || "")} ${esc(d.reg_date || "")})`}, {k: "geolocated in", v: esc(d.geo_cc)},
+        {k: "IPv4 addresses originated", v: num(d.ipv4_addresses)}, {k: "IPv6 /48 blocks originated", v: num(d.ipv6_slash48s)}];
+      let html = table(rows, [{key: "k", label: "field"}, {key: "v", label: "value", fmt: (v) => v}], "narrow");
+      for (const rel of ["providers", "peers", "customers"]) {
+        const r = d[rel]; if (!r) continue;
+        html += `<h3>${rel} (${num(r.count)})</h3><p>${(r.asns || []).slice(0, 200).map((x) => `${asLink(x.asn)} <span class="src">${esc(x.reg_cc || "")}</span>`).join(", ")}${r.count > (r.asns || []).length ? " …" : ""}</p>`;
       }
-      el.innerHTML = html;
+      el.innerHTML = html + `<p class="src">Neighbours: CAIDA AS relationships; names and address space: ip-location-db; registration: RIR delegated statistics. ${dataLine(d)}.</p>`;
     } catch (e) { problem(el, e); }
   }
 
@@ -153,10 +228,15 @@ const crossroads = (() => {
     const el = $("outages");
     try {
       const d = await api(el.dataset.api);
-      const events = d.events || d;
-      el.innerHTML = `<p class="src">${provenance(d)}</p>` + table(events, Object.keys(events[0] || {start: 0}).map((key) => ({key, label: key})));
-      if (events.length) Plotly.newPlot("timeline", [{type: "scatter", mode: "markers", x: events.map((e) => e.start), y: events.map((e) => e.severity), text: events.map((e) => e.kind || "")}], {height: 300}, {displayModeBar: false});
+      if (!d.events.length) {
+        el.innerHTML = `<div class="missing">No outage event of ${esc(cc)} is stored in <code>${esc(d.log)}</code>. Events are written there by <code>crossroads watch</code> (live BMP feed); <code>crossroads outages FILES --country ${esc(cc)}</code> analyses MRT archives.</div>`;
+        return;
+      }
+      el.innerHTML = table(d.events, [{key: "start", label: "start (UTC)"}, {key: "end", label: "end (UTC)"}, {key: "signal", label: "signal"}, {key: "severity", label: "severity"}, {key: "metric", label: "metric"}, {key: "baseline", label: "baseline", n: true, fmt: num}, {key: "extreme", label: "extreme", n: true, fmt: num}, {key: "lost_slash24", label: "lost /24s", n: true, fmt: num}, {key: "source", label: "source"}]) +
+        `<p class="src">Units: ${esc(Object.entries(d.units).map(([k, v]) => `${k}: ${v}`).join("; "))}. From ${esc(d.log)}.</p>`;
+      Plotly.newPlot("timeline", [{type: "scatter", mode: "markers", x: d.events.map((e) => e.start), y: d.events.map((e) => e.lost_slash24), text: d.events.map((e) => `${e.signal} (${e.severity})`), marker: {size: 10, color: "#c2410c"}}],
+        {height: 300, yaxis: {title: {text: "IPv4 /24s lost"}}, margin: {t: 10}}, PLOT);
     } catch (e) { problem(el, e); }
   }
-  return {countryPage, scenarioPage, asPage, outagePage, pct};
+  return {countryPage, scenarioPage, asPage, outagePage, pct, num};
 })();
