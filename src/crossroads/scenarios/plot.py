@@ -44,6 +44,9 @@ def plot_result(result: ScenarioResult, path: str | Path, *, top: int = 8) -> Pa
     os.close(fd)
     try:
         fig.savefig(tmp, format=fmt, dpi=120)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal modes
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
