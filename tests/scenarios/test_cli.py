@@ -56,3 +56,18 @@ def test_simulate_shutdown_json_and_plot(
     assert {"inbound", "outbound"} <= set(d["before"]["by_country"])
     assert "caida-as-rel2-20250901" in d["data"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_text_rendering_of_a_hand_made_result(capsys: pytest.CaptureFixture[str]) -> None:
+    """The tables the CLI prints, on the hand-made remove_as 2 scenario (see test_operations)."""
+    from tests.scenarios._graph import INFO, graph
+
+    from crossroads.cli.scenarios import _render_result
+    from crossroads.scenarios import Scenario, run_on
+
+    s = Scenario.model_validate({"name": "t", "country": "KZ", "operations": [
+        {"op": "remove_as", "asns": [2]}]})
+    _render_result(run_on(graph(), INFO, s), top=5)
+    out = capsys.readouterr().out
+    assert "inbound (world → country)" in out and "100.00 %" in out and "40.00 %" in out
+    assert "ASes that became critical: AS3" in out
