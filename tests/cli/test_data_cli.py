@@ -38,15 +38,25 @@ def test_fetch_prints_a_summary_table(
                                                    "ris-collectors-20230801"]
 
 
-def test_fetch_date_takes_the_nearest_snapshot(
+def test_fetch_date_takes_the_snapshot_in_force(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, mirror: Path
 ) -> None:
-    # 2003-02-01 is 396 days after 2002-01-01 and 334 days before 2004-01-01.
+    # 2003-02-01 lies 396 days after 2002-01-01 and 334 days before 2004-01-01: the
+    # snapshot in force is the earlier one, although the later one is nearer.
     code, _, _ = run(capsys, "fetch", "--mirror", str(mirror), "--data-dir", str(tmp_path),
                      "--date", "2003-02-01", "caida-as-rel-20020101", "caida-as-rel-20040101")
     assert code == 0
     code, out, _ = run(capsys, "datasets", "--data-dir", str(tmp_path), "--json")
-    assert [d["name"] for d in json.loads(out)] == ["caida-as-rel-20040101"]
+    assert [d["name"] for d in json.loads(out)] == ["caida-as-rel-20020101"]
+
+
+def test_fetch_date_before_every_snapshot_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, mirror: Path
+) -> None:
+    code, out, err = run(capsys, "fetch", "--mirror", str(mirror), "--data-dir", str(tmp_path),
+                         "--date", "2001-06-30", "caida-as-rel-20020101")
+    assert code == 2
+    assert "on or before 2001-06-30" in err + out and "Traceback" not in err + out
 
 
 def test_profile_json(capsys: pytest.CaptureFixture[str], loaded_settings: Settings) -> None:

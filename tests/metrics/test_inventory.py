@@ -165,7 +165,9 @@ def test_as_summary_neighbours_match_the_raw_as_rel(
 
 
 def test_as_summary_on_an_older_snapshot(loaded_settings: Settings) -> None:
-    s = as_summary(loaded_settings, 9198, near=__import__("datetime").date(2009, 11, 1))
+    # in force on 2011-11-01: the latest snapshot on or before it, 2010-01-01 (the nearest,
+    # 2012-01-01, lies 61 days after it and is not used).
+    s = as_summary(loaded_settings, 9198, on=__import__("datetime").date(2011, 11, 1))
     assert s.as_rel.name == "caida-as-rel-20100101"
 
 

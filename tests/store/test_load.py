@@ -110,12 +110,20 @@ def test_reading_before_fetch_is_a_clear_error(scratch_settings: Settings) -> No
         open_store(scratch_settings)
 
 
-def test_date_selects_the_nearest_as_rel_snapshot() -> None:
-    # 2011-03-01: 2010-01-01 is 424 days away, 2012-01-01 is 306 days away.
-    rels = [s.name for s in select_specs(near=date(2011, 3, 1)) if s.kind == "as-rel"]
-    assert rels == ["caida-as-rel-20120101"]
+def test_date_selects_the_as_rel_snapshot_in_force() -> None:
+    # 2011-03-01: 2010-01-01 is the latest on or before it (2012-01-01 is nearer, 306
+    # days against 424, but lies after it).
+    rels = [s.name for s in select_specs(on=date(2011, 3, 1)) if s.kind == "as-rel"]
+    assert rels == ["caida-as-rel-20100101"]
     # other kinds are untouched by --date
-    assert "ip-location-db-asn-ipv4" in [s.name for s in select_specs(near=date(2011, 3, 1))]
-    # 2021-06-01: 2018-01-01 is 1247 days away, 2025-09-01 is 1553 → 2018.
-    rels = [s.name for s in select_specs(near=date(2021, 6, 1)) if s.kind == "as-rel"]
+    assert "ip-location-db-asn-ipv4" in [s.name for s in select_specs(on=date(2011, 3, 1))]
+    # 2021-06-01: 2018-01-01; 2025-09-01 itself: the serial-2 snapshot of that day.
+    rels = [s.name for s in select_specs(on=date(2021, 6, 1)) if s.kind == "as-rel"]
     assert rels == ["caida-as-rel-20180101"]
+    rels = [s.name for s in select_specs(on=date(2025, 9, 1)) if s.kind == "as-rel"]
+    assert rels == ["caida-as-rel2-20250901"]
+
+
+def test_date_before_every_snapshot_is_an_error() -> None:
+    with pytest.raises(DatasetMissingError, match="on or before 2001-12-31.*2002-01-01"):
+        select_specs(on=date(2001, 12, 31))

@@ -6,9 +6,14 @@ import gzip
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from crossroads.config import Settings
+from crossroads.errors import DatasetMissingError
+from crossroads.routing.load import relationship_snapshot
 from crossroads.sources.catalog import CATALOG
 from crossroads.store import open_store
+from crossroads.store.load import select_specs
 
 
 def _gz_lines(path: Path) -> list[str]:
@@ -16,9 +21,30 @@ def _gz_lines(path: Path) -> list[str]:
         return [line.rstrip("\n") for line in f if line.strip()]
 
 
-def test_every_catalogue_dataset_is_loaded(loaded_settings: Settings) -> None:
+def test_every_catalogue_dataset_the_mirror_holds_is_loaded(
+    loaded_settings: Settings, mirror: Path
+) -> None:
     names = {d.name for d in open_store(loaded_settings).datasets()}
-    assert names == {s.name for s in CATALOG}
+    assert names == {s.name for s in CATALOG if (mirror / s.mirror_path).is_file()}
+    assert names >= {s.name for s in CATALOG if not s.optional}
+
+
+def test_one_date_rule_for_fetch_store_and_routing(loaded_settings: Settings) -> None:
+    # Every snapshot is loaded here, so the catalogue (routing, fetch --date) and the store
+    # (as --date) choose among the same ones and must agree: latest on or before the date.
+    store = open_store(loaded_settings)
+    for day, want in [
+        (date(2002, 1, 1), "caida-as-rel-20020101"),   # the day itself
+        (date(2003, 12, 31), "caida-as-rel-20020101"),  # one day before 2004-01-01
+        (date(2011, 11, 1), "caida-as-rel-20100101"),   # 2012-01-01 is nearer, but later
+        (date(2025, 8, 31), "caida-as-rel-20180101"),
+        (date(2030, 1, 1), "caida-as-rel2-20250901"),
+    ]:
+        fetched = [s.name for s in select_specs(on=day) if s.kind == "as-rel"]
+        assert fetched == [relationship_snapshot(day).name] == [
+            store.as_rel_dataset(on=day).name] == [want], day
+    with pytest.raises(DatasetMissingError, match="on or before 2001-12-31"):
+        store.as_rel_dataset(on=date(2001, 12, 31))
 
 
 def test_ranges_match_the_files(loaded_settings: Settings, mirror: Path) -> None:
@@ -52,7 +78,7 @@ def test_rir_and_asn_registrations(loaded_settings: Settings, mirror: Path) -> N
 def test_links_default_named_and_nearest(loaded_settings: Settings) -> None:
     store = open_store(loaded_settings)
     assert store.links().num_rows == 570_696  # data README: 570,696 links
-    assert store.as_rel_dataset(near=date(2007, 1, 1)).name == "caida-as-rel-20060101"
+    assert store.as_rel_dataset(on=date(2007, 1, 1)).name == "caida-as-rel-20060101"
     assert store.links("caida-as-rel-20020101").num_rows == store.dataset(
         "caida-as-rel-20020101").rows
 

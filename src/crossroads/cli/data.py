@@ -32,7 +32,11 @@ __all__ = ["register"]
 
 DateOpt = Annotated[
     str | None,
-    typer.Option("--date", help="Use the AS-relationship snapshot nearest this date (YYYY-MM-DD)."),
+    typer.Option(
+        "--date",
+        help="Use the AS-relationship snapshot in force on this date: the latest on or "
+        "before it (YYYY-MM-DD).",
+    ),
 ]
 
 _LABEL = {
@@ -62,7 +66,7 @@ def fetch_cmd(
     """Get the public datasets (mirror, cache or download) and load them into the store."""
     settings = settings_from(mirror, data_dir)
     with _FetchBars() as bars:
-        results = fetch(settings, names or (), near=_date(date), progress=bars)
+        results = fetch(settings, names or (), on=_date(date), progress=bars)
     console.print(_results_table(results, str(settings.data_dir)))
 
 
@@ -85,9 +89,7 @@ def as_cmd(
     json: JsonOpt = False,
 ) -> None:
     """One AS: name, countries, address counts, providers, customers and peers."""
-    summary = as_summary(
-        settings_from(None, data_dir), asn, near=_date(date)
-    )
+    summary = as_summary(settings_from(None, data_dir), asn, on=_date(date))
     if json:
         print_json(summary.as_dict())
         return
@@ -154,6 +156,9 @@ def _results_table(results: list[LoadResult], where: str) -> Table:
     table.add_column("source", overflow="fold")
     for r in results:
         table.add_row(r.name, r.status, f"{r.rows:,}", r.data_date.isoformat(), r.source)
+    notes = [f"{r.name}: {r.note}" for r in results if r.note]
+    if notes:
+        table.caption = "\n".join(notes)
     return table
 
 

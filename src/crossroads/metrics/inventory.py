@@ -248,13 +248,14 @@ def as_summary(
     asn: int | str,
     *,
     as_rel: str | None = None,
-    near: date | None = None,
+    on: date | None = None,
 ) -> ASSummary:
     """One AS: ``as_info`` attributes and its providers, customers and peers in the
-    AS-relationship snapshot ``as_rel`` (else the one nearest ``near``, else the newest)."""
+    AS-relationship snapshot ``as_rel`` (else the one in force on ``on``: the latest on or
+    before it; else the newest)."""
     number = parse_asn(asn)
     store = _store(source)
-    snapshot = store.as_rel_dataset(as_rel, near=near)
+    snapshot = store.as_rel_dataset(as_rel, on=on)
     used = tuple(d for kind in _INVENTORY_KINDS for d in _maybe_current(store, kind))
     with store.connection() as con:
         info = con.execute(

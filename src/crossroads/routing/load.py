@@ -28,18 +28,12 @@ __all__ = ["graph_from_file", "load_graph", "relationship_snapshot"]
 
 
 def relationship_snapshot(date: Date | None = None) -> DatasetSpec:
-    """The catalogued AS-relationship dataset in force on ``date`` (newest when None)."""
-    specs = sorted(
-        (s for s in catalog.CATALOG if s.kind == "as-rel"), key=lambda s: s.data_date
+    """The catalogued AS-relationship dataset in force on ``date`` (newest when None), by
+    the rule every ``--date`` follows (:func:`crossroads.sources.catalog.in_force_on`)."""
+    return catalog.in_force_on(
+        (s for s in catalog.CATALOG if s.kind == "as-rel"), date,
+        what="catalogued AS-relationship snapshot",
     )
-    if date is not None:
-        specs = [s for s in specs if s.data_date <= date]
-    if not specs:
-        raise DatasetMissingError(
-            f"no AS-relationship snapshot on or before {date}",
-            hint="the oldest catalogued CAIDA snapshot is 2002-01-01",
-        )
-    return specs[-1]
 
 
 def graph_from_file(path: str | Path) -> ASGraph:

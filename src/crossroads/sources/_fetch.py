@@ -21,7 +21,7 @@ from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError, DownloadError
 from crossroads.provenance import Provenance, sha256_file
 
-__all__ = ["DatasetSpec", "ProgressFn", "download", "obtain"]
+__all__ = ["DatasetSpec", "ProgressFn", "download", "in_mirror", "obtain"]
 
 ProgressFn = Callable[[int, int | None], None]
 """Called as ``progress(bytes_done, bytes_total_or_None)``."""
@@ -32,6 +32,9 @@ class DatasetSpec:
     """One public file: its name, public URL, path inside a mirror and data date.
 
     ``kind`` tells the store which reader parses it (``as-rel``, ``rir``, ``asn-ranges`` …).
+    ``optional`` marks a file the reference mirror does not ship: a default ``fetch`` from
+    a mirror that lacks it skips it with a note instead of failing (see
+    :func:`crossroads.store.fetch`); without a mirror it is downloaded like any other.
     """
 
     name: str
@@ -39,11 +42,17 @@ class DatasetSpec:
     url: str
     mirror_path: str
     data_date: date
+    optional: bool = False
 
     @property
     def filename(self) -> str:
         """The file name the cache keeps it under."""
         return Path(self.mirror_path).name
+
+
+def in_mirror(spec: DatasetSpec, settings: Settings) -> bool:
+    """Whether a mirror is configured and holds ``spec``'s file."""
+    return settings.mirror is not None and (settings.mirror / spec.mirror_path).is_file()
 
 
 def obtain(
@@ -63,7 +72,12 @@ def obtain(
         if not path.is_file():
             raise DatasetMissingError(
                 f"dataset {spec.name}: {path} not found in mirror {settings.mirror}",
-                hint="check CROSSROADS_MIRROR / --mirror, or unset it to download",
+                hint=(
+                    f"put the file from {spec.url} there, or unset CROSSROADS_MIRROR / "
+                    "--mirror to download it"
+                    if spec.optional
+                    else "check CROSSROADS_MIRROR / --mirror, or unset it to download"
+                ),
             )
         if progress is not None:
             size = path.stat().st_size

@@ -2,17 +2,27 @@
 
 The mirror layout (``CROSSROADS_MIRROR``) follows the public-data mirror shipped beside
 the project; each entry's ``url`` is the file's public home, used when no mirror is set.
+Entries marked ``optional`` (CAIDA as-organizations, RouteViews pfx2as, PeeringDB) are not
+in that mirror: a mirror-based fetch skips them unless the files are put there.
+
+:func:`in_force_on` is the one rule every ``--date`` option follows: the snapshot in force
+on a date is the latest one dated on or before it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Protocol, TypeVar
 
+from crossroads.errors import DatasetMissingError
 from crossroads.sources._fetch import DatasetSpec
 
-__all__ = ["CATALOG", "DEFAULT_FETCH", "by_name", "serial1_snapshots"]
+__all__ = ["CATALOG", "DEFAULT_FETCH", "by_name", "in_force_on", "serial1_snapshots"]
 
-_CAIDA = "https://publicdata.caida.org/datasets/as-relationships"
+_PUBLIC = "https://publicdata.caida.org/datasets"
+_CAIDA = f"{_PUBLIC}/as-relationships"
+_PFX2AS = f"{_PUBLIC}/routing"
 _ILDB = "https://cdn.jsdelivr.net/npm/@ip-location-db"
 _ILDB_DATE = date(2026, 6, 17)
 _ILDB_VERSION = "2.3.2026061719"
@@ -84,6 +94,37 @@ CATALOG: tuple[DatasetSpec, ...] = (
         data_date=date(2024, 11, 1),
     ),
     DatasetSpec(
+        name="caida-as-org-20250701",
+        kind="as-org",
+        url=f"{_PUBLIC}/as-organizations/20250701.as-org2info.jsonl.gz",
+        mirror_path="caida/20250701.as-org2info.jsonl.gz",
+        data_date=date(2025, 7, 1),
+        optional=True,
+    ),
+    *(
+        DatasetSpec(
+            name=f"caida-pfx2as-v{v}-20241101",
+            kind="pfx2as",
+            url=f"{_PFX2AS}/{tree}/2024/11/{stem}.pfx2as.gz",
+            mirror_path=f"caida/{tree}/{stem}.pfx2as.gz",
+            data_date=date(2024, 11, 1),
+            optional=True,
+        )
+        # The time of day is part of the name and differs per day and family.
+        for v, tree, stem in (
+            (4, "routeviews-prefix2as", "routeviews-rv2-20241101-0400"),
+            (6, "routeviews6-prefix2as", "routeviews-rv6-20241101-0000"),
+        )
+    ),
+    DatasetSpec(
+        name="peeringdb-20241101",
+        kind="peeringdb",
+        url=f"{_PUBLIC}/peeringdb/2024/11/peeringdb_2_dump_2024_11_01.json",
+        mirror_path="peeringdb/peeringdb_2_dump_2024_11_01.json",
+        data_date=date(2024, 11, 1),
+        optional=True,
+    ),
+    DatasetSpec(
         name="ris-collectors-20230801",
         kind="ris-peers",
         url="https://raw.githubusercontent.com/sermpezis/ai4netmon/main/data/misc/RIPE_RIS_collectors_20230801.json",
@@ -100,7 +141,8 @@ CATALOG: tuple[DatasetSpec, ...] = (
 )
 
 DEFAULT_FETCH: tuple[str, ...] = tuple(s.name for s in CATALOG)
-"""What ``crossroads fetch`` loads when no names are given: every catalogued file."""
+"""What ``crossroads fetch`` loads when no names are given: every catalogued file (from a
+mirror, the ``optional`` ones only where the mirror holds them)."""
 
 
 def by_name(name: str) -> DatasetSpec:
@@ -109,3 +151,45 @@ def by_name(name: str) -> DatasetSpec:
         if spec.name == name:
             return spec
     raise KeyError(name)
+
+
+class Dated(Protocol):
+    """Anything with a name and a data date: a :class:`DatasetSpec`, a loaded dataset."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def data_date(self) -> date: ...
+
+
+D = TypeVar("D", bound=Dated)
+
+
+def in_force_on(snapshots: Iterable[D], day: date | None, *, what: str = "snapshot") -> D:
+    """The snapshot in force on ``day``: the latest dated on or before it (ties: the
+    alphabetically last name); the newest when ``day`` is None.
+
+    A snapshot describes the Internet as measured up to its date, so one dated after
+    ``day`` would show links that did not yet exist; a date before every snapshot is an
+    error rather than a silent jump forward.
+
+    >>> specs = [s for s in CATALOG if s.kind == "as-rel"]
+    >>> in_force_on(specs, date(2011, 3, 1)).name
+    'caida-as-rel-20100101'
+    >>> in_force_on(specs, None).name
+    'caida-as-rel2-20250901'
+    """
+    pool = sorted(snapshots, key=lambda s: (s.data_date, s.name))
+    if not pool:
+        raise DatasetMissingError(f"no {what} is available")
+    if day is None:
+        return pool[-1]
+    before = [s for s in pool if s.data_date <= day]
+    if not before:
+        raise DatasetMissingError(
+            f"no {what} on or before {day.isoformat()}; the oldest is {pool[0].name} "
+            f"({pool[0].data_date.isoformat()})",
+            hint=f"use --date {pool[0].data_date.isoformat()} or later",
+        )
+    return before[-1]

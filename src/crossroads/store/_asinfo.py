@@ -10,7 +10,10 @@ of the kind it uses:
   (``reg_rule = 'originated-space'``); otherwise null, never guessed.
 - **geo country** ``geo_cc``: the country where the geo-whois ranges place most of the
   AS's originated IPv4 space (IPv6 when it originates no IPv4).
-- **name**: the ip-location-db organisation covering most of its originated space.
+- **name**: the organisation name of the AS in the CAIDA AS-organisations dataset when
+  one is loaded and names it (``name_source = 'caida-as-org'``); otherwise the
+  ip-location-db organisation covering most of its originated space
+  (``name_source = 'ip-location-db'``); otherwise null.
 - ``ipv4_addresses`` / ``ipv6_slash48s``: the sums over the ranges the AS originates
   (IPv6 in /48 blocks, fractional for blocks smaller than a /48); 0 when it originates
   none.
@@ -32,10 +35,14 @@ import duckdb
 
 __all__ = ["INPUT_KINDS", "refresh_as_info"]
 
-INPUT_KINDS = ("as-rel", "asn-ranges", "country-ranges", "geo-ranges", "rir")
+INPUT_KINDS = ("as-org", "as-rel", "asn-ranges", "country-ranges", "geo-ranges", "rir")
 """Dataset kinds ``as_info`` is derived from; a change to any rebuilds it."""
 
-_VERSION = "as_info/1"
+_VERSION = "as_info/2"
+_COLUMNS = (
+    "asn, name, name_source, reg_cc, reg_rule, registry, reg_date, geo_cc, ipv4_addresses, "
+    "ipv6_slash48s"
+)
 
 
 def _overlap(ranges: str, family: int) -> str:
@@ -80,7 +87,7 @@ def _steps(current: dict[str, list[str]]) -> list[str]:
         + _overlap("reg", 4) + " UNION ALL " + _overlap("reg", 6),
         "CREATE OR REPLACE TEMP TABLE geo_w AS "
         + _overlap("geo", 4) + " UNION ALL " + _overlap("geo", 6),
-        f"""INSERT INTO as_info
+        f"""INSERT INTO as_info ({_COLUMNS})
 WITH
 reg_cc AS ({_majority("reg_w")}),
 geo_cc AS ({_majority("geo_w")}),
@@ -97,6 +104,11 @@ org AS (
     )
     QUALIFY row_number() OVER (PARTITION BY asn ORDER BY family, a DESC, org) = 1
 ),
+caida_org AS (
+    SELECT asn, org_name FROM as_orgs
+    WHERE dataset IN {_in(current.get("as-org", []))} AND org_name IS NOT NULL AND org_name <> ''
+    QUALIFY row_number() OVER (PARTITION BY asn ORDER BY dataset) = 1
+),
 orig AS (
     SELECT asn,
            coalesce(sum(addresses) FILTER (WHERE family = 4), 0) AS v4,
@@ -111,7 +123,9 @@ every_as AS (
     SELECT asn FROM rir UNION SELECT asn FROM orig UNION SELECT asn FROM lk
 )
 SELECT a.asn,
-       org.org AS name,
+       coalesce(caida_org.org_name, org.org) AS name,
+       CASE WHEN caida_org.org_name IS NOT NULL THEN 'caida-as-org'
+            WHEN org.org IS NOT NULL THEN 'ip-location-db' END AS name_source,
        coalesce(rir.cc, reg_cc.cc) AS reg_cc,
        CASE WHEN rir.cc IS NOT NULL THEN 'rir'
             WHEN reg_cc.cc IS NOT NULL THEN 'originated-space' END AS reg_rule,
@@ -125,6 +139,7 @@ LEFT JOIN rir USING (asn)
 LEFT JOIN reg_cc USING (asn)
 LEFT JOIN geo_cc USING (asn)
 LEFT JOIN org USING (asn)
+LEFT JOIN caida_org USING (asn)
 LEFT JOIN orig USING (asn)
 WHERE a.asn <> 0
 ORDER BY a.asn""",

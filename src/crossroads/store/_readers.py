@@ -60,6 +60,24 @@ def _ixp(path: Path) -> dict[str, pa.Table]:
     return {"ixps": ixp.read_caida_ixs(path)}
 
 
+def _as_org(path: Path) -> dict[str, pa.Table]:
+    from crossroads.sources import caida
+
+    return {"as_orgs": caida.asn_orgs(*caida.read_as_org(path))}
+
+
+def _pfx2as(path: Path) -> dict[str, pa.Table]:
+    from crossroads.sources import prefix2as
+
+    return {"pfx2as": prefix2as.read_pfx2as(path)}
+
+
+def _peeringdb(path: Path) -> dict[str, pa.Table]:
+    from crossroads.sources import peeringdb
+
+    return {f"pdb_{obj}": table for obj, table in peeringdb.read_peeringdb(path).items()}
+
+
 def _peers(project: str) -> Reader:
     def read(path: Path) -> dict[str, pa.Table]:
         from crossroads.sources import collectors
@@ -72,6 +90,9 @@ def _peers(project: str) -> Reader:
 
 READERS: dict[str, Reader] = {
     "as-rel": _as_rel,
+    "as-org": _as_org,
+    "pfx2as": _pfx2as,
+    "peeringdb": _peeringdb,
     "asn-ranges": _ranges,
     "country-ranges": _country("registration"),
     "geo-ranges": _country("geo"),

@@ -7,6 +7,10 @@ provenance of each loaded file; ``as_info`` is derived from the others (see
 :mod:`crossroads.store._asinfo`); ``derived`` remembers which inputs each derived table
 was built from.
 
+``pdb_*`` tables hold a PeeringDB dump (exchanges, their peering-LAN prefixes, networks'
+ports on them); ``pfx2as`` the CAIDA RouteViews prefix-to-AS rows; ``as_orgs`` the CAIDA
+AS-organisation rows.
+
 IP-range columns are ``start_ip``/``end_ip`` (``end`` is an SQL keyword); ``start_num`` /
 ``end_num`` are the IPv4 address as an integer, or the top 64 bits of an IPv6 address.
 """
@@ -50,10 +54,13 @@ _STR = (pa.string(), "VARCHAR")
 _U32 = (pa.uint32(), "UINTEGER")
 _U64 = (pa.uint64(), "UBIGINT")
 _I8 = (pa.int8(), "TINYINT")
+_U8 = (pa.uint8(), "UTINYINT")
 _I64 = (pa.int64(), "BIGINT")
 _F64 = (pa.float64(), "DOUBLE")
 _DATE = (pa.date32(), "DATE")
 _STRS = (pa.list_(pa.string()), "VARCHAR[]")
+_U32S = (pa.list_(pa.uint32()), "UINTEGER[]")
+_BOOL = (pa.bool_(), "BOOLEAN")
 
 _RANGE = (
     _c("family", *_I8),
@@ -133,6 +140,71 @@ DATA_TABLES: dict[str, TableSpec] = {
                 _c("as_name", *_STR),
             ),
         ),
+        TableSpec(
+            "as_orgs",
+            (
+                _c("asn", *_U32),
+                _c("as_name", *_STR),
+                _c("org_id", *_STR),
+                _c("org_name", *_STR),
+                _c("country", *_STR),
+                _c("source", *_STR),
+            ),
+        ),
+        TableSpec(
+            "pfx2as",
+            (
+                _c("prefix", *_STR),
+                _c("family", *_I8),
+                _c("length", *_U8),
+                _c("origin_asns", *_U32S),
+                _c("is_moas", *_BOOL),
+                _c("is_as_set", *_BOOL),
+            ),
+        ),
+        TableSpec(
+            "pdb_ix",
+            (
+                _c("ix_id", *_I64),
+                _c("name", *_STR),
+                _c("name_long", *_STR),
+                _c("city", *_STR),
+                _c("country", *_STR),
+                _c("region_continent", *_STR),
+                _c("org_id", *_I64),
+                _c("org_name", *_STR),
+                _c("status", *_STR),
+            ),
+        ),
+        TableSpec(
+            "pdb_ixpfx",
+            (
+                _c("ixpfx_id", *_I64),
+                _c("ix_id", *_I64),
+                _c("ixlan_id", *_I64),
+                _c("family", *_I8),
+                _c("prefix", *_STR),
+                _c("in_dfz", *_BOOL),
+                _c("status", *_STR),
+            ),
+        ),
+        TableSpec(
+            "pdb_netixlan",
+            (
+                _c("netixlan_id", *_I64),
+                _c("ix_id", *_I64),
+                _c("ixlan_id", *_I64),
+                _c("net_id", *_I64),
+                _c("asn", *_U32),
+                _c("net_name", *_STR),
+                _c("ipaddr4", *_STR),
+                _c("ipaddr6", *_STR),
+                _c("speed_mbps", *_I64),
+                _c("is_rs_peer", *_BOOL),
+                _c("operational", *_BOOL),
+                _c("status", *_STR),
+            ),
+        ),
     )
 }
 
@@ -179,6 +251,8 @@ DDL: tuple[str, ...] = (
         ipv4_addresses BIGINT NOT NULL,
         ipv6_slash48s DOUBLE NOT NULL
     )""",
+    # name_source came with the CAIDA as-org loader; stores made before it gain it here.
+    "ALTER TABLE as_info ADD COLUMN IF NOT EXISTS name_source VARCHAR",
     *(_create(spec) for spec in DATA_TABLES.values()),
 )
 """Statements that create every table of an empty store; safe to run on an existing one."""

@@ -36,8 +36,8 @@ import pyarrow.parquet as pq
 from crossroads.config import Settings
 from crossroads.errors import CrossroadsError, DatasetMissingError
 from crossroads.provenance import Provenance
-from crossroads.sources._fetch import DatasetSpec, obtain
-from crossroads.sources.catalog import CATALOG, DEFAULT_FETCH
+from crossroads.sources._fetch import DatasetSpec, in_mirror, obtain
+from crossroads.sources.catalog import CATALOG, DEFAULT_FETCH, in_force_on
 from crossroads.store._asinfo import refresh_as_info
 from crossroads.store._db import connect, ensure_schema
 from crossroads.store._readers import conform, read_kind
@@ -45,7 +45,7 @@ from crossroads.store._schema import DATA_TABLES
 
 __all__ = ["FetchProgress", "LoadResult", "LoadStatus", "fetch", "load_file", "select_specs"]
 
-LoadStatus = Literal["loaded", "unchanged"]
+LoadStatus = Literal["loaded", "unchanged", "skipped"]
 
 FetchProgress = Callable[[str, str, int, int | None], None]
 """Called as ``progress(dataset, phase, done, total)``; phase is ``fetch`` (bytes),
@@ -58,7 +58,8 @@ Hook = Callable[[str], None]
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What loading one dataset did."""
+    """What loading one dataset did (``skipped``: an optional file the mirror lacks; rows
+    0, ``source`` its public URL, ``sha256`` empty, ``note`` says why)."""
 
     name: str
     kind: str
@@ -68,11 +69,13 @@ class LoadResult:
     source: str
     sha256: str
     seconds: float
+    note: str = ""
 
 
-def select_specs(names: Sequence[str] = (), *, near: date | None = None) -> list[DatasetSpec]:
-    """The catalogue entries to fetch: ``names`` (default: all), and with ``near`` only the
-    AS-relationship snapshot whose data date is nearest ``near`` (ties: the earlier)."""
+def select_specs(names: Sequence[str] = (), *, on: date | None = None) -> list[DatasetSpec]:
+    """The catalogue entries to fetch: ``names`` (default: all), and with ``on`` only the
+    AS-relationship snapshot in force on that date (the latest on or before it, see
+    :func:`crossroads.sources.catalog.in_force_on`); other kinds are kept whatever ``on``."""
     known = {s.name: s for s in CATALOG}
     unknown = [n for n in names if n not in known]
     if unknown:
@@ -81,12 +84,10 @@ def select_specs(names: Sequence[str] = (), *, near: date | None = None) -> list
             hint=f"known datasets: {', '.join(DEFAULT_FETCH)}",
         )
     specs = [known[n] for n in (names or DEFAULT_FETCH)]
-    if near is None:
-        return specs
     rels = [s for s in specs if s.kind == "as-rel"]
-    if not rels:
+    if on is None or not rels:
         return specs
-    keep = min(rels, key=lambda s: (abs((s.data_date - near).days), s.data_date))
+    keep = in_force_on(rels, on, what="selected AS-relationship snapshot")
     return [s for s in specs if s.kind != "as-rel" or s is keep]
 
 
@@ -94,17 +95,27 @@ def fetch(
     settings: Settings,
     names: Sequence[str] = (),
     *,
-    near: date | None = None,
+    on: date | None = None,
     progress: FetchProgress | None = None,
     client: httpx.Client | None = None,
 ) -> list[LoadResult]:
     """Obtain and load the selected datasets (see :func:`select_specs`), then refresh
-    ``as_info``. Stops at the first bad file; what was loaded before it stays loaded."""
-    specs = select_specs(names, near=near)
+    ``as_info``. Stops at the first bad file; what was loaded before it stays loaded.
+
+    With a mirror and no ``names``, an ``optional`` entry the mirror lacks is not fetched:
+    its result has status ``skipped`` and a note saying where the file would come from.
+    Named explicitly, it must be in the mirror like any other. Without a mirror, files
+    are taken from the cache or downloaded with ``client`` (default: a new httpx client).
+    """
+    specs = select_specs(names, on=on)
     results: list[LoadResult] = []
     with _fetch_lock(settings):
         try:
             for spec in specs:
+                if spec.optional and not names and settings.mirror is not None \
+                        and not in_mirror(spec, settings):
+                    results.append(_skipped(spec, settings.mirror))
+                    continue
                 cb = _bytes_progress(spec.name, progress)
                 prov = obtain(spec, settings, client=client, progress=cb)
                 results.append(load_file(settings, spec, prov, progress=progress))
@@ -269,4 +280,19 @@ def _result(
         source=prov.source,
         sha256=prov.sha256,
         seconds=time.perf_counter() - started,
+    )
+
+
+def _skipped(spec: DatasetSpec, mirror: Path) -> LoadResult:
+    return LoadResult(
+        name=spec.name,
+        kind=spec.kind,
+        status="skipped",
+        rows=0,
+        data_date=spec.data_date,
+        source=spec.url,
+        sha256="",
+        seconds=0.0,
+        note=f"not in mirror {mirror} (optional); fetch it by name without --mirror to "
+        f"download it, or put it at {spec.mirror_path}",
     )

@@ -12,17 +12,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
+from crossroads.sources.catalog import in_force_on
 from crossroads.store._db import connect, ensure_schema
 
-__all__ = ["DatasetRecord", "Store", "open_store"]
+__all__ = ["DatasetRecord", "PeeringDBTable", "Store", "open_store"]
+
+PeeringDBTable = Literal["ix", "ixpfx", "netixlan"]
 
 _DATASET_COLS = "name, kind, source, data_date, sha256, retrieved_at, rows, loaded_at"
 
@@ -105,9 +109,10 @@ class Store:
         newest = max(r.data_date for r in recs)
         return [r for r in recs if r.data_date == newest]
 
-    def as_rel_dataset(self, name: str | None = None, *, near: date | None = None) -> DatasetRecord:
-        """An AS-relationship snapshot: ``name``, else the one nearest ``near`` (ties: the
-        earlier), else the newest."""
+    def as_rel_dataset(self, name: str | None = None, *, on: date | None = None) -> DatasetRecord:
+        """An AS-relationship snapshot: ``name``, else the loaded one in force on ``on``
+        (the latest dated on or before it, :func:`crossroads.sources.catalog.in_force_on`),
+        else the newest loaded."""
         if name is not None:
             rec = self.dataset(name)
             if rec.kind != "as-rel":
@@ -116,14 +121,12 @@ class Store:
         recs = self.datasets("as-rel")
         if not recs:
             self.current("as-rel")  # raises the "not loaded" error
-        if near is None:
-            return max(recs, key=lambda r: (r.data_date, r.name))
-        return min(recs, key=lambda r: (abs((r.data_date - near).days), r.data_date))
+        return in_force_on(recs, on, what="loaded AS-relationship snapshot")
 
-    def links(self, dataset: str | None = None, *, near: date | None = None) -> pa.Table:
+    def links(self, dataset: str | None = None, *, on: date | None = None) -> pa.Table:
         """AS links ``as1, as2, rel, source`` of one snapshot (see :meth:`as_rel_dataset`);
         ``rel`` −1: as1 is a provider of as2, 0: peers."""
-        rec = self.as_rel_dataset(dataset, near=near)
+        rec = self.as_rel_dataset(dataset, on=on)
         return self.query(
             "SELECT as1, as2, rel, source FROM as_links WHERE dataset = ?", [rec.name]
         )
@@ -144,27 +147,40 @@ class Store:
 
     def rir_delegations(self) -> pa.Table:
         """Current RIR delegated-extended rows (all registries)."""
-        names = [r.name for r in self.current("rir")]
-        return self.query(
-            "SELECT * EXCLUDE (dataset) FROM rir_delegations WHERE dataset IN "
-            "(SELECT unnest(?::VARCHAR[]))",
-            [names],
-        )
+        return self._current_rows("rir_delegations", "rir")
 
     def collector_peers(self) -> pa.Table:
         """Route-collector peers of the current RIS and RouteViews lists."""
-        names = [r.name for k in ("ris-peers", "routeviews-peers") for r in self.current(k)]
-        return self.query(
-            "SELECT * EXCLUDE (dataset) FROM collector_peers WHERE dataset IN "
-            "(SELECT unnest(?::VARCHAR[]))",
-            [names],
-        )
+        return self._current_rows("collector_peers", "ris-peers", "routeviews-peers")
 
     def ixps(self) -> pa.Table:
-        """IXPs of the current IXP list."""
-        names = [r.name for r in self.current("ixp")]
+        """IXPs of the current CAIDA IXP list."""
+        return self._current_rows("ixps", "ixp")
+
+    def as_orgs(self) -> pa.Table:
+        """The current CAIDA AS-organisation rows: ``asn, as_name, org_id, org_name,
+        country, source`` (``source``: the registry the WHOIS record came from)."""
+        return self._current_rows("as_orgs", "as-org")
+
+    def pfx2as(self, family: int | None = None) -> pa.Table:
+        """The current CAIDA RouteViews prefix-to-AS rows (both families unless
+        ``family``): ``prefix, family, length, origin_asns, is_moas, is_as_set``."""
+        table = self._current_rows("pfx2as", "pfx2as")
+        if family is None:
+            return table
+        return table.filter(pc.equal(table.column("family"), family))
+
+    def peeringdb(self, table: PeeringDBTable) -> pa.Table:
+        """One table of the current PeeringDB dump: ``ix`` (exchanges), ``ixpfx`` (their
+        peering-LAN prefixes) or ``netixlan`` (networks' ports on them)."""
+        return self._current_rows(f"pdb_{table}", "peeringdb")
+
+    def _current_rows(self, table: str, *kinds: str) -> pa.Table:
+        """Rows of ``table`` from the current dataset(s) of each of ``kinds``."""
+        names = [r.name for k in kinds for r in self.current(k)]
         return self.query(
-            "SELECT * EXCLUDE (dataset) FROM ixps WHERE dataset IN (SELECT unnest(?::VARCHAR[]))",
+            f"SELECT * EXCLUDE (dataset) FROM {table} WHERE dataset IN "
+            "(SELECT unnest(?::VARCHAR[]))",
             [names],
         )
 
