@@ -39,7 +39,7 @@ from crossroads.routing import _kernels as _k
 from crossroads.routing.graph import ASGraph
 from crossroads.routing.routes import RouteMode, Routes
 
-__all__ = ["Origins", "propagate", "propagate_many"]
+__all__ = ["Origins", "propagate", "propagate_many", "routes_from_arrays"]
 
 Origins = int | Sequence[int] | np.ndarray
 """One AS index, or several indices announcing the same prefix (multiple origins)."""
@@ -51,21 +51,36 @@ def propagate(graph: ASGraph, origins: Origins, *, mode: RouteMode = "determinis
     """The best route of every AS towards a prefix announced by ``origins`` (indices)."""
     orig = _origin_array(graph, origins)
     rel, length, nh = _k.gao_rexford(*graph.adjacency, orig)
+    return routes_from_arrays(graph, orig, rel, length, nh, mode)
+
+
+def routes_from_arrays(
+    graph: ASGraph,
+    origins: np.ndarray,
+    rel: np.ndarray,
+    length: np.ndarray,
+    next_hop: np.ndarray,
+    mode: RouteMode,
+) -> Routes:
+    """:class:`Routes` from per-AS class, length and lowest-ASN next hop (any backend):
+    the next-hop DAG is that one hop in ``deterministic`` mode, every equally best
+    neighbour in ``all-best`` mode."""
+    length = length.astype(np.int32, copy=False)
     if mode == "deterministic":
-        has = nh >= 0
+        has = next_hop >= 0
         nh_ptr = np.zeros(graph.n + 1, np.int64)
         np.cumsum(has, out=nh_ptr[1:])
-        nh_idx = nh[has]
+        nh_idx = next_hop[has]
     elif mode == "all-best":
         nh_ptr, nh_idx = _k.all_best_next_hops(*graph.adjacency, rel, length)
     else:
         raise ValueError(f"unknown mode {mode!r}; use 'deterministic' or 'all-best'")
     return Routes(
-        origins=orig,
+        origins=origins,
         mode=mode,
         rel=rel,
         length=length,
-        next_hop=nh,
+        next_hop=next_hop,
         nh_ptr=nh_ptr,
         nh_idx=nh_idx,
     )

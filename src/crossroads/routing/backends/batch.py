@@ -35,7 +35,7 @@ from crossroads.routing.backends.array import (
 )
 from crossroads.routing.backends.gpu import cupy_module
 from crossroads.routing.graph import ASGraph
-from crossroads.routing.propagate import Origins, _origin_array
+from crossroads.routing.propagate import Origins, _origin_array, routes_from_arrays
 from crossroads.routing.routes import RouteMode, Routes
 
 __all__ = ["Backend", "BatchRoutes", "iter_routes", "propagate_batch", "propagate_many_batched"]
@@ -72,7 +72,7 @@ class BatchRoutes:
 
     def routes(self, graph: ASGraph, k: int, *, mode: RouteMode = "deterministic") -> Routes:
         """Row ``k`` as a :class:`Routes` (``all-best`` next hops derived on the CPU)."""
-        return _as_routes(graph, self.origins[k], self.rel[k], self.length[k],
+        return routes_from_arrays(graph, self.origins[k], self.rel[k], self.length[k],
                           self.next_hop[k], mode)
 
 
@@ -115,7 +115,7 @@ def iter_routes(
     sets = _origin_sets(graph, list(origin_list))
     for start, (r, ln, h) in _batches(graph, sets, backend, batch_size):
         for j in range(r.shape[0]):
-            yield _as_routes(graph, sets[start + j], r[j], ln[j], h[j], mode)
+            yield routes_from_arrays(graph, sets[start + j], r[j], ln[j], h[j], mode)
 
 
 def propagate_many_batched(
@@ -182,24 +182,3 @@ def _cpu_batch(graph: ASGraph, part: list[np.ndarray]) -> tuple[np.ndarray, ...]
     for j, orig in enumerate(part):
         rel[j], length[j], nh[j] = _k.gao_rexford(*graph.adjacency, orig)
     return rel, length, nh
-
-
-def _as_routes(
-    graph: ASGraph,
-    origins: np.ndarray,
-    rel: np.ndarray,
-    length: np.ndarray,
-    nh: np.ndarray,
-    mode: RouteMode,
-) -> Routes:
-    length = length.astype(np.int32)
-    if mode == "deterministic":
-        has = nh >= 0
-        nh_ptr = np.zeros(graph.n + 1, np.int64)
-        np.cumsum(has, out=nh_ptr[1:])
-        nh_idx = nh[has]
-    elif mode == "all-best":
-        nh_ptr, nh_idx = _k.all_best_next_hops(*graph.adjacency, rel, length)
-    else:
-        raise ValueError(f"unknown mode {mode!r}; use 'deterministic' or 'all-best'")
-    return Routes(origins, mode, rel, length, nh, nh_ptr, nh_idx)
