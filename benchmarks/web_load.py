@@ -1,12 +1,15 @@
 """Load test of the dependency endpoint: requests/s, p50/p99 latency, errors, server RSS.
 
 Starts ``crossroads serve``'s app under uvicorn in a child process on 127.0.0.1 (a free
-port), warms the cache with one request (the computation itself is timed separately),
-then runs a bounded async httpx client (``--concurrency`` connections for ``--seconds``)
-against ``/api/countries/CC/dependency``. RSS of the server is read from /proc before and
-after the load. Needs a loaded store (``crossroads fetch``).
+port), warms the cache with one request (the computation itself is timed separately:
+``cold_compute_s``, quick when the disk cache already holds it), then runs ``--rounds``
+rounds of ``wrk`` (``--concurrency`` connections, 2 threads, ``--seconds`` each; the
+async httpx client below when wrk is not installed) against
+``/api/countries/CC/dependency``. The server's RSS is read from /proc before the load
+and after each round: memory that keeps growing from round to round is a leak. Needs a
+loaded store (``crossroads fetch``) and the mirror (``CROSSROADS_MIRROR``).
 
-    python -m benchmarks web_load -- --country KZ --seconds 20 --concurrency 16
+    python -m benchmarks web_load -- --country KZ --seconds 20 --concurrency 16 --rounds 3
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import re
+import shutil
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -61,12 +67,54 @@ async def _load(url: str, seconds: float, concurrency: int) -> tuple[list[float]
     return latencies, errors
 
 
+_UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if m is None:
+        raise ValueError(f"wrk latency {text!r}")
+    return float(m.group(1)) * _UNIT[m.group(2)]
+
+
+def _wrk(url: str, seconds: float, concurrency: int) -> dict[str, float]:
+    """One wrk run: requests, requests/s, p50/p99 latency (ms), errors (socket + non-2xx)."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{concurrency}", f"-d{int(seconds)}s", "--latency", "--timeout", "30s",
+         url], check=True, capture_output=True, text=True, timeout=seconds + 60).stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "requests": requests,
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        "p50_ms": _ms(re.search(r"\s50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        "p99_ms": _ms(re.search(r"\s99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+    }
+
+
+def _httpx(url: str, seconds: float, concurrency: int) -> dict[str, float]:
+    lat, errors = asyncio.run(_load(url, seconds, concurrency))
+    lat.sort()
+    return {
+        "requests": len(lat),
+        "requests_per_s": round(len(lat) / seconds, 1),
+        "p50_ms": round(1000 * lat[len(lat) // 2], 2),
+        "p99_ms": round(1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))], 2),
+        "errors": errors,
+    }
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="web_load")
     ap.add_argument("--country", default="KZ")
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args(argv)
+    tool = "wrk" if shutil.which("wrk") else "httpx"
+    run_round = _wrk if tool == "wrk" else _httpx
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -87,25 +135,23 @@ def main(argv: list[str]) -> int:
         if first.status_code != 200:
             print(json.dumps({"error": first.json()}))
             return 1
-        rss0 = _rss_mib(proc.pid)
-        lat, errors = asyncio.run(_load(url, args.seconds, args.concurrency))
-        rss1 = _rss_mib(proc.pid)
+        rss = [_rss_mib(proc.pid)]
+        rounds = []
+        for _ in range(args.rounds):
+            rounds.append(run_round(url, args.seconds, args.concurrency))
+            rss.append(_rss_mib(proc.pid))
     finally:
         proc.terminate()
         proc.join(10)
-    lat.sort()
     out = {
         "endpoint": url.replace(base, ""),
+        "tool": tool,
         "cold_compute_s": round(cold, 2),
-        "requests": len(lat),
-        "requests_per_s": round(len(lat) / args.seconds, 1),
-        "p50_ms": round(1000 * lat[len(lat) // 2], 2),
-        "p99_ms": round(1000 * lat[min(len(lat) - 1, int(0.99 * len(lat)))], 2),
-        "errors": errors,
-        "rss_mib_before": round(rss0, 1),
-        "rss_mib_after": round(rss1, 1),
         "concurrency": args.concurrency,
-        "seconds": args.seconds,
+        "seconds_per_round": args.seconds,
+        "rounds": rounds,
+        "errors": sum(r["errors"] for r in rounds),
+        "rss_mib": [round(r, 1) for r in rss],
     }
     print(json.dumps(out, indent=2))
-    return 0 if errors == 0 else 1
+    return 0 if out["errors"] == 0 else 1

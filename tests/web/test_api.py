@@ -110,12 +110,13 @@ def test_outages_read_the_event_log(scratch_settings: Settings) -> None:
                            severity="critical", start=datetime(2022, 1, 5, 10, tzinfo=UTC),
                            end=datetime(2022, 1, 5, 11, tzinfo=UTC), metric="visible_slash24",
                            baseline=12000.0, extreme=400.0, score=-30.0, lost_slash24=11600.0,
-                           lost_prefixes=300.0, updates=0)
+                           lost_prefixes=300.0, updates=0, affected_asns=(9198, 41798))
 
     EventLog(scratch_settings.data_dir / "outage_events.duckdb").write(
         [(event("KZ"), False), (event("RU"), False)], source="test")
     got = TestClient(create_app(scratch_settings)).get("/api/countries/KZ/outages").json()
-    assert [(e["key"], e["lost_slash24"]) for e in got["events"]] == [("KZ", 11600.0)]
+    assert [(e["key"], e["lost_slash24"], e["affected_asns"]) for e in got["events"]] == [
+        ("KZ", 11600.0, [9198, 41798])]
 
 
 def test_openapi_lists_every_query(client: TestClient) -> None:

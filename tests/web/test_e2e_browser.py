@@ -83,7 +83,8 @@ def test_country_page_draws_map_sankey_and_history(page, server: str,
     assert page.get_attribute('#map g.country[data-cc="RU"]', "fill") == "#7f0000"
     page.wait_for_selector("#sankey svg .sankey-node", timeout=60_000)
     assert page.locator("#sankey svg .sankey-link").count() > 0
-    labels = page.locator("#sankey svg .node-label").all_inner_texts()
+    labels = page.eval_on_selector_all("#sankey svg .node-label",
+                                       "els => els.map((e) => e.textContent)")
     assert "RU" in labels and "KZ" in labels
     row = page.locator("#by-country tr").nth(1).inner_text().split("\t")
     assert row == ["RU", f"{100 * top['any_share']:.1f} %", f"{100 * top['gateway_share']:.1f} %"]

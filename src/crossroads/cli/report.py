@@ -19,12 +19,15 @@ def report(
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write this PDF.")] = None,
     scenarios: Annotated[list[str] | None, typer.Option(
         "--scenarios", help="Scenario preset name or YAML file to include (repeatable).")] = None,
+    history: Annotated[bool, typer.Option(
+        "--history/--no-history", help="Include the 2002-2025 dependency history.")] = True,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """Write COUNTRY's report: profile, dependency, chokepoints, scenarios, TLS, sources."""
+    """Write COUNTRY's report: profile, dependency, chokepoints, history, scenarios, TLS,
+    sources. Long results are cached, so a second report of the same data is quick."""
     done = write_report(settings_from(mirror, data_dir), country, html=out, pdf=pdf,
-                        scenarios=scenarios or ())
+                        scenarios=scenarios or (), history=history)
     console.print(f"wrote {out}" + (f" and {pdf}" if pdf else ""), highlight=False)
     for part, why in done.missing.items():
         console.print(f"[yellow]{part}[/]: {why}", highlight=False)

@@ -61,6 +61,8 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if getattr(value, "ndim", 0) > 0 and hasattr(value, "tolist"):  # a numpy array
+        return plain(value.tolist())
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
