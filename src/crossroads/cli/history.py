@@ -27,6 +27,8 @@ class Option(StrEnum):
     """The measured improvements of :func:`crossroads.routing.fidelity.fidelity`."""
 
     learned_preference = "learned-preference"
+    learned_routes = "learned-routes"
+    added_links = "added-links"
     relationship_fixes = "relationship-fixes"
     inferred = "inferred"
     per_prefix = "per-prefix"
