@@ -59,6 +59,18 @@ def test_fetch_date_before_every_snapshot_is_one_line(
     assert "on or before 2001-06-30" in err + out and "Traceback" not in err + out
 
 
+def test_fetch_summary_notes_skipped_optional_datasets(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, mirror: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from crossroads.store import load
+
+    monkeypatch.setattr(load, "DEFAULT_FETCH", ("caida-as-rel-20020101", "peeringdb-20241101"))
+    code, out, _ = run(capsys, "fetch", "--mirror", str(mirror), "--data-dir", str(tmp_path))
+    assert code == 0
+    assert "skipped" in out and "not in mirror" in " ".join(out.split())
+
+
 def test_profile_json(capsys: pytest.CaptureFixture[str], loaded_settings: Settings) -> None:
     code, out, _ = run(capsys, "profile", "KZ", "--json", "--data-dir",
                        str(loaded_settings.data_dir))

@@ -15,6 +15,7 @@ import pytest
 
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
+from crossroads.metrics.inventory import as_summary
 from crossroads.sources.catalog import by_name
 from crossroads.store import fetch, open_store
 from crossroads.store import load as load_module
@@ -114,6 +115,10 @@ def test_optional_files_in_the_mirror_are_loaded(tmp_path: Path, small_catalogue
         9198: ("JSC Kazakhtelecom", "caida-as-org"),
         29355: ("Kcell JSC", "caida-as-org"),
     }
+
+    # the AS view names its source dataset with the name
+    summary = as_summary(settings, 9198)
+    assert summary.name == "JSC Kazakhtelecom" and ORG in {d.name for d in summary.datasets}
 
     # pfx2as fixture: 6 IPv4 lines, 3 IPv6 lines, both files current (same date).
     assert (store.pfx2as().num_rows, store.pfx2as(6).num_rows) == (9, 3)

@@ -41,6 +41,7 @@ DateOpt = Annotated[
 
 _LABEL = {
     "as-rel": "CAIDA as-rel",
+    "as-org": "CAIDA as-org",
     "asn-ranges": "ILDB asn",
     "country-ranges": "ILDB asn-country",
     "geo-ranges": "ILDB geo-whois",
@@ -229,7 +230,7 @@ def _print_profile(p: CountryProfile) -> None:
 
 
 def _print_as(s: ASSummary, limit: int) -> None:
-    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges")
+    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges", "as-org")
     table = Table(title=f"AS{s.asn} {s.name or ''}".rstrip(), show_header=False)
     table.add_column("field")
     table.add_column("value")

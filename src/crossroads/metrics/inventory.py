@@ -190,7 +190,8 @@ def country_profile(source: Settings | Store, country: str, *, top: int = 10) ->
     """The inventory of ``country`` (ISO 3166-1 alpha-2) from the current datasets."""
     cc = country_code(country)
     store = _store(source)
-    used = tuple(d for kind in _INVENTORY_KINDS for d in store.current(kind))
+    used = (*(d for kind in _INVENTORY_KINDS for d in store.current(kind)),
+            *_maybe_current(store, "as-org"))  # as-org: the names, when loaded
     with store.connection() as con:
         by_rule = dict(
             _rows(con, "SELECT reg_rule, count(*) FROM as_info WHERE reg_cc = ? GROUP BY 1", [cc])
@@ -256,7 +257,7 @@ def as_summary(
     number = parse_asn(asn)
     store = _store(source)
     snapshot = store.as_rel_dataset(as_rel, on=on)
-    used = tuple(d for kind in _INVENTORY_KINDS for d in _maybe_current(store, kind))
+    used = tuple(d for kind in (*_INVENTORY_KINDS, "as-org") for d in _maybe_current(store, kind))
     with store.connection() as con:
         info = con.execute(
             "SELECT name, reg_cc, reg_rule, registry, reg_date, geo_cc, ipv4_addresses, "

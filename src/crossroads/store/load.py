@@ -293,6 +293,6 @@ def _skipped(spec: DatasetSpec, mirror: Path) -> LoadResult:
         source=spec.url,
         sha256="",
         seconds=0.0,
-        note=f"not in mirror {mirror} (optional); fetch it by name without --mirror to "
-        f"download it, or put it at {spec.mirror_path}",
+        note=f"not in mirror {mirror} (an optional dataset): put the file at "
+        f"{spec.mirror_path} there, or fetch it with no mirror set to download it",
     )
