@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["_ip", "caida", "rir", "prefix2as", "bgpdump_text", "ixp", "collectors"]
+MODULES = ["_ip", "caida", "rir", "prefix2as", "bgpdump_text", "ixp", "collectors", "peeringdb",
+           "catalog"]
 
 
 @pytest.mark.parametrize("name", MODULES)
