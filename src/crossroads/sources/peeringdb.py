@@ -24,9 +24,9 @@ The reader returns three tables, the joins done (:data:`IX_SCHEMA`, :data:`IXPFX
 :data:`NETIXLAN_SCHEMA`): exchanges with their organisation's name, prefixes with the
 exchange their LAN belongs to, ports with the network's name.
 
-Streaming: the file (plain, gz or bz2) is read in 1 MiB blocks and each block is handed
-to one incremental parser (ijson, C backend) per object type, which builds one record at
-a time; only the kept fields reach Arrow buffers. PeeringDB data is CC0-like public
+Streaming: the file (plain, gz or bz2) is read in 1 MiB blocks and handed to one
+incremental parser (ijson, C backend); a kept record is rebuilt from the events of its
+top-level fields, one record at a time, and only the kept fields reach Arrow buffers. PeeringDB data is CC0-like public
 (https://www.peeringdb.com/aup); cite PeeringDB and, for archived dumps, CAIDA.
 """
 
@@ -147,11 +147,15 @@ def parse_peeringdb(stream: BinaryIO, *, path: str | Path = "<memory>") -> dict[
 
 
 def _records(stream: BinaryIO, path: str | Path) -> Iterator[tuple[str, int, dict[str, Any]]]:
-    """``(object type, index in its list, record)`` for every kept record, in file order
-    per type. One ijson parser per type consumes the same blocks of the file."""
-    sinks = {obj: ijson.sendable_list() for obj in _RAW}
-    parsers = {obj: ijson.items_coro(sinks[obj], f"{obj}.data.item") for obj in _RAW}
-    counts = dict.fromkeys(_RAW, 0)
+    """``(object type, index in its list, record)`` for every kept record, in file order.
+
+    One incremental parser (ijson, C backend) turns each block into events; a record of a
+    kept type is rebuilt from the events of its top-level fields only (a nested value is
+    kept as the marker ``"[...]"`` or ``"{...}"``), everything else is passed over.
+    """
+    events = ijson.sendable_list()
+    parser = ijson.parse_coro(events, use_float=True)
+    builder = _Builder(path)
     offset = 0
     while True:
         try:
@@ -160,30 +164,68 @@ def _records(stream: BinaryIO, path: str | Path) -> Iterator[tuple[str, int, dic
             raise DataFormatError(
                 path, f"compressed stream is truncated or corrupt: {exc}", offset=offset
             ) from exc
-        for obj, parser in parsers.items():
-            try:
-                if block:
-                    parser.send(block)
-                else:
-                    parser.close()
-            except ijson.JSONError as exc:
-                where = ("the document ends early" if not block else
-                         f"in the {len(block):,} decompressed bytes from this offset")
-                raise DataFormatError(
-                    path, f"invalid JSON: {where}: {str(exc).splitlines()[0]}", offset=offset,
-                ) from exc
-            for record in sinks[obj]:
-                if not isinstance(record, dict):
-                    raise DataFormatError(
-                        path, f"{obj} record #{counts[obj]} is not a JSON object",
-                        value=_short(record),
-                    )
-                yield obj, counts[obj], record
-                counts[obj] += 1
-            del sinks[obj][:]
+        try:
+            if block:
+                parser.send(block)
+            else:
+                parser.close()
+        except ijson.JSONError as exc:
+            where = ("the document ends early" if not block else
+                     f"in the {len(block):,} decompressed bytes from this offset")
+            raise DataFormatError(
+                path, f"invalid JSON: {where}: {str(exc).splitlines()[0]}", offset=offset,
+            ) from exc
+        yield from builder.feed(events)
+        del events[:]
         if not block:
             return
         offset += len(block)
+
+
+_ITEMS = {f"{obj}.data.item": obj for obj in _RAW}
+_OPEN = {"start_map": "{...}", "start_array": "[...]"}
+
+
+class _Builder:
+    """Rebuilds kept records from parser events (see :func:`_records`)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+        self.counts = dict.fromkeys(_RAW, 0)
+        self.record: dict[str, Any] | None = None
+        self.obj = ""
+        self.key = ""
+        self.depth = 0
+
+    def feed(self, events: list[tuple[str, str, Any]]) -> Iterator[tuple[str, int, dict[str, Any]]]:
+        for prefix, event, value in events:
+            record = self.record
+            if record is None:
+                obj = _ITEMS.get(prefix)
+                if obj is None:
+                    continue
+                if event != "start_map":
+                    raise DataFormatError(
+                        self.path, f"{obj} record #{self.counts[obj]} is not a JSON object",
+                        value=_short(value if event not in _OPEN else _OPEN[event]),
+                    )
+                self.record, self.obj, self.depth = {}, obj, 0
+            elif self.depth:
+                if event in _OPEN:
+                    self.depth += 1
+                elif event in ("end_map", "end_array"):
+                    self.depth -= 1
+            elif event == "map_key":
+                self.key = value
+            elif event == "end_map":
+                yield self.obj, self.counts[self.obj], record
+                self.counts[self.obj] += 1
+                self.record = None
+            elif event in _OPEN:
+                record[self.key] = _OPEN[event]
+                self.depth = 1
+            else:
+                record[self.key] = value
 
 
 class _Where:
