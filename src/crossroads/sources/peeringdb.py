@@ -26,8 +26,9 @@ exchange their LAN belongs to, ports with the network's name.
 
 Streaming: the file (plain, gz or bz2) is read in 1 MiB blocks and handed to one
 incremental parser (ijson, C backend); a kept record is rebuilt from the events of its
-top-level fields, one record at a time, and only the kept fields reach Arrow buffers. PeeringDB data is CC0-like public
-(https://www.peeringdb.com/aup); cite PeeringDB and, for archived dumps, CAIDA.
+top-level fields, one record at a time, and only the kept fields reach Arrow buffers.
+PeeringDB data is public under its Acceptable Use Policy (https://www.peeringdb.com/aup);
+cite PeeringDB and, for archived dumps, CAIDA.
 """
 
 from __future__ import annotations
