@@ -15,20 +15,26 @@ $(BIN)/crossroads: pyproject.toml
 
 ## The main job: load the data and write the Kazakhstan report to out/.
 run report: $(BIN)/crossroads
+	@bash scripts/system-deps.sh report
 	$(BIN)/crossroads fetch $(if $(MIRROR),--mirror $(MIRROR))
 	mkdir -p out
 	$(BIN)/crossroads profile KZ
-	$(BIN)/crossroads report KZ --out out/kz-report.html --pdf out/kz-report.pdf
+	$(BIN)/crossroads report KZ --out out/kz-report.html --pdf out/kz-report.pdf \
+		--scenarios kz-russia-transit-loss --scenarios kz-trans-caspian-link
 
 ## Set up and run the whole test suite (installs the system peers tests use).
 test: $(BIN)/crossroads system-deps
 	$(BIN)/python -m pytest -q
 
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh test
 
 lint: $(BIN)/crossroads
 	$(BIN)/ruff check src tests benchmarks
+
+## Check that every CLI command and option has its page in docs/cli/ (and methods cite sources).
+docs: $(BIN)/crossroads
+	$(BIN)/python -m pytest -q tests/test_docs.py
 
 bench: $(BIN)/crossroads
 	$(BIN)/pip install -q -e '.[test,bench]'
