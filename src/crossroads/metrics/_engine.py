@@ -15,7 +15,8 @@ stub that is itself a source or vantage point is not grouped (its own path diffe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -93,41 +94,74 @@ def run(
     mode: RouteMode = "all-best",
     vantage_points: np.ndarray | None = None,
     alpha: float = 0.1,
+    workers: int = 1,
 ) -> Sums:
     """Sum the path metrics of every group, each weighted by its destination weight.
 
     ``src_w`` (per AS index) weighs the sources; pairs are weighted ``W_d * w_s``.
-    ``vantage_points`` (indices), when given, yields the hegemony sums.
+    ``vantage_points`` (indices), when given, yields the hegemony sums. ``workers``
+    threads evaluate groups side by side (the kernels release the GIL); the sums are
+    added in group order either way, so the result does not depend on ``workers``.
     """
     n = graph.n
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
-    for g in groups:
-        routes = propagate(graph, g.root, mode=mode)
+
+    def one(g: Group) -> _Part:
+        return _group_part(graph, table, home, g, src_w, outbound, mode, vantage_points, alpha)
+
+    for g, part in zip(groups, _map(one, groups, workers), strict=True):
+        any_, transit, gateway, direct, domestic, reached, heg = part
         sums.propagations += 1
         sums.destinations += len(g.members)
-        w = src_w
-        if not g.virtual and src_w[g.root] != 0.0:
-            w = src_w.copy()
-            w[g.root] = 0.0  # a destination is never its own source
-        dest_home = bool(table.cc_id[g.members[0]] == home)
-        args = (routes.length, routes.nh_ptr, routes.nh_idx)
-        transit, gateway, direct, domestic, reached = _k.flow(
-            *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound
-        )
-        sums.any += g.weight * _any(args, table, w, g.root, g.virtual)
+        sums.any += g.weight * any_
         sums.transit += g.weight * transit
         sums.gateway += g.weight * gateway
         sums.direct += g.weight * direct
         sums.domestic += g.weight * domestic
         sums.reached += g.weight * reached
         sums.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
-        if vantage_points is not None and len(vantage_points):
-            h = hegemony_of(graph, routes, g, vantage_points, alpha)
-            if h is not None:
-                sums.hegemony += g.weight * h
-                sums.hegemony_weight += g.weight
+        if heg is not None:
+            sums.hegemony += g.weight * heg
+            sums.hegemony_weight += g.weight
     return sums
+
+
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None"]
+
+
+def _group_part(
+    graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
+    mode: RouteMode, vantage_points: np.ndarray | None, alpha: float,
+) -> _Part:
+    """One group's unweighted contributions (any, transit, gateway, direct, domestic,
+    reached, hegemony or None)."""
+    routes = propagate(graph, g.root, mode=mode)
+    w = src_w
+    if not g.virtual and src_w[g.root] != 0.0:
+        w = src_w.copy()
+        w[g.root] = 0.0  # a destination is never its own source
+    dest_home = bool(table.cc_id[g.members[0]] == home)
+    args = (routes.length, routes.nh_ptr, routes.nh_idx)
+    transit, gateway, direct, domestic, reached = _k.flow(
+        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound
+    )
+    heg = None
+    if vantage_points is not None and len(vantage_points):
+        heg = hegemony_of(graph, routes, g, vantage_points, alpha)
+    any_ = _any(args, table, w, g.root, g.virtual)
+    return any_, transit, gateway, direct, domestic, reached, heg
+
+
+def _map(fn: Callable[[Group], _Part], groups: Sequence[Group], workers: int) -> Iterator[_Part]:
+    """``map(fn, groups)`` in order, on ``workers`` threads, a bounded batch at a time."""
+    if workers <= 1 or len(groups) < 2:
+        yield from map(fn, groups)
+        return
+    step = 4 * workers
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for i in range(0, len(groups), step):
+            yield from pool.map(fn, groups[i : i + step])
 
 
 def _any(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from crossroads.routing._kernels import _grow_f64, _grow_i32
 from crossroads.routing._kernels import push_mass as _push_mass
 
 
@@ -62,17 +63,22 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
 
         a(v) = mean over next hops u of b(u);   b(root) = 0, or e_cc[root] if virtual
 
-    Vectors are kept sparse (at most ``width`` countries per AS). Returns ``(total,
-    overflow)``; on overflow the caller retries with a larger ``width``.
+    Vectors are kept sparse (at most ``width`` countries per AS), packed one after the
+    other in a pool that grows as needed (every AS's vector is written once, when it is
+    reached in the topological order). Returns ``(total, overflow)``; on overflow the
+    caller retries with a larger ``width``.
     """
     n = length.shape[0]
     order = _order_by_length(length)
-    ids = np.empty((n, width), np.int32)
-    vals = np.empty((n, width), np.float64)
+    cap = 4 * order.shape[0] + width
+    ids = np.empty(cap, np.int32)
+    vals = np.empty(cap, np.float64)
+    start = np.zeros(n, np.int64)
     cnt = np.zeros(n, np.int32)
     acc = np.zeros(n_countries, np.float64)
     touched = np.empty(n_countries, np.int32)
     total = np.zeros(n_countries, np.float64)
+    used = 0
     for i in range(order.shape[0]):
         v = order[i]
         a, b = nh_ptr[v], nh_ptr[v + 1]
@@ -88,12 +94,13 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
             share = 1.0 / (b - a)
             for k in range(a, b):
                 u = nh_idx[k]
+                s0 = start[u]
                 for j in range(cnt[u]):
-                    x = ids[u, j]
+                    x = ids[s0 + j]
                     if acc[x] == 0.0:
                         touched[nt] = x
                         nt += 1
-                    acc[x] += share * vals[u, j]
+                    acc[x] += share * vals[s0 + j]
             # a(v) is in acc: credit the source weight
             if w[v] != 0.0:
                 for j in range(nt):
@@ -106,12 +113,18 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
             acc[c] = 1.0
         if nt > width:
             return total, True
+        if used + nt > cap:
+            cap = 2 * cap + nt
+            ids = _grow_i32(ids, cap)
+            vals = _grow_f64(vals, cap)
+        start[v] = used
         for j in range(nt):
             x = touched[j]
-            ids[v, j] = x
-            vals[v, j] = acc[x]
+            ids[used + j] = x
+            vals[used + j] = acc[x]
             acc[x] = 0.0
         cnt[v] = nt
+        used += nt
     return total, False
 
 

@@ -114,11 +114,13 @@ def inbound(
     vantage_points: Sequence[int] | None = None,
     alpha: float = 0.1,
     grouping: bool = True,
+    workers: int = 1,
 ) -> DirectionResult:
     """Dependency of ``country`` on paths from the world towards its address space.
 
     ``vantage_points`` (ASNs) give the hegemony column (and the sources when
-    ``sources="vantage-points"``); ASNs absent from the graph are ignored.
+    ``sources="vantage-points"``); ASNs absent from the graph are ignored. ``workers``
+    threads share the destinations (same result for any number).
     """
     home = table.country_id(country)
     dests = table.origins(country)
@@ -137,7 +139,7 @@ def inbound(
     )
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=False, mode=mode,
-        vantage_points=vps, alpha=alpha,
+        vantage_points=vps, alpha=alpha, workers=workers,
     )
     label = "foreign ASes by IPv4 space" if sources == "addresses" else "vantage points"
     return result_from_sums(
@@ -156,12 +158,14 @@ def outbound(
     mode: RouteMode = "all-best",
     alpha: float = 0.1,
     grouping: bool = True,
+    workers: int = 1,
 ) -> DirectionResult:
     """Dependency of ``country``'s ASes (by IPv4 space) on their paths to ``destinations``.
 
     ``destinations`` are ASNs (those absent from the graph are ignored) weighted by
     ``destination_weights`` (default 1 each); ``None`` means every foreign AS that
     originates IPv4 space, weighted by it. Hegemony uses C's source ASes as vantage points.
+    ``workers`` threads share the destinations (same result for any number).
     """
     home = table.country_id(country)
     if destinations is None:
@@ -182,7 +186,7 @@ def outbound(
     groups = _engine.group_destinations(graph, idx, dw, keep_apart=srcs, grouping=grouping)
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=True, mode=mode,
-        vantage_points=srcs, alpha=alpha,
+        vantage_points=srcs, alpha=alpha, workers=workers,
     )
     return result_from_sums(
         sums, graph, table, country, "outbound", mode, label, int(srcs.size), int(srcs.size)

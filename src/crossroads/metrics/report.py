@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 
+import numpy as np
 import pandas as pd
 
 from crossroads.config import Settings
@@ -72,18 +73,24 @@ def dependency_report(
     destinations: Sequence[int] | None = None,
     chokepoint_k: int = 5,
     datasets: Sequence[dict[str, str]] = (),
+    table: ASTable | None = None,
+    workers: int = 1,
 ) -> DependencyReport:
     """The full report of ``country`` on ``graph`` with the AS attributes of ``info``
     (an ``as_info``-shaped DataFrame). ``chokepoint_k=0`` skips the chokepoints (the
-    slow part: one re-propagation per candidate)."""
+    slow part: one re-propagation per candidate). ``table`` is ``info`` already aligned
+    with ``graph`` (:meth:`ASTable.from_frame`; callers that measure several graphs
+    with the same ASes pass it to skip the alignment); ``workers`` threads share the
+    destinations of the inbound and outbound passes (same result for any number)."""
     start = time.perf_counter()
-    table = ASTable.from_frame(graph, info)
+    if table is None or not np.array_equal(table.asns, graph.asns):
+        table = ASTable.from_frame(graph, info)
     cc = table.codes[table.country_id(country)]
     notes: list[str] = []
     inb = out = None
     if direction in ("inbound", "both"):
         inb = inbound(graph, table, cc, mode=mode, sources=sources,
-                      vantage_points=vantage_points)
+                      vantage_points=vantage_points, workers=workers)
     if direction in ("outbound", "both"):
         if targets == "world":
             dests = None
@@ -91,7 +98,7 @@ def dependency_report(
             dests = list(destinations) if destinations else default_destinations(graph, table, cc)
             named = [CONTENT_ASNS.get(a, f"AS{a}") for a in dests]
             notes.append("outbound destinations: " + ", ".join(named))
-        out = outbound(graph, table, cc, dests, mode=mode)
+        out = outbound(graph, table, cc, dests, mode=mode, workers=workers)
     chokes = None
     if chokepoint_k > 0:
         base = inb if inb is not None else inbound(graph, table, cc, mode=mode)

@@ -7,8 +7,9 @@ side gets
 * reachability in and out (:mod:`crossroads.scenarios.reach`), with the path-length
   distribution, the critical ASes and links, and the origins without international routes;
 * foreign-country dependency in both variants and the top foreign ASes with hegemony,
-  computed by :func:`crossroads.metrics.report.dependency_report` on the same graph
-  (outbound towards the same destinations on both sides).
+  computed by :mod:`crossroads.metrics.dependency` on the same graph, as
+  :func:`crossroads.metrics.report.dependency_report` does (outbound towards the same
+  destinations on both sides).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pandas as pd
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.metrics.astable import ASTable
-from crossroads.metrics.report import dependency_report
+from crossroads.metrics.dependency import inbound, outbound
 from crossroads.metrics.targets import default_destinations
 from crossroads.metrics.vantage import full_feed_asns
 from crossroads.routing import ASGraph, RouteMode
@@ -77,19 +78,21 @@ def run_on(
     """
     countries = _COUNTRIES.get((as_info,), None, lambda: countries_from(as_info))
     after_graph, log = apply_with(graph, countries, scenario)
-    info = _scoped_info(as_info, scenario.country, log)
     cc = scenario.country
+    info = _scoped_info(as_info, cc, log)
+    table = _TABLES.get((graph, as_info), (cc, log.origins),
+                        lambda: ASTable.from_frame(graph, info))
 
     def baseline() -> tuple[list[int], Side]:
-        dests = default_destinations(graph, ASTable.from_frame(graph, info), cc)
+        dests = default_destinations(graph, table, cc)
         side = measure(graph, info, countries, cc, log, mode=mode, collectors=collectors,
-                       workers=workers, destinations=dests)
+                       workers=workers, destinations=dests, table=table)
         return dests, side
 
     scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, tuple(collectors))
     dests, before = _BASELINES.get((graph, as_info), scope, baseline)
     after = measure(after_graph, info, countries, cc, log, mode=mode, collectors=collectors,
-                    workers=workers, destinations=dests)
+                    workers=workers, destinations=dests, table=table)
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after, data=data or {}
     )
@@ -106,24 +109,30 @@ def measure(
     collectors: Sequence[int],
     destinations: Sequence[int],
     workers: int = 1,
+    table: ASTable | None = None,
 ) -> Side:
     """Reachability and dependency of ``country`` on ``graph`` within ``log``'s scope.
 
-    The dependency part is :func:`crossroads.metrics.report.dependency_report` (inbound
-    and outbound, both variants, top foreign ASes with hegemony), without chokepoints.
+    The dependency part is what :func:`crossroads.metrics.report.dependency_report`
+    computes for its inbound and outbound directions (both variants, top foreign ASes
+    with hegemony), without chokepoints. ``table`` is ``as_info`` aligned with a graph
+    of the same ASes (rebuilt when the ASes differ, e.g. after a new AS was linked).
     """
     sources = _sources(log, collectors)
     reach = reachability(
         graph, countries, country, origins=log.origins, sources=sources, mode=mode,
         workers=workers,
     )
-    report = dependency_report(
-        graph, as_info, country, mode=mode,
-        sources="addresses" if sources is None else "vantage-points",
-        vantage_points=list(collectors) if sources is None else sources.tolist(),
-        destinations=destinations, chokepoint_k=0,
-    )
-    return Side(reach=reach, inbound=report.inbound, outbound=report.outbound)
+    if table is None or not np.array_equal(table.asns, graph.asns):
+        table = ASTable.from_frame(graph, as_info)
+    cc = table.codes[table.country_id(country)]
+    vps = list(collectors) if sources is None else sources.tolist()
+    inb = inbound(graph, table, cc, mode=mode,
+                  sources="addresses" if sources is None else "vantage-points",
+                  vantage_points=vps, workers=workers)
+    dests = list(destinations) if destinations else default_destinations(graph, table, cc)
+    out = outbound(graph, table, cc, dests, mode=mode, workers=workers)
+    return Side(reach=reach, inbound=inb, outbound=out)
 
 
 def collector_asns(settings: Settings) -> list[int]:
@@ -134,6 +143,7 @@ def collector_asns(settings: Settings) -> list[int]:
 # ------------------------------------------------------------------ private helpers
 _COUNTRIES = IdentityCache(size=2)
 _BASELINES = IdentityCache(size=8)
+_TABLES = IdentityCache(size=4)
 
 
 def _sources(log: AppliedLog, collectors: Sequence[int]) -> np.ndarray | None:
