@@ -1,7 +1,8 @@
 """Fuzz the MRT parser with mutated real records from the mirror: no crash, hang or blow-up.
 
 Each input is a real record (with its file's peer table) mutated by
-:func:`crossroads.sources.mrt.fuzzing.mutate`. The numba walker runs on every input; every
+:func:`crossroads.sources.mrt.fuzzing.mutate`. The walker (``--kernel``: the compiled one by
+default, or the numba reference) runs on every input; every
 ``--full-every``-th input also goes through :func:`parse_mrt` (Arrow building, error text).
 An input may parse or raise DataFormatError; anything else, an input slower than
 ``--hang-s`` seconds, or resident memory above ``--max-rss-mb`` stops the run.
@@ -21,9 +22,8 @@ import numpy as np
 from crossroads.errors import DataFormatError
 from crossroads.sources._open import read_all
 from crossroads.sources.mrt import parse_mrt
-from crossroads.sources.mrt._kernels import walk
-from crossroads.sources.mrt._rows import new_out, new_peers
-from crossroads.sources.mrt.attributes import new_scratch
+from crossroads.sources.mrt._backends import kernels
+from crossroads.sources.mrt._buffers import new_out, new_peers, new_scratch
 from crossroads.sources.mrt.fuzzing import corpus_records, mutate
 
 MIRROR = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -37,7 +37,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--full-every", type=int, default=50)
     ap.add_argument("--hang-s", type=float, default=2.0)
     ap.add_argument("--max-rss-mb", type=int, default=2048)
+    ap.add_argument("--kernel", choices=["c", "numba"], default="c")
     a = ap.parse_args(argv)
+    walk = kernels(a.kernel).walk
     files = sorted((a.mirror / "mrt").iterdir())
     corpus = corpus_records([read_all(f) for f in files], per_file=200)
     out, sc, status = new_out(4096, 65536), new_scratch(), np.zeros(3, np.int64)
@@ -68,7 +70,8 @@ def main(argv: list[str]) -> int:
                 return 1
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"fuzz_mrt: {a.inputs:,} mutated inputs from {len(corpus)} real records of "
-          f"{len(files)} mirror files, {time.perf_counter() - t0:.0f} s, no crash or hang; "
+          f"{len(files)} mirror files, {a.kernel} walker, {time.perf_counter() - t0:.0f} s, "
+          "no crash or hang; "
           f"full parses: {clean} clean, {damaged} DataFormatError; peak RSS {rss} MB")
     return 0
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.sources.mrt._rows import C_FULL
+from crossroads.sources.mrt._buffers import C_FULL
 from crossroads.sources.mrt.attributes import u16, u32
 from crossroads.sources.mrt.bgp4mp import (
     TYPE_BGP4MP,
@@ -33,28 +33,6 @@ ST_CODE, ST_POS, ST_REC = 0, 1, 2  # slots of the status vector
 STOP_END, STOP_FULL = 0, -1
 E_ET_SHORT = 10  # an *_ET record shorter than its microsecond field
 
-ERRORS: dict[int, str] = {
-    10: "extended-timestamp record shorter than its 4-byte microsecond field",
-    20: "path attribute overruns the attribute block",
-    21: "AS path segment type is not AS_SET/AS_SEQUENCE/AS_CONFED_*",
-    22: "AS path segment overruns its attribute",
-    23: "fixed-size path attribute has the wrong length",
-    30: "prefix length beyond the address family's width",
-    31: "NLRI prefix runs past the end of its field",
-    32: "more than 65,536 distinct peers in one file",
-    40: "TABLE_DUMP record shorter than its fixed fields",
-    41: "TABLE_DUMP prefix length beyond the address family's width",
-    50: "PEER_INDEX_TABLE shorter than its peer entries",
-    51: "TABLE_DUMP_V2 RIB record shorter than its entries",
-    52: "TABLE_DUMP_V2 prefix length beyond the address family's width",
-    53: "TABLE_DUMP_V2 RIB record before any PEER_INDEX_TABLE",
-    54: "TABLE_DUMP_V2 peer index beyond the peer table",
-    60: "BGP4MP message record shorter than its fixed fields",
-    61: "BGP message marker is not 16 x 0xFF",
-    62: "BGP message length disagrees with the MRT record length",
-    63: "BGP UPDATE field lengths overrun the message",
-    64: "BGP4MP state change of a wrong length",
-}
 
 
 @njit(cache=True)
@@ -226,4 +204,23 @@ def format_addresses(afi, addr, plen, with_len):  # type: ignore[no-untyped-def]
     return offs, chars[:k], valid
 
 
-__all__ = ["ERRORS", "format_addresses", "walk"]
+@njit(cache=True)
+def gather_strings(offs, chars, idx):  # type: ignore[no-untyped-def]
+    """The strings ``idx[i]`` of an Arrow-style (int32 offsets, chars) array, in order."""
+    n = idx.shape[0]
+    o = np.zeros(n + 1, np.int32)
+    total = 0
+    for i in range(n):
+        total += offs[idx[i] + 1] - offs[idx[i]]
+    c = np.zeros(total, np.uint8)
+    k = 0
+    for i in range(n):
+        j = idx[i]
+        for q in range(offs[j], offs[j + 1]):
+            c[k] = chars[q]
+            k += 1
+        o[i + 1] = k
+    return o, c
+
+
+__all__ = ["format_addresses", "gather_strings", "walk"]

@@ -1,20 +1,17 @@
-"""Preallocated columnar output buffers and the numba functions that append routes to them.
+"""The numba functions that append routes to the output buffers of :mod:`._buffers`.
 
-A batch is a set of flat arrays (one value per route, plus value arrays with end offsets
-for the list columns: AS path, path segments, communities, large communities). The wire
-parsers call :func:`emit` once per route; when a buffer is full, :func:`emit` raises the
+The wire parsers call :func:`emit` once per route; when a buffer is full, :func:`emit` raises the
 ``full`` flag and the driver rolls the whole MRT record back, so a batch always ends on a
-record boundary. Peers are interned into a small per-file table (:class:`Peers`) so a route
+record boundary. Peers are interned into a small per-file table (``Peers``) so a route
 stores one int32 peer id, not an address.
 """
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numpy as np
 from numba import njit
 
+from crossroads.sources.mrt._buffers import C_COMM, C_FULL, C_LCOMM, C_ROWS, C_SEGS, C_VALS
 from crossroads.sources.mrt.attributes import (
     AV_MPR_END,
     AV_MPR_OFF,
@@ -24,64 +21,14 @@ from crossroads.sources.mrt.attributes import (
     AV_NPATH,
     AV_NSEG,
     AV_ORIGIN,
-    u16,
     u32,
 )
 
-__all__ = ["Out", "Peers", "new_out", "new_peers"]
-
-KIND_ANNOUNCE, KIND_WITHDRAW, KIND_RIB, KIND_STATE = 0, 1, 2, 3
-KIND_NAMES = ("announce", "withdraw", "rib", "state")
-
-# slots of Out.cnt
-C_ROWS, C_VALS, C_SEGS, C_COMM, C_LCOMM, C_FULL = 0, 1, 2, 3, 4, 5
+__all__ = ["emit", "emit_nlri", "mp_nexthop", "peer_id", "route_nexthop"]
 
 E_PREFIX_LEN = 30  # prefix length beyond the address family's width
 E_NLRI_TRUNC = 31  # NLRI runs past its field
 E_PEER_TABLE = 32  # more than 65,536 distinct peers in one file
-
-Out = namedtuple(
-    "Out",
-    [
-        "cnt",  # int64[6]
-        "rec", "ts", "peer", "kind", "afi", "pfx", "plen", "path_id", "has_pid", "safi",
-        "path_end", "vals", "seg_end", "seg_type", "seg_len",
-        "nh_afi", "nh", "origin", "comm_end", "comm", "lcomm_end", "lcomm",
-        "old_state", "new_state",
-    ],
-)
-
-Peers = namedtuple("Peers", ["state", "ip", "afi", "asn", "pit"])
-# Peers.state: [distinct peers, last hit, TABLE_DUMP_V2 peer-index entries (-1: none yet)]
-
-
-def new_out(rows: int, vals: int | None = None) -> Out:
-    """Empty buffers for ``rows`` routes and ``vals`` AS path members (default 12 per route)."""
-    vals = vals if vals is not None else 12 * rows
-    segs = max(rows * 2, 1024)
-    return Out(
-        np.zeros(6, np.int64),
-        np.zeros(rows, np.int64), np.zeros(rows, np.int64), np.zeros(rows, np.int32),
-        np.zeros(rows, np.int8), np.zeros(rows, np.uint8), np.zeros((rows, 16), np.uint8),
-        np.zeros(rows, np.uint8), np.zeros(rows, np.uint32), np.zeros(rows, np.bool_),
-        np.zeros(rows, np.uint8),
-        np.zeros(rows, np.int64), np.zeros(vals, np.uint32),
-        np.zeros(rows, np.int64), np.zeros(segs, np.uint8), np.zeros(segs, np.uint16),
-        np.zeros(rows, np.uint8), np.zeros((rows, 16), np.uint8), np.zeros(rows, np.uint8),
-        np.zeros(rows, np.int64), np.zeros(vals, np.uint32),
-        np.zeros(rows, np.int64), np.zeros(max(rows, 1024) * 3, np.uint32),
-        np.zeros(rows, np.uint16), np.zeros(rows, np.uint16),
-    )
-
-
-def new_peers(size: int = 65536) -> Peers:
-    """An empty per-file peer table."""
-    state = np.zeros(3, np.int64)
-    state[2] = -1
-    return Peers(
-        state, np.zeros((size, 16), np.uint8), np.zeros(size, np.uint8),
-        np.zeros(size, np.uint32), np.zeros(65536, np.int32),
-    )
 
 
 @njit(cache=True)
@@ -256,4 +203,3 @@ def route_nexthop(b, sc):  # type: ignore[no-untyped-def]
     return nh_afi, nh_off
 
 
-__all__ += ["emit", "emit_nlri", "mp_nexthop", "peer_id", "route_nexthop", "u16", "u32"]

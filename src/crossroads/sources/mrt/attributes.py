@@ -14,12 +14,12 @@ AS_PATH are kept (a sequence cut short if needed) and AS4_PATH is appended.
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 import numpy as np
 from numba import njit
 
-__all__ = ["Scratch", "new_scratch"]
+from crossroads.sources.mrt._buffers import AV_SIZE
+
+__all__ = ["parse_attributes", "u16", "u32"]
 
 # attribute type codes
 ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR = 1, 2, 3, 4, 5, 6, 7
@@ -48,36 +48,12 @@ AV_N4PATH = 13  # members in AS4_PATH (-1 absent)
 AV_N4SEG = 14
 AV_NRAW = 15  # members in AS_PATH as read
 AV_NRAWSEG = 16
-AV_SIZE = 20
 
-# error codes (kept in sync with _kernels.ERRORS)
+# error codes (kept in sync with _backends.ERRORS)
 E_ATTR_LEN = 20  # attribute overruns its block
 E_SEG_TYPE = 21  # AS path segment type not 1..4
 E_SEG_LEN = 22  # AS path segment overruns the attribute
 E_ATTR_SIZE = 23  # fixed-size attribute with a wrong length
-
-Scratch = namedtuple(
-    "Scratch",
-    [
-        "av",  # int64[AV_SIZE]
-        "raw_asn", "raw_type", "raw_len",  # AS_PATH as read
-        "as4_asn", "as4_type", "as4_len",  # AS4_PATH
-        "asn", "seg_type", "seg_len",  # the final path
-        "comm", "lcomm",
-    ],
-)
-
-
-def new_scratch(size: int = 65536) -> Scratch:
-    """Scratch arrays big enough for any attribute block (lengths are 16-bit)."""
-    return Scratch(
-        np.full(AV_SIZE, -1, np.int64),
-        np.zeros(size, np.uint32), np.zeros(size, np.uint8), np.zeros(size, np.uint16),
-        np.zeros(size, np.uint32), np.zeros(size, np.uint8), np.zeros(size, np.uint16),
-        np.zeros(size, np.uint32), np.zeros(size, np.uint8), np.zeros(size, np.uint16),
-        np.zeros(size, np.uint32), np.zeros(3 * size, np.uint32),
-    )
-
 
 @njit(cache=True, inline="always")
 def u16(b, p):  # type: ignore[no-untyped-def]

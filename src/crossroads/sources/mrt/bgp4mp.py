@@ -19,17 +19,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.sources.mrt._rows import (
-    C_FULL,
-    C_ROWS,
-    KIND_ANNOUNCE,
-    KIND_STATE,
-    KIND_WITHDRAW,
-    emit,
-    emit_nlri,
-    mp_nexthop,
-    peer_id,
-)
+from crossroads.sources.mrt._buffers import C_FULL, C_ROWS, KIND_ANNOUNCE, KIND_STATE, KIND_WITHDRAW
+from crossroads.sources.mrt._rows import emit, emit_nlri, mp_nexthop, peer_id
 from crossroads.sources.mrt.attributes import (
     AV_MPR_END,
     AV_MPR_OFF,

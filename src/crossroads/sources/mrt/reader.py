@@ -20,9 +20,8 @@ import pyarrow as pa
 
 from crossroads.errors import DataFormatError
 from crossroads.sources._open import compression_of, open_binary
-from crossroads.sources.mrt._kernels import ERRORS, walk
-from crossroads.sources.mrt._rows import C_ROWS, new_out, new_peers
-from crossroads.sources.mrt.attributes import new_scratch
+from crossroads.sources.mrt._backends import ERRORS, KernelName, kernels
+from crossroads.sources.mrt._buffers import C_ROWS, new_out, new_peers, new_scratch
 from crossroads.sources.mrt.columns import SCHEMA, to_record_batch
 
 __all__ = ["iter_mrt_batches", "parse_mrt", "read_mrt"]
@@ -107,8 +106,11 @@ def _chunks(path: Path, size: int, on_read: OnRead = None) -> Iterator[bytes]:
 
 
 def _batches(
-    chunks: Iterable[bytes], name: str | Path, collector: str | None, batch_rows: int
+    chunks: Iterable[bytes], name: str | Path, collector: str | None, batch_rows: int,
+    kernel: KernelName = "auto",
 ) -> Iterator[pa.RecordBatch]:
+    k = kernels(kernel)
+    walk = k.walk
     sc = new_scratch()
     peers = new_peers()
     status = np.zeros(3, np.int64)
@@ -138,12 +140,12 @@ def _batches(
                             name, f"MRT record {rec} expands to more than {MAX_VALUES:,} AS "
                             "path members; refusing to allocate", offset=base + pos)
                 else:
-                    yield to_record_batch(out, peers, collector)
+                    yield to_record_batch(out, peers, collector, k)
                 out = new_out(rows, vals)
                 continue
             if code > 0:
                 if out.cnt[C_ROWS]:
-                    yield to_record_batch(out, peers, collector)
+                    yield to_record_batch(out, peers, collector, k)
                 raise DataFormatError(
                     name,
                     f"MRT record {rec} is damaged: {ERRORS.get(code, f'error {code}')}; "
@@ -157,7 +159,7 @@ def _batches(
         if chunk is None:
             break
     if out.cnt[C_ROWS]:
-        yield to_record_batch(out, peers, collector)
+        yield to_record_batch(out, peers, collector, k)
     if carry or stream_error is not None:
         why = f"{stream_error.problem}; " if stream_error is not None else ""
         raise DataFormatError(

@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.sources.mrt._rows import KIND_RIB, emit, peer_id, route_nexthop
+from crossroads.sources.mrt._buffers import KIND_RIB
+from crossroads.sources.mrt._rows import emit, peer_id, route_nexthop
 from crossroads.sources.mrt.attributes import (
     AV_NH4,
     parse_attributes,
