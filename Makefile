@@ -7,7 +7,7 @@ export CROSSROADS_DATA_DIR ?= $(CURDIR)/.data
 
 .PHONY: run report test lint bench docs system-deps clean
 
-$(BIN)/crossroads: pyproject.toml
+$(BIN)/crossroads: pyproject.toml setup.py $(wildcard src/crossroads/sources/mrt/_cwalk*)
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
