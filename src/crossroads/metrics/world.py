@@ -19,7 +19,6 @@ Example (``tests/metrics/hand.py``): AA's row is the inbound result of the hand 
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crossroads._atomic import atomic_path
 from crossroads.config import Settings
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics.astable import UNKNOWN, ASTable
@@ -165,9 +165,8 @@ class _Chunk:
 
 
 def _save(path: Path, acc: np.ndarray, reached: np.ndarray, done: int, n: int) -> None:
-    tmp = path.with_suffix(".tmp.npz")
-    np.savez(tmp, acc=acc, reached=reached, done=done, n_groups=n)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        np.savez(tmp, acc=acc, reached=reached, done=done, n_groups=n)
 
 
 def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Path:

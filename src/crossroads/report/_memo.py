@@ -13,12 +13,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from crossroads._atomic import atomic_path
 from crossroads.config import Settings
 
 __all__ = ["code_fingerprint", "memo"]
@@ -61,13 +60,6 @@ def memo(settings: Settings, what: str, args: dict[str, Any],
     except (OSError, ValueError):
         pass
     value = compute()
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(value, f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        json.dump(value, f)
     return value

@@ -8,8 +8,6 @@ renamed when complete, so a failure never leaves a partial report behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from typing import Any
 import jinja2
 
 from crossroads import __version__
+from crossroads._atomic import atomic_path
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.report import sections
@@ -165,13 +164,5 @@ def write_report(
 
 
 def _atomic(target: Path, write: Callable[[str], Any]) -> None:
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as tmp:
+        write(str(tmp))

@@ -8,8 +8,6 @@ that a later run would trust. The HTTP client is injectable so tests never need 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from crossroads._atomic import atomic_path
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError, DownloadError
 from crossroads.provenance import Provenance, sha256_file
@@ -122,13 +121,13 @@ def download(
 
     On any failure the temporary file is removed and :class:`DownloadError` raised.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
     own = client is None
     http = client or httpx.Client(follow_redirects=True, timeout=httpx.Timeout(60.0))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     h = hashlib.sha256()
     try:
-        with os.fdopen(fd, "wb") as out, http.stream("GET", url) as resp:
+        with atomic_path(target, fsync=True) as tmp, open(tmp, "wb") as out, http.stream(
+            "GET", url
+        ) as resp:
             if resp.status_code != 200:
                 raise DownloadError(f"{url}: HTTP {resp.status_code}")
             total = resp.headers.get("content-length")
@@ -142,29 +141,16 @@ def download(
                     progress(done, expected)
             if expected is not None and done != expected:
                 raise DownloadError(f"{url}: got {done} of {expected} bytes")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
     except httpx.HTTPError as exc:
-        _discard(tmp)
         raise DownloadError(
             f"{url}: {exc.__class__.__name__}: {exc}",
             hint="no network? set CROSSROADS_MIRROR to a local mirror directory",
         ) from exc
-    except BaseException:
-        _discard(tmp)
-        raise
     finally:
         if own:
             http.close()
     return h.hexdigest()
 
-
-def _discard(tmp: str) -> None:
-    try:
-        os.unlink(tmp)
-    except FileNotFoundError:
-        pass
 
 
 def _mtime(path: Path) -> datetime:

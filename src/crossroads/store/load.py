@@ -19,7 +19,6 @@ rebuilt afterwards, in their own transaction, whenever their inputs changed.
 from __future__ import annotations
 
 import fcntl
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crossroads._atomic import atomic_path
 from crossroads.config import Settings
 from crossroads.errors import CrossroadsError, DatasetMissingError
 from crossroads.provenance import Provenance
@@ -216,15 +216,8 @@ def _write_parquet(root: Path, table: str, dataset: str, sha256: str, data: pa.T
     folder = root / table
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{dataset}.{sha256[:16]}.parquet"
-    tmp = folder / f".{final.name}.{os.getpid()}.tmp"
-    try:
+    with atomic_path(final, fsync=True) as tmp:
         pq.write_table(data, tmp, compression="zstd")
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return final
 
 

@@ -14,10 +14,10 @@ checks that the shipped file equals what this derives from the mirror.
 from __future__ import annotations
 
 import dataclasses
-import os
 import sys
 from pathlib import Path
 
+from crossroads._atomic import atomic_path
 from crossroads.errors import DataFormatError
 from crossroads.tls._roots import (
     PACKAGED_ROOTS,
@@ -88,9 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     text = render_roots_csv(build_roots_list(args[0]))
     target = packaged_path()
-    tmp = target.with_suffix(".csv.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)  # never a half-written list
+    with atomic_path(target) as tmp:  # never a half-written list
+        tmp.write_text(text, encoding="utf-8")
     print(f"wrote {target} ({text.count(chr(10)) - 1} roots)")
     return 0
 

@@ -1,0 +1,47 @@
+"""Write a file so that readers see either the old one or the whole new one, never half.
+
+Every output crossroads writes (downloads, Parquet, reports, plots, caches, checkpoints)
+goes through :func:`atomic_path`: content is written to a temporary file beside the
+target, which is renamed over the target only when the writing block ends without an
+exception; otherwise it is removed. The renamed file gets the usual permissions
+(``0o666`` less the umask), not the ``0o600`` of a temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["atomic_path"]
+
+
+@contextmanager
+def atomic_path(target: str | Path, *, fsync: bool = False) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces ``target``.
+
+    The temporary name keeps ``target``'s suffix (writers such as ``numpy.savez`` add
+    their own otherwise). With ``fsync`` the data reach the disk before the rename, so a
+    crash cannot leave a renamed but empty file.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if fsync:
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
