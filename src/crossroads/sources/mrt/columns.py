@@ -2,7 +2,7 @@
 
 One row per route (a RIB entry, an announced or withdrawn prefix) or per session state
 change. List columns are built from the flat value arrays and their end offsets; strings
-(addresses, prefixes) are written by a numba formatter into one UTF-8 buffer. No Python
+(addresses, prefixes) are written by the walker's formatter into one UTF-8 buffer. No Python
 object is created per row.
 
 Columns: ``timestamp`` (UTC, microseconds; the dump time for RIB rows), ``collector``,

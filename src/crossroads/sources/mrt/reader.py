@@ -3,7 +3,8 @@
 ``parse_mrt(data)`` parses bytes already in memory; ``read_mrt(path)`` and
 ``iter_mrt_batches(path)`` decompress the file (gzip through python-isal's streaming
 inflater, bzip2 through indexed_bzip2, by magic bytes) in bounded chunks and hand whole
-records to the numba walker. Memory stays bounded by the chunk size plus one output batch.
+records to the record walker (:mod:`._backends`). Memory stays bounded by the chunk size
+plus one output batch.
 
 Damage policy (after bgpkit-parser's recovery iterator): every whole record before the
 damage is parsed and yielded; then a :class:`~crossroads.errors.DataFormatError` names the
