@@ -141,3 +141,27 @@ def test_china_route_leaves_only_chinese_foreign_providers(base: Base, preset: R
     before = res.before.by_country("inbound").set_index("country")
     after_cc = res.after.by_country("inbound").set_index("country")
     assert after_cc.at["CN", "any_share"] > before.at["CN", "any_share"]
+
+
+def test_link_sweep_repair_equals_recomputation_on_real_kz_links(base: Base) -> None:
+    """Three real KZ border links -- one whose loss cuts an origin off (48096-212189),
+    one that moves routes off Kazakhtelecom (43727-9198), one tie-only peering of
+    Kazakhtelecom (3356-9198) -- repaired per destination vs measured from scratch on
+    the edited graph."""
+    from crossroads.scenarios._countries import countries_from
+    from crossroads.scenarios.sweep import _link_sweep, _measure
+
+    c = countries_from(base.info)
+    items: list[tuple[int, ...]] = [(48096, 212189), (43727, 9198), (3356, 9198)]
+    assert all(_kz(base, a) != _kz(base, b) for a, b in items)  # border links
+    before, got = _link_sweep(base.graph, c, base.info, "KZ", items, "all-best", None, 1)
+    want = _measure(base.graph, c, base.info, "KZ", "all-best")
+    assert before[:3] == pytest.approx(want[:3], rel=1e-12)
+    for item, m in zip(items, got, strict=True):
+        after = _measure(base.graph.without_links([item]), c, base.info, "KZ", "all-best")
+        assert m[:3] == pytest.approx(after[:3], rel=1e-12), item
+        keys = set(m[3]) | set(after[3])
+        assert {k: m[3].get(k, 0.0) for k in keys} == pytest.approx(
+            {k: after[3].get(k, 0.0) for k in keys}, abs=1e-12), item
+    assert got[0][2] == 1 and got[0][0] < before[0]  # 212189 loses every foreign route
+    assert got[1][0] < before[0]

@@ -16,15 +16,17 @@ inbound gateway shares (see test_operations): CN 140,800, RU 1,036,800, direct 5
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from tests.scenarios._graph import INFO, graph
 from tests.scenarios.test_reach import INFO2
 from tests.scenarios.test_reach import _graph as reach_graph
 
+from crossroads.routing import ASGraph
 from crossroads.scenarios import sweep_on
 from crossroads.scenarios._countries import countries_from
-from crossroads.scenarios._incremental import evaluate_link, link_baseline, without_link
-from crossroads.scenarios.sweep import _measure, border_links, foreign_upstreams
+from crossroads.scenarios._incremental import without_link
+from crossroads.scenarios.sweep import _link_sweep, _measure, border_links, foreign_upstreams
 
 
 def test_border_links_and_upstreams() -> None:
@@ -55,23 +57,60 @@ def test_link_sweep_on_local_cluster() -> None:
     assert ases.rows[1].lost_inbound == pytest.approx(0.2)
 
 
+def _same(got: tuple, want: tuple) -> bool:
+    keys = set(got[3]) | set(want[3])
+    return got[:3] == pytest.approx(want[:3], rel=1e-9, abs=1e-12) and {
+        k: got[3].get(k, 0.0) for k in keys} == pytest.approx(
+        {k: want[3].get(k, 0.0) for k in keys}, abs=1e-12)
+
+
 def test_incremental_link_evaluation_equals_full_recomputation() -> None:
     """On the graph with the grouped stubs AS13/AS14 (test_reach), every border link:
-    the incremental measure equals reachability + dependency recomputed on the edited
+    the repaired measure equals reachability + dependency recomputed on the edited
     graph, and the CSR edit equals a rebuild."""
     g, info = reach_graph(), INFO2
     c = countries_from(info)
-    links = np.array(border_links(g, c, "KZ"), dtype=np.int64)
-    base = link_baseline(g, c, info, "KZ", links, mode="all-best")
-    assert (base.r_in, base.r_out) == (1.0, 1.0)
-    for a, b in links.tolist():
+    items = [tuple(x) for x in border_links(g, c, "KZ")]
+    base, got = _link_sweep(g, c, info, "KZ", items, "all-best", None, 1)
+    assert base[:2] == (1.0, 1.0)
+    assert _same(base, _measure(g, c, info, "KZ", "all-best"))
+    for (a, b), m in zip(items, got, strict=True):
         fast = without_link(g, a, b)
         slow = g.without_links([(a, b)])
         for x, y in zip(fast.adjacency, slow.adjacency, strict=True):
             assert np.array_equal(x, y)
-        got = evaluate_link((a, b), base)
-        want = _measure(slow, c, info, "KZ", "all-best")
-        assert got[:3] == pytest.approx(want[:3]), (a, b)
-        keys = set(got[3]) | set(want[3])
-        assert {k: got[3].get(k, 0.0) for k in keys} == pytest.approx(
-            {k: want[3].get(k, 0.0) for k in keys}), (a, b)
+        assert _same(m, _measure(slow, c, info, "KZ", "all-best")), (a, b)
+
+
+def _random_graph(seed: int, n: int) -> tuple[ASGraph, pd.DataFrame]:
+    """A provider tree with extra providers and random peerings; 4 countries."""
+    rng = np.random.default_rng(seed)
+    pairs: dict[tuple[int, int], int] = {}
+    for v in range(2, n + 1):
+        for _ in range(int(rng.integers(1, 3))):
+            pairs.setdefault((int(rng.integers(1, v)), v), -1)
+    for _ in range(n // 2):
+        x, y = (int(v) for v in rng.integers(1, n + 1, 2))
+        if x != y and (x, y) not in pairs and (y, x) not in pairs:
+            pairs[(x, y)] = 0
+    a, b = zip(*pairs, strict=True)
+    g = ASGraph.from_links(list(a), list(b), list(pairs.values()))
+    info = pd.DataFrame({
+        "asn": g.asns, "name": [None] * g.n,
+        "reg_cc": rng.choice(["KZ", "RU", "CN", "US"], size=g.n, p=[0.35, 0.25, 0.2, 0.2]),
+        "ipv4_addresses": rng.choice([0, 256, 512, 1024], size=g.n),
+    })
+    return g, info
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_repair_equals_recomputation_on_random_graphs(seed: int) -> None:
+    """Random valley-free graphs (ties, peer routes, routes that get shorter when a
+    link goes): every border link, repaired vs recomputed on the edited graph."""
+    g, info = _random_graph(seed, 60)
+    c = countries_from(info)
+    items = [tuple(x) for x in border_links(g, c, "KZ")]
+    assert items
+    _, got = _link_sweep(g, c, info, "KZ", items, "all-best", None, 1)
+    for item, m in zip(items, got, strict=True):
+        assert _same(m, _measure(g.without_links([item]), c, info, "KZ", "all-best")), item

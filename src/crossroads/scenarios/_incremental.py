@@ -1,22 +1,28 @@
-"""Single-link failures, re-measuring only the origins whose routes use the link.
+"""Single-link failures, repaired per destination instead of recomputed.
 
 Under the Gao-Rexford rules every AS picks its best routes among those offered; taking
-away a link that carries none of the best routes towards an origin (no edge of the
-``all-best`` next-hop DAG) leaves every best route towards it -- and so its
-reachability and its path-level dependency sums -- unchanged (by induction over the
-propagation order: each AS's best routes stay available and stay best). The sweep
-therefore records, once, which border links lie in which origin's DAG, and for each
-link re-measures only those origins:
+away a link that carries none of the best routes towards a destination (no edge of the
+``all-best`` next-hop DAG) changes nothing for that destination (by induction over the
+propagation order: each AS's best routes stay available and stay best). When the link
+*is* an edge of the DAG, only the ASes whose routes use it, the ASes whose routes get
+better because of them, and the path masses downstream of them change:
+:func:`crossroads.scenarios._kernels.link_delta` repairs exactly those (see its module
+docstring) and returns the change of the destination's sums.
 
-* reachability: the affected origins' terms of ``R_in`` / ``R_out`` are replaced;
-* dependency: :func:`crossroads.metrics.dependency.inbound` is run on the affected
-  origins alone (the others get no address space) on the edited graph, and the resulting
-  masses (share x reached pair weight) replace the same origins' baseline masses, which
-  were computed once per propagation job (masses are sums over destinations, so a stub's
-  share of its group's is proportional to its address space).
+The sweep is therefore organised by destination (the dependency engine's groups,
+:func:`crossroads.metrics._engine.group_destinations`): each group is propagated once,
+its baseline sums are taken, and every border link of its DAG is repaired in turn. Per
+link, the changes of all groups add up (sums over destinations):
 
-Stubs grouped below their providers (:func:`crossroads.scenarios.reach.propagation_jobs`)
-are affected by the DAG of their group, and each by its own provider links alone.
+* reachability: ``R_in``/``R_out`` terms (sources reaching, foreign space reached) and
+  the origins left without any foreign AS reaching them;
+* inbound dependency: gateway masses by country, ``direct``, ``domestic`` and the
+  reached pair weight, each times the group's destination weight.
+
+A single-homed stub grouped below its provider (a "virtual" destination) loses
+everything when its own link goes; that is its share of the group's sums.
+The result equals a full recomputation on the edited graph (tested on hand-made and
+random graphs and on real KZ links).
 """
 
 from __future__ import annotations
@@ -26,39 +32,49 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crossroads.metrics import _kernels as _mk
+from crossroads.metrics._engine import Group, group_destinations
 from crossroads.metrics.astable import ASTable
-from crossroads.metrics.dependency import DirectionResult, inbound
-from crossroads.routing import ASGraph, RouteMode, propagate
-from crossroads.scenarios._countries import Countries
-from crossroads.scenarios.reach import propagation_jobs
+from crossroads.routing import ASGraph, propagate
+from crossroads.routing._kernels import push_mass
+from crossroads.scenarios import _kernels as _k
 
-__all__ = ["LinkBaseline", "evaluate_link", "link_baseline", "pair_key", "without_link"]
+__all__ = ["GroupDelta", "SweepBase", "group_deltas", "pair_key", "sweep_base",
+           "without_link"]
 
-Masses = dict[str, float]
+_EXTRA = 6  # per link: direct, domestic, reached, sources, world space, isolated origins
 
 
 @dataclass(frozen=True)
-class LinkBaseline:
-    """Everything a link task needs, computed once and scattered to the workers."""
+class SweepBase:
+    """Everything a group task needs, built once and scattered to the workers."""
 
     graph: ASGraph
-    table: ASTable
-    country: str
-    mode: RouteMode
-    src_idx: np.ndarray  # foreign ASes (inbound sources), indices
-    foreign: np.ndarray  # bool per AS index
-    world: np.ndarray  # foreign IPv4 per AS index (0 elsewhere)
-    space: np.ndarray  # IPv4 per AS index
-    jobs: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]  # (announcing, members)
-    stats: np.ndarray  # per job: sources reached, foreign space reached, any foreign
-    users: dict[int, tuple[tuple[int, int], ...]]  # link key -> ((job, member|-1), ...)
-    masses: Masses  # full baseline inbound masses by category
-    reached: float  # full baseline reached pair weight
-    total_w: float  # sum of inbound source weights
-    r_in: float
-    r_out: float
-    isolated: int
-    job_masses: tuple[tuple[Masses, float], ...] = ()  # per job: its inbound masses, reached
+    cc: np.ndarray  # int32 country id per AS index
+    codes: tuple[str, ...]
+    home: int
+    w: np.ndarray  # inbound source weight per AS index (foreign IPv4; 0 at home)
+    foreign: np.ndarray  # bool per AS index (the reachability sources)
+    world: np.ndarray  # foreign IPv4 per AS index
+    ipv4: np.ndarray  # IPv4 per AS index (destination weights)
+    groups: tuple[Group, ...]
+    keys: np.ndarray  # sorted pair keys of the swept links
+    n_links: int
+    order: np.ndarray  # position of each sorted key in the caller's link list
+
+
+@dataclass(frozen=True)
+class GroupDelta:
+    """One group's baseline sums and, for each swept link in its DAG, their change.
+
+    Columns of ``base``/``delta``: gateway mass per country id, then direct, domestic,
+    reached pair weight, sources reaching, foreign space reached, isolated origins --
+    all already multiplied by the group's weights (see :func:`group_deltas`).
+    """
+
+    base: np.ndarray
+    links: np.ndarray  # positions in the caller's link list
+    delta: np.ndarray  # (len(links), n_countries + 6)
 
 
 def pair_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -68,96 +84,27 @@ def pair_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (lo << np.uint64(32)) | hi
 
 
-def link_baseline(
-    graph: ASGraph, countries: Countries, as_info: object, country: str, links: np.ndarray,
-    *, mode: RouteMode,
-) -> LinkBaseline:
-    """Baseline of ``country`` and the link -> affected origins index for ``links``
-    (``(k, 2)`` ASNs)."""
-    code = countries.code(country)
-    foreign = countries.code_of(graph.asns) != code
-    space = countries.ipv4_of(graph.asns)
-    world = np.where(foreign, space, 0.0)
-    orig_idx = np.flatnonzero(~foreign & (space > 0))
-    jobs = [(tuple(a), tuple(m)) for a, m in propagation_jobs(graph, orig_idx)]
-    src_idx = np.flatnonzero(foreign).astype(np.int32)
-    wanted = np.unique(pair_key(links[:, 0], links[:, 1]))
-    stats = np.zeros((len(jobs), 3))
-    users: dict[int, list[tuple[int, int]]] = {}
-    for j, (announcing, members) in enumerate(jobs):
-        routes = propagate(graph, list(announcing), mode="all-best")
-        stats[j] = _stats(routes.length, src_idx, world, foreign)
-        grouped = announcing != members  # stubs announced by their providers
-        k = np.diff(routes.nh_ptr)
-        heads = np.repeat(np.arange(graph.n), k)
-        tails = routes.nh_idx
-        if grouped:  # the stubs' own routes carry no one else's
-            keep = ~np.isin(heads, members)
-            heads, tails = heads[keep], tails[keep]
-        keys = np.intersect1d(pair_key(graph.asns[heads], graph.asns[tails]), wanted)
-        for key in keys.tolist():
-            users.setdefault(key, []).append((j, -1))
-        if grouped:
-            for o in members:
-                own = pair_key(graph.asns[np.array(announcing)], np.full(len(announcing),
-                                                                         graph.asns[o]))
-                for key in np.intersect1d(own, wanted).tolist():
-                    users.setdefault(key, []).append((j, o))
-    table = ASTable.from_frame(graph, as_info)  # type: ignore[arg-type]
-    dep = inbound(graph, table, country, mode=mode)
-    total_w = float(np.where(table.cc_id == table.country_id(country), 0.0, table.ipv4).sum())
-    full_r = _reached(dep, total_w, float(space[orig_idx].sum()))
-    a_o = np.array([space[list(m)].sum() for _, m in jobs])
-    r_in, r_out = _terms(stats, a_o, len(src_idx), float(world.sum()), float(a_o.sum()))
-    base = LinkBaseline(
-        graph=graph, table=table, country=country, mode=mode, src_idx=src_idx,
-        foreign=foreign, world=world, space=space, jobs=tuple(jobs), stats=stats,
-        users={k: tuple(v) for k, v in users.items()}, masses=_masses(dep, full_r),
-        reached=full_r, total_w=total_w, r_in=r_in, r_out=r_out,
-        isolated=int(sum(len(m) for (_, m), s in zip(jobs, stats, strict=True) if not s[2])),
+def sweep_base(graph: ASGraph, table: ASTable, country: str, links: np.ndarray) -> SweepBase:
+    """The shared inputs for sweeping ``links`` (``(k, 2)`` ASNs) of ``country``."""
+    home = table.country_id(country)
+    w = np.where(table.cc_id == home, 0.0, table.ipv4)
+    dests = table.origins(country)
+    groups = group_destinations(graph, dests, table.ipv4[dests], keep_apart=np.flatnonzero(w))
+    keys = pair_key(links[:, 0], links[:, 1])
+    order = np.argsort(keys, kind="stable")
+    foreign = table.cc_id != home
+    return SweepBase(
+        graph=graph, cc=table.cc_id.astype(np.int32), codes=table.codes, home=home, w=w,
+        foreign=foreign, world=np.where(foreign, table.ipv4, 0.0), ipv4=table.ipv4,
+        groups=tuple(groups),
+        keys=keys[order], n_links=len(links), order=order,
     )
-    used = {j for hits in users.values() for j, _ in hits}
-    per_job = tuple(
-        _subset_masses(graph, base, list(m), float(space[list(m)].sum())) if j in used
-        else ({}, 0.0)
-        for j, (_, m) in enumerate(jobs)
-    )
-    return dataclasses.replace(base, job_masses=per_job)
 
 
-def evaluate_link(
-    link: tuple[int, int], base: LinkBaseline
-) -> tuple[float, float, int, dict[str, float]]:
-    """``(R_in, R_out, isolated origins, inbound gateway shares)`` without ``link``."""
-    hits = base.users.get(int(pair_key(np.array([link[0]]), np.array([link[1]]))[0]), ())
-    if not hits:
-        return base.r_in, base.r_out, base.isolated, _shares(base.masses, base.reached)
-    edited = without_link(base.graph, *link)
-    n_src, world_total = len(base.src_idx), float(base.world.sum())
-    a_total = float(base.space[[o for _, m in base.jobs for o in m]].sum())
-    d_in = d_out = 0.0
-    isolated = base.isolated
-    members: list[int] = []
-    for j, member in hits:
-        announcing, group = base.jobs[j]
-        who = list(group) if member < 0 else [member]
-        origins = list(announcing) if member < 0 else [member]
-        after = _stats(propagate(edited, origins, mode="deterministic").length,
-                       base.src_idx, base.world, base.foreign)
-        a = float(base.space[who].sum())
-        before = base.stats[j]
-        d_in += a * (after[0] - before[0]) / n_src / a_total
-        d_out += a * (after[1] - before[1]) / world_total / a_total
-        isolated += len(who) * (int(not after[2]) - int(not before[2]))
-        members.extend(who)
-    sub_w = float(base.space[members].sum())
-    sub_before = _scaled_job_masses(base, hits)
-    sub_after = _subset_masses(edited, base, members, sub_w)
-    masses = dict(base.masses)
-    for k in set(sub_before[0]) | set(sub_after[0]):
-        masses[k] = masses.get(k, 0.0) - sub_before[0].get(k, 0.0) + sub_after[0].get(k, 0.0)
-    reached = base.reached - sub_before[1] + sub_after[1]
-    return base.r_in + d_in, base.r_out + d_out, isolated, _shares(masses, reached)
+def group_deltas(base: SweepBase, which: list[int]) -> list[GroupDelta]:
+    """Baseline sums and per-link changes of the groups ``which`` (indices)."""
+    scratch = _Scratch(base.graph)
+    return [_one_group(base, base.groups[j], scratch) for j in which]
 
 
 def without_link(graph: ASGraph, a: int, b: int) -> ASGraph:
@@ -184,73 +131,96 @@ def without_link(graph: ASGraph, a: int, b: int) -> ASGraph:
 
 
 # ------------------------------------------------------------------ private helpers
+class _Scratch:
+    """Work arrays of :func:`crossroads.scenarios._kernels.link_delta`, made once per
+    task (the kernel leaves them as it found them)."""
+
+    def __init__(self, graph: ASGraph) -> None:
+        n = graph.n
+        e = graph.prov_idx.size + graph.cust_idx.size + graph.peer_idx.size
+        self.ws_i = np.zeros((7, n), np.int64)
+        self.ws_i[2] = _k._INF
+        self.lst = np.zeros(3 * n + 2, np.int64)
+        self.ws_f = np.zeros(n, np.float64)
+        self.heap = np.zeros(n + 2 * e + 2, np.int64)
+        self.pool = np.zeros(2 * e + 2, np.int32)
+        self.stamp = np.full((5, n), -1, np.int64)
+        self.pid = 0
+
+    def next_pid(self) -> int:
+        self.pid += 2
+        return self.pid
+
+
+def _one_group(base: SweepBase, g: Group, s: _Scratch) -> GroupDelta:
+    graph = base.graph
+    routes = propagate(graph, g.root, mode="all-best")
+    length, ptr, idx = routes.length, routes.nh_ptr, routes.nh_idx
+    w = base.w
+    if not g.virtual and w[g.root] != 0.0:
+        w = w.copy()
+        w[g.root] = 0.0
+    dest_home = bool(base.cc[g.members[0]] == base.home)
+    _, gateway, direct, domestic, reached = _mk.flow(
+        length, ptr, idx, base.cc, base.home, w, g.root, g.virtual, dest_home, False
+    )
+    reach = length >= 0
+    n_c = len(base.codes)
+    stats = np.array([
+        direct, domestic, reached, float(np.count_nonzero(reach & base.foreign)),
+        float(base.world @ reach), 0.0,
+    ])
+    weight = base.ipv4[list(g.members)]
+    group_w = float(weight.sum())
+    row = np.concatenate([np.bincount(base.cc, weights=gateway, minlength=n_c), stats])
+    any_foreign = bool((reach & base.foreign).any())
+    base_row = row * group_w
+    base_row[-1] = 0.0 if any_foreign else float(len(g.members))
+    heads = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(ptr))
+    keys = pair_key(graph.asns[heads], graph.asns[idx])
+    pos = np.searchsorted(base.keys, keys)
+    pos = np.minimum(pos, max(base.keys.size - 1, 0))
+    hit = base.keys.size > 0
+    edge_hits = np.flatnonzero(base.keys[pos] == keys) if hit else np.zeros(0, np.int64)
+    out_pos: list[int] = []
+    out_rows: list[np.ndarray] = []
+    if edge_hits.size:
+        mass0 = push_mass(length, ptr, idx, np.where(reach, w, 0.0))
+        dom0, cont0 = _k.baseline_cont(length, ptr, idx, base.cc, base.home, g.virtual,
+                                       dest_home)
+        rel, ln = routes.rel.copy(), length.copy()
+        dom, cont = dom0.copy(), cont0.copy()
+        adj = graph.adjacency
+        n_foreign = float(np.count_nonzero(reach & base.foreign))
+        for e in edge_hits.tolist():
+            d_gw, d_dir, d_dom, d_reached, d_src, d_world, d_for = _k.link_delta(
+                *adj, ptr, idx, length, rel, ln, mass0, dom0, cont0, dom, cont, w, base.cc,
+                base.home, g.root, g.virtual, dest_home, base.foreign, base.world,
+                base.foreign, int(heads[e]), int(idx[e]), n_c, s.ws_i, s.lst, s.ws_f,
+                s.heap, s.pool, s.stamp, s.next_pid(),
+            )
+            d = np.concatenate([d_gw, [d_dir, d_dom, d_reached, d_src, d_world, 0.0]])
+            d *= group_w
+            lost_all = any_foreign and n_foreign + d_for == 0.0
+            d[-1] = float(len(g.members)) if lost_all else 0.0
+            out_pos.append(int(base.order[pos[e]]))
+            out_rows.append(d)
+    if g.virtual:  # a stub's own link: that stub loses everything
+        for m, wm in zip(g.members, weight.tolist(), strict=True):
+            k = pair_key(graph.asns[[g.root]], graph.asns[[m]])[0]
+            p = int(np.searchsorted(base.keys, k))
+            if p < base.keys.size and base.keys[p] == k:
+                d = -row * wm
+                d[-1] = 1.0 if any_foreign else 0.0
+                out_pos.append(int(base.order[p]))
+                out_rows.append(d)
+    delta = np.array(out_rows).reshape(-1, n_c + _EXTRA)
+    return GroupDelta(base=base_row, links=np.array(out_pos, np.int64), delta=delta)
+
+
 def _drop(ptr: np.ndarray, idx: np.ndarray, row: int, col: int) -> tuple[np.ndarray, np.ndarray]:
     start, end = int(ptr[row]), int(ptr[row + 1])
     pos = start + int(np.searchsorted(idx[start:end], col))
     out_ptr = ptr.copy()
     out_ptr[row + 1 :] -= 1
     return out_ptr, np.delete(idx, pos)
-
-
-def _stats(length: np.ndarray, src_idx: np.ndarray, world: np.ndarray,
-           foreign: np.ndarray) -> np.ndarray:
-    reached = length >= 0
-    return np.array([
-        float(np.count_nonzero(length[src_idx] >= 0)),
-        float(world @ reached),
-        float((reached & foreign).any()),
-    ])
-
-
-def _terms(stats: np.ndarray, a_o: np.ndarray, n_src: int, world_total: float,
-           a_total: float) -> tuple[float, float]:
-    if not a_total:
-        return 0.0, 0.0
-    r_in = float(a_o @ (stats[:, 0] / n_src)) / a_total if n_src else 0.0
-    r_out = float(a_o @ (stats[:, 1] / world_total)) / a_total if world_total else 0.0
-    return r_in, r_out
-
-
-def _reached(dep: DirectionResult, total_w: float, dest_w: float) -> float:
-    return total_w * dest_w * (1.0 - dep.unreachable_share)
-
-
-def _masses(dep: DirectionResult, reached: float) -> Masses:
-    out = {str(c): float(g) * reached for c, g in
-           zip(dep.by_country["country"], dep.by_country["gateway_share"], strict=True)}
-    out["(direct)"] = dep.direct_share * reached
-    out["(domestic)"] = dep.domestic_share * reached
-    return out
-
-
-def _shares(masses: Masses, reached: float) -> dict[str, float]:
-    return {k: v / reached if reached else 0.0 for k, v in masses.items()}
-
-
-def _scaled_job_masses(base: LinkBaseline, hits: tuple[tuple[int, int], ...]) -> tuple[
-    Masses, float
-]:
-    """Baseline masses of the hit origins: per-destination sums scale with the
-    destination weight, so a single stub of a group carries its share of the group's."""
-    masses: Masses = {}
-    reached = 0.0
-    for j, member in hits:
-        group = list(base.jobs[j][1])
-        job_m, job_r = base.job_masses[j]
-        scale = 1.0 if member < 0 else float(base.space[member] / base.space[group].sum())
-        for k, v in job_m.items():
-            masses[k] = masses.get(k, 0.0) + v * scale
-        reached += job_r * scale
-    return masses, reached
-
-
-def _subset_masses(graph: ASGraph, base: LinkBaseline, members: list[int],
-                   dest_w: float) -> tuple[Masses, float]:
-    """Inbound masses of ``members`` alone (the other origins given no space)."""
-    home = base.table.country_id(base.country)
-    ipv4 = np.where(base.table.cc_id == home, 0.0, base.table.ipv4)
-    ipv4[members] = base.table.ipv4[members]
-    table = dataclasses.replace(base.table, ipv4=ipv4)
-    dep = inbound(graph, table, base.country, mode=base.mode)
-    reached = _reached(dep, base.total_w, dest_w)
-    return _masses(dep, reached), reached

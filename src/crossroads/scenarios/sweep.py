@@ -39,7 +39,7 @@ from crossroads.metrics.dependency import inbound
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.load import load_graph
 from crossroads.scenarios._countries import Countries, countries_from
-from crossroads.scenarios._incremental import evaluate_link, link_baseline, pair_key
+from crossroads.scenarios._incremental import GroupDelta, SweepBase, group_deltas, sweep_base
 from crossroads.scenarios.reach import reachability
 from crossroads.store import open_store
 
@@ -176,14 +176,8 @@ def sweep_on(
         base, measured = _link_sweep(graph, countries, as_info, country, items, mode,
                                      scheduler, workers)
     else:
-        base = _measure(graph, countries, as_info, country, mode)
-        with _client(scheduler, workers) as client:
-            shared = client.scatter([graph, countries, as_info], broadcast=True)
-            futures = client.map(
-                _one, items, graph=shared[0], countries=shared[1], as_info=shared[2],
-                country=country, mode=mode, pure=False,
-            )
-            measured = client.gather(futures)
+        base, measured = _full_sweep(graph, countries, as_info, country, items, mode,
+                                     scheduler, workers)
     rows = [_row(item, m, base) for item, m in zip(items, measured, strict=True)]
     rows.sort(key=lambda r: (-r.lost_inbound, -r.lost_outbound, -r.dependency_shift, r.item))
     return SweepResult(
@@ -200,22 +194,83 @@ def _link_sweep(
     graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str,
     items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
 ) -> tuple[_Measure, list[_Measure]]:
-    """Border links: only the origins whose best routes use a link are re-measured
-    (:mod:`crossroads.scenarios._incremental`); links no best route uses need no task."""
+    """Border links, repaired per destination group
+    (:mod:`crossroads.scenarios._incremental`): the groups are split into tasks, each
+    returns its baseline sums and the change every swept link of its DAG makes."""
+    if mode != "all-best":  # the repair follows the all-best DAG; recompute in full
+        return _full_sweep(graph, countries, as_info, country, items, mode, scheduler,
+                           workers)
     links = np.array(items, dtype=np.int64).reshape(-1, 2)
-    lb = link_baseline(graph, countries, as_info, country, links, mode=mode)
-    base = evaluate_link((-1, -1), lb)
-    keys = pair_key(links[:, 0], links[:, 1]).tolist()
-    todo = [i for i, k in enumerate(keys) if k in lb.users]
-    measured: list[_Measure] = [base] * len(items)
-    if todo:
+    table = ASTable.from_frame(graph, as_info)
+    sb = sweep_base(graph, table, country, links)
+    chunks = _chunks(len(sb.groups), 4 * max(workers, 1))
+    if scheduler is None and workers <= 1:
+        parts = [group_deltas(sb, c) for c in chunks]
+    else:
         with _client(scheduler, workers) as client:
-            [shared] = client.scatter([lb], broadcast=True)
-            futures = client.map(evaluate_link, [items[i] for i in todo], base=shared,
-                                 pure=False)
-            for i, m in zip(todo, client.gather(futures), strict=True):
-                measured[i] = m
+            [shared] = client.scatter([sb], broadcast=True)
+            parts = client.gather(client.map(_group_task, chunks, base=shared, pure=False))
+    n_c = len(sb.codes)
+    total = np.zeros(n_c + 6)
+    delta = np.zeros((len(items), n_c + 6))
+    for part in parts:
+        for gd in part:
+            total += gd.base
+            np.add.at(delta, gd.links, gd.delta)
+    scale = _Scale(
+        n_src=float(np.count_nonzero(sb.foreign)), world=float(sb.world.sum()),
+        space=float(sum(g.weight for g in sb.groups)), codes=sb.codes, home=sb.home,
+    )
+    base = _from_sums(total, scale)
+    measured = [base if not d.any() else _from_sums(total + d, scale) for d in delta]
     return base, measured
+
+
+@dataclass(frozen=True)
+class _Scale:
+    n_src: float
+    world: float
+    space: float
+    codes: tuple[str, ...]
+    home: int
+
+
+def _from_sums(v: np.ndarray, sc: _Scale) -> _Measure:
+    """``(R_in, R_out, isolated, inbound gateway shares)`` from summed columns."""
+    n_c = len(sc.codes)
+    direct, domestic, reached, src, world, isolated = v[n_c:].tolist()
+    r_in = src / sc.n_src / sc.space if sc.n_src and sc.space else 0.0
+    r_out = world / sc.world / sc.space if sc.world and sc.space else 0.0
+    r = reached if reached > 0 else 1.0
+    gw = {sc.codes[i]: float(v[i]) / r for i in np.flatnonzero(v[:n_c]).tolist()
+          if i != sc.home}
+    gw["(direct)"] = direct / r
+    gw["(domestic)"] = domestic / r
+    return r_in, r_out, round(isolated), gw
+
+
+def _group_task(which: list[int], *, base: SweepBase) -> list[GroupDelta]:
+    return group_deltas(base, which)
+
+
+def _chunks(n: int, k: int) -> list[list[int]]:
+    """``range(n)`` dealt round-robin into at most ``k`` lists (big groups spread)."""
+    return [list(range(i, n, k)) for i in range(min(k, n))]
+
+
+def _full_sweep(
+    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str,
+    items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
+) -> tuple[_Measure, list[_Measure]]:
+    """Every item removed and the country measured again from scratch."""
+    base = _measure(graph, countries, as_info, country, mode)
+    with _client(scheduler, workers) as client:
+        shared = client.scatter([graph, countries, as_info], broadcast=True)
+        futures = client.map(
+            _one, items, graph=shared[0], countries=shared[1], as_info=shared[2],
+            country=country, mode=mode, pure=False,
+        )
+        return base, client.gather(futures)
 
 
 def _measure(
