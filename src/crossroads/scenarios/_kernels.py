@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from crossroads.metrics._kernels import _order_by_length
 from crossroads.routing._kernels import _is_best_via
 
 _KEY = np.int64(1) << np.int64(24)  # key = class * _KEY + length
@@ -103,6 +104,16 @@ def _row(x, rel, ln, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
 
 
 @njit(cache=True, nogil=True)
+def _nbrs(role, x, prov_ptr, prov_idx, peer_ptr, peer_idx, cust_ptr, cust_idx):
+    """``x``'s providers (role 0), peers (1) or customers (2) as ``idx[a:b]``."""
+    if role == 0:
+        return prov_ptr[x], prov_ptr[x + 1], prov_idx
+    if role == 1:
+        return peer_ptr[x], peer_ptr[x + 1], peer_idx
+    return cust_ptr[x], cust_ptr[x + 1], cust_idx
+
+
+@njit(cache=True, nogil=True)
 def _is_pred(y, x, role, rel, ln):
     """Whether ``y`` (``x``'s provider: role 0, peer: 1, customer: 2) has ``x`` as a
     best next hop."""
@@ -114,23 +125,8 @@ def _is_pred(y, x, role, rel, ln):
 def baseline_cont(length, nh_ptr, nh_idx, cc, home, virtual, dest_home):
     """``dom`` and ``cont`` of :func:`crossroads.metrics._kernels.flow` (inbound)."""
     n = length.shape[0]
-    m = 0
-    top = 0
-    for v in range(n):
-        if length[v] >= 0:
-            m += 1
-            top = max(top, length[v])
-    count = np.zeros(top + 2, np.int64)
-    for v in range(n):
-        if length[v] >= 0:
-            count[length[v] + 1] += 1
-    for i in range(1, top + 2):
-        count[i] += count[i - 1]
-    order = np.empty(m, np.int32)
-    for v in range(n):
-        if length[v] >= 0:
-            order[count[length[v]]] = v
-            count[length[v]] += 1
+    order = _order_by_length(length)
+    m = order.shape[0]
     dom = np.zeros(n, np.float64)
     cont = np.zeros(n, np.float64)
     for i in range(m):
@@ -203,12 +199,8 @@ def link_delta(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
         x = dl[i]
         i += 1
         for role in range(3):
-            if role == 0:
-                a, b, idx = prov_ptr[x], prov_ptr[x + 1], prov_idx
-            elif role == 1:
-                a, b, idx = peer_ptr[x], peer_ptr[x + 1], peer_idx
-            else:
-                a, b, idx = cust_ptr[x], cust_ptr[x + 1], cust_idx
+            a, b, idx = _nbrs(role, x, prov_ptr, prov_idx, peer_ptr, peer_idx, cust_ptr,
+                              cust_idx)
             for j in range(a, b):
                 y = idx[j]
                 if in_d[y] == pid or _gone(x, y, ra, rb) or not _is_pred(y, x, role, rel, ln):
@@ -271,15 +263,11 @@ def link_delta(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
         ln[x] = k % _KEY
         nl = ln[x] + 1
         for role in range(3):
-            if role == 0:  # x's providers get a customer route if x exports one
-                a, b, idx, cls = prov_ptr[x], prov_ptr[x + 1], prov_idx, 2
-            elif role == 1:
-                a, b, idx, cls = peer_ptr[x], peer_ptr[x + 1], peer_idx, 3
-            else:
-                a, b, idx, cls = cust_ptr[x], cust_ptr[x + 1], cust_idx, 4
             if role < 2 and rel[x] > 2:
                 continue  # peer and provider routes go to customers only
-            offer = cls * _KEY + nl
+            a, b, idx = _nbrs(role, x, prov_ptr, prov_idx, peer_ptr, peer_idx, cust_ptr,
+                              cust_idx)
+            offer = (role + 2) * _KEY + nl  # providers learn a customer route, ...
             for q in range(a, b):
                 y = idx[q]
                 if _gone(x, y, ra, rb):
@@ -312,12 +300,8 @@ def link_delta(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
         if j >= nlog:
             continue
         for role in range(3):
-            if role == 0:
-                a, b, idx = prov_ptr[x], prov_ptr[x + 1], prov_idx
-            elif role == 1:
-                a, b, idx = peer_ptr[x], peer_ptr[x + 1], peer_idx
-            else:
-                a, b, idx = cust_ptr[x], cust_ptr[x + 1], cust_idx
+            a, b, idx = _nbrs(role, x, prov_ptr, prov_idx, peer_ptr, peer_idx, cust_ptr,
+                              cust_idx)
             for q in range(a, b):
                 y = idx[q]
                 if cand[y] != pid:
@@ -436,12 +420,8 @@ def link_delta(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
         if dom[x] == od:
             continue
         for role in range(3):  # predecessors in the new DAG read dom[x]
-            if role == 0:
-                a, b, idx = prov_ptr[x], prov_ptr[x + 1], prov_idx
-            elif role == 1:
-                a, b, idx = peer_ptr[x], peer_ptr[x + 1], peer_idx
-            else:
-                a, b, idx = cust_ptr[x], cust_ptr[x + 1], cust_idx
+            a, b, idx = _nbrs(role, x, prov_ptr, prov_idx, peer_ptr, peer_idx, cust_ptr,
+                              cust_idx)
             for q in range(a, b):
                 y = idx[q]
                 if not _gone(x, y, ra, rb) and _is_pred(y, x, role, rel, ln):
