@@ -69,3 +69,27 @@ def test_same_answer_on_mutated_records(mirror: Path) -> None:
         assert c.equals(ref), i
         errors += c_err is not None
     assert 300 < errors < 3000  # the mutations do hit the error paths, and not only them
+
+
+def test_compiled_walker_refuses_mismatched_buffers() -> None:
+    """The C walker checks item sizes and lengths instead of writing past an array."""
+    import numpy as np
+
+    from crossroads.sources.mrt._buffers import new_out, new_peers, new_scratch
+
+    walk = kernels("c").walk
+    data = np.frombuffer(_updates(), np.uint8)
+    status = np.zeros(3, np.int64)
+    out = new_out(16)
+    wrong_dtype = out._replace(ts=np.zeros(16, np.int32))  # int64 expected
+    with pytest.raises(TypeError, match="item size"):
+        walk(data, 0, 0, wrong_dtype, new_scratch(), new_peers(), status)
+    short = out._replace(plen=np.zeros(8, np.uint8))  # fewer slots than rows
+    with pytest.raises(ValueError, match="shorter than the row count"):
+        walk(data, 0, 0, short, new_scratch(), new_peers(), status)
+    with pytest.raises(ValueError, match="scratch"):
+        walk(data, 0, 0, out, new_scratch(1024), new_peers(), status)
+    with pytest.raises(ValueError, match="pos outside"):
+        walk(data, len(data) + 1, 0, out, new_scratch(), new_peers(), status)
+    walk(data, 0, 0, out, new_scratch(), new_peers(), status)
+    assert status[0] == 0 and status[1] == len(data) and out.cnt[0] > 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 import numpy as np
+import pyarrow as pa
 
 __all__ = ["Out", "Peers", "Scratch", "new_out", "new_peers", "new_scratch"]
 
@@ -52,11 +53,15 @@ Scratch = namedtuple(
 def new_out(rows: int, vals: int | None = None) -> Out:
     """Empty buffers for ``rows`` routes and ``vals`` AS path members (default 12 per route).
 
-    Zeroed (calloc: pages are cleared when first touched), so values under nulls are 0.
+    Uninitialised: the walkers write every per-row field of every row they count, and value
+    arrays up to their counts. Drawn from Arrow's memory pool, which keeps freed memory:
+    a batch's buffers become its Arrow arrays, and once the consumer drops the batch the
+    next one reuses the same pages instead of faulting in fresh zeroed ones (numpy's
+    allocations go back to the OS; that cost ~8 ms per batch).
     """
     vals = vals if vals is not None else 12 * rows
     segs = max(rows * 2, 1024)
-    e = np.zeros
+    e = _empty
     return Out(
         np.zeros(6, np.int64),
         e(rows, np.int64), e(rows, np.int64), e(rows, np.int32),
@@ -70,6 +75,12 @@ def new_out(rows: int, vals: int | None = None) -> Out:
         e(rows, np.int64), e(max(rows, 1024) * 3, np.uint32),
         e(rows, np.uint16), e(rows, np.uint16),
     )
+
+
+def _empty(shape: int | tuple[int, int], dtype: type) -> np.ndarray:
+    n = int(np.prod(shape))
+    buf = pa.allocate_buffer(max(n, 1) * np.dtype(dtype).itemsize)
+    return np.frombuffer(buf, dtype, count=n).reshape(shape)
 
 
 def new_peers(size: int = 65536) -> Peers:

@@ -126,7 +126,8 @@ def to_record_batch(out: Out, peers: Peers, collector: str | None,
     ltype = out.seg_type[last]
     llen = out.seg_len[last]
     has_origin = (nseg > 0) & ((ltype == 2) | ((ltype == 1) & (llen == 1)))
-    origin_asn = out.vals[np.maximum(path_end - 1, 0)] if n else np.zeros(0, np.uint32)
+    origin_asn = np.where(has_origin, out.vals[np.maximum(path_end - 1, 0)], 0).astype(
+        np.uint32) if n else np.zeros(0, np.uint32)
     u8, u16, u32 = pa.uint8(), pa.uint16(), pa.uint32()
     seg_struct = pa.StructArray.from_arrays(
         [_prim(out.seg_type[:segs], u8), _prim(out.seg_len[:segs], u16)], fields=list(SEGMENT)

@@ -27,7 +27,7 @@ from crossroads.sources.mrt.columns import SCHEMA, to_record_batch
 
 __all__ = ["iter_mrt_batches", "parse_mrt", "read_mrt"]
 
-CHUNK_BYTES = 1 << 25  # decompressed bytes handed to the walker at a time
+CHUNK_BYTES = 1 << 21  # decompressed bytes handed to the walker at a time (fits in cache)
 BATCH_ROWS = 1 << 18  # routes per record batch
 _READ = 1 << 20  # compressed bytes per read
 MAX_VALUES = 1 << 27  # AS path members one record may expand to (bounds memory)
