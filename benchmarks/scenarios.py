@@ -5,7 +5,7 @@ every KZ border link <= 2 min on the 2-core build machine. The graph and ``as_in
 loaded first and not timed (they are shared by every run of a session).
 
     python -m benchmarks scenarios -- [--preset NAME] [--workers N] [--limit K]
-                                       [--skip-sweep] [--json FILE]
+                                       [--skip-sweep] [--ases] [--json FILE]
 
 Needs a store fetched from the mirror (``CROSSROADS_MIRROR``, ``CROSSROADS_DATA_DIR``).
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--limit", type=int, default=None, help="sweep only the first K links")
     ap.add_argument("--skip-sweep", action="store_true")
+    ap.add_argument("--ases", action="store_true",
+                    help="also time the single-AS sweep (every foreign upstream)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
 
@@ -65,6 +68,15 @@ def main(argv: list[str]) -> int:
               f"{args.workers} workers (goal <= 120 s)"
               + (f"; worst {top.item}: -{100 * top.lost_inbound:.3f} pp inbound" if top else ""),
               flush=True)
+    if args.ases:
+        t0 = time.perf_counter()
+        sw = sweep_on(graph, as_info, "KZ", kind="ases", workers=args.workers)
+        secs = time.perf_counter() - t0
+        out.update(ases_sweep_s=round(secs, 1), ases_items=len(sw.rows))
+        print(f"KZ single-AS sweep: {len(sw.rows)} foreign upstreams in {secs:.1f} s with "
+              f"{args.workers} workers", flush=True)
+    out["load_average"] = list(os.getloadavg())
+    print(f"load average (1, 5, 15 min): {out['load_average']}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
     return 0
