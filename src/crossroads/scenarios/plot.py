@@ -7,12 +7,11 @@ renamed, so a failed run never leaves half a picture.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from crossroads._atomic import atomic_path
 from crossroads.errors import CrossroadsError
 from crossroads.scenarios.result import ScenarioResult
 
@@ -40,17 +39,9 @@ def plot_result(result: ScenarioResult, path: str | Path, *, top: int = 8) -> Pa
     fig.suptitle(f"{result.scenario.name}: {result.country}, before vs after")
     fig.text(0.01, 0.01, f"data: {dates}; routes: Gao-Rexford, {result.mode}", fontsize=7)
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=path.suffix)
-    os.close(fd)
     try:
-        fig.savefig(tmp, format=fmt, dpi=120)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal modes
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=120)
     finally:
         plt.close(fig)
     return path
