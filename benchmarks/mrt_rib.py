@@ -10,7 +10,9 @@ way that does not round-trip). ``--copies 24`` gives about 15 M routes, the size
 RouteViews or RIS full RIB of dozens of peers.
 
 Then, on the same file: ``crossroads mrt parse FILE --out DIR`` (peak RSS, wall),
-``bgpdump -m FILE > /dev/null`` and ``zcat FILE > /dev/null``; and the routes themselves:
+``bgpdump -m FILE`` to a text file and ``zcat FILE > /dev/null``; the Arrow-only read
+against ``bgpdump -m > /dev/null`` (one round of ``mrt_vs_bgpdump.measure``); and the
+routes themselves:
 bgpdump's lines and the Parquet rows are loaded into DuckDB and compared as multisets of
 (peer, peer AS, prefix, AS path, next hop) with EXCEPT ALL both ways.
 
@@ -145,6 +147,9 @@ def main(argv: list[str]) -> int:
         print(f"load average {load[0]:.1f}; crossroads mrt parse (to Parquet, zstd) "
               f"{ours_s:.1f} s, peak RSS {ours_kb // 1024} MB; bgpdump -m (to a file) "
               f"{bd_s:.1f} s, {bd_kb // 1024} MB; zcat {z_s:.1f} s", flush=True)
+        from benchmarks.mrt_vs_bgpdump import measure
+
+        print(measure(rib, 1, dict(os.environ)), flush=True)
         if not a.no_compare:
             print(_compare(tmp / "bgpdump.txt", tmp / "out" / f"{rib.name}.parquet"))
     finally:
