@@ -23,7 +23,7 @@ run report: $(BIN)/crossroads
 		--scenarios kz-russia-transit-loss --scenarios kz-trans-caspian-link
 
 ## Set up and run the whole test suite (installs the system peers tests use).
-test: $(BIN)/crossroads system-deps
+test: system-deps $(BIN)/crossroads
 	$(BIN)/python -m pytest -q
 
 system-deps:

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the system packages crossroads needs, once: `report` for the PDF renderer's
 # libraries (WeasyPrint: pango), `test` (the default) also for the programs tests use as
-# real peers (bgpdump, chromium, poppler, wrk, gobgpd).
+# real peers (bgpdump, chromium, poppler, wrk, gobgpd) and the C compiler for the MRT walker.
 # Runs as root on CI (apt-get works there); elsewhere uses sudo when available.
 set -euo pipefail
 what="${1:-test}"
 need=()
 ldconfig -p | grep -q 'libpangoft2-1.0' || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ "$what" = test ]; then
+command -v cc >/dev/null 2>&1 || need+=(gcc)  # builds the compiled MRT walker the tests check
 command -v bgpdump >/dev/null 2>&1 || need+=(bgpdump)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
