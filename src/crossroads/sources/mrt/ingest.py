@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from crossroads._atomic import atomic_path
 from crossroads._dask import dask_client
 from crossroads.errors import CrossroadsError, DataFormatError
 from crossroads.sources.mrt.columns import SCHEMA
@@ -55,12 +56,10 @@ def parse_file(
     src, out_dir = Path(path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     dest = _output_path(src, out_dir)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
     total = src.stat().st_size if src.exists() else 0
     t0 = time.perf_counter()
     rows = 0
     damage: str | None = None
-    writer = pq.ParquetWriter(tmp, SCHEMA, compression="zstd")
     last = [0.0]
 
     def on_read(done: int) -> None:
@@ -69,19 +68,16 @@ def parse_file(
             last[0] = now
             progress(src.name, done, total)
 
-    try:
+    with atomic_path(dest) as tmp:
+        writer = pq.ParquetWriter(tmp, SCHEMA, compression="zstd")
         try:
             for batch in iter_mrt_batches(src, collector=collector, on_read=on_read):
                 writer.write_batch(batch)
                 rows += batch.num_rows
         except DataFormatError as exc:
-            damage = str(exc)
-        writer.close()
-        os.replace(tmp, dest)
-    finally:
-        if tmp.exists():
+            damage = str(exc)  # the whole records before the damage are kept
+        finally:
             writer.close()
-            tmp.unlink()
     if progress is not None:
         progress(src.name, total, total)
     return ParseResult(str(src), str(dest), rows, time.perf_counter() - t0, damage)
