@@ -77,6 +77,9 @@ def dependency(
     chokepoints: Annotated[int, typer.Option(
         "--chokepoints", help="Candidates per kind for the chokepoint losses (0: skip).")] = 5,
     top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 10,
+    merge_siblings: Annotated[bool, typer.Option(
+        "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
+        "(its lowest ASN); needs the as-org dataset loaded.")] = False,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -89,6 +92,7 @@ def dependency(
         settings_from(mirror, data_dir), country, direction=direction.value, mode=mode.value,
         date=_date(date), observed=[str(p) for p in observed] if observed else None,
         sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
+        merge_siblings=merge_siblings,
     )
     if json_out:
         print_json(report.as_dict(top=top))

@@ -58,6 +58,9 @@ def route(
     date: Annotated[str | None, typer.Option(
         "--date", help="Use the AS-relationship snapshot in force on this date "
         "(YYYY-MM-DD; default: the newest).")] = None,
+    merge_siblings: Annotated[bool, typer.Option(
+        "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
+        "(its lowest ASN); needs the as-org dataset loaded.")] = False,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -69,6 +72,7 @@ def route(
         from_asn=None if from_asn is None else _asn(from_asn),
         mode=mode.value,  # type: ignore[arg-type]
         date=_date(date),
+        merge_siblings=merge_siblings,
     )
     if json_out:
         print_json(result.as_dict())
@@ -80,6 +84,13 @@ def _render(q: RouteQuery) -> None:
     origins = ", ".join(f"AS{a}" for a in q.origins)
     console.print(f"Routes towards a prefix of {origins} ({q.mode}); AS graph of "
                   f"{q.data_date}: {q.source}, {q.ases:,} ASes", highlight=False, soft_wrap=True)
+    if q.siblings is not None:
+        s = q.siblings
+        console.print(f"Siblings merged ({s['dataset']}): {s['ases_merged']:,} ASes in "
+                      f"{s['groups']:,} organisations, each shown as its lowest ASN; "
+                      f"{s['conflicting_links']:,} conflicting links resolved, "
+                      f"{len(s['created_cycles'])} provider->customer cycles created",
+                      highlight=False, soft_wrap=True)
     if q.paths is not None:
         if not q.paths:
             console.print(f"AS{q.from_asn} has no valley-free route to {origins}.")

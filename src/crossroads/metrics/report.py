@@ -130,11 +130,15 @@ def country_dependency(
     sources: SourceWeighting = "addresses",
     targets: OutboundTargets = "networks",
     chokepoint_k: int = 5,
+    merge_siblings: bool = False,
 ) -> DependencyReport:
     """The report of ``country`` from the store: the AS graph in force on ``date``
     (newest when None), ``as_info``, and the full-feed collector peers as vantage points.
     With ``observed`` RIB files, the metrics come from their paths instead
-    (:func:`crossroads.metrics.observed.observed_report`)."""
+    (:func:`crossroads.metrics.observed.observed_report`). ``merge_siblings`` routes on
+    the graph with CAIDA as-org sibling groups contracted (:mod:`crossroads.routing.
+    siblings`): a group weighs the IPv4 space of all its members and takes the country
+    and name of its lowest ASN; the address concentration stays per origin AS."""
     from crossroads.routing import load_graph
     from crossroads.routing.fidelity_note import fidelity_note
     from crossroads.store import open_store
@@ -152,6 +156,14 @@ def country_dependency(
     graph = load_graph(settings, date)
     if graph.provenance is not None:
         datasets.insert(0, graph.provenance.as_dict())
+    table = merge = None
+    if merge_siblings:
+        from crossroads.routing.siblings import merged_from_store
+
+        merge, org_dataset = merged_from_store(settings, graph)
+        graph = merge.graph
+        table = ASTable.from_frame(graph, _merged_info(info, merge.representative))
+        datasets.extend(r.as_dict() for r in _current(store, "as-org"))
     vps: list[int] = []
     try:
         from crossroads.metrics.vantage import full_feed_asns
@@ -163,12 +175,30 @@ def country_dependency(
         pass
     report = dependency_report(
         graph, info, country, direction=direction, mode=mode, sources=sources,
-        vantage_points=vps, targets=targets, chokepoint_k=chokepoint_k, datasets=datasets,
+        vantage_points=sorted({merge.rep(a) for a in vps}) if merge else vps,
+        targets=targets, chokepoint_k=chokepoint_k, datasets=datasets, table=table,
     )
+    if merge is not None:
+        report.notes.append(
+            f"siblings merged ({org_dataset}): {sum(len(g) for g in merge.groups):,} ASes in "
+            f"{len(merge.groups):,} organisations routed as their lowest ASN; "
+            f"{merge.conflicts:,} conflicting links resolved, "
+            f"{len(merge.created_cycles)} provider->customer cycles created")
     # every simulated figure says how far simulated paths can be trusted (issue 10)
     graph_date = graph.provenance.data_date if graph.provenance is not None else date
     report.notes.append(fidelity_note(graph_date))
     return report
+
+
+def _merged_info(info: pd.DataFrame, representative: dict[int, int]) -> pd.DataFrame:
+    """``info`` with one row per sibling group: its representative's row carrying the
+    summed ``ipv4_addresses`` of all members (a member without a row adds nothing)."""
+    rep = info["asn"].map(lambda a: representative.get(int(a), int(a))).astype("int64")
+    total = info["ipv4_addresses"].fillna(0).groupby(rep).sum()
+    out = info.assign(asn=rep, _own=info["asn"].to_numpy() == rep.to_numpy())
+    out = out.sort_values("_own", ascending=False, kind="stable").drop_duplicates("asn")
+    out["ipv4_addresses"] = out["asn"].map(total)
+    return out.drop(columns="_own").sort_values("asn").reset_index(drop=True)
 
 
 def _current(store, kind: str) -> list:

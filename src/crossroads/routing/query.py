@@ -50,6 +50,8 @@ class RouteQuery:
     reachable: int | None = None
     by_class: dict[str, int] | None = None
     length_histogram: dict[int, int] | None = None
+    siblings: dict[str, Any] | None = None  # with merge_siblings: what the merge did
+
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -64,9 +66,30 @@ def route_query(
     mode: RouteMode = "deterministic",
     date: Date | None = None,
     max_paths: int = 1000,
+    merge_siblings: bool = False,
 ) -> RouteQuery:
-    """Routes towards a prefix announced by ``origins`` (ASNs) on the graph of ``date``."""
+    """Routes towards a prefix announced by ``origins`` (ASNs) on the graph of ``date``.
+
+    ``merge_siblings`` routes on the graph with each CAIDA as-org sibling group contracted
+    into its lowest ASN (:mod:`crossroads.routing.siblings`); the ASNs asked for and shown
+    are then the groups' representatives."""
     graph = load_graph(settings, date)
+    siblings = None
+    if merge_siblings:
+        from crossroads.routing.siblings import merged_from_store
+
+        merge, org_dataset = merged_from_store(settings, graph)
+        graph = merge.graph
+        origins = sorted({merge.rep(a) for a in origins})
+        from_asn = None if from_asn is None else merge.rep(from_asn)
+        siblings = {
+            "dataset": org_dataset,
+            "groups": len(merge.groups),
+            "ases_merged": sum(len(g) for g in merge.groups),
+            "internal_links_dropped": merge.internal_links,
+            "conflicting_links": merge.conflicts,
+            "created_cycles": merge.created_cycles,
+        }
     routes = propagate(graph, graph.indices_of(origins), mode=mode)
     prov = graph.provenance
     head = {
@@ -75,6 +98,7 @@ def route_query(
         "data_date": prov.data_date.isoformat() if prov else "unknown",
         "source": f"{prov.dataset} ({prov.source})" if prov else "in-memory graph",
         "ases": graph.n,
+        "siblings": siblings,
     }
     if from_asn is None:
         return RouteQuery(**head, **summarise(routes))
