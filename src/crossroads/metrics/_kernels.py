@@ -196,19 +196,8 @@ def flow(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound
         cont = np.zeros(n, np.float64)  # cont[v] = mean dom over v's next hops
         for i in range(m):
             v = order[i]
-            a, b = nh_ptr[v], nh_ptr[v + 1]
-            if a == b:
-                if virtual:
-                    cont[v] = 1.0 if dest_home else 0.0
-                    dom[v] = cont[v] if cc[v] == home else 0.0
-                else:
-                    dom[v] = 1.0 if dest_home else 0.0
-                continue
-            s = 0.0
-            for k in range(a, b):
-                s += dom[nh_idx[k]]
-            cont[v] = s / (b - a)
-            dom[v] = cont[v] if cc[v] == home else 0.0
+            cont_of(v, nh_ptr[v], nh_ptr[v + 1], nh_idx, dom, cont, cc, home, virtual,
+                    dest_home)
         for i in range(m):
             v = order[i]
             if cc[v] == home:
@@ -288,3 +277,22 @@ def uncovered(length, nh_ptr, nh_idx, w, blocked, root, virtual):
         for k in range(a, b):
             mass[nh_idx[k]] += share
     return transit, escaped
+
+
+@njit(cache=True, nogil=True)
+def cont_of(v, a, b, row, dom, cont, cc, home, virtual, dest_home):  # noqa: ANN001
+    """Set ``cont[v]`` (mean ``dom`` over ``v``'s next hops ``row[a:b]``) and ``dom[v]``
+    (the chance that the path from ``v``, ``v`` included, stays at home); an AS without
+    next hops is the destination. Shared by :func:`flow` and the scenario sweep's repair."""
+    if a == b:
+        if virtual:
+            cont[v] = 1.0 if dest_home else 0.0
+            dom[v] = cont[v] if cc[v] == home else 0.0
+        else:
+            dom[v] = 1.0 if dest_home else 0.0
+        return
+    s = 0.0
+    for k in range(a, b):
+        s += dom[row[k]]
+    cont[v] = s / (b - a)
+    dom[v] = cont[v] if cc[v] == home else 0.0

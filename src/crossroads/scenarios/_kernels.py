@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.metrics._kernels import _order_by_length
+from crossroads.metrics._kernels import _order_by_length, cont_of
 from crossroads.routing._kernels import _is_best_via
 
 _KEY = np.int64(1) << np.int64(24)  # key = class * _KEY + length
@@ -131,26 +131,9 @@ def baseline_cont(length, nh_ptr, nh_idx, cc, home, virtual, dest_home):
     cont = np.zeros(n, np.float64)
     for i in range(m):
         v = order[i]
-        _cont_of(v, nh_ptr[v], nh_ptr[v + 1], nh_idx, dom, cont, cc, home, virtual,
+        cont_of(v, nh_ptr[v], nh_ptr[v + 1], nh_idx, dom, cont, cc, home, virtual,
                  dest_home)
     return dom, cont
-
-
-@njit(cache=True, nogil=True)
-def _cont_of(v, a, b, row, dom, cont, cc, home, virtual, dest_home):
-    """Set ``cont[v]``/``dom[v]`` from ``v``'s next hops ``row[a:b]`` (flow's rule)."""
-    if a == b:
-        if virtual:
-            cont[v] = 1.0 if dest_home else 0.0
-            dom[v] = cont[v] if cc[v] == home else 0.0
-        else:
-            dom[v] = 1.0 if dest_home else 0.0
-        return
-    s = 0.0
-    for k in range(a, b):
-        s += dom[row[k]]
-    cont[v] = s / (b - a)
-    dom[v] = cont[v] if cc[v] == home else 0.0
 
 
 @njit(cache=True, nogil=True)
@@ -408,10 +391,10 @@ def link_delta(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
             dom[x] = 0.0
             cont[x] = 0.0
         elif cand[x] == pid:
-            _cont_of(x, rows[x], rows[x] + rowk[x], pool, dom, cont, cc, home, virtual,
+            cont_of(x, rows[x], rows[x] + rowk[x], pool, dom, cont, cc, home, virtual,
                      dest_home)
         else:
-            _cont_of(x, nh_ptr[x], nh_ptr[x + 1], nh_idx, dom, cont, cc, home, virtual,
+            cont_of(x, nh_ptr[x], nh_ptr[x + 1], nh_idx, dom, cont, cc, home, virtual,
                      dest_home)
         if dom[x] == od and cont[x] == oc:
             continue
