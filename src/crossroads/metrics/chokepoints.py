@@ -30,6 +30,7 @@ AS 20 carries 21/32 of the mass, then AS 3 and AS 30 each carry all of the remai
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,7 @@ from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import DirectionResult
-from crossroads.routing import ASGraph, RouteMode, propagate
+from crossroads.routing import ASGraph, RouteMode, Routes, propagate, propagate_many
 
 __all__ = ["Chokepoints", "carrying_set", "chokepoints", "reachability"]
 
@@ -93,7 +94,13 @@ def _setup(
 
 
 def _reach_masks(graph: ASGraph, groups: list[_engine.Group]) -> list[np.ndarray]:
-    return [propagate(graph, g.root, mode="deterministic").length >= 0 for g in groups]
+    # one propagation per destination group, on threads (the kernels release the GIL)
+    return propagate_many(graph, [g.root for g in groups], _reached, mode="deterministic",
+                          workers=min(2, os.cpu_count() or 1))
+
+
+def _reached(routes: Routes) -> np.ndarray:
+    return routes.length >= 0
 
 
 def _q(masks: list[np.ndarray], groups: list[_engine.Group], src_w: np.ndarray) -> float:
