@@ -73,6 +73,19 @@ def _pop(h, size):
         i = c
     return top, size
 
+@njit(cache=True, nogil=True)
+def _enlist(y, pid, queued, delta, lst, base, nt, heap, hs, ln):
+    """First touch of ``y`` in pass ``pid``: zero its delta, list it, queue it by length
+    (longest first). Returns the new list and heap sizes."""
+    if queued[y] != pid:
+        queued[y] = pid
+        delta[y] = 0.0
+        lst[base + nt] = y
+        nt += 1
+        hs = _push(heap, hs, ((_KEY - ln[y]) << 32) | y)
+    return nt, hs
+
+
 
 @njit(cache=True, nogil=True)
 def _gone(x, y, ra, rb):
@@ -328,24 +341,14 @@ def link_delta(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
             share = m / (b - a)
             for q in range(a, b):
                 y = nh_idx[q]
-                if queued[y] != pid:
-                    queued[y] = pid
-                    delta[y] = 0.0
-                    lst[base + nt] = y
-                    nt += 1
-                    hs = _push(heap, hs, ((_KEY - ln[y]) << 32) | y)
+                nt, hs = _enlist(y, pid, queued, delta, lst, base, nt, heap, hs, ln)
                 delta[y] -= share
         k = rowk[x]
         if k > 0:
             share = m / k
             for q in range(rows[x], rows[x] + k):
                 y = pool[q]
-                if queued[y] != pid:
-                    queued[y] = pid
-                    delta[y] = 0.0
-                    lst[base + nt] = y
-                    nt += 1
-                    hs = _push(heap, hs, ((_KEY - ln[y]) << 32) | y)
+                nt, hs = _enlist(y, pid, queued, delta, lst, base, nt, heap, hs, ln)
                 delta[y] += share
     while hs > 0:
         item, hs = _pop(heap, hs)
@@ -362,12 +365,7 @@ def link_delta(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
         share = dx / (b - a)
         for q in range(a, b):
             y = row[q]
-            if queued[y] != pid:
-                queued[y] = pid
-                delta[y] = 0.0
-                lst[base + nt] = y
-                nt += 1
-                hs = _push(heap, hs, ((_KEY - ln[y]) << 32) | y)
+            nt, hs = _enlist(y, pid, queued, delta, lst, base, nt, heap, hs, ln)
             delta[y] += share
     # ---- 5. cont/dom up the new DAG, shortest routes first
     nx = base + nt  # ASes whose cont/dom changed are listed from here
