@@ -1,4 +1,5 @@
-"""crossroads: where a country's Internet paths cross its borders, and what breaks if they go dark."""
+"""crossroads: where a country's Internet paths cross its borders, and what breaks if they
+go dark."""
 
 from crossroads.errors import (
     CrossroadsError,
@@ -13,16 +14,14 @@ from crossroads.errors import (
 
 __version__ = "0.1.0"
 
-__all__ = sorted(
-    [
-        "CrossroadsError",
-        "DataFormatError",
-        "DatasetMissingError",
-        "DownloadError",
-        "ScenarioError",
-        "TLSCheckError",
-        "UnknownASNError",
-        "UnknownCountryError",
-        "__version__",
-    ]
-)
+__all__ = [
+    "CrossroadsError",
+    "DataFormatError",
+    "DatasetMissingError",
+    "DownloadError",
+    "ScenarioError",
+    "TLSCheckError",
+    "UnknownASNError",
+    "UnknownCountryError",
+    "__version__",
+]

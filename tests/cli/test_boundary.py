@@ -33,3 +33,11 @@ def test_crossroads_error_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("error:")
     assert "Traceback" not in done.stderr
+
+
+def test_malformed_date_is_one_line_for_every_command(tmp_path: Path) -> None:
+    for command in (["simulate", "kz-china-route"], ["route", "9198"], ["dependency", "KZ"]):
+        done = _run(*command, "--date", "2025-13-40", "--data-dir", str(tmp_path))
+        assert done.returncode == 2, command
+        assert "--date '2025-13-40' is not a date" in done.stderr
+        assert "Traceback" not in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date as Date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,8 +11,11 @@ import typer
 from rich.console import Console
 
 from crossroads.config import Settings, get_settings
+from crossroads.errors import CrossroadsError
 
-__all__ = ["DataDirOpt", "JsonOpt", "MirrorOpt", "console", "print_json", "settings_from"]
+__all__ = [
+    "DataDirOpt", "JsonOpt", "MirrorOpt", "console", "parse_date", "print_json", "settings_from",
+]
 
 console = Console()
 
@@ -42,3 +46,13 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def parse_date(text: str | None) -> Date | None:
+    """A ``--date YYYY-MM-DD`` value; a malformed one is a one-line user error."""
+    if text is None:
+        return None
+    try:
+        return Date.fromisoformat(text)
+    except ValueError:
+        raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from None

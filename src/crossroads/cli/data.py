@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
 from typing import Annotated
 
 import typer
@@ -21,10 +20,10 @@ from crossroads.cli._common import (
     JsonOpt,
     MirrorOpt,
     console,
+    parse_date,
     print_json,
     settings_from,
 )
-from crossroads.errors import CrossroadsError
 from crossroads.metrics.inventory import ASSummary, CountryProfile, as_summary, country_profile
 from crossroads.store import DatasetRecord, LoadResult, fetch, open_store
 
@@ -67,7 +66,7 @@ def fetch_cmd(
     """Get the public datasets (mirror, cache or download) and load them into the store."""
     settings = settings_from(mirror, data_dir)
     with _FetchBars() as bars:
-        results = fetch(settings, names or (), on=_date(date), progress=bars)
+        results = fetch(settings, names or (), on=parse_date(date), progress=bars)
     console.print(_results_table(results, str(settings.data_dir)))
 
 
@@ -90,7 +89,7 @@ def as_cmd(
     json: JsonOpt = False,
 ) -> None:
     """One AS: name, countries, address counts, providers, customers and peers."""
-    summary = as_summary(settings_from(None, data_dir), asn, on=_date(date))
+    summary = as_summary(settings_from(None, data_dir), asn, on=parse_date(date))
     if json:
         print_json(summary.as_dict())
         return
@@ -173,15 +172,6 @@ def _datasets_table(records: list[DatasetRecord]) -> Table:
         table.add_row(r.name, r.data_date.isoformat(), f"{r.rows:,}", r.source)
     table.caption = "SHA-256 and retrieval times: crossroads datasets --json"
     return table
-
-
-def _date(text: str | None) -> Date | None:
-    if text is None:
-        return None
-    try:
-        return Date.fromisoformat(text)
-    except ValueError:
-        raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from None
 
 
 def _cite(records: tuple[DatasetRecord, ...], *kinds: str) -> str:

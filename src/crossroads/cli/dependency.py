@@ -18,6 +18,7 @@ from crossroads.cli._common import (
     JsonOpt,
     MirrorOpt,
     console,
+    parse_date,
     print_json,
     settings_from,
 )
@@ -90,7 +91,7 @@ def dependency(
 
     report = country_dependency(
         settings_from(mirror, data_dir), country, direction=direction.value, mode=mode.value,
-        date=_date(date), observed=[str(p) for p in observed] if observed else None,
+        date=parse_date(date), observed=[str(p) for p in observed] if observed else None,
         sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
         merge_siblings=merge_siblings,
     )
@@ -119,7 +120,7 @@ def world_matrix_cmd(
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise CrossroadsError(f"--out {out} must end in .parquet or .csv")
     m = world_matrix_from_settings(
-        settings_from(mirror, data_dir), mode=mode.value, date=_date(date), sample=sample,
+        settings_from(mirror, data_dir), mode=mode.value, date=parse_date(date), sample=sample,
         workers=workers, checkpoint=checkpoint,
     )
     table = m.long()
@@ -141,17 +142,6 @@ def register(app: typer.Typer) -> None:
     """Add ``dependency`` and ``world-matrix`` to the CLI."""
     app.command("dependency")(dependency)
     app.command("world-matrix")(world_matrix_cmd)
-
-
-def _date(text: str | None):
-    from datetime import date as Date
-
-    if text is None:
-        return None
-    try:
-        return Date.fromisoformat(text)
-    except ValueError as exc:
-        raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from exc
 
 
 def _pct(x: float | None) -> str:

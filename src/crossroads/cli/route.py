@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date as Date
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,10 +13,11 @@ from crossroads.cli._common import (
     JsonOpt,
     MirrorOpt,
     console,
+    parse_date,
     print_json,
     settings_from,
 )
-from crossroads.errors import CrossroadsError, UnknownASNError
+from crossroads.errors import UnknownASNError
 from crossroads.routing.query import RouteQuery, route_query
 
 __all__ = ["register"]
@@ -35,15 +35,6 @@ def _asn(text: str) -> int:
     if not raw.isdigit() or int(raw) > 2**32 - 1:
         raise UnknownASNError(f"{text!r} is not an AS number", hint="write e.g. 9198 or AS9198")
     return int(raw)
-
-
-def _date(text: str | None) -> Date | None:
-    if text is None:
-        return None
-    try:
-        return Date.fromisoformat(text)
-    except ValueError as exc:
-        raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from exc
 
 
 def route(
@@ -71,7 +62,7 @@ def route(
         [_asn(o) for o in origin],
         from_asn=None if from_asn is None else _asn(from_asn),
         mode=mode.value,  # type: ignore[arg-type]
-        date=_date(date),
+        date=parse_date(date),
         merge_siblings=merge_siblings,
     )
     if json_out:

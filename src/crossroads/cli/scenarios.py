@@ -6,7 +6,6 @@ and renders the result as rich tables or ``--json``.
 
 from __future__ import annotations
 
-from datetime import date as Date
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from crossroads.cli._common import (
     JsonOpt,
     MirrorOpt,
     console,
+    parse_date,
     print_json,
     settings_from,
 )
@@ -56,7 +56,7 @@ def simulate_cmd(
     """Apply a what-if scenario and show the country before and after."""
     result = run(
         settings_from(mirror, data_dir), load_scenario(scenario), mode=_mode(mode),
-        date=Date.fromisoformat(date) if date else None,
+        date=parse_date(date),
     )
     if plot is not None:
         plot_result(result, plot)

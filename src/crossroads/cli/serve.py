@@ -23,7 +23,8 @@ def serve(
     from crossroads.web.app import create_app
 
     app = create_app(settings_from(mirror, data_dir))
-    console.print(f"crossroads dashboard on http://{host}:{port}/ (Ctrl-C to stop)", highlight=False)
+    url = f"http://{host}:{port}/"
+    console.print(f"crossroads dashboard on {url} (Ctrl-C to stop)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
