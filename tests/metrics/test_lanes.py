@@ -1,0 +1,108 @@
+"""Inbound sums on the lane engine against the per-destination kernel, bit for bit.
+
+For every lane the gateway mass by country, ``direct``, ``domestic`` and the reached
+weight must *equal* (not approximate) what ``_kernels.flow`` gives on ``propagate()``'s
+routes -- on random graphs with random countries and weights (virtual and real
+destinations, both tie modes, provider->customer cycles included), on the hand graph, and
+the whole world matrix on real groups of the 2025 graph must be identical to today's
+per-origin engine.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.metrics import hand
+from tests.routing.test_backend_array import graph, random_tangle
+from tests.routing.test_propagate import random_hierarchy
+
+from crossroads.metrics import _kernels as _k
+from crossroads.metrics._lanes import LaneDestinations, inbound_lanes
+from crossroads.metrics.astable import ASTable
+from crossroads.metrics.world import world_groups, world_matrix
+from crossroads.routing import ASGraph, propagate
+from crossroads.routing.lanes import propagate_lanes
+
+
+def reference(g: ASGraph, t: ASTable, root: int, virtual: bool, home: int, mode: str,
+              w: np.ndarray, excl: int) -> tuple[np.ndarray, float, float, float]:
+    """The per-destination sums: flow() on propagate()'s routes, as world.py sums them."""
+    r = propagate(g, root, mode=mode)
+    wl = np.where(t.cc_id != excl, w, 0.0)
+    if not virtual:
+        wl[root] = 0.0
+    _, gw, direct, domestic, reached = _k.flow(r.length, r.nh_ptr, r.nh_idx, t.cc_id, home,
+                                               wl, root, virtual, True, False)
+    return np.bincount(t.cc_id, weights=gw, minlength=t.n_countries), direct, domestic, reached
+
+
+def random_table(g: ASGraph, seed: int) -> ASTable:
+    rnd = random.Random(seed)
+    return ASTable.from_frame(g, pd.DataFrame({
+        "asn": g.asns, "reg_cc": [rnd.choice(["AA", "BB", "CC", "DD", None]) for _ in g.asns],
+        "ipv4_addresses": [rnd.choice([0, 256, 512, 768, 1024, 4096]) for _ in g.asns],
+    }))
+
+
+def assert_lanes_equal(g: ASGraph, t: ASTable, lanes: list[tuple[int, bool, int, int]],
+                       mode: str) -> None:
+    w = t.ipv4
+    for start in range(0, len(lanes), 64):
+        part = lanes[start : start + 64]
+        batch = propagate_lanes(g, [p[0] for p in part], mode=mode)
+        dest = LaneDestinations(
+            np.array([p[0] for p in part]), np.array([p[1] for p in part]),
+            np.array([p[2] for p in part], np.int32), np.ones(len(part), np.bool_),
+            np.array([p[3] for p in part], np.int32))
+        got = inbound_lanes(batch, t.cc_id, w, t.n_countries, dest)
+        for j, (root, virtual, home, excl) in enumerate(part):
+            gw, direct, domestic, reached = reference(g, t, root, virtual, home, mode, w, excl)
+            np.testing.assert_array_equal(got.gateway[j], gw, err_msg=f"lane {j} gateway")
+            assert (got.direct[j], got.domestic[j], got.reached[j]) == (
+                direct, domestic, reached), f"lane {j}"
+
+
+@pytest.mark.parametrize("mode", ["all-best", "deterministic"])
+@pytest.mark.parametrize("seed", range(8))
+def test_random_lanes_equal_flow(seed: int, mode: str) -> None:
+    rnd = random.Random(seed)
+    for links in (random_hierarchy(seed, n=60), random_tangle(seed, n=40, m=100)):
+        g = graph(links)
+        t = random_table(g, seed)
+        lanes = []
+        for _ in range(90):  # two batches; mixed homes, virtual and real, with exclusions
+            root = rnd.randrange(g.n)
+            home = int(t.cc_id[root])
+            lanes.append((root, rnd.random() < 0.3, home, rnd.choice([home, home, -1])))
+        assert_lanes_equal(g, t, lanes, mode)
+
+
+def test_hand_graph_lanes_and_world_engines() -> None:
+    g, t = hand.graph(), hand.table()
+    groups = world_groups(g, t)
+    assert_lanes_equal(g, t, [(r, v, c, c) for r, v, c, _ in groups], "all-best")
+    a = world_matrix(g, t, chunk=2)
+    b = world_matrix(g, t, chunk=2, engine="per-origin")
+    assert a.shares.equals(b.shares) and a.weights.equals(b.weights)
+    assert a.shares.loc["AA", "BB"] == 21 / 32  # exact: see test_world_hand
+
+
+def test_unknown_engine() -> None:
+    with pytest.raises(ValueError, match="unknown engine"):
+        world_matrix(hand.graph(), hand.table(), engine="gpu")  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_real_world_matrix_sample_identical_to_per_origin(loaded_settings) -> None:  # type: ignore[no-untyped-def]
+    from crossroads.routing import load_graph
+    from crossroads.store import open_store
+
+    g = load_graph(loaded_settings)
+    t = ASTable.from_frame(g, open_store(loaded_settings).as_info())
+    a = world_matrix(g, t, sample=400, seed=18, workers=2)
+    b = world_matrix(g, t, sample=400, seed=18, engine="per-origin")
+    assert a.groups_done == 400 and a.shares.shape[0] > 50
+    assert a.shares.equals(b.shares) and a.weights.equals(b.weights)
