@@ -352,3 +352,198 @@ def sum_terms(t_key, t_val, t_kind, t_lane, cc_of_as, kk, n_countries):
         else:
             domestic[j] += t_val[i]
     return gw, direct, domestic
+
+
+@njit(**_JIT)
+def routed_sums(rel, weights):
+    """``out[i, j]``: the sum of ``weights[i, v]`` over the ASes ``v`` with a route in lane
+    ``j`` (rows of ``weights`` in the lane graph's numbering)."""
+    n, kk = rel.shape
+    out = np.zeros((weights.shape[0], kk))
+    for v in range(n):
+        for i in range(weights.shape[0]):
+            x = weights[i, v]
+            if x != 0.0:
+                for j in range(kk):
+                    out[i, j] += x * np.float64(rel[v, j] != 0)
+    return out
+
+
+# ------------------------------------------------------------------ hegemony
+@njit(**_JIT)
+def vp_triples(perm, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, dag_prov,
+               dag_cust, dag_peer, det, rel, ln, nc, vps, roots):
+    """Per lane ``j`` and vantage point ``vps[p]`` (internal ids, ascending ASN) with a
+    route, other than the lane's origin ``roots[j]``: the tie-split probability that each
+    AS lies strictly inside its path -- :func:`crossroads.routing._kernels.per_source_mass`
+    on the lane's DAG, step for step (same DFS, same order, same divisions).
+
+    Returns ``(n_vp, lane, vp, node, prob)``: per lane the number of vantage points
+    counted, then one record per (lane, vantage point position ``p``, AS index, prob).
+    A lane's next hops are read off the ``dag`` bits once per AS (``hop_*``).
+    """
+    n, kk = rel.shape
+    n_vp = np.zeros(kk, np.int64)
+    stamp = np.full(n, -1, np.int64)
+    hop_lane = np.full(n, -1, np.int64)
+    hop_at = np.zeros(n, np.int64)
+    hop_n = np.zeros(n, np.int64)
+    pool = np.empty(1 << 16, np.int32)
+    prob = np.zeros(n)
+    stack = np.empty(n, np.int32)
+    seen = np.empty(n, np.int32)
+    cap = 1 << 16
+    o_lane = np.empty(cap, np.int32)
+    o_vp = np.empty(cap, np.int32)
+    o_node = np.empty(cap, np.int32)
+    o_prob = np.empty(cap, np.float64)
+    used = 0
+    tick = 0
+    for j in range(kk):
+        at = 0
+        root = roots[j]
+        for p in range(vps.shape[0]):
+            s = vps[p]
+            if rel[s, j] == 0 or s == root:
+                continue
+            n_vp[j] += 1
+            tick += 1
+            stamp[s] = tick
+            stack[0] = s
+            top, m = 1, 0
+            while top > 0:  # the sub-DAG below s, discovered as per_source_mass does
+                top -= 1
+                v = stack[top]
+                seen[m] = v
+                m += 1
+                if hop_lane[v] != j:  # v's next hops in lane j, in row (ASN) order
+                    hop_lane[v] = j
+                    hop_at[v] = at
+                    r = rel[v, j]
+                    deg = max(cust_ptr[v + 1] - cust_ptr[v], peer_ptr[v + 1] - peer_ptr[v],
+                              prov_ptr[v + 1] - prov_ptr[v])
+                    if at + deg > pool.shape[0]:
+                        pool = _grown(pool, at + deg)
+                    # one loop per row kind: an array chosen at run time would cost a
+                    # reference-count update per entry
+                    if r == CUSTOMER:
+                        at = _hops_into(cust_ptr, cust_idx, dag_cust, v, j, pool, at)
+                    elif r == PEER:
+                        at = _hops_into(peer_ptr, peer_idx, dag_peer, v, j, pool, at)
+                    elif r == PROVIDER:
+                        at = _hops_into(prov_ptr, prov_idx, dag_prov, v, j, pool, at)
+                    hop_n[v] = at - hop_at[v]
+                for k in range(hop_at[v], hop_at[v] + hop_n[v]):
+                    u = pool[k]
+                    if stamp[u] != tick:
+                        stamp[u] = tick
+                        stack[top] = u
+                        top += 1
+            order = _by_length(seen[:m], ln, j)
+            for i in range(m):
+                prob[order[i]] = 0.0
+            prob[s] = 1.0
+            if used + m > cap:
+                cap = 2 * (used + m)
+                o_lane, o_vp = _grown(o_lane, used), _grown(o_vp, used)
+                o_node, o_prob = _grown(o_node, used), _grown(o_prob, used)
+                o_lane, o_vp = _sized(o_lane, cap), _sized(o_vp, cap)
+                o_node, o_prob = _sized(o_node, cap), _sized(o_prob, cap)
+            for i in range(m - 1, -1, -1):
+                v = order[i]
+                x = prob[v]
+                if v != s and v != root:
+                    o_lane[used] = j
+                    o_vp[used] = p
+                    o_node[used] = perm[v]
+                    o_prob[used] = x
+                    used += 1
+                c = hop_n[v]
+                if c > 0:
+                    share = x / c
+                    for k in range(hop_at[v], hop_at[v] + c):
+                        prob[pool[k]] += share
+    return n_vp, o_lane[:used], o_vp[:used], o_node[:used], o_prob[:used]
+
+
+@njit(**_INLINE)
+def _hops_into(ptr, idx, dag, v, j, pool, at):
+    """Append the entries of ``v``'s row that are next hops in lane ``j``."""
+    for e in range(ptr[v], ptr[v + 1]):
+        if _on(dag[e], j):
+            pool[at] = idx[e]
+            at += 1
+    return at
+
+
+@njit(**_JIT)
+def _sized(a, cap):
+    """``a``'s values in an array of ``cap`` elements (at least ``a``'s length)."""
+    if a.shape[0] >= cap:
+        return a
+    b = np.empty(cap, a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+@njit(**_JIT)
+def _by_length(nodes, ln, j):
+    """``nodes`` stably sorted by their length in lane ``j`` (counting sort)."""
+    top = 0
+    for v in nodes:
+        top = max(top, np.int64(ln[v, j]))
+    count = np.zeros(top + 2, np.int64)
+    for v in nodes:
+        count[ln[v, j] + 1] += 1
+    for i in range(1, top + 2):
+        count[i] += count[i - 1]
+    out = np.empty(nodes.shape[0], np.int32)
+    for v in nodes:
+        out[count[ln[v, j]]] = v
+        count[ln[v, j]] += 1
+    return out
+
+
+@njit(**_JIT)
+def trimmed_by_lane(n_vp, lane, node, prob, alpha):
+    """Per lane, the alpha-trimmed mean over its ``n_vp`` vantage points of each AS's
+    probability (absent = 0): returns ``(lane, node, value)`` records, summed exactly as
+    :func:`crossroads.metrics._kernels.trimmed_mean_columns` sums a sorted dense column
+    (its zeros first, which add nothing)."""
+    key = (lane.astype(np.int64) << np.int64(32)) | node.astype(np.int64)
+    order = np.argsort(key, kind="mergesort")
+    m = order.shape[0]
+    o_lane = np.empty(m, np.int32)
+    o_node = np.empty(m, np.int32)
+    o_val = np.empty(m, np.float64)
+    used = 0
+    i = 0
+    while i < m:
+        e = i
+        while e < m and key[order[e]] == key[order[i]]:
+            e += 1
+        j = lane[order[i]]
+        n = n_vp[j]
+        cut = int(np.floor(alpha * n))
+        keep = n - 2 * cut
+        vals = np.sort(prob[order[i:e]])  # non-zero, ascending; n - z zeros come first
+        z = e - i
+        s = 0.0
+        if keep > 0:
+            for t in range(z):
+                if cut <= n - z + t < n - cut:
+                    s += vals[t]
+            s = s / keep
+        o_lane[used] = j
+        o_node[used] = node[order[i]]
+        o_val[used] = s
+        used += 1
+        i = e
+    return o_lane[:used], o_node[:used], o_val[:used]
+
+
+@njit(**_JIT)
+def add_paths(num, col, lane, vp, node, prob, wd):
+    """``num[vp, col[node]] += wd[lane] * prob`` record by record (global hegemony)."""
+    for i in range(lane.shape[0]):
+        num[vp[i], col[node[i]]] += wd[lane[i]] * prob[i]

@@ -33,7 +33,7 @@ from crossroads.metrics import _lane_kernels as _k
 from crossroads.routing._lanegraph import LaneGraph
 from crossroads.routing.lanes import LaneBatch
 
-__all__ = ["InboundLanes", "LaneDestinations", "inbound_lanes"]
+__all__ = ["InboundLanes", "LaneDestinations", "inbound_lanes", "routed_weight"]
 
 
 @dataclass(frozen=True)
@@ -156,3 +156,10 @@ def _per_lane(
             bool(dest.dest_home[j]), False)
         out.gateway[j] = np.bincount(cc, weights=gw, minlength=n_countries)
     return out
+
+
+def routed_weight(batch: LaneBatch, weights: np.ndarray) -> np.ndarray:
+    """``out[i, j]``: the sum of ``weights[i]`` (per AS index) over the ASes with a route
+    in lane ``j`` (counts and address space reached, for reachability)."""
+    w = np.ascontiguousarray(np.atleast_2d(weights)[:, batch.lg.perm], np.float64)
+    return _k.routed_sums(batch.rel, w)
