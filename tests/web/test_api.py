@@ -43,9 +43,10 @@ def test_one_error_shape(client: TestClient, url: str, status: int, kind: str) -
 
 
 def test_unknown_country_message_names_the_code(client: TestClient) -> None:
-    assert client.get("/api/countries/zz/tls").json() == {"error": {
-        "type": "UnknownCountryError", "message": "unknown country code 'zz'",
-        "hint": "ISO 3166-1 alpha-2, e.g. KZ"}}
+    assert client.get("/api/countries/eu/tls").json() == {"error": {
+        "type": "UnknownCountryError",
+        "message": "not an ISO 3166-1 alpha-2 country code: 'eu'",
+        "hint": "use a code such as KZ, RU, DE"}}
 
 
 def test_missing_data_is_503(scratch_settings: Settings) -> None:

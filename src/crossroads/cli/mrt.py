@@ -9,7 +9,14 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crossroads.cli._common import JsonOpt, console, print_json
+from crossroads.cli._common import (
+    DEFAULT_WORKERS,
+    JsonOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    console,
+    print_json,
+)
 
 __all__ = ["register"]
 
@@ -19,7 +26,9 @@ mrt_app = typer.Typer(
 )
 
 FilesArg = Annotated[list[Path], typer.Argument(help="MRT files (.gz, .bz2 or plain).")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Directory for the <file>.parquet outputs.")]
+OutDirOpt = Annotated[
+    Path, typer.Option("--out", help="Directory for the <file>.parquet outputs.")
+]
 CollectorOpt = Annotated[
     str | None, typer.Option("--collector", help="Collector name to store in every row.")
 ]
@@ -55,7 +64,7 @@ def _render(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
 
 
 @mrt_app.command("parse")
-def parse(files: FilesArg, out: OutOpt, collector: CollectorOpt = None,
+def parse(files: FilesArg, out: OutDirOpt, collector: CollectorOpt = None,
           as_json: JsonOpt = False) -> None:
     """Parse MRT files one after the other in this process."""
     from crossroads.sources.mrt.ingest import parse_files
@@ -69,13 +78,9 @@ def parse(files: FilesArg, out: OutOpt, collector: CollectorOpt = None,
 
 @mrt_app.command("ingest")
 def ingest(
-    files: FilesArg, out: OutOpt,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Dask scheduler address (tcp://host:port); default: a local cluster."
-    )] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", help="Worker processes of the local cluster (default: CPU count)."
-    )] = None,
+    files: FilesArg, out: OutDirOpt,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = DEFAULT_WORKERS,
     collector: CollectorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -23,18 +23,16 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date as Date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crossroads._atomic import atomic_path
-from crossroads.config import Settings
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics.astable import UNKNOWN, ASTable
+from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode, propagate
+from crossroads.snapshots import UNKNOWN, ASTable, Snapshot
 
 __all__ = ["WorldMatrix", "plot_world_matrix", "world_groups", "world_matrix"]
 
@@ -53,6 +51,7 @@ class WorldMatrix:
     groups_total: int
     seconds: float
     mode: str
+    datasets: tuple[Provenance, ...] = ()
 
     @property
     def sampled(self) -> bool:
@@ -84,8 +83,7 @@ def world_groups(graph: ASGraph, table: ASTable) -> list[tuple[int, bool, int, f
 
 
 def world_matrix(
-    graph: ASGraph,
-    table: ASTable,
+    snap: Snapshot,
     *,
     mode: RouteMode = "all-best",
     sample: int | None = None,
@@ -95,9 +93,10 @@ def world_matrix(
     checkpoint: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> WorldMatrix:
-    """Compute the matrix (see the module doc); ``checkpoint`` (an ``.npz`` path) makes
-    the run resumable, ``workers`` > 1 uses that many processes."""
+    """Compute the matrix of ``snap`` (see the module doc); ``checkpoint`` (an ``.npz``
+    path) makes the run resumable, ``workers`` > 1 uses that many processes."""
     start = time.perf_counter()
+    graph, table = snap.graph, snap.table
     groups = world_groups(graph, table)
     total = len(groups)
     if sample is not None and sample < total:
@@ -135,7 +134,7 @@ def world_matrix(
     shares.index.name = "country"
     shares = shares.loc[:, (shares > 0).any(axis=0)]
     return WorldMatrix(shares, pd.Series(reached[rows], index=shares.index), len(groups),
-                       total, time.perf_counter() - start, mode)
+                       total, time.perf_counter() - start, mode, snap.datasets)
 
 
 class _Chunk:
@@ -197,14 +196,3 @@ def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Pat
     plt.close(fig)
     return out
 
-
-def world_matrix_from_settings(
-    settings: Settings, *, date: Date | None = None, **options: Any
-) -> WorldMatrix:
-    """:func:`world_matrix` on the graph of ``date`` and the store's ``as_info``."""
-    from crossroads.routing import load_graph
-    from crossroads.store import open_store
-
-    graph = load_graph(settings, date)
-    table = ASTable.from_frame(graph, open_store(settings).as_info())
-    return world_matrix(graph, table, **options)

@@ -31,7 +31,7 @@ from crossroads.outages.eventlog import EventLog, event_id
 from crossroads.outages.model import DetectorConfig, OutageEvent, OutageSeries
 from crossroads.outages.series import SeriesBuilder
 
-__all__ = ["LiveMonitor", "watch"]
+__all__ = ["LiveMonitor", "default_event_log", "watch"]
 
 log = logging.getLogger("crossroads.outages.live")
 MAX_KEPT_BINS = 4096

@@ -18,7 +18,9 @@ from typing import Protocol, TypeVar
 from crossroads.errors import DatasetMissingError
 from crossroads.sources._fetch import DatasetSpec
 
-__all__ = ["CATALOG", "DEFAULT_FETCH", "by_name", "in_force_on", "serial1_snapshots"]
+__all__ = [
+    "CATALOG", "DEFAULT_FETCH", "Dated", "by_name", "in_force_on", "serial1_snapshots",
+]
 
 _PUBLIC = "https://publicdata.caida.org/datasets"
 _CAIDA = f"{_PUBLIC}/as-relationships"

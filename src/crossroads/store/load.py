@@ -36,7 +36,7 @@ from crossroads._atomic import atomic_path
 from crossroads.config import Settings
 from crossroads.errors import CrossroadsError, DatasetMissingError
 from crossroads.provenance import Provenance
-from crossroads.sources._fetch import DatasetSpec, in_mirror, obtain
+from crossroads.sources import DatasetSpec, in_mirror, obtain
 from crossroads.sources.catalog import CATALOG, DEFAULT_FETCH, in_force_on
 from crossroads.store._asinfo import refresh_as_info
 from crossroads.store._db import connect, ensure_schema

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
+from crossroads.provenance import Provenance
 from crossroads.sources.catalog import in_force_on
 from crossroads.store._db import connect, ensure_schema
 
@@ -55,6 +56,13 @@ class DatasetRecord:
             "retrieved_at": self.retrieved_at.isoformat(timespec="seconds"),
             "rows": self.rows,
         }
+
+    def provenance(self, path: str = "") -> Provenance:
+        """The same record in the shape every result carries (:class:`Provenance`);
+        ``path`` is where the data was read (the store's database)."""
+        return Provenance(dataset=self.name, source=self.source, data_date=self.data_date,
+                          sha256=self.sha256, retrieved_at=self.retrieved_at, path=path,
+                          kind=self.kind)
 
 
 @dataclass(frozen=True)
@@ -108,6 +116,17 @@ class Store:
             )
         newest = max(r.data_date for r in recs)
         return [r for r in recs if r.data_date == newest]
+
+    def provenance(self, *kinds: str) -> tuple[Provenance, ...]:
+        """Provenance of the current datasets of each of ``kinds``, in that order; a kind
+        that is not loaded is left out (the caller says what it needs)."""
+        out: list[Provenance] = []
+        for kind in kinds:
+            try:
+                out.extend(r.provenance(str(self.settings.database)) for r in self.current(kind))
+            except DatasetMissingError:
+                continue
+        return tuple(out)
 
     def as_rel_dataset(self, name: str | None = None, *, on: date | None = None) -> DatasetRecord:
         """An AS-relationship snapshot: ``name``, else the loaded one in force on ``on``

@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from crossroads.errors import ScenarioError, UnknownCountryError
+from crossroads.errors import ScenarioError
+from crossroads.ids import country_code
 from crossroads.report import sections
-from crossroads.report.figures import COUNTRIES_ISO
 
 __all__ = ["CountryPath", "cached", "known_country", "router"]
 
@@ -25,12 +25,9 @@ AsnPath = Annotated[int, Path(ge=0, le=2**32 - 1, description="AS number")]
 
 
 def known_country(cc: str) -> str:
-    """``cc`` upper-cased if it is an ISO 3166-1 alpha-2 country, else 404."""
-    code = sections.country_code(cc)
-    if code not in COUNTRIES_ISO:
-        raise UnknownCountryError(f"unknown country code {cc!r}",
-                                  hint="ISO 3166-1 alpha-2, e.g. KZ")
-    return code
+    """``cc`` upper-cased if it is an ISO 3166-1 alpha-2 country, else 404
+    (:func:`crossroads.ids.country_code`)."""
+    return country_code(cc)
 
 
 async def cached(request: Request, key: tuple[Any, ...], compute: Any) -> Any:

@@ -37,14 +37,14 @@ const crossroads = (() => {
   function sources(sets) {
     const seen = new Map();
     for (const d of sets || []) {
-      const name = d.dataset || d.name || "?";
+      const name = d.dataset || "?";
       const fam = (FAMILIES.find(([p]) => name.startsWith(p)) || [null, name])[1];
       if (!seen.has(fam)) seen.set(fam, new Set());
       seen.get(fam).add(d.data_date);
     }
     return [...seen].map(([f, ds]) => `${f} ${[...ds].sort().join(", ")}`).join("; ");
   }
-  const dataLine = (d) => "Data: " + esc(sources(d.datasets || Object.entries(d.data || {}).map(([name, data_date]) => ({name, data_date}))));
+  const dataLine = (d) => "Data: " + esc(sources(d.datasets || []));
   const fidelity = (text) => `<p class="fidelity"><b>How far to trust simulated paths.</b> ${esc(text)}</p>`;
   function timer(el) {
     const t0 = Date.now(); const span = el.querySelector(".elapsed");
