@@ -2,6 +2,7 @@
 go dark."""
 
 from crossroads.errors import (
+    BusyError,
     CrossroadsError,
     DataFormatError,
     DatasetMissingError,
@@ -15,6 +16,7 @@ from crossroads.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BusyError",
     "CrossroadsError",
     "DataFormatError",
     "DatasetMissingError",

@@ -62,11 +62,18 @@ def fetch_cmd(
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
     date: DateOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load files even when they hold no rows or less than half of the "
+        "loaded dataset's rows (refused otherwise).")] = False,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Download again even when the cache holds the files.")] = False,
 ) -> None:
     """Get the public datasets (mirror, cache or download) and load them into the store."""
     settings = settings_from(mirror, data_dir)
+    on = parse_date(date)
     with _FetchBars() as bars:
-        results = fetch(settings, names or (), on=parse_date(date), progress=bars)
+        results = fetch(settings, names or (), on=on, progress=bars, force=force,
+                        refresh=refresh)
     console.print(_results_table(results, str(settings.data_dir)))
 
 
