@@ -25,8 +25,8 @@ from crossroads.errors import CrossroadsError
 
 __all__ = [
     "DataDirOpt", "JsonOpt", "MirrorOpt", "PortOpt", "bind_socket", "check_country",
-    "check_output", "console", "count_option", "parse_date", "print_json", "settings_from",
-    "warn_if_exposed",
+    "check_inputs", "check_output", "console", "count_option", "parse_date", "print_json",
+    "settings_from", "warn_if_exposed",
 ]
 
 console = Console()
@@ -87,6 +87,22 @@ def check_country(text: str) -> str:
     from crossroads._countries import country_code
 
     return country_code(text)
+
+
+def check_inputs(paths: Sequence[Path], *, what: str = "input") -> list[Path]:
+    """``paths`` if each is a readable regular file: a missing one or a directory is a
+    one-line :class:`~crossroads.errors.DataFormatError`, raised before any work."""
+    from crossroads.errors import DataFormatError
+
+    for path in paths:
+        if path.is_dir():
+            raise DataFormatError(path, f"is a directory, not an {what} file",
+                                  hint="give the files inside it, e.g. DIR/*.gz")
+        if not path.is_file():
+            raise DataFormatError(path, f"{what} file not found")
+        if not os.access(path, os.R_OK):
+            raise DataFormatError(path, f"{what} file is not readable")
+    return list(paths)
 
 
 def check_output(path: Path, *, flag: str, suffixes: Sequence[str] = ()) -> Path:

@@ -20,6 +20,7 @@ from crossroads.cli._common import (
     JsonOpt,
     MirrorOpt,
     console,
+    count_option,
     parse_date,
     print_json,
     settings_from,
@@ -91,7 +92,7 @@ def as_cmd(
     data_dir: DataDirOpt = None,
     date: DateOpt = None,
     limit: Annotated[
-        int, typer.Option("--limit", help="Neighbours listed per group in the table view.")
+        int, count_option("--limit", "Neighbours listed per group in the table view.")
     ] = 25,
     json: JsonOpt = False,
 ) -> None:
@@ -106,7 +107,7 @@ def as_cmd(
 def profile_cmd(
     country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ.")],
     data_dir: DataDirOpt = None,
-    top: Annotated[int, typer.Option("--top", help="Number of top originating ASes.")] = 10,
+    top: Annotated[int, count_option("--top", "Number of top originating ASes.")] = 10,
     json: JsonOpt = False,
 ) -> None:
     """A country's inventory: ASes, allocated and originated address space, top origins."""

@@ -13,16 +13,20 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from crossroads._atomic import atomic_path
 from crossroads.cli._common import (
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    check_country,
+    check_inputs,
+    check_output,
     console,
+    count_option,
     parse_date,
     print_json,
     settings_from,
 )
-from crossroads.errors import CrossroadsError
 
 __all__ = ["register"]
 
@@ -75,9 +79,10 @@ def dependency(
     targets: Annotated[TargetsChoice, typer.Option(
         "--targets", help="Outbound destinations: content/cloud ASes and the largest "
         "customer cones, or every foreign origin by IPv4 space (slow).")] = TargetsChoice.networks,
-    chokepoints: Annotated[int, typer.Option(
-        "--chokepoints", help="Candidates per kind for the chokepoint losses (0: skip).")] = 5,
-    top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 10,
+    chokepoints: Annotated[int, count_option(
+        "--chokepoints", "Candidates per kind for the chokepoint losses (0: skip).",
+        high=1000)] = 5,
+    top: Annotated[int, count_option("--top", "Rows per table.")] = 10,
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
         "(its lowest ASN); needs the as-org dataset loaded.")] = False,
@@ -89,6 +94,9 @@ def dependency(
     chokepoints and address-space concentration."""
     from crossroads.metrics.report import country_dependency
 
+    country = check_country(country)
+    if observed:
+        check_inputs(observed, what="RIB")
     report = country_dependency(
         settings_from(mirror, data_dir), country, direction=direction.value, mode=mode.value,
         date=parse_date(date), observed=[str(p) for p in observed] if observed else None,
@@ -106,9 +114,11 @@ def world_matrix_cmd(
     png: Annotated[Path | None, typer.Option("--png", help="Also write a heat map PNG.")] = None,
     mode: Annotated[ModeChoice, typer.Option("--mode", help="Tie handling.")] = ModeChoice.all_best,
     date: Annotated[str | None, typer.Option("--date", help="Snapshot date (YYYY-MM-DD).")] = None,
-    sample: Annotated[int | None, typer.Option(
-        "--sample", help="Evaluate only this many random destination groups (a preview).")] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
+    sample: Annotated[int | None, count_option(
+        "--sample", "Evaluate only this many random destination groups (a preview).",
+        low=1, high=10_000_000)] = None,
+    workers: Annotated[int, count_option("--workers", "Worker processes.", low=1,
+                                         high=256)] = 1,
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Resumable progress file (.npz).")] = None,
     mirror: MirrorOpt = None,
@@ -117,19 +127,21 @@ def world_matrix_cmd(
     """Every country's inbound gateway dependency on every other country."""
     from crossroads.metrics.world import plot_world_matrix, world_matrix_from_settings
 
-    if out.suffix.lower() not in (".parquet", ".csv"):
-        raise CrossroadsError(f"--out {out} must end in .parquet or .csv")
+    check_output(out, flag="--out", suffixes=(".parquet", ".csv"))
+    if png is not None:
+        check_output(png, flag="--png", suffixes=(".png",))
+    if checkpoint is not None:
+        check_output(checkpoint, flag="--checkpoint", suffixes=(".npz",))
     m = world_matrix_from_settings(
         settings_from(mirror, data_dir), mode=mode.value, date=parse_date(date), sample=sample,
         workers=workers, checkpoint=checkpoint,
     )
     table = m.long()
-    tmp = out.with_name(out.name + ".part")
-    if out.suffix.lower() == ".csv":
-        table.to_csv(tmp, index=False)
-    else:
-        table.to_parquet(tmp, index=False)
-    tmp.replace(out)
+    with atomic_path(out) as tmp:
+        if out.suffix.lower() == ".csv":
+            table.to_csv(tmp, index=False)
+        else:
+            table.to_parquet(tmp, index=False)
     if png is not None:
         plot_world_matrix(m, png)
     what = "sampled " if m.sampled else ""

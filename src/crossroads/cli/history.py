@@ -13,12 +13,14 @@ from crossroads.cli._common import (
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    check_country,
+    check_inputs,
+    check_output,
     console,
     print_json,
     settings_from,
 )
 from crossroads.cli.route import Mode
-from crossroads.errors import CrossroadsError
 
 __all__ = ["register"]
 
@@ -50,6 +52,9 @@ def history(
     """A country's foreign dependency for every AS-relationship snapshot (2002-2025)."""
     from crossroads.metrics.history import history as run
 
+    country = check_country(country)  # before the Dask cluster starts
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     result = run(settings_from(mirror, data_dir), country, start_year=from_year,
                  end_year=to_year, mode=mode.value, scheduler=scheduler)  # type: ignore[arg-type]
     if plot is not None:
@@ -96,9 +101,7 @@ def fidelity(
     from crossroads.routing.fidelity import fidelity as run
     from crossroads.routing.load import graph_from_file
 
-    for path in (relationships, rib):
-        if not path.is_file():
-            raise CrossroadsError(f"{path}: no such file")
+    check_inputs([relationships, rib])
     graph = graph_from_file(relationships)
     rep = run(graph, rib, mode=mode.value, options=[o.value for o in option or []],  # type: ignore[misc]
               graph_label=f"{relationships.name} ({graph.n:,} ASes, {len(graph.links):,} links)")

@@ -9,7 +9,8 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crossroads.cli._common import JsonOpt, console, print_json
+from crossroads.cli._common import JsonOpt, check_inputs, console, print_json
+from crossroads.errors import CrossroadsError
 
 __all__ = ["register"]
 
@@ -42,6 +43,14 @@ def _updater(bars: Progress, tasks: dict[str, int]):  # type: ignore[no-untyped-
     return update
 
 
+def _check(files: list[Path], out: Path) -> None:
+    """Every input a readable file and ``--out`` a folder, before any parsing (or any Dask
+    worker) starts."""
+    check_inputs(files, what="MRT")
+    if out.exists() and not out.is_dir():
+        raise CrossroadsError(f"--out {out} is a file; give a folder for the .parquet outputs")
+
+
 def _render(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
     if as_json:
         print_json([r.__dict__ for r in results])
@@ -60,6 +69,7 @@ def parse(files: FilesArg, out: OutOpt, collector: CollectorOpt = None,
     """Parse MRT files one after the other in this process."""
     from crossroads.sources.mrt.ingest import parse_files
 
+    _check(files, out)
     bars, tasks = _bars()
     with bars:
         results = parse_files(files, out, collector=collector,
@@ -74,7 +84,8 @@ def ingest(
         "--scheduler", help="Dask scheduler address (tcp://host:port); default: a local cluster."
     )] = None,
     workers: Annotated[int | None, typer.Option(
-        "--workers", help="Worker processes of the local cluster (default: CPU count)."
+        "--workers", min=1, max=256,
+        help="Worker processes of the local cluster (default: CPU count)."
     )] = None,
     collector: CollectorOpt = None,
     as_json: JsonOpt = False,
@@ -82,6 +93,7 @@ def ingest(
     """Parse many MRT files in parallel on Dask distributed, a progress bar per file."""
     from crossroads.sources.mrt.ingest import ingest_files
 
+    _check(files, out)
     bars, tasks = _bars()
     with bars:
         results = ingest_files(files, out, scheduler=scheduler, workers=workers,

@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from crossroads.cli._common import DataDirOpt, MirrorOpt, console, settings_from
+from crossroads.cli._common import (
+    DataDirOpt,
+    MirrorOpt,
+    check_country,
+    check_output,
+    console,
+    settings_from,
+)
 from crossroads.report import write_report
 
 __all__ = ["register"]
@@ -26,6 +33,10 @@ def report(
 ) -> None:
     """Write COUNTRY's report: profile, dependency, chokepoints, history, scenarios, TLS,
     sources. Long results are cached, so a second report of the same data is quick."""
+    country = check_country(country)
+    check_output(out, flag="--out", suffixes=(".html", ".htm"))
+    if pdf is not None:
+        check_output(pdf, flag="--pdf", suffixes=(".pdf",))
     done = write_report(settings_from(mirror, data_dir), country, html=out, pdf=pdf,
                         scenarios=scenarios or (), history=history)
     console.print(f"wrote {out}" + (f" and {pdf}" if pdf else ""), highlight=False)

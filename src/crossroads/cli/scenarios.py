@@ -16,7 +16,10 @@ from crossroads.cli._common import (
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    check_country,
+    check_output,
     console,
+    count_option,
     parse_date,
     print_json,
     settings_from,
@@ -49,15 +52,15 @@ def simulate_cmd(
     mode: ModeOpt = "all-best",
     date: Annotated[str | None, typer.Option("--date", help="Use the AS graph in force on "
                                              "this day (YYYY-MM-DD).")] = None,
-    top: Annotated[int, typer.Option("--top", help="Rows per list.")] = 10,
+    top: Annotated[int, count_option("--top", "Rows per list.")] = 10,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Apply a what-if scenario and show the country before and after."""
-    result = run(
-        settings_from(mirror, data_dir), load_scenario(scenario), mode=_mode(mode),
-        date=parse_date(date),
-    )
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
+    sc = load_scenario(scenario)
+    result = run(settings_from(mirror, data_dir), sc, mode=_mode(mode), date=parse_date(date))
     if plot is not None:
         plot_result(result, plot)
     if json_out:
@@ -90,9 +93,10 @@ def sweep_cmd(
                                   help="Remove each foreign upstream AS in turn.")] = False,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler "
                          "address tcp://host:port (default: a local cluster).")] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
+    workers: Annotated[int, count_option("--workers", "Local worker processes.", low=1,
+                                         high=256)] = 2,
     mode: ModeOpt = "all-best",
-    top: Annotated[int, typer.Option("--top", help="Rows to show (JSON: all).")] = 20,
+    top: Annotated[int, count_option("--top", "Rows to show (JSON: all).")] = 20,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -101,6 +105,7 @@ def sweep_cmd(
     if single_link_failures == single_as_failures:
         raise typer.BadParameter("give exactly one of --single-link-failures, "
                                  "--single-as-failures")
+    country = check_country(country)
     result = sweep(
         settings_from(mirror, data_dir), country,
         kind="links" if single_link_failures else "ases", mode=_mode(mode),

@@ -193,8 +193,11 @@ def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Pat
     fig.colorbar(im, ax=ax, label="share of address-weighted, tie-split paths")
     fig.tight_layout()
     out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format="png", dpi=120)
+    finally:
+        plt.close(fig)
     return out
 
 
