@@ -7,6 +7,7 @@ so the CLI and the web server can read side by side.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -21,9 +22,10 @@ from crossroads.store._schema import DDL
 
 __all__ = ["LOCK_WAIT_SECONDS", "connect", "ensure_schema", "lock_holder"]
 
-LOCK_WAIT_SECONDS = 10.0
+LOCK_WAIT_SECONDS = float(os.environ.get("CROSSROADS_LOCK_WAIT", "") or 10.0)
 """How long opening the store waits for another process's lock (retrying with backoff
-from 50 ms to 1 s) before giving up with :class:`~crossroads.errors.BusyError`."""
+from 50 ms to 1 s) before giving up with :class:`~crossroads.errors.BusyError`; 10 s, or
+``CROSSROADS_LOCK_WAIT`` seconds."""
 
 _DAMAGE = re.compile(r"corrupt|checksum|not a valid DuckDB|serializ", re.IGNORECASE)
 

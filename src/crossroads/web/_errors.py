@@ -83,8 +83,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        from crossroads.web._guard import SECURITY_HEADERS  # this answer passes no middleware
+
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(error_body("InternalError", _INTERNAL), status_code=500)
+        return JSONResponse(error_body("InternalError", _INTERNAL), status_code=500,
+                            headers=dict(SECURITY_HEADERS))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
