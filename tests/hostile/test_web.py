@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
+from tests.hostile.conftest import Served, serve, stop
 
 from crossroads.config import Settings
 from crossroads.report import sections
-from tests.hostile.conftest import Served, serve, stop
 
 SECRET = "api_token: s3cr3t-planted-by-the-test\n"
 

@@ -113,7 +113,11 @@ def _parses(rows: Sequence[bytes], names: Sequence[str], delimiter: str, quoted:
 def _fields_of(row: bytes, delimiter: str, quoted: bool) -> int:
     if not quoted:
         return row.count(delimiter.encode()) + 1
-    parsed = list(csv.reader([row.decode("utf-8", "replace")], delimiter=delimiter))
+    line = row.decode("utf-8", "replace").replace("\r", " ").replace("\n", " ")
+    try:
+        parsed = list(csv.reader([line], delimiter=delimiter))
+    except csv.Error:  # a stray quote or NUL the csv module will not read: not countable
+        return -1
     return len(parsed[0]) if parsed else 0
 
 
@@ -131,9 +135,9 @@ def _raise_field_count(
     for row, lineno in zip(rows, linenos, strict=True):
         found = _fields_of(row, delimiter, quoted)
         if found != expected or (quoted and b"\r" in row):
-            raise DataFormatError(
-                path, f"expected {expected} fields, found {found}", line=lineno, value=text(row)
-            ) from cause
+            problem = (f"expected {expected} fields, found {found}" if found >= 0
+                       else "unparsable row (a stray quote or control character)")
+            raise DataFormatError(path, problem, line=lineno, value=text(row)) from cause
     # every row has the right field count alone, so one breaks the batch: an unbalanced
     # quote that swallows the next line. Find the shortest prefix that does not parse; its
     # last row breaks alone, or else the row before it opened the quote.
