@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,8 +54,14 @@ class JobCancelled(Exception):
     """The job was cancelled before it finished."""
 
 
-def _serve(conn: Connection) -> None:
-    """A worker process: run each job received on ``conn``, send back its outcome."""
+def _serve(conn: Connection, niceness: int) -> None:
+    """A worker process: run each job received on ``conn``, send back its outcome. It runs
+    ``niceness`` steps below the server's CPU priority, so that on a busy machine the
+    server's own quick answers (pages, profiles, cached results) come first."""
+    try:
+        os.nice(niceness)
+    except OSError:  # pragma: no cover - not permitted here
+        pass
     while True:
         try:
             job = conn.recv()
@@ -125,8 +132,10 @@ class Job:
 class WorkPool:
     """At most ``workers`` jobs at once in worker processes, ``queue`` more waiting."""
 
-    def __init__(self, workers: int = 2, queue: int = 4, *, retry_after: int = 10) -> None:
+    def __init__(self, workers: int = 2, queue: int = 4, *, retry_after: int = 10,
+                 niceness: int = 10) -> None:
         self.workers = workers
+        self.niceness = niceness
         self.queue = queue
         self.retry_after = retry_after
         self.admitted = 0
@@ -212,7 +221,7 @@ class WorkPool:
                 return worker
             worker.kill()
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_serve, args=(child,), daemon=True,
+        process = self._ctx.Process(target=_serve, args=(child, self.niceness), daemon=True,
                                     name="crossroads-web-worker")
         process.start()
         child.close()
