@@ -209,3 +209,19 @@ def test_an_unexpected_exception_is_a_json_500(tiny_store: Settings) -> None:
 def test_serve_prints_the_real_port_after_binding(server: Served) -> None:
     assert server.stdout.startswith("crossroads dashboard on http://127.0.0.1:")
     assert ":0/" not in server.stdout
+
+
+def test_histories_share_one_dask_cluster() -> None:
+    """Every history request gets the same scheduler address: one cluster per server."""
+    from crossroads.web._work import SharedCluster
+
+    async def twice() -> tuple[str, str, str]:
+        shared = SharedCluster(workers=1)
+        try:
+            a, b, c = await asyncio.gather(shared.address(), shared.address(), shared.address())
+            return a, b, c
+        finally:
+            shared.close()
+
+    a, b, c = asyncio.run(twice())
+    assert a == b == c and a.startswith("tcp://127.0.0.1:")
