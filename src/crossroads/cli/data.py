@@ -22,8 +22,8 @@ from crossroads.cli._common import (
     JsonOpt,
     MirrorOpt,
     TopOpt,
+    check_country,
     console,
-    country_arg,
     parse_date,
     print_json,
     settings_from,
@@ -59,11 +59,18 @@ def fetch_cmd(
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
     date: DateOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load files even when they hold no rows or less than half of the "
+        "loaded dataset's rows (refused otherwise).")] = False,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Download again even when the cache holds the files.")] = False,
 ) -> None:
     """Get the public datasets (mirror, cache or download) and load them into the store."""
     settings = settings_from(mirror, data_dir)
+    on = parse_date(date)
     with _FetchBars() as bars:
-        results = fetch(settings, names or (), on=parse_date(date), progress=bars)
+        results = fetch(settings, names or (), on=on, progress=bars, force=force,
+                        refresh=refresh)
     console.print(_results_table(results, str(settings.data_dir)))
 
 
@@ -101,7 +108,7 @@ def profile_cmd(
 ) -> None:
     """A country's inventory: ASes, allocated and originated address space, top origins
     (--top originating ASes)."""
-    cc = country_arg(country)
+    cc = check_country(country)
     profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top)
     if json:
         print_json(profile.as_dict())

@@ -24,8 +24,9 @@ from crossroads.cli._common import (
     SchedulerOpt,
     TopOpt,
     WorkersOpt,
+    check_country,
+    check_output,
     console,
-    country_arg,
     load_snapshot,
     print_json,
 )
@@ -56,6 +57,8 @@ def simulate_cmd(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Apply a what-if scenario and show the country before and after."""
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     sc = load_scenario(scenario)
     result = simulate(load_snapshot(mirror, data_dir, date=date), sc, mode=mode.value,
                       workers=workers)
@@ -102,7 +105,7 @@ def sweep_cmd(
     if single_link_failures == single_as_failures:
         raise typer.BadParameter("give exactly one of --single-link-failures, "
                                  "--single-as-failures")
-    cc = country_arg(country)
+    cc = check_country(country)
     result = sweep(
         load_snapshot(mirror, data_dir, date=date), cc,
         kind="links" if single_link_failures else "ases", mode=mode.value,

@@ -7,7 +7,7 @@ import pandas as pd
 from crossroads.ids import country_code, no_as_in
 from crossroads.store import Store
 
-__all__ = ["asn_countries", "check_country"]
+__all__ = ["asn_countries", "registered_country"]
 
 
 def asn_countries(store: Store) -> pd.Series:
@@ -16,11 +16,11 @@ def asn_countries(store: Store) -> pd.Series:
     return info.dropna(subset=["reg_cc"]).set_index("asn")["reg_cc"]
 
 
-def check_country(country: str, asn_country: pd.Series) -> str:
+def registered_country(country: str, asn_country: pd.Series) -> str:
     """``country`` as an ISO code (:func:`crossroads.ids.country_code`) that some AS of
     ``asn_country`` is registered in.
 
-    >>> check_country("kz", pd.Series(["KZ"], index=[9198]))
+    >>> registered_country("kz", pd.Series(["KZ"], index=[9198]))
     'KZ'
     """
     cc = country_code(country)
