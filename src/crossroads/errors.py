@@ -15,6 +15,7 @@ __all__ = [
     "DatasetMissingError",
     "DownloadError",
     "ScenarioError",
+    "StoreBusyError",
     "TLSCheckError",
     "UnknownASNError",
     "UnknownCountryError",
@@ -74,6 +75,11 @@ class DatasetMissingError(CrossroadsError):
 
 class DownloadError(CrossroadsError):
     """A download from a public home failed; nothing partial was kept."""
+
+
+class StoreBusyError(CrossroadsError):
+    """Another ``fetch`` or ``update`` holds the store's lock (and did not let go within
+    the time this one was willing to wait)."""
 
 
 class UnknownCountryError(CrossroadsError):
