@@ -12,6 +12,7 @@ are in ``docs/methods/data-sources.md``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from typing import Protocol
 
 from crossroads.sources._fetch import DatasetSpec
 from crossroads.sources.index.cache import IndexCache
-from crossroads.sources.index.documents import parse_npm_packument
+from crossroads.sources.index.documents import NpmRelease, parse_npm_packument
 from crossroads.sources.index.transport import Transport, host_path
 from crossroads.sources.index.tree import Found, Tree, between, find
 
@@ -122,27 +123,40 @@ class NpmFeed:
         """The package's registry metadata (scoped name with ``/`` encoded)."""
         return f"{NPM_REGISTRY}@ip-location-db%2f{self.package}"
 
+    def _releases(self, transport: Transport, cache: IndexCache) -> list[NpmRelease]:
+        """Published versions, oldest first, the last of each day only (parsed once)."""
+
+        def parse() -> list[NpmRelease]:
+            body, _ = cache.document(transport, self.index_url)
+            by_day = {r.published.date(): r
+                      for r in parse_npm_packument(body, source=self.index_url)}
+            return [by_day[d] for d in sorted(by_day)]
+
+        return cache.memo(("npm", self.index_url), parse)
+
+    def _spec(self, rel: NpmRelease) -> DatasetSpec:
+        url = f"{JSDELIVR}@ip-location-db/{self.package}@{rel.version}/{self.stem}.csv"
+        return DatasetSpec(name=f"{self.series}-{rel.published:%Y%m%d}", kind=self.kind,
+                           url=url, mirror_path=host_path(url),
+                           data_date=rel.published.date(), published=rel.published)
+
     def between(self, transport: Transport, cache: IndexCache, *,
                 since: datetime | None = None, until: datetime | None = None
                 ) -> list[DatasetSpec]:
         """Every version published in the window, the last of each day."""
-        body, _ = cache.document(transport, self.index_url)
-        specs = {}
-        for rel in parse_npm_packument(body, source=self.index_url):
-            if (since and rel.published < since) or (until and rel.published > until):
-                continue
-            url = f"{JSDELIVR}@ip-location-db/{self.package}@{rel.version}/{self.stem}.csv"
-            name = f"{self.series}-{rel.published:%Y%m%d}"
-            specs[name] = DatasetSpec(name=name, kind=self.kind, url=url,
-                                      mirror_path=host_path(url),
-                                      data_date=rel.published.date(), published=rel.published)
-        return sorted(specs.values(), key=lambda s: (s.data_date, s.name))
+        rels = self._releases(transport, cache)
+        times = [r.published for r in rels]
+        lo = 0 if since is None else bisect.bisect_left(times, since)
+        hi = len(rels) if until is None else bisect.bisect_right(times, until)
+        return [self._spec(r) for r in rels[lo:hi]]
 
     def newest(self, transport: Transport, cache: IndexCache, *,
                until: datetime | None = None) -> DatasetSpec | None:
         """The version in force at ``until`` (the newest when None)."""
-        found = self.between(transport, cache, until=until)
-        return found[-1] if found else None
+        rels = self._releases(transport, cache)
+        hi = len(rels) if until is None else bisect.bisect_right(
+            [r.published for r in rels], until)
+        return self._spec(rels[hi - 1]) if hi else None
 
 
 @dataclass(frozen=True)

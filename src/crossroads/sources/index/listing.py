@@ -50,15 +50,15 @@ class Entry:
         return self.name.endswith("/")
 
     def as_row(self) -> list[object]:
-        """Compact JSON form (for the index cache)."""
-        stamp = self.modified.isoformat() if self.modified else None
+        """Compact JSON form (for the index cache): name, size, POSIX time, slack."""
+        stamp = int(self.modified.timestamp()) if self.modified else None
         return [self.name, self.size, stamp, self.slack]
 
     @staticmethod
     def from_row(row: list[object]) -> Entry:
         """Inverse of :meth:`as_row`."""
         name, size, stamp, slack = row
-        when = datetime.fromisoformat(str(stamp)) if stamp else None
+        when = datetime.fromtimestamp(stamp, UTC) if stamp is not None else None  # type: ignore[arg-type]
         return Entry(str(name), None if size is None else int(size), when, int(slack))  # type: ignore[call-overload]
 
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from crossroads.sources.index.cache import IndexCache
+from crossroads.sources.index.cache import IndexCache, Listing
 from crossroads.sources.index.listing import Entry
 from crossroads.sources.index.transport import Transport
 
@@ -65,14 +65,19 @@ class Tree:
 
 @dataclass(frozen=True)
 class Found:
-    """A file of a tree: its URL, name, data time, listing row and its directory's names
-    (to find a published checksum beside it)."""
+    """A file of a tree: its URL, name, data time, listing row and its directory's
+    listing (to find a published checksum beside it)."""
 
     url: str
     name: str
     when: datetime
     entry: Entry
-    siblings: frozenset[str]
+    listing: Listing
+
+    @property
+    def siblings(self) -> frozenset[str]:
+        """The names in the file's directory."""
+        return self.listing.name_set
 
 
 @dataclass(frozen=True, order=True)
@@ -99,16 +104,31 @@ def _period(groups: dict[str, str]) -> tuple[datetime, datetime] | None:
 
 
 def _children(tree: Tree, node: _Node, transport: Transport, cache: IndexCache
-              ) -> Iterator[_Node]:
-    """The directories and files listed in ``node``'s directory, bounded."""
+              ) -> list[_Node]:
+    """The directories and files listed in ``node``'s directory, bounded (once per run)."""
+    key = ("tree", tree, node.url, node.depth, node.groups, node.lower, node.upper)
+    return cache.memo(key, lambda: list(_list_children(tree, node, transport, cache)))
+
+
+def _matches(pattern: str, listing: Listing) -> Iterator[tuple[int, re.Match[str]]]:
+    """(index, match) of the names ``pattern`` matches whole, scanning the listing's
+    names as one text (a RIS month lists ~9,000 names; a few hundred are wanted)."""
+    text = listing.text
+    where = listing.index
+    for m in re.finditer(f"^(?:{pattern})$", text, re.MULTILINE):
+        yield where[m.group(0)], m
+
+
+def _list_children(tree: Tree, node: _Node, transport: Transport, cache: IndexCache
+                   ) -> Iterator[_Node]:
     closes = node.upper if node.upper < _FAR_FUTURE else None
     listing = cache.listing(transport, node.url, closes=closes)
-    names = frozenset(e.name for e in listing.entries)
     inherited = dict(node.groups)
-    level = re.compile(tree.levels[node.depth]) if node.depth < len(tree.levels) else None
-    leaf = re.compile(tree.leaf) if tree.holds_leaves(node.depth) else None
-    for e in listing.entries:
-        if e.is_dir and level is not None and (m := level.fullmatch(e.name)):
+    if node.depth < len(tree.levels):
+        for i, m in _matches(tree.levels[node.depth], listing):
+            e = listing.entry(i)
+            if not e.is_dir:
+                continue
             groups = {**inherited, **{k: v for k, v in m.groupdict().items() if v}}
             span = _period(groups)
             lower, upper = span if span is not None else (node.lower, node.upper)
@@ -117,10 +137,14 @@ def _children(tree: Tree, node: _Node, transport: Transport, cache: IndexCache
                 upper = min(upper, e.modified + timedelta(days=1))
             yield _Node(upper, max(lower, node.lower), node.url + e.name, node.depth + 1,
                         tuple(sorted(groups.items())))
-        elif not e.is_dir and leaf is not None and (m := leaf.fullmatch(e.name)):
+    if tree.holds_leaves(node.depth):
+        for i, m in _matches(tree.leaf, listing):
+            e = listing.entry(i)
+            if e.is_dir:
+                continue
             groups = {**inherited, **{k: v for k, v in m.groupdict().items() if v}}
             when = tree.leaf_time(groups)
-            found = Found(node.url + e.name, e.name, when, e, names)
+            found = Found(node.url + e.name, e.name, when, e, listing)
             yield _Node(when, when, found.url, node.depth, (), found)
 
 
@@ -133,21 +157,28 @@ def find(tree: Tree, transport: Transport, cache: IndexCache, *,
     """The latest file dated at or before ``until`` (the newest when None); ties go to the
     alphabetically last name, as in :func:`crossroads.sources.catalog.in_force_on`."""
     limit = until or _FAR_FUTURE
-    heap: list[tuple[float, str, _Node]] = []
+    heap: list[tuple[float, int, str, _Node]] = []
 
-    def push(node: _Node) -> None:
-        if node.lower > limit:
-            return
+    def push(node: _Node, leaf: int) -> None:
         upper = min(node.upper, limit)
-        heapq.heappush(heap, (-upper.timestamp(), _neg(node.url), node))
+        # at equal times a file before a directory, and the alphabetically last file
+        heapq.heappush(heap, (-upper.timestamp(), leaf, _neg(node.url) if leaf else "", node))
 
-    push(_root(tree))
+    push(_root(tree), 0)
     while heap:
-        _, _, node = heapq.heappop(heap)
+        node = heapq.heappop(heap)[3]
         if node.found is not None:
             return node.found
+        best: _Node | None = None
         for child in _children(tree, node, transport, cache):
-            push(child)
+            if child.lower > limit:
+                continue
+            if child.found is None:
+                push(child, 0)
+            elif best is None or (child.upper, child.url) > (best.upper, best.url):
+                best = child  # only a directory's latest file can be the answer
+        if best is not None:
+            push(best, -1)
     return None
 
 
