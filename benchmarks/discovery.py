@@ -23,7 +23,10 @@ re-read the open periods, the newest month or year of each series).
 
 Goal (issue 16): under 2 s from a warm cache.
 
-Run: ``python -m benchmarks discovery`` (from the repository root).
+Run: ``python -m benchmarks discovery`` (from the repository root). Measured 2026-12-03 on the
+shared 2-core machine (load average 4.8): 1,506,393 index entries; cold 22.2 s (258
+listings fetched, rendered and parsed, 261,651 entries); warm 1.15 s wall, 0.96 s CPU,
+2,325 selections, no request.
 """
 
 from __future__ import annotations

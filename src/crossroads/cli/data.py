@@ -229,6 +229,8 @@ def _size(s: DatasetSpec) -> str:
     if s.size is None:
         return "?"
     approx = "≈" if s.size_slack else ""
+    if s.size < 1_000_000:
+        return f"{approx}{s.size / 1e3:,.0f} kB"
     return f"{approx}{s.size / 1e6:,.1f} MB"
 
 
@@ -241,8 +243,8 @@ def _available_table(specs: list[DatasetSpec]) -> Table:
         when = s.data_time.strftime("%Y-%m-%d %H:%M") if s.data_time else s.data_date.isoformat()
         pub = s.published.strftime("%Y-%m-%d %H:%M") if s.published else "—"
         table.add_row(s.kind, s.name, when, _size(s), pub, s.url)
-    table.caption = (f"{len(specs):,} snapshots; MB = 10^6 bytes (≈: the listing rounds it); "
-                     "checksums and JSON: --json")
+    table.caption = (f"{len(specs):,} snapshots; kB, MB = 10^3, 10^6 bytes (≈: the listing "
+                     "rounds it); checksums and JSON: --json")
     return table
 
 
