@@ -78,3 +78,12 @@ def test_fetch_ribs_and_update_exit_codes(online, capsys) -> None:  # type: igno
         free.set()
         t.join()
     assert code == 75 and "busy" in err and "crossroads update (pid" in " ".join(err.split())
+
+
+def test_available_from_the_shipped_mirror_is_its_catalogue(capsys, mirror: Path,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "datasets", "--available", "--mirror", str(mirror), "--kind",
+                       "as-rel", "--since", "2016-01-01", "--data-dir", str(tmp_path), "--json")
+    assert code == 0
+    assert [d["name"] for d in json.loads(out)] == [
+        "caida-as-rel-20160101", "caida-as-rel-20180101", "caida-as-rel2-20250901"]

@@ -5,9 +5,11 @@ lock and the retention rule."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -145,8 +147,6 @@ def test_a_download_cut_mid_file_is_resumed(publishers, tmp_path: Path) -> None:
     path = "/publicdata.caida.org/datasets/as-relationships/serial-2/20250901.as-rel2.txt.bz2"
     assert [r for p, r in publishers.requests if p == path] == [None, "bytes=1000-"]
     served = publishers.tree.root / path.lstrip("/")
-    import hashlib
-
     assert open_store(s).dataset("caida-as-rel2-20250901").sha256 == \
         hashlib.sha256(served.read_bytes()).hexdigest()
     assert _links(s, "caida-as-rel2-20250901") == publishers.tree.rows["caida-as-rel2-20250901"]
@@ -221,3 +221,37 @@ def test_a_second_run_waits_for_the_lock_or_says_who_holds_it(
     done = update(s, kinds=["as-rel"], wait=10, transport=_via(publishers))
     assert time.monotonic() - t0 >= 0.3 and done.current == ["caida-as-rel2-20250901"]
     t.join()
+
+
+def test_a_mirror_of_the_publisher_trees_is_read_in_place(publishers, tmp_path: Path,
+                                                          mirror: Path) -> None:  # type: ignore[no-untyped-def]
+    # CROSSROADS_MIRROR pointing at HOST/PATH trees: discovery and files come from there
+    s = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
+                 mirror=publishers.tree.root)
+    today = f"ris-collectors-{datetime.now(UTC):%Y%m%d}"
+    got = fetch(s, ["caida-as-rel2-20250901", today])
+    assert [r.status for r in got] == ["loaded", "loaded"]
+    rec = open_store(s).dataset("caida-as-rel2-20250901")
+    assert rec.source == str(publishers.tree.root / "publicdata.caida.org/datasets/"
+                             "as-relationships/serial-2/20250901.as-rel2.txt.bz2")
+    assert not (tmp_path / "cache" / "as-rel").exists()  # read in place, never copied
+    assert publishers.requests == []  # no HTTP at all
+    # RIPEstat rrc-info read as the RIS peer list: every peer of the mirror's list
+    peers = json.loads((mirror / "collectors/RIPE_RIS_collectors_20230801.json").read_bytes())
+    table = open_store(s).query(
+        "SELECT collector, count(*) AS n FROM collector_peers GROUP BY collector ORDER BY 1")
+    assert dict(zip(table.column("collector").to_pylist(), table.column("n").to_pylist(),
+                    strict=True)) == {c: len(p) for c, p in peers.items()}
+    assert update(s, kinds=["as-rel"]).current == ["caida-as-rel2-20250901"]
+
+
+def test_update_from_the_shipped_mirror_takes_only_what_the_store_lacks(
+    scratch_settings: Settings,
+) -> None:
+    fetch(scratch_settings, ["caida-as-rel2-20250901", "rir-arin-20181013"])
+    done = update(scratch_settings, kinds=["as-rel", "rir"])
+    # the shipped mirror's index is its catalogue: nothing newer than what is held; the
+    # four RIRs the store lacks are taken
+    assert sorted(r.name for r in done.loaded) == [
+        f"rir-{r}-20181013" for r in RIRS if r != "arin"]
+    assert (done.current, done.pruned) == (["caida-as-rel2-20250901", "rir-arin-20181013"], [])

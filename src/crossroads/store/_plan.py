@@ -109,9 +109,12 @@ def _in_force(items: list[DatasetSpec], on: date | None) -> tuple[list[DatasetSp
     return [s for s in items if s.name in kept], notes
 
 
-def _by_name(name: str, index: Index | None) -> DatasetSpec:
+def _by_name(name: str, index: Index | None, settings: Settings) -> DatasetSpec:
+    """A dataset by name: the catalogue's entry (unless a mirror of publisher trees lacks
+    its file), else the publisher's snapshot of that name."""
     for spec in CATALOG:
-        if spec.name == name:
+        if spec.name == name and (index is None or settings.mirror is None
+                                  or in_mirror(spec, settings)):
             return spec
     kind = kind_of(name)
     m = re.search(r"-(\d{8}|\d{6})$", name)
@@ -135,7 +138,7 @@ def plan_fetch(settings: Settings, names: Sequence[str] = (), *, on: date | None
                index: Index | None = None) -> Plan:
     """The datasets a fetch of ``names`` (all by default) on ``on`` takes (module doc)."""
     if names:
-        specs = [_by_name(n, index) for n in names]
+        specs = [_by_name(n, index, settings) for n in names]
         if on is None:
             return Plan([PlanItem(s) for s in specs], index)
         keep, notes = _in_force(specs, on)
@@ -216,8 +219,9 @@ def available(settings: Settings, *, kinds: Sequence[str] | None = None,
     index = publisher_index(settings, client=client, transport=transport, refresh=refresh)
     wanted = list(kinds) if kinds else [k for k in KINDS if k not in ("rib", "updates")]
     if index is None:
-        return [s for s in CATALOG if s.kind in wanted and in_mirror(s, settings)
-                and (since is None or s.data_date >= since)]
+        return sorted((s for s in CATALOG if s.kind in wanted and in_mirror(s, settings)
+                       and (since is None or s.data_date >= since)),
+                      key=lambda s: (s.kind, s.data_date, s.name))
     out: list[DatasetSpec] = []
     for kind in wanted:
         if kind in {f.kind for f in FEEDS} or kind in ("rib", "updates"):
