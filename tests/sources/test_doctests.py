@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["_ip", "caida", "rir", "prefix2as", "bgpdump_text", "ixp", "collectors", "peeringdb",
-           "catalog"]
+           "catalog", "_names", "index.listing", "index.documents", "index.transport"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -33,7 +34,7 @@ from crossroads.sources._names import kind_of, label_of
 from crossroads.sources.catalog import CATALOG, DEFAULT_FETCH, in_force_on
 from crossroads.sources.index.cache import IndexCache
 from crossroads.sources.index.discover import KINDS, Index
-from crossroads.sources.index.feeds import FEEDS
+from crossroads.sources.index.feeds import FEEDS, NpmFeed, RisPeersFeed, TreeFeed
 from crossroads.sources.index.ribs import RIS_ROOT, ROUTEVIEWS_ROOT
 from crossroads.sources.index.transport import DirectoryTransport, HttpTransport, Transport
 
@@ -73,10 +74,16 @@ class Plan:
 
 
 def _hosts() -> set[str]:
-    roots = [getattr(f, "tree", None) and f.tree.root for f in FEEDS]  # type: ignore[attr-defined]
-    roots += [getattr(f, "index_url", None) or getattr(f, "url", None) for f in FEEDS]
-    roots += [RIS_ROOT, ROUTEVIEWS_ROOT]
-    return {r.split("/")[2] for r in roots if r}
+    """The publishers' host names (top directories of a mirror of their trees)."""
+    roots = [RIS_ROOT, ROUTEVIEWS_ROOT]
+    for f in FEEDS:
+        if isinstance(f, TreeFeed):
+            roots.append(f.tree.root)
+        elif isinstance(f, NpmFeed):
+            roots.append(f.index_url)
+        elif isinstance(f, RisPeersFeed):
+            roots.append(f.url)
+    return {urlsplit(r).netloc for r in roots}
 
 
 def publisher_index(settings: Settings, *, client: httpx.Client | None = None,

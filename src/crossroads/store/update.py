@@ -102,7 +102,8 @@ def update(
             step("prepared")
             loaded = commit(settings, ready, progress=progress)
             step("committed")
-            held_ribs = sorted({n[4:-14] for n, k, _ in held if k == "rib"})
+            held_ribs = sorted({series_of(n).removeprefix("rib-") for n, k, _ in held
+                                if k == "rib"})
             if ribs or (ribs is None and held_ribs):
                 loaded += _update_ribs(settings, index, collectors or held_ribs or None,
                                        workers, progress)
