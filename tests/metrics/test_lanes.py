@@ -21,10 +21,10 @@ from tests.routing.test_propagate import random_hierarchy
 
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics._lanes import LaneDestinations, inbound_lanes
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.world import world_groups, world_matrix
 from crossroads.routing import ASGraph, propagate
 from crossroads.routing.lanes import propagate_lanes
+from crossroads.snapshots import ASTable, Snapshot
 
 
 def reference(g: ASGraph, t: ASTable, root: int, virtual: bool, home: int, mode: str,
@@ -84,25 +84,24 @@ def test_hand_graph_lanes_and_world_engines() -> None:
     g, t = hand.graph(), hand.table()
     groups = world_groups(g, t)
     assert_lanes_equal(g, t, [(r, v, c, c) for r, v, c, _ in groups], "all-best")
-    a = world_matrix(g, t, chunk=2)
-    b = world_matrix(g, t, chunk=2, engine="per-origin")
+    snap = Snapshot.of(g, hand.info(), table=t)
+    a = world_matrix(snap, chunk=2)
+    b = world_matrix(snap, chunk=2, engine="per-origin")
     assert a.shares.equals(b.shares) and a.weights.equals(b.weights)
     assert a.shares.loc["AA", "BB"] == 21 / 32  # exact: see test_world_hand
 
 
 def test_unknown_engine() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
-        world_matrix(hand.graph(), hand.table(), engine="gpu")  # type: ignore[arg-type]
+        world_matrix(Snapshot.of(hand.graph(), hand.info()), engine="gpu")  # type: ignore[arg-type]
 
 
 @pytest.mark.slow
 def test_real_world_matrix_sample_identical_to_per_origin(loaded_settings) -> None:  # type: ignore[no-untyped-def]
-    from crossroads.routing import load_graph
-    from crossroads.store import open_store
+    from crossroads import snapshot
 
-    g = load_graph(loaded_settings)
-    t = ASTable.from_frame(g, open_store(loaded_settings).as_info())
-    a = world_matrix(g, t, sample=400, seed=18, workers=2)
-    b = world_matrix(g, t, sample=400, seed=18, engine="per-origin")
+    snap = snapshot(loaded_settings)
+    a = world_matrix(snap, sample=400, seed=18, workers=2)
+    b = world_matrix(snap, sample=400, seed=18, engine="per-origin")
     assert a.groups_done == 400 and a.shares.shape[0] > 50
     assert a.shares.equals(b.shares) and a.weights.equals(b.weights)

@@ -17,8 +17,8 @@ from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.metrics.inventory import as_summary
 from crossroads.sources.catalog import by_name
+from crossroads.store import _plan as plan_module
 from crossroads.store import fetch, open_store
-from crossroads.store import load as load_module
 
 FIXTURES = Path(__file__).resolve().parents[1] / "sources" / "fixtures"
 REL = "caida-as-rel-20020101"
@@ -61,7 +61,7 @@ def _add_optional(mirror: Path) -> None:
 @pytest.fixture()
 def small_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
     """The default fetch limited to the two required files above and the optional four."""
-    monkeypatch.setattr(load_module, "DEFAULT_FETCH", (REL, ILDB, *OPTIONAL))
+    monkeypatch.setattr(plan_module, "DEFAULT_FETCH", (REL, ILDB, *OPTIONAL))
 
 
 def _names(settings: Settings) -> dict[int, tuple[str | None, str | None]]:
@@ -117,8 +117,8 @@ def test_optional_files_in_the_mirror_are_loaded(tmp_path: Path, small_catalogue
     }
 
     # the AS view names its source dataset with the name
-    summary = as_summary(settings, 9198)
-    assert summary.name == "JSC Kazakhtelecom" and ORG in {d.name for d in summary.datasets}
+    summary = as_summary(open_store(settings), 9198)
+    assert summary.name == "JSC Kazakhtelecom" and ORG in {d.dataset for d in summary.datasets}
 
     # pfx2as fixture: 6 IPv4 lines, 3 IPv6 lines, both files current (same date).
     assert (store.pfx2as().num_rows, store.pfx2as(6).num_rows) == (9, 3)

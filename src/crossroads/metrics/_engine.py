@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode, per_source_through, propagate
+from crossroads.snapshots.astable import ASTable
 
 __all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "run"]
 

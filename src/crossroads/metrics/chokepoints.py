@@ -38,11 +38,11 @@ import pandas as pd
 
 from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.routing import ASGraph, RouteMode, Routes, propagate, propagate_many
+from crossroads.snapshots.astable import ASTable
 
-__all__ = ["Chokepoints", "carrying_set", "chokepoints", "reachability"]
+__all__ = ["Chokepoints", "carrying_set", "chokepoints", "reached_share"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Chokepoints:
         }
 
 
-def reachability(
+def reached_share(
     graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None
 ) -> float:
     """``Q(G)``: reachable share of IPv4-weighted (foreign source, C destination) pairs;

@@ -47,9 +47,9 @@ import pandas as pd
 
 from crossroads.metrics import _engine, _kernels
 from crossroads.metrics import _lane_kernels as _k
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode, propagate
 from crossroads.routing.lanes import LaneBatch, map_lanes
+from crossroads.snapshots.astable import ASTable
 
 __all__ = ["HegemonyEngine", "global_hegemony", "hegemony"]
 

@@ -2,7 +2,7 @@
 
 For every catalogued AS-relationship snapshot in ``[start_year, end_year]`` (CAIDA serial-1
 every two years 2002-2018, serial-2 2025-09-01; mirror, cache or download), we run
-:func:`crossroads.metrics.report.dependency_report` without chokepoints and keep its
+:func:`crossroads.metrics.report.dependency` without chokepoints and keep its
 inbound and outbound foreign-country shares (both the *any* and the *gateway* variant),
 the country's border ASes, its distinct foreign upstreams (foreign ASes that are providers
 of one of its ASes) and its top foreign transit ASes. Snapshots are independent, so they
@@ -25,21 +25,21 @@ see how much of each year is affected.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from crossroads._dask import dask_client
-from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
-from crossroads.metrics.astable import UNKNOWN, ASTable
 from crossroads.metrics.border import border_links
-from crossroads.metrics.report import dependency_report
-from crossroads.routing import ASGraph, RouteMode
-from crossroads.sources import catalog
-from crossroads.sources._fetch import DatasetSpec
+from crossroads.metrics.report import dependency
+from crossroads.provenance import Provenance
+from crossroads.routing import ASGraph, RouteMode, load_graph
+from crossroads.snapshots import UNKNOWN, Snapshot
+from crossroads.sources import DatasetSpec, catalog
+from crossroads.store import Store
 
 __all__ = [
     "History", "history", "history_snapshots", "snapshot_summary", "summarise_graph",
@@ -62,8 +62,9 @@ class History:
     summary: pd.DataFrame
     by_country: pd.DataFrame
     top_ases: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    datasets: tuple[Provenance, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -74,7 +75,8 @@ class History:
             "summary": _records(self.summary),
             "by_country": _records(self.by_country),
             "top_ases": _records(self.top_ases),
-            "notes": self.notes,
+            "notes": list(self.notes),
+            "datasets": [p.as_dict() for p in self.datasets],
         }
 
 
@@ -89,7 +91,7 @@ def history_snapshots(
 
 
 def history(
-    settings: Settings,
+    snap: Snapshot,
     country: str,
     *,
     start_year: int | None = None,
@@ -99,49 +101,51 @@ def history(
     scheduler: str | None = None,
     workers: int | None = None,
 ) -> History:
-    """The dependency history of ``country`` over every snapshot in the year range.
+    """The dependency history of ``country`` over every snapshot in the year range, with
+    ``snap``'s AS table (the graphs of the other dates are read from its store).
 
     ``scheduler``: address of a Dask scheduler (``tcp://host:8786``); without it a
     ``LocalCluster`` of ``workers`` processes (default 2) runs the snapshots.
     """
-    from crossroads.store import open_store
-
     start = time.perf_counter()
+    cc = snap.require_country(country)
+    if snap.store is None:
+        raise DatasetMissingError("history reads the graph of every date from the store; "
+                                  "this snapshot has none", hint="run `crossroads fetch`")
     specs = history_snapshots(start_year, end_year)
     if not specs:
         raise DatasetMissingError(
             f"no AS-relationship snapshot between {start_year} and {end_year}",
             hint="the catalogue has CAIDA snapshots 2002-2018 (every two years) and 2025",
         )
-    info = open_store(settings).as_info()
-    if info.empty:
-        raise DatasetMissingError("as_info is empty", hint="run `crossroads fetch`")
-    parts = _run_on_dask(settings, specs, info, country, mode, top, scheduler, workers)
+    parts = _run_on_dask(snap.store, specs, snap.info, cc, mode, top, scheduler, workers)
     summary = pd.DataFrame([p["summary"] for p in parts])
     by_country = pd.concat([p["by_country"] for p in parts], ignore_index=True)
     top_ases = pd.concat([p["top_ases"] for p in parts], ignore_index=True)
+    graphs = tuple(p["provenance"] for p in parts if p["provenance"] is not None)
     return History(
         country=str(summary["country"].iloc[0]),
         mode=mode,
         summary=summary.drop(columns="country"),
         by_country=by_country,
         top_ases=top_ases,
-        notes=_notes(info),
+        notes=tuple(_notes(snap.info)),
         seconds=round(time.perf_counter() - start, 1),
+        datasets=(*graphs, *(p for p in snap.datasets if p.kind != "as-rel")),
     )
 
 
 def snapshot_summary(
-    settings: Settings, spec_name: str, info: pd.DataFrame, country: str,
+    store: Store, spec_name: str, info: pd.DataFrame, country: str,
     mode: RouteMode, top: int,
 ) -> dict[str, Any]:
     """One snapshot's row of the history (runs on a Dask worker; plain data out)."""
-    from crossroads.routing import load_graph
-
     spec = catalog.by_name(spec_name)
-    graph = load_graph(settings, spec.data_date)
-    return summarise_graph(graph, info, country, mode=mode, top=top,
-                           when=spec.data_date.isoformat(), dataset=spec.name)
+    graph = load_graph(store.settings, spec.data_date)
+    out = summarise_graph(graph, info, country, mode=mode, top=top,
+                          when=spec.data_date.isoformat(), dataset=spec.name)
+    out["provenance"] = graph.provenance
+    return out
 
 
 def summarise_graph(
@@ -149,8 +153,9 @@ def summarise_graph(
     top: int = 5, when: str = "", dataset: str = "",
 ) -> dict[str, Any]:
     """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph."""
-    rep = dependency_report(graph, info, country, mode=mode, chokepoint_k=0)
-    table = ASTable.from_frame(graph, info)
+    snap = Snapshot.of(graph, info)
+    rep = dependency(snap, country, mode=mode, chokepoint_k=0)
+    table = snap.table
     cc = rep.country
     links = border_links(graph, table, cc)
     row: dict[str, Any] = {
@@ -162,8 +167,7 @@ def summarise_graph(
         "country_ases": int(np.count_nonzero(table.cc_id == table.country_id(cc))),
         "border_ases": int(rep.border.shape[0]),
         "foreign_upstreams": int(links.loc[links.relationship == "provider", "neighbor"].nunique()),
-        "unknown_as_share": round(float(np.mean(table.cc_id == table.country_id(UNKNOWN))), 4)
-        if UNKNOWN in table.codes else 0.0,
+        "unknown_as_share": round(float(np.mean(table.cc_id == table.unknown_id)), 4),
     }
     countries, ases = [], []
     for direction, res in (("inbound", rep.inbound), ("outbound", rep.outbound)):
@@ -194,13 +198,13 @@ def summarise_graph(
 
 
 def _run_on_dask(
-    settings: Settings, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
+    store: Store, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
 ) -> list[dict[str, Any]]:
     with dask_client(scheduler, workers=workers or 2) as client:
         shared = client.scatter(info, broadcast=True)
         futures = [
-            client.submit(snapshot_summary, settings, s.name, shared, country, mode, top,
+            client.submit(snapshot_summary, store, s.name, shared, country, mode, top,
                           key=f"history-{country}-{s.name}", pure=False)
             for s in specs
         ]

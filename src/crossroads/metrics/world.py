@@ -28,20 +28,19 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date as Date
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from crossroads._atomic import atomic_path
-from crossroads.config import Settings
+from crossroads.atomic import atomic_path
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics._lanes import LaneDestinations, inbound_lanes
-from crossroads.metrics.astable import UNKNOWN, ASTable
+from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode, propagate
 from crossroads.routing.lanes import LANES, map_lanes
+from crossroads.snapshots import UNKNOWN, ASTable, Snapshot
 
 __all__ = ["WorldEngine", "WorldMatrix", "plot_world_matrix", "world_groups", "world_matrix"]
 
@@ -67,6 +66,7 @@ class WorldMatrix:
     groups_total: int
     seconds: float
     mode: str
+    datasets: tuple[Provenance, ...] = ()
 
     @property
     def sampled(self) -> bool:
@@ -98,8 +98,7 @@ def world_groups(graph: ASGraph, table: ASTable) -> list[tuple[int, bool, int, f
 
 
 def world_matrix(
-    graph: ASGraph,
-    table: ASTable,
+    snap: Snapshot,
     *,
     mode: RouteMode = "all-best",
     sample: int | None = None,
@@ -110,10 +109,11 @@ def world_matrix(
     progress: Callable[[int, int], None] | None = None,
     engine: WorldEngine = "lanes",
 ) -> WorldMatrix:
-    """Compute the matrix (see the module doc); ``checkpoint`` (an ``.npz`` path) makes
-    the run resumable, ``workers`` > 1 uses that many threads (processes with
-    ``engine="per-origin"``)."""
+    """Compute the matrix of ``snap`` (see the module doc); ``checkpoint`` (an ``.npz``
+    path) makes the run resumable, ``workers`` > 1 uses that many threads (processes
+    with ``engine="per-origin"``)."""
     start = time.perf_counter()
+    graph, table = snap.graph, snap.table
     groups = world_groups(graph, table)
     total = len(groups)
     if sample is not None and sample < total:
@@ -134,7 +134,7 @@ def world_matrix(
     shares.index.name = "country"
     shares = shares.loc[:, (shares > 0).any(axis=0)]
     return WorldMatrix(shares, pd.Series(reached[rows], index=shares.index), len(groups),
-                       total, time.perf_counter() - start, mode)
+                       total, time.perf_counter() - start, mode, snap.datasets)
 
 
 def _per_origin(
@@ -325,18 +325,10 @@ def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Pat
     fig.colorbar(im, ax=ax, label="share of address-weighted, tie-split paths")
     fig.tight_layout()
     out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format="png", dpi=120)
+    finally:
+        plt.close(fig)
     return out
 
-
-def world_matrix_from_settings(
-    settings: Settings, *, date: Date | None = None, **options: Any
-) -> WorldMatrix:
-    """:func:`world_matrix` on the graph of ``date`` and the store's ``as_info``."""
-    from crossroads.routing import load_graph
-    from crossroads.store import open_store
-
-    graph = load_graph(settings, date)
-    table = ASTable.from_frame(graph, open_store(settings).as_info())
-    return world_matrix(graph, table, **options)

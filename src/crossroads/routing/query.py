@@ -1,27 +1,36 @@
 """One routing question, answered whole: the API behind ``crossroads route``.
 
-:func:`route_query` loads the AS graph in force on a date, propagates a prefix from one or
-more origin ASes and returns either the path(s) from one AS -- with, in ``all-best`` mode,
-the probability of each equally best path when every AS splits evenly over its best next
-hops -- or a summary over all ASes: how many reach the origin, by route class, and the
-distribution of AS-path lengths (hops). Every result names its data date and source.
+:func:`route_query` propagates a prefix from one or more origin ASes over a graph and
+returns either the path(s) from one AS -- with, in ``all-best`` mode, the probability of
+each equally best path when every AS splits evenly over its best next hops -- or a summary
+over all ASes: how many reach the origin, by route class, and the distribution of AS-path
+lengths (hops). Every result carries the provenance of its graph.
+
+Example -- AS 1 provides AS 2 and AS 3::
+
+    >>> g = ASGraph.from_links([1, 1], [2, 3], [-1, -1])
+    >>> q = route_query(g, [2], from_asn=3)
+    >>> q.route_class, [p.asns for p in q.paths]
+    ('provider', [(3, 1, 2)])
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import date as Date
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from crossroads.config import Settings
+from crossroads.provenance import Provenance
 from crossroads.routing.graph import ASGraph
-from crossroads.routing.load import load_graph
 from crossroads.routing.propagate import propagate
 from crossroads.routing.routes import RouteClass, RouteMode, Routes, all_paths
 
-__all__ = ["PathChoice", "RouteQuery", "route_query", "summarise"]
+if TYPE_CHECKING:
+    from crossroads.routing.siblings import SiblingMerge
+
+__all__ = ["PathChoice", "RouteQuery", "path_choices", "route_query", "summarise"]
 
 _CLASS_NAMES = {c: c.name.lower() for c in RouteClass}
 
@@ -30,7 +39,7 @@ _CLASS_NAMES = {c: c.name.lower() for c in RouteClass}
 class PathChoice:
     """One best path (ASNs, source first) and its probability (1.0 in deterministic mode)."""
 
-    asns: list[int]
+    asns: tuple[int, ...]
     probability: float
 
 
@@ -38,52 +47,51 @@ class PathChoice:
 class RouteQuery:
     """Answer of :func:`route_query`; ``paths`` when asked ``from_asn``, else the summary."""
 
-    origins: list[int]
+    origins: tuple[int, ...]
     mode: RouteMode
-    data_date: str
-    source: str
     ases: int
+    datasets: tuple[Provenance, ...] = ()
     from_asn: int | None = None
     route_class: str | None = None
     length_hops: int | None = None
-    paths: list[PathChoice] | None = None
+    paths: tuple[PathChoice, ...] | None = None
     reachable: int | None = None
     by_class: dict[str, int] | None = None
     length_histogram: dict[int, int] | None = None
-    siblings: dict[str, Any] | None = None  # with merge_siblings: what the merge did
-
+    siblings: dict[str, Any] | None = None  # with a sibling merge: what the merge did
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return asdict(self)
+        return {
+            "origins": list(self.origins), "mode": self.mode, "ases": self.ases,
+            "datasets": [p.as_dict() for p in self.datasets], "from_asn": self.from_asn,
+            "route_class": self.route_class, "length_hops": self.length_hops,
+            "paths": None if self.paths is None else [
+                {"asns": list(p.asns), "probability": p.probability} for p in self.paths],
+            "reachable": self.reachable, "by_class": self.by_class,
+            "length_histogram": self.length_histogram, "siblings": self.siblings,
+        }
 
 
 def route_query(
-    settings: Settings,
-    origins: list[int],
+    graph: ASGraph,
+    origins: Sequence[int],
     *,
     from_asn: int | None = None,
     mode: RouteMode = "deterministic",
-    date: Date | None = None,
     max_paths: int = 1000,
-    merge_siblings: bool = False,
+    merge: SiblingMerge | None = None,
 ) -> RouteQuery:
-    """Routes towards a prefix announced by ``origins`` (ASNs) on the graph of ``date``.
+    """Routes towards a prefix announced by ``origins`` (ASNs) on ``graph``.
 
-    ``merge_siblings`` routes on the graph with each CAIDA as-org sibling group contracted
-    into its lowest ASN (:mod:`crossroads.routing.siblings`); the ASNs asked for and shown
-    are then the groups' representatives."""
-    graph = load_graph(settings, date)
+    ``merge`` is the sibling merge that produced ``graph``
+    (:mod:`crossroads.routing.siblings`): the ASNs asked for are then mapped to their
+    groups' representatives, and the answer says what the merge did."""
     siblings = None
-    if merge_siblings:
-        from crossroads.routing.siblings import merged_from_store
-
-        merge, org_dataset = merged_from_store(settings, graph)
-        graph = merge.graph
+    if merge is not None:
         origins = sorted({merge.rep(a) for a in origins})
         from_asn = None if from_asn is None else merge.rep(from_asn)
         siblings = {
-            "dataset": org_dataset,
             "groups": len(merge.groups),
             "ases_merged": sum(len(g) for g in merge.groups),
             "internal_links_dropped": merge.internal_links,
@@ -91,13 +99,11 @@ def route_query(
             "created_cycles": merge.created_cycles,
         }
     routes = propagate(graph, graph.indices_of(origins), mode=mode)
-    prov = graph.provenance
-    head = {
-        "origins": [int(a) for a in origins],
+    head: dict[str, Any] = {
+        "origins": tuple(int(a) for a in origins),
         "mode": mode,
-        "data_date": prov.data_date.isoformat() if prov else "unknown",
-        "source": f"{prov.dataset} ({prov.source})" if prov else "in-memory graph",
         "ases": graph.n,
+        "datasets": (graph.provenance,) if graph.provenance is not None else (),
         "siblings": siblings,
     }
     if from_asn is None:
@@ -108,7 +114,7 @@ def route_query(
         from_asn=int(from_asn),
         route_class=_CLASS_NAMES[RouteClass(int(routes.rel[src]))],
         length_hops=int(routes.length[src]),
-        paths=path_choices(graph, routes, src, limit=max_paths),
+        paths=tuple(path_choices(graph, routes, src, limit=max_paths)),
     )
 
 
@@ -129,5 +135,5 @@ def path_choices(graph: ASGraph, routes: Routes, src: int, *, limit: int) -> lis
     for p in all_paths(graph, routes, src, limit=limit):
         hops = graph.indices_of(p[:-1])
         prob = float(np.prod([1.0 / routes.next_hops(int(i)).size for i in hops]))
-        out.append(PathChoice(asns=p, probability=prob))
+        out.append(PathChoice(asns=tuple(p), probability=prob))
     return sorted(out, key=lambda c: -c.probability)

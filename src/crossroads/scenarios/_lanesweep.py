@@ -27,9 +27,9 @@ import numpy as np
 
 from crossroads.metrics._engine import group_destinations
 from crossroads.metrics._lanes import LaneDestinations, inbound_lanes, routed_weight
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.lanes import map_lanes
+from crossroads.snapshots import ASTable
 
 __all__ = ["Measure", "Scale", "as_sweep", "from_sums"]
 

@@ -35,21 +35,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 
-from crossroads.config import Settings
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import inbound
+from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode
-from crossroads.routing.load import load_graph
-from crossroads.scenarios._countries import Countries, countries_from
 from crossroads.scenarios._incremental import GroupDelta, SweepBase, group_deltas, sweep_base
 from crossroads.scenarios._lanesweep import Measure, Scale, as_sweep, from_sums
 from crossroads.scenarios.reach import reachability
-from crossroads.store import open_store
+from crossroads.snapshots import ASTable, Snapshot
 
-__all__ = ["SweepKind", "SweepResult", "SweepRow", "border_links", "foreign_upstreams",
-           "sweep", "sweep_on"]
+__all__ = ["SweepKind", "SweepResult", "SweepRow", "crossing_links", "foreign_upstreams",
+           "sweep"]
 
 SweepKind = Literal["links", "ases"]
 """``links``: every border link in turn; ``ases``: every foreign upstream AS in turn."""
@@ -92,7 +88,7 @@ class SweepResult:
     baseline_inbound: float
     baseline_outbound: float
     rows: tuple[SweepRow, ...]
-    data: dict[str, str]
+    datasets: tuple[Provenance, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -100,7 +96,7 @@ class SweepResult:
             "country": self.country,
             "kind": self.kind,
             "mode": self.mode,
-            "data": self.data,
+            "datasets": [p.as_dict() for p in self.datasets],
             "units": "fractions of IPv4 address space; dependency_shift in [0, 1]",
             "baseline": {
                 "reachability_inbound": self.baseline_inbound,
@@ -111,28 +107,26 @@ class SweepResult:
         }
 
 
-def border_links(graph: ASGraph, countries: Countries, country: str) -> list[tuple[int, int]]:
+def crossing_links(graph: ASGraph, table: ASTable, country: str) -> list[tuple[int, int]]:
     """Links (as ``(as1, as2)`` in CAIDA order) with exactly one end in ``country``."""
-    code = countries.code(country)
+    code = table.id_of(country)
     a, b = graph.links.as1, graph.links.as2
-    inside_a = countries.code_of(a) == code
-    inside_b = countries.code_of(b) == code
-    cross = inside_a != inside_b
+    cross = (table.ids_of(a) == code) != (table.ids_of(b) == code)
     return [(int(x), int(y)) for x, y in zip(a[cross], b[cross], strict=True)]
 
 
-def foreign_upstreams(graph: ASGraph, countries: Countries, country: str) -> list[int]:
+def foreign_upstreams(graph: ASGraph, table: ASTable, country: str) -> list[int]:
     """Foreign ASes that are providers of at least one AS of ``country``."""
-    code = countries.code(country)
+    code = table.id_of(country)
     links = graph.links
     p2c = links.rel == -1
-    prov_out = countries.code_of(links.as1) != code
-    cust_in = countries.code_of(links.as2) == code
+    prov_out = table.ids_of(links.as1) != code
+    cust_in = table.ids_of(links.as2) == code
     return sorted({int(x) for x in links.as1[p2c & prov_out & cust_in]})
 
 
 def sweep(
-    settings: Settings,
+    snap: Snapshot,
     country: str,
     *,
     kind: SweepKind = "links",
@@ -141,53 +135,29 @@ def sweep(
     workers: int = 2,
     limit: int | None = None,
 ) -> SweepResult:
-    """Sweep ``country``'s border links or foreign upstreams on the newest graph."""
-    graph = load_graph(settings)
-    as_info = open_store(settings).as_info()
-    data = {}
-    if graph.provenance is not None:
-        data[graph.provenance.dataset] = graph.provenance.data_date.isoformat()
-    return sweep_on(
-        graph, as_info, country, kind=kind, mode=mode, scheduler=scheduler,
-        workers=workers, limit=limit, data=data,
-    )
-
-
-def sweep_on(
-    graph: ASGraph,
-    as_info: pd.DataFrame,
-    country: str,
-    *,
-    kind: SweepKind = "links",
-    mode: RouteMode = "all-best",
-    scheduler: str | None = None,
-    workers: int = 2,
-    limit: int | None = None,
-    data: dict[str, str] | None = None,
-) -> SweepResult:
-    """:func:`sweep` on a given graph and ``as_info``; ``limit`` keeps the first items."""
-    countries = countries_from(as_info)
-    country = countries.require(country)
+    """Sweep ``country``'s border links or foreign upstreams on ``snap``'s graph;
+    ``limit`` keeps the first items."""
+    country = snap.require_country(country)
+    graph, table = snap.graph, snap.table
     items: list[tuple[int, ...]]
     if kind == "links":
-        items = [tuple(x) for x in border_links(graph, countries, country)]
+        items = [tuple(x) for x in crossing_links(graph, table, country)]
     elif kind == "ases":
-        items = [(a,) for a in foreign_upstreams(graph, countries, country)]
+        items = [(a,) for a in foreign_upstreams(graph, table, country)]
     else:
         raise ValueError(f"unknown sweep kind {kind!r}; use 'links' or 'ases'")
     if limit is not None:
         items = items[:limit]
     if kind == "links":
-        base, measured = _link_sweep(graph, countries, as_info, country, items, mode,
-                                     scheduler, workers)
+        base, measured = _link_sweep(graph, table, country, items, mode, scheduler, workers)
     else:
-        base, measured = as_sweep(graph, ASTable.from_frame(graph, as_info), country,
-                                  [a for (a,) in items], mode=mode, workers=workers)
+        base, measured = as_sweep(graph, table, country, [a for (a,) in items], mode=mode,
+                                  workers=workers)
     rows = [_row(item, m, base) for item, m in zip(items, measured, strict=True)]
     rows.sort(key=lambda r: (-r.lost_inbound, -r.lost_outbound, -r.dependency_shift, r.item))
     return SweepResult(
         country=country, kind=kind, mode=mode, baseline_inbound=base[0],
-        baseline_outbound=base[1], rows=tuple(rows), data=data or {},
+        baseline_outbound=base[1], rows=tuple(rows), datasets=snap.datasets,
     )
 
 
@@ -196,17 +166,15 @@ _Measure = Measure
 
 
 def _link_sweep(
-    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str,
+    graph: ASGraph, table: ASTable, country: str,
     items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
 ) -> tuple[_Measure, list[_Measure]]:
     """Border links, repaired per destination group
     (:mod:`crossroads.scenarios._incremental`): the groups are split into tasks, each
     returns its baseline sums and the change every swept link of its DAG makes."""
     if mode != "all-best":  # the repair follows the all-best DAG; recompute in full
-        return _full_sweep(graph, countries, as_info, country, items, mode, scheduler,
-                           workers)
+        return _full_sweep(graph, table, country, items, mode, scheduler, workers)
     links = np.array(items, dtype=np.int64).reshape(-1, 2)
-    table = ASTable.from_frame(graph, as_info)
     sb = sweep_base(graph, table, country, links)
     chunks = _chunks(len(sb.groups), 4 * max(workers, 1))
     if scheduler is None and workers <= 1:
@@ -241,25 +209,23 @@ def _chunks(n: int, k: int) -> list[list[int]]:
 
 
 def _full_sweep(
-    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str,
+    graph: ASGraph, table: ASTable, country: str,
     items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
 ) -> tuple[_Measure, list[_Measure]]:
     """Every item removed and the country measured again from scratch."""
-    base = _measure(graph, countries, as_info, country, mode)
+    base = _measure(graph, table, country, mode)
     with _client(scheduler, workers) as client:
-        shared = client.scatter([graph, countries, as_info], broadcast=True)
+        shared = client.scatter([graph, table], broadcast=True)
         futures = client.map(
-            _one, items, graph=shared[0], countries=shared[1], as_info=shared[2],
-            country=country, mode=mode, pure=False,
+            _one, items, graph=shared[0], table=shared[1], country=country, mode=mode,
+            pure=False,
         )
         return base, client.gather(futures)
 
 
-def _measure(
-    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str, mode: RouteMode
-) -> _Measure:
-    reach = reachability(graph, countries, country, mode="deterministic")
-    dep = inbound(graph, ASTable.from_frame(graph, as_info), country, mode=mode)
+def _measure(graph: ASGraph, table: ASTable, country: str, mode: RouteMode) -> _Measure:
+    reach = reachability(graph, table, country, mode="deterministic")
+    dep = inbound(graph, table, country, mode=mode)
     gw = dict(zip(dep.by_country["country"], dep.by_country["gateway_share"], strict=True))
     gw["(direct)"] = dep.direct_share
     gw["(domestic)"] = dep.domestic_share
@@ -270,13 +236,12 @@ def _one(
     item: tuple[int, ...],
     *,
     graph: ASGraph,
-    countries: Countries,
-    as_info: pd.DataFrame,
+    table: ASTable,
     country: str,
     mode: RouteMode,
 ) -> _Measure:
     edited = graph.without_links([item]) if len(item) == 2 else graph.without_ases(item)
-    return _measure(edited, countries, as_info, country, mode)
+    return _measure(edited, table, country, mode)
 
 
 def _row(item: tuple[int, ...], m: _Measure, base: _Measure) -> SweepRow:
