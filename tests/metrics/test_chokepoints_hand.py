@@ -73,3 +73,42 @@ def test_concentration_by_hand() -> None:
     assert c.hhi == pytest.approx(6250.0)
     assert (c.top1, c.top3, c.top5) == pytest.approx((0.75, 1.0, 1.0))
     assert c.by_org_hhi == pytest.approx(6250.0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lane_losses_equal_reachability_on_edited_graphs(seed: int) -> None:
+    # every candidate kind on random graphs: the lanes' losses equal Q(G) - Q(G - e)
+    # re-propagated on each edited graph, exactly (reached weights are integer sums)
+    import random
+
+    import numpy as np
+    import pandas as pd
+    from tests.routing.test_backend_array import graph
+    from tests.routing.test_propagate import random_hierarchy
+
+    from crossroads.metrics.chokepoints import _losses, _q, _reach_masks, _setup
+    from crossroads.snapshots import ASTable
+
+    rnd = random.Random(seed)
+    g = graph(random_hierarchy(seed, n=60))
+    t = ASTable.from_frame(g, pd.DataFrame({
+        "asn": g.asns, "reg_cc": [rnd.choice(["AA", "BB", "CC"]) for _ in g.asns],
+        "ipv4_addresses": [rnd.choice([0, 256, 1024]) for _ in g.asns]}))
+    groups, w = _setup(g, t, "AA")
+    pairs = [(int(a), int(b)) for a, b in zip(g.links.as1, g.links.as2, strict=True)]
+    cuts = [(np.array([rnd.randrange(g.n)]), []) for _ in range(4)]
+    cuts += [(t.members("BB"), [])]
+    cuts += [(np.zeros(0, np.int64), [(g.index_of(a), g.index_of(b))])
+             for a, b in rnd.sample(pairs, 4)]
+    base, losses = _losses(g, groups, w, cuts)
+    assert base == _q(_reach_masks(g, groups), groups, w)
+    for (ases, links), got in zip(cuts, losses, strict=True):
+        wc = w.copy()
+        wc[ases] = 0.0
+        edited = g.without_ases(g.asns[ases].tolist()) if len(ases) else g
+        if links:
+            edited = edited.without_links([(int(g.asns[a]), int(g.asns[b])) for a, b in links])
+        want = _q(_reach_masks(g, groups), groups, wc) - _q(_reach_masks(edited, groups),
+                                                            groups, wc)
+        assert got == (0.0 if abs(want) < 1e-12 else want)
+    assert any(x > 0 for x in losses)

@@ -84,6 +84,9 @@ DataDirOpt = Annotated[
     typer.Option("--data-dir", help="Store directory (default: the user data dir)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+NoCacheOpt = Annotated[bool, typer.Option(
+    "--no-cache", help="Compute afresh instead of reusing the store's results cache "
+    "(the result is still kept there).")]
 DateOpt = Annotated[
     str | None,
     typer.Option("--date", help="Use the AS-relationship snapshot in force on this date: "

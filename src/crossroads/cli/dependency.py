@@ -23,6 +23,7 @@ from crossroads.cli._common import (
     MirrorOpt,
     ModeChoice,
     ModeOpt,
+    NoCacheOpt,
     PlotOpt,
     TopOpt,
     WorkersOpt,
@@ -85,6 +86,7 @@ def dependency(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
         "(its lowest ASN); needs the as-org dataset loaded.")] = False,
     workers: WorkersOpt = DEFAULT_WORKERS,
+    no_cache: NoCacheOpt = False,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -103,7 +105,7 @@ def dependency(
     else:
         report = run(snap, cc, direction=direction.value, mode=mode.value,
                      sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
-                     workers=workers)
+                     workers=workers, cache=not no_cache)
     if json_out:
         print_json(report.as_dict(top=top))
     else:
@@ -157,6 +159,9 @@ def register(app: typer.Typer) -> None:
 def _render(report, top: int) -> None:
     console.print(f"[bold]{report.country}[/]: dependency on foreign countries and ASes "
                   f"({report.mode} routes; shares of address-weighted, tie-split paths)")
+    if getattr(report, "cache", "off") == "hit":
+        console.print(f"(from the results cache: computed earlier in {report.seconds:.1f} s "
+                      "on the same datasets and code)")
     for res in (report.inbound, report.outbound):
         if res is None:
             continue

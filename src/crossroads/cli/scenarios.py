@@ -20,6 +20,7 @@ from crossroads.cli._common import (
     MirrorOpt,
     ModeChoice,
     ModeOpt,
+    NoCacheOpt,
     PlotOpt,
     SchedulerOpt,
     TopOpt,
@@ -53,6 +54,7 @@ def simulate_cmd(
     date: DateOpt = None,
     top: TopOpt = 10,
     workers: WorkersOpt = DEFAULT_WORKERS,
+    no_cache: NoCacheOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -61,7 +63,7 @@ def simulate_cmd(
         check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     sc = load_scenario(scenario)
     result = simulate(load_snapshot(mirror, data_dir, date=date), sc, mode=mode.value,
-                      workers=workers)
+                      workers=workers, cache=not no_cache)
     if plot is not None:
         plot_result(result, plot)
     if json_out:
@@ -130,6 +132,9 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     dates = ", ".join(f"{p.dataset} {p.data_date.isoformat()}" for p in result.datasets)
     console.print(f"[bold]{result.scenario.name}[/] — {result.country}, mode {result.mode}")
     console.print(f"data: {dates}", highlight=False)
+    if result.cache == "hit":
+        console.print("(from the results cache: computed earlier on the same datasets and "
+                      "code)")
     t = Table("measure", "before", "after", "change", title="reachability (share of IPv4 space)")
     for name, x, y in (
         ("inbound (world → country)", b.reach.inbound, a.reach.inbound),

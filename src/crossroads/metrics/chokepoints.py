@@ -8,7 +8,10 @@ own networks is not a loss of C's reachability through it. For a candidate eleme
 (an AS, a link, or every AS of a foreign country) the **loss** is ``Q(G) - Q(G - e)``,
 with ``G - e`` the graph without e's links (:meth:`~crossroads.routing.ASGraph.without_ases`,
 :meth:`~crossroads.routing.ASGraph.without_links`), re-propagated. Reachability does not
-depend on tie-breaking, so it is computed with deterministic routes.
+depend on tie-breaking, so it is computed with deterministic routes. Every (candidate,
+destination group) pair is one lane of the lane engine (:mod:`crossroads.routing.lanes`),
+routed with the candidate's ASes or link removed in that lane only, so no edited graph is
+built; the losses equal those of re-propagating on each edited graph exactly (tested).
 
 Re-propagating for every AS of the graph would take hours, so candidates are the ``k``
 elements carrying the most of C's inbound path mass: the top-k ASes by transit share, the
@@ -31,6 +34,7 @@ AS 20 carries 21/32 of the mass, then AS 3 and AS 30 each carry all of the remai
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +42,10 @@ import pandas as pd
 
 from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
+from crossroads.metrics._lanes import routed_weight
 from crossroads.metrics.dependency import DirectionResult
-from crossroads.routing import ASGraph, RouteMode, Routes, propagate, propagate_many
+from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many
+from crossroads.routing.lanes import LaneBatch, map_lanes
 from crossroads.snapshots.astable import ASTable
 
 __all__ = ["Chokepoints", "carrying_set", "chokepoints", "reached_share"]
@@ -104,13 +110,59 @@ def _reached(routes: Routes) -> np.ndarray:
 
 
 def _q(masks: list[np.ndarray], groups: list[_engine.Group], src_w: np.ndarray) -> float:
+    return _q_of([float(src_w[reach].sum()) for reach in masks], groups, src_w)
+
+
+def _q_of(reached: Sequence[float], groups: list[_engine.Group], src_w: np.ndarray) -> float:
+    """``Q`` from each group's reached source weight (``src_w`` of the ASes with a
+    route towards it)."""
     got = offered = 0.0
     total = float(src_w.sum())
-    for g, reach in zip(groups, masks, strict=True):
+    for g, r in zip(groups, reached, strict=True):
         own = 0.0 if g.virtual else float(src_w[g.root])
-        got += g.weight * (float(src_w[reach].sum()) - own)
+        got += g.weight * (r - own)
         offered += g.weight * (total - own)
     return got / offered if offered else 0.0
+
+
+def _losses(
+    graph: ASGraph, groups: list[_engine.Group], src_w: np.ndarray,
+    cuts: list[tuple[np.ndarray, list[tuple[int, int]]]],
+) -> tuple[float, list[float]]:
+    """``Q(G)`` and ``Q(G) - Q(G - e)`` for every cut ``e`` (AS indices removed, index
+    pairs of links removed), the removed ASes left out as sources on both sides: every
+    (cut, group) is a lane of the lane engine, routed on the edited graph without building
+    it. Reached weights are sums of IPv4 counts (integers), so they equal those of the
+    per-graph masks (:func:`reached_share`) exactly."""
+    weights = np.stack([src_w] + [_without_all(src_w, a) for a, _ in cuts])
+    base = np.zeros((len(cuts) + 1, len(groups)))
+    after = np.zeros((len(cuts), len(groups)))
+    lanes = [(-1, g) for g in range(len(groups))]
+    lanes += [(c, g) for c in range(len(cuts)) for g in range(len(groups))]
+
+    def reduce(batch: LaneBatch, start: int) -> None:
+        got = routed_weight(batch, weights)
+        for j, (c, g) in enumerate(lanes[start : start + len(batch)]):
+            if c < 0:
+                base[:, g] = got[:, j]
+            else:
+                after[c, g] = got[c + 1, j]
+
+    origins = [groups[g].root for _, g in lanes]
+    blocked = [cuts[c][0] if c >= 0 else () for c, _ in lanes]
+    links = [cuts[c][1] if c >= 0 else [] for c, _ in lanes]
+    for _ in map_lanes(graph, origins, reduce, mode="deterministic", blocked=blocked,
+                       removed_links=links, workers=min(2, os.cpu_count() or 1)):
+        pass
+    return _q_of(base[0], groups, src_w), [
+        _loss(_q_of(base[c + 1], groups, weights[c + 1]),
+              _q_of(after[c], groups, weights[c + 1])) for c in range(len(cuts))]
+
+
+def _without_all(w: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    out = w.copy()
+    out[np.asarray(idx, np.int64)] = 0.0
+    return out
 
 
 def chokepoints(
@@ -125,29 +177,20 @@ def chokepoints(
 ) -> Chokepoints:
     """Losses of the top-``k`` candidates and the greedy carrying set (see module doc)."""
     groups, src_w = _setup(graph, table, country)
-    masks = _reach_masks(graph, groups)
-    base = _q(masks, groups, src_w)
-
-    def loss(edited: ASGraph, removed: np.ndarray) -> float:
-        # pairs whose source was itself removed are left out of both sides
-        w = src_w.copy()
-        w[removed] = 0.0
-        before = _q(masks, groups, w)
-        return _loss(before, _q(_reach_masks(edited, groups), groups, w))
-
     none = np.zeros(0, np.int64)
     top = inbound_result.by_as.head(k)
     ases = top[["asn", "name", "country", "transit_share"]].copy()
-    ases["loss"] = [loss(graph.without_ases([a]), graph.indices_of([a])) for a in ases.asn]
     ctry = inbound_result.by_country.head(k)[["country", "gateway_share"]].copy()
-    ctry["loss"] = [
-        loss(graph.without_ases(graph.asns[table.members(c)]), table.members(c))
-        if c != "unknown" else np.nan
-        for c in ctry.country
-    ]
     links = _candidate_links(graph, table, country, inbound_result, k)
-    links["loss"] = [loss(graph.without_links([(a, b)]), none)
-                     for a, b in zip(links.as1, links.as2, strict=True)]
+    cuts = [(graph.indices_of([a]), []) for a in ases.asn]
+    cuts += [(table.members(c), []) for c in ctry.country if c != "unknown"]
+    cuts += [(none, [(graph.index_of(a), graph.index_of(b))])
+             for a, b in zip(links.as1, links.as2, strict=True)]
+    base, each = _losses(graph, groups, src_w, cuts)
+    losses = iter(each)
+    ases["loss"] = [next(losses) for _ in ases.asn]
+    ctry["loss"] = [next(losses) if c != "unknown" else np.nan for c in ctry.country]
+    links["loss"] = [next(losses) for _ in links.as1]
     carrying = carrying_set(graph, table, country, threshold=threshold, mode=mode)
     return Chokepoints(
         table.codes[table.country_id(country)], base,
@@ -169,7 +212,10 @@ def carrying_set(
 ) -> pd.DataFrame:
     """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass."""
     groups, src_w = _setup(graph, table, country)
-    routes = [propagate(graph, g.root, mode=mode) for g in groups]
+    routes: list[Routes] = []
+    for part in map_lanes(graph, [g.root for g in groups], lambda b, s: b.all_routes(),
+                          mode=mode):
+        routes += part
     blocked = np.zeros(graph.n, bool)
     chosen: list[tuple[int, float, float]] = []
     total = None

@@ -7,6 +7,11 @@ The CLI, the web dashboard and the reports call it; observed mode (paths of real
 is :func:`crossroads.metrics.observed.observed_dependency`. See
 ``docs/methods/dependency.md``.
 
+A snapshot read from a store keeps each report in the store's results cache
+(:meth:`crossroads.store.Store.cached`), keyed by the options, the SHA-256 of every
+dataset behind the snapshot and the code version: a later process asking the same gets it
+back at once, and the report says so (``cache``: ``hit``, ``miss`` or ``off``).
+
 Worked example (the hand graph of ``tests/metrics/hand.py`` in miniature): AS 10 (AA)
 has providers AS 20 (BB) and AS 30 (CC), both customers of AS 40 (DD)::
 
@@ -23,9 +28,11 @@ has providers AS 20 (BB) and AS 30 (CC), both customers of AS 40 (DD)::
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
@@ -39,8 +46,14 @@ from crossroads.provenance import Provenance
 from crossroads.routing import RouteMode
 from crossroads.routing.fidelity_note import fidelity_note
 from crossroads.snapshots import Snapshot
+from crossroads.store._results import datasets_key
 
-__all__ = ["DependencyReport", "dependency"]
+__all__ = ["CacheUse", "DependencyReport", "dependency"]
+
+CacheUse = Literal["hit", "miss", "off"]
+"""Whether a result came from the store's results cache (``hit``), was computed and kept
+there (``miss``), or no cache was used (``off``: a snapshot without a store, or
+``cache=False``)."""
 
 
 @dataclass(frozen=True)
@@ -56,13 +69,15 @@ class DependencyReport:
     concentration: Concentration
     datasets: tuple[Provenance, ...] = ()
     notes: tuple[str, ...] = ()
-    seconds: float = 0.0
+    seconds: float = 0.0  # the computation's time (for a cache hit: the original one)
+    cache: CacheUse = "off"
 
     def as_dict(self, *, top: int = 20) -> dict[str, object]:
         """JSON-ready form (``top`` rows of the AS and border tables)."""
         return {
             "country": self.country,
             "mode": self.mode,
+            "cache": self.cache,
             "inbound": self.inbound.as_dict(top=top) if self.inbound else None,
             "outbound": self.outbound.as_dict(top=top) if self.outbound else None,
             "border": self.border.head(top).to_dict(orient="records"),
@@ -84,6 +99,7 @@ def dependency(
     destinations: Sequence[int] | None = None,
     chokepoint_k: int = 5,
     workers: int = 1,
+    cache: bool = True,
 ) -> DependencyReport:
     """The full report of ``country`` on ``snap``.
 
@@ -92,9 +108,34 @@ def dependency(
     content/cloud networks and largest customer cones (or ``destinations``, ASNs), or
     every foreign origin by IPv4 space. ``chokepoint_k=0`` skips the chokepoints (the
     slow part: one re-propagation per candidate). ``workers`` threads share the
-    destinations of the inbound and outbound passes (same result for any number)."""
-    start = time.perf_counter()
+    destinations of the inbound and outbound passes (same result for any number).
+    ``cache``: use the store's results cache (see the module docstring)."""
     cc = snap.require_country(country)
+    options = (direction, mode, sources, targets,
+               tuple(destinations) if destinations else None, chokepoint_k)
+
+    def compute() -> DependencyReport:
+        return _dependency(snap, cc, *options, workers=workers)
+
+    if not cache or snap.store is None:
+        return compute()
+    got = snap.store.cached(("dependency", cc, options, snapshot_key(snap)), compute)
+    return dataclasses.replace(got.value, cache="hit" if got.served else "miss")
+
+
+def snapshot_key(snap: Snapshot) -> tuple[object, ...]:
+    """What a result computed on ``snap`` depends on besides its options: the datasets'
+    SHA-256, the sibling merge, the vantage points, the graph's size."""
+    return (datasets_key(snap.datasets), snap.merge is not None, snap.vantage_points,
+            snap.graph.n, len(snap.graph.links))
+
+
+def _dependency(
+    snap: Snapshot, cc: str, direction: Direction, mode: RouteMode, sources: SourceWeighting,
+    targets: OutboundTargets, destinations: Sequence[int] | None, chokepoint_k: int, *,
+    workers: int,
+) -> DependencyReport:
+    start = time.perf_counter()
     graph, table = snap.graph, snap.table
     vps = list(snap.vantage_points)
     notes: list[str] = []

@@ -77,6 +77,7 @@ class ScenarioResult:
     before: Side
     after: Side
     datasets: tuple[Provenance, ...] = ()  # every input: graph, AS table, vantage points
+    cache: str = "off"  # the store's results cache: "hit", "miss" or "off"
 
     @property
     def country(self) -> str:
@@ -109,6 +110,7 @@ class ScenarioResult:
             "sources": self.scenario.sources,
             "country": self.country,
             "mode": self.mode,
+            "cache": self.cache,
             "datasets": [p.as_dict() for p in self.datasets],
             "units": UNITS,
             "applied": self.log.as_dict(),

@@ -10,6 +10,12 @@ gets
   :func:`crossroads.metrics.report.dependency` does (outbound towards the same
   destinations on both sides).
 
+With a snapshot read from a store, the result and the "before" side are kept in the
+store's results cache (keyed by the scenario, the options, the datasets' SHA-256 and the
+code version): a later process running the same scenario gets it back at once, one
+running another scenario of the same country and scope reuses the "before" side; the
+result says which (``cache``: ``hit``, ``miss`` -- before side included -- or ``off``).
+
 Worked example -- AS 1 (RU) provides AS 2 (KZ), which provides AS 3 (KZ); cutting the
 RU-KZ link leaves Kazakh space without any foreign route::
 
@@ -29,12 +35,14 @@ RU-KZ link leaves Kazakh space without any foreign route::
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from crossroads.metrics.dependency import inbound, outbound
+from crossroads.metrics.report import snapshot_key
 from crossroads.metrics.targets import default_destinations
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.scenarios._memo import IdentityCache
@@ -43,6 +51,7 @@ from crossroads.scenarios.model import Scenario
 from crossroads.scenarios.reach import reachability
 from crossroads.scenarios.result import ScenarioResult, Side
 from crossroads.snapshots import ASTable, Snapshot
+from crossroads.store import Store
 
 __all__ = ["measure", "simulate"]
 
@@ -53,6 +62,7 @@ def simulate(
     *,
     mode: RouteMode = "all-best",
     workers: int = 2,
+    cache: bool = True,
 ) -> ScenarioResult:
     """Apply ``scenario`` to ``snap``'s graph and measure its country before and after.
 
@@ -60,8 +70,20 @@ def simulate(
     when the scenario restricts to ``collectors``. The outbound destinations are chosen
     once, on the graph before, and kept for the graph after. The "before" side depends
     only on the snapshot and the measuring scope, so it is computed once per (snapshot
-    graph, table, scope) in the process and reused.
+    graph, table, scope) in the process and reused. ``cache``: use the store's results
+    cache (see the module docstring).
     """
+    store = snap.store if cache else None
+    if store is None:
+        return _simulate(snap, scenario, mode, workers, None)
+    key = ("simulate", scenario.model_dump_json(), mode, snapshot_key(snap))
+    got = store.cached(key, lambda: _simulate(snap, scenario, mode, workers, store))
+    return dataclasses.replace(got.value, cache="hit" if got.served else "miss")
+
+
+def _simulate(
+    snap: Snapshot, scenario: Scenario, mode: RouteMode, workers: int, store: Store | None,
+) -> ScenarioResult:
     graph = snap.graph
     after_graph, log = apply(graph, snap.table, scenario)
     cc = snap.require_country(scenario.country)
@@ -69,13 +91,20 @@ def simulate(
                         lambda: _scoped(snap.table, snap.info, graph, cc, log))
     collectors = tuple(int(a) for a in snap.vantage_points)
 
-    def baseline() -> tuple[list[int], Side]:
+    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, collectors)
+
+    def measured() -> tuple[list[int], Side]:
         dests = default_destinations(graph, table, cc)
         side = measure(graph, table, cc, log, mode=mode, collectors=collectors,
                        workers=workers, destinations=dests)
         return dests, side
 
-    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, collectors)
+    def baseline() -> tuple[list[int], Side]:
+        if store is None:
+            return measured()
+        # another process may have measured this country and scope already
+        return store.cached(("simulate-before", scope, snapshot_key(snap)), measured).value
+
     dests, before = _BASELINES.get((graph, snap.table), scope, baseline)
     after = measure(after_graph, table, cc, log, mode=mode, collectors=collectors,
                     workers=workers, destinations=dests)
