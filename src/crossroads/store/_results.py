@@ -4,7 +4,7 @@
 ``directory`` when a previous process already computed it for the same key, and says
 which (:class:`Cached`). The key is the SHA-256 of the caller's ``key_parts`` (their
 ``repr``: plain values -- strings, numbers, tuples -- give a stable key) and of the
-**code version** (:func:`code_version`, the SHA-256 of every ``.py`` file of the
+**code version** (:func:`code_version`, the SHA-256 of the source of every computing
 package), so an entry is stale, and never read, when either the inputs (callers put the
 datasets' SHA-256 of the store's records in ``key_parts``) or the code changed.
 
@@ -38,7 +38,7 @@ from typing import Generic, TypeVar
 from crossroads.atomic import atomic_path
 from crossroads.provenance import Provenance
 
-__all__ = ["Cached", "cached", "code_version", "datasets_key"]
+__all__ = ["Cached", "cached", "code_version", "datasets_key", "prune"]
 
 T = TypeVar("T")
 
@@ -46,6 +46,7 @@ MAX_BYTES = 512 * 1024 * 1024
 """Default bound of a results directory."""
 
 _SUFFIX = ".result.pkl"
+_COMPUTING = ("metrics", "outages", "routing", "scenarios", "snapshots", "sources", "store")
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,12 @@ class Cached(Generic[T]):
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """SHA-256 over the path and bytes of every ``.py`` file of the installed package."""
+    """SHA-256 over the path and bytes of the ``.py`` files of the packages that compute
+    results and of the top-level modules (not the CLI, web or report rendering)."""
     root = Path(__file__).resolve().parents[1]
+    files = [p for pkg in _COMPUTING for p in (root / pkg).rglob("*.py")]
     h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*files, *root.glob("*.py")]):
         h.update(path.relative_to(root).as_posix().encode())
         h.update(b"\0")
         h.update(path.read_bytes())
@@ -98,27 +101,29 @@ def cached(
         folder.mkdir(parents=True, exist_ok=True)
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        _bound(folder, max_bytes)
+        prune(folder, max_bytes, f"*{_SUFFIX}")
     except OSError:  # a read-only or full store still answers, without keeping it
         pass
     return Cached(value, False, key)
 
 
-def _bound(folder: Path, max_bytes: int) -> None:
-    """Remove the least recently used entries until the directory holds ``max_bytes``."""
+def prune(folder: Path, limit: int, pattern: str) -> int:
+    """Delete the least recently used files of ``folder`` matching ``pattern`` (by file
+    time: hits touch their file) until their sizes sum to at most ``limit`` bytes;
+    returns how many were deleted."""
     entries = []
-    for p in folder.glob(f"*{_SUFFIX}"):
+    for p in folder.glob(pattern):
         try:
             st = p.stat()
         except OSError:
             continue
         entries.append((st.st_mtime, st.st_size, p))
     total = sum(size for _, size, _ in entries)
-    for _, size, p in sorted(entries, key=lambda e: (e[0], e[2].name)):
-        if total <= max_bytes:
+    deleted = 0
+    for _, size, p in sorted(entries):
+        if total <= limit:
             break
-        try:
-            p.unlink()
-            total -= size
-        except OSError:
-            pass
+        p.unlink(missing_ok=True)
+        total -= size
+        deleted += 1
+    return deleted
