@@ -1,9 +1,11 @@
 """One pass over a set of destinations: routes, then every path-level sum the metrics need.
 
 For each destination ``d`` (weight ``W_d``) the routes of every AS towards ``d`` are
-propagated once; the kernels of :mod:`crossroads.metrics._kernels` then reduce them to
-per-country "any" sums, per-AS transit and gateway mass, the direct/domestic buckets, and
-(per vantage point) the hegemony of ``d``. Everything is summed with weight ``W_d``.
+propagated once, 64 destinations per pass on the lane engine
+(:mod:`crossroads.routing.lanes`, the same routes as one propagation each); the kernels
+of :mod:`crossroads.metrics._kernels` then reduce them to per-country "any" sums, per-AS
+transit and gateway mass, the direct/domestic buckets, and (per vantage point) the
+hegemony of ``d``. Everything is summed with weight ``W_d``.
 
 Destinations sharing routes are grouped: a *single-homed stub* (an AS whose only link is
 to one provider ``p``) is reached by every other AS through ``p``, on ``p``'s own routes
@@ -15,14 +17,14 @@ stub that is itself a source or vantage point is not grouped (its own path diffe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
-from crossroads.routing import ASGraph, RouteMode, per_source_through, propagate
+from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through
+from crossroads.routing.lanes import LaneBatch, map_lanes
 from crossroads.snapshots.astable import ASTable
 
 __all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "run"]
@@ -107,10 +109,14 @@ def run(
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
 
-    def one(g: Group) -> _Part:
-        return _group_part(graph, table, home, g, src_w, outbound, mode, vantage_points, alpha)
+    def batch_parts(batch: LaneBatch, start: int) -> list[_Part]:
+        return [_group_part(graph, table, home, g, r, src_w, outbound, vantage_points, alpha)
+                for g, r in zip(groups[start : start + len(batch)], batch.all_routes(),
+                                strict=True)]
 
-    for g, part in zip(groups, _map(one, groups, workers), strict=True):
+    parts = (p for ps in map_lanes(graph, [g.root for g in groups], batch_parts, mode=mode,
+                                   workers=workers) for p in ps)
+    for g, part in zip(groups, parts, strict=True):
         any_, transit, gateway, direct, domestic, reached, heg = part
         sums.propagations += 1
         sums.destinations += len(g.members)
@@ -131,12 +137,11 @@ _Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarr
 
 
 def _group_part(
-    graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
-    mode: RouteMode, vantage_points: np.ndarray | None, alpha: float,
+    graph: ASGraph, table: ASTable, home: int, g: Group, routes: Routes, src_w: np.ndarray,
+    outbound: bool, vantage_points: np.ndarray | None, alpha: float,
 ) -> _Part:
     """One group's unweighted contributions (any, transit, gateway, direct, domestic,
-    reached, hegemony or None)."""
-    routes = propagate(graph, g.root, mode=mode)
+    reached, hegemony or None) on the routes towards its root."""
     w = src_w
     if not g.virtual and src_w[g.root] != 0.0:
         w = src_w.copy()
@@ -151,17 +156,6 @@ def _group_part(
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
     any_ = _any(args, table, w, g.root, g.virtual)
     return any_, transit, gateway, direct, domestic, reached, heg
-
-
-def _map(fn: Callable[[Group], _Part], groups: Sequence[Group], workers: int) -> Iterator[_Part]:
-    """``map(fn, groups)`` in order, on ``workers`` threads, a bounded batch at a time."""
-    if workers <= 1 or len(groups) < 2:
-        yield from map(fn, groups)
-        return
-    step = 4 * workers
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for i in range(0, len(groups), step):
-            yield from pool.map(fn, groups[i : i + step])
 
 
 def _any(
