@@ -43,7 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many, through_weights
+from crossroads.routing import ASGraph, RouteMode, Routes, through_weights
+from crossroads.routing.lanes import map_lanes
 from crossroads.snapshots import ASTable
 
 __all__ = ["Reachability", "propagation_jobs", "reachability"]
@@ -134,7 +135,9 @@ def reachability(
             _critical(graph, routes, src_idx, n_reached),
         )
 
-    per_job = propagate_many(graph, [j[0] for j in jobs], reduce, mode=mode, workers=workers)
+    per_job = [part for parts in map_lanes(  # 64 jobs per pass, the same routes
+        graph, [j[0] for j in jobs], lambda b, s: [reduce(r) for r in b.all_routes()],
+        mode=mode, workers=workers) for part in parts]
     per: dict[int, _PerJob] = {}
     for (announcing, members), res in zip(jobs, per_job, strict=True):
         full, links, full_origins = res[4]
