@@ -11,6 +11,7 @@ per-origin engine.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -47,17 +48,38 @@ def random_table(g: ASGraph, seed: int) -> ASTable:
     }))
 
 
+Lane = tuple[int, bool, int, int]  # root, virtual, home, excluded country
+
+
+def random_cases(seed: int, n: int) -> Iterator[tuple[ASGraph, ASTable, list[Lane]]]:
+    """A random hierarchy and a random tangle (p2c cycles), with countries, weights and
+    ``n`` random destination lanes each (mixed homes, virtual and real, exclusions)."""
+    rnd = random.Random(seed)
+    for links in (random_hierarchy(seed, n=60), random_tangle(seed, n=40, m=100)):
+        g = graph(links)
+        t = random_table(g, seed)
+        lanes = []
+        for _ in range(n):
+            root = rnd.randrange(g.n)
+            home = int(t.cc_id[root])
+            lanes.append((root, rnd.random() < 0.3, home, rnd.choice([home, home, -1])))
+        yield g, t, lanes
+
+
+def destinations(part: list[Lane]) -> LaneDestinations:
+    return LaneDestinations(
+        np.array([p[0] for p in part]), np.array([p[1] for p in part]),
+        np.array([p[2] for p in part], np.int32), np.ones(len(part), np.bool_),
+        np.array([p[3] for p in part], np.int32))
+
+
 def assert_lanes_equal(g: ASGraph, t: ASTable, lanes: list[tuple[int, bool, int, int]],
                        mode: str) -> None:
     w = t.ipv4
     for start in range(0, len(lanes), 64):
         part = lanes[start : start + 64]
         batch = propagate_lanes(g, [p[0] for p in part], mode=mode)
-        dest = LaneDestinations(
-            np.array([p[0] for p in part]), np.array([p[1] for p in part]),
-            np.array([p[2] for p in part], np.int32), np.ones(len(part), np.bool_),
-            np.array([p[3] for p in part], np.int32))
-        got = inbound_lanes(batch, t.cc_id, w, t.n_countries, dest)
+        got = inbound_lanes(batch, t.cc_id, w, t.n_countries, destinations(part))
         for j, (root, virtual, home, excl) in enumerate(part):
             gw, direct, domestic, reached = reference(g, t, root, virtual, home, mode, w, excl)
             np.testing.assert_array_equal(got.gateway[j], gw, err_msg=f"lane {j} gateway")
@@ -68,15 +90,7 @@ def assert_lanes_equal(g: ASGraph, t: ASTable, lanes: list[tuple[int, bool, int,
 @pytest.mark.parametrize("mode", ["all-best", "deterministic"])
 @pytest.mark.parametrize("seed", range(8))
 def test_random_lanes_equal_flow(seed: int, mode: str) -> None:
-    rnd = random.Random(seed)
-    for links in (random_hierarchy(seed, n=60), random_tangle(seed, n=40, m=100)):
-        g = graph(links)
-        t = random_table(g, seed)
-        lanes = []
-        for _ in range(90):  # two batches; mixed homes, virtual and real, with exclusions
-            root = rnd.randrange(g.n)
-            home = int(t.cc_id[root])
-            lanes.append((root, rnd.random() < 0.3, home, rnd.choice([home, home, -1])))
+    for g, t, lanes in random_cases(seed, 90):  # two batches
         assert_lanes_equal(g, t, lanes, mode)
 
 
@@ -93,7 +107,7 @@ def test_hand_graph_lanes_and_world_engines() -> None:
 
 def test_unknown_engine() -> None:
     with pytest.raises(ValueError, match="unknown engine"):
-        world_matrix(Snapshot.of(hand.graph(), hand.info()), engine="gpu")  # type: ignore[arg-type]
+        world_matrix(Snapshot.of(hand.graph(), hand.info()), engine="tpu")  # type: ignore[arg-type]
 
 
 @pytest.mark.slow
@@ -105,3 +119,42 @@ def test_real_world_matrix_sample_identical_to_per_origin(loaded_settings) -> No
     b = world_matrix(snap, sample=400, seed=18, engine="per-origin")
     assert a.groups_done == 400 and a.shares.shape[0] > 50
     assert a.shares.equals(b.shares) and a.weights.equals(b.weights)
+
+
+@pytest.mark.parametrize("mode", ["all-best", "deterministic"])
+@pytest.mark.parametrize("seed", range(4))
+def test_array_engine_equals_lanes_to_rounding(seed: int, mode: str) -> None:
+    # the GPU code, run on numpy: the same sums as the lane engine up to summation order
+    from crossroads.metrics._array_inbound import inbound_columns
+    from crossroads.routing.backends.array import numpy_module, to_device
+
+    for g, t, part in random_cases(seed, 40):
+        dest = destinations(part)
+        module = numpy_module()
+        got = inbound_columns(module, to_device(g, module), t.cc_id, t.ipv4, t.n_countries,
+                              dest, deterministic=mode == "deterministic")
+        for j, (root, virtual, home, excl) in enumerate(part):
+            gw, direct, domestic, reached = reference(g, t, root, virtual, home, mode, t.ipv4,
+                                                      excl)
+            np.testing.assert_allclose(got.gateway[j], gw, rtol=1e-12, atol=1e-6)
+            assert got.direct[j] == pytest.approx(direct, rel=1e-12, abs=1e-6)
+            assert got.domestic[j] == pytest.approx(domestic, rel=1e-12, abs=1e-6)
+            assert got.reached[j] == reached
+
+
+def test_world_matrix_array_engine_on_hand_graph() -> None:
+    snap = Snapshot.of(hand.graph(), hand.info())
+    a = world_matrix(snap, chunk=2, engine="array")
+    b = world_matrix(snap, chunk=2)
+    np.testing.assert_allclose(a.shares.to_numpy(), b.shares.to_numpy(), rtol=1e-12)
+
+
+def test_gpu_engine_without_cupy_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from crossroads.errors import CrossroadsError
+
+    monkeypatch.setitem(sys.modules, "cupy", None)
+    with pytest.raises(CrossroadsError, match="needs CuPy") as info:
+        world_matrix(Snapshot.of(hand.graph(), hand.info()), engine="gpu")
+    assert "pip install 'crossroads[gpu]'" in str(info.value)

@@ -47,9 +47,13 @@ __all__ = ["WorldEngine", "WorldMatrix", "plot_world_matrix", "world_groups", "w
 DIRECT = "(direct)"
 DOMESTIC = "(domestic)"
 
-WorldEngine = Literal["lanes", "per-origin"]
+WorldEngine = Literal["lanes", "per-origin", "array", "gpu"]
 """``lanes``: 64 destination groups per pass (the default); ``per-origin``: one
-propagation and one kernel call per group, on worker processes (the reference)."""
+propagation and one kernel call per group, on worker processes (the reference);
+``array``/``gpu``: the batched array code (:mod:`crossroads.metrics._array_inbound`) on
+numpy or, with the optional CuPy, on an NVIDIA GPU -- equal to the others to rounding."""
+
+_COLUMNS = {"array": 64, "gpu": 2048}  # groups per batch of the array engines
 
 _Group = tuple[int, bool, int, float]
 _LANES = LANES
@@ -125,6 +129,8 @@ def world_matrix(
     elif engine == "per-origin":
         acc, reached = _per_origin(graph, table, groups, mode, workers, chunk, checkpoint,
                                    progress)
+    elif engine in _COLUMNS:
+        acc, reached = _by_columns(graph, table, groups, mode, engine, chunk, progress)
     else:
         raise ValueError(f"unknown engine {engine!r}; use 'lanes' or 'per-origin'")
     rows = reached > 0
@@ -200,6 +206,34 @@ def _by_lanes(
             res.put(idx, out)
         if ck is not None:
             res.save(ck)
+        if progress:
+            progress(int(res.done.sum()), len(groups))
+    return res.sums(groups, chunk)
+
+
+def _by_columns(
+    graph: ASGraph, table: ASTable, groups: list[_Group], mode: RouteMode, engine: str,
+    chunk: int, progress: Callable[[int, int], None] | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every group as a column of the array engine (numpy, or CuPy on a GPU)."""
+    from crossroads.metrics._array_inbound import inbound_columns
+    from crossroads.routing.backends.array import numpy_module, to_device
+    from crossroads.routing.backends.gpu import cupy_module
+
+    module = numpy_module() if engine == "array" else cupy_module()
+    dg = to_device(graph, module)
+    res = _Results(len(groups), table.n_countries)
+    order = sorted(range(len(groups)), key=lambda i: (groups[i][2], i))
+    w = table.ipv4.astype(np.float64)
+    step = _COLUMNS[engine]
+    for s0 in range(0, len(order), step):
+        idx = order[s0 : s0 + step]
+        home = np.array([groups[i][2] for i in idx], np.int32)
+        dest = LaneDestinations(np.array([groups[i][0] for i in idx], np.int64),
+                                np.array([groups[i][1] for i in idx], np.bool_), home,
+                                np.ones(len(idx), np.bool_), home)
+        res.put(idx, inbound_columns(module, dg, table.cc_id, w, table.n_countries, dest,
+                                     deterministic=mode == "deterministic"))
         if progress:
             progress(int(res.done.sum()), len(groups))
     return res.sums(groups, chunk)
