@@ -85,8 +85,8 @@ DataDirOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 NoCacheOpt = Annotated[bool, typer.Option(
-    "--no-cache", help="Compute afresh instead of reusing the store's results cache "
-    "(the result is still kept there).")]
+    "--no-cache", help="Compute afresh, without reading or writing the store's results "
+    "cache.")]
 DateOpt = Annotated[
     str | None,
     typer.Option("--date", help="Use the AS-relationship snapshot in force on this date: "
