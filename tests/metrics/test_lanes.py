@@ -21,7 +21,7 @@ from tests.routing.test_backend_array import graph, random_tangle
 from tests.routing.test_propagate import random_hierarchy
 
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics._lanes import LaneDestinations, inbound_lanes
+from crossroads.metrics.lane_sums import LaneDestinations, inbound_lanes
 from crossroads.metrics.world import world_groups, world_matrix
 from crossroads.routing import ASGraph, propagate
 from crossroads.routing.lanes import propagate_lanes

@@ -12,7 +12,7 @@ from crossroads.metrics.border import border_ases, border_links
 from crossroads.metrics.chokepoints import Chokepoints, carrying_set, chokepoints, reached_share
 from crossroads.metrics.concentration import Concentration, concentration, hhi
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
-from crossroads.metrics.hegemony import hegemony
+from crossroads.metrics.hegemony import global_hegemony, hegemony
 from crossroads.metrics.observed import observed_dependency
 from crossroads.metrics.report import DependencyReport, dependency
 from crossroads.metrics.targets import CONTENT_ASNS, customer_cone_sizes, default_destinations
@@ -33,6 +33,7 @@ __all__ = [
     "customer_cone_sizes",
     "default_destinations",
     "dependency",
+    "global_hegemony",
     "hegemony",
     "hhi",
     "inbound",

@@ -1,6 +1,6 @@
 """The inbound gateway sums of many destinations on an array module (numpy or CuPy).
 
-The GPU form of :func:`crossroads.metrics._lanes.inbound_lanes`: the same per-destination
+The GPU form of :func:`crossroads.metrics.lane_sums.inbound_lanes`: the same per-destination
 quantities -- gateway mass by country, ``direct``, ``domestic``, reached weight -- for
 ``K`` columns at once, written against :class:`~crossroads.routing.backends.array.ArrayModule`
 so that the code CI runs on numpy is the code a GPU runs on CuPy. Routes come from
@@ -29,18 +29,22 @@ from typing import Any
 
 import numpy as np
 
-from crossroads.metrics._lanes import InboundLanes, LaneDestinations
-from crossroads.routing._kernels import CUSTOMER, ORIGIN, PEER, PROVIDER, UNREACHABLE
+from crossroads.metrics.lane_sums import InboundLanes, LaneDestinations
+from crossroads.routing import RouteClass
 from crossroads.routing.backends.array import ArrayModule, DeviceGraph, classes_and_lengths
 
 __all__ = ["inbound_columns"]
+
+UNREACHABLE, ORIGIN = int(RouteClass.UNREACHABLE), int(RouteClass.ORIGIN)
+CUSTOMER, PEER, PROVIDER = (int(RouteClass.CUSTOMER), int(RouteClass.PEER),
+                            int(RouteClass.PROVIDER))
 
 
 def inbound_columns(
     module: ArrayModule, dg: DeviceGraph, cc: np.ndarray, w: np.ndarray, n_countries: int,
     dest: LaneDestinations, *, deterministic: bool = False,
 ) -> InboundLanes:
-    """The sums of :func:`crossroads.metrics._lanes.inbound_lanes` for one column per
+    """The sums of :func:`crossroads.metrics.lane_sums.inbound_lanes` for one column per
     destination group (``dest``), on ``module``'s device; ``cc``/``w`` per AS index."""
     xp = module.xp
     k = len(dest.root)

@@ -1,6 +1,6 @@
 """numba kernels of the inbound dependency sums over K lanes at once (node-major).
 
-Private: :mod:`crossroads.metrics._lanes` wraps them. They read the routes of
+Private: :mod:`crossroads.metrics.lane_sums` wraps them. They read the routes of
 :func:`crossroads.routing._lane_kernels.propagate_lanes` (ASes in the lane graph's
 topological order; ``dag_*`` bit ``j`` of an adjacency entry: that neighbour is a next
 hop in lane ``j``) and compute, lane by lane, exactly what
@@ -30,7 +30,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.routing._kernels import CUSTOMER, ORIGIN, PEER, PROVIDER
+from crossroads.routing import RouteClass
+
+ORIGIN, CUSTOMER = int(RouteClass.ORIGIN), int(RouteClass.CUSTOMER)
+PEER, PROVIDER = int(RouteClass.PEER), int(RouteClass.PROVIDER)
 
 _GATEWAY, _DIRECT, _DOMESTIC = 0, 1, 2
 _U1 = np.uint64(1)

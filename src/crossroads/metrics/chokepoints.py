@@ -42,8 +42,8 @@ import pandas as pd
 
 from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics._lanes import routed_weight
 from crossroads.metrics.dependency import DirectionResult
+from crossroads.metrics.lane_sums import inbound_groups, routed_weight
 from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many
 from crossroads.routing.lanes import LaneBatch, map_lanes
 from crossroads.snapshots.astable import ASTable
@@ -89,14 +89,7 @@ def reached_share(
 def _setup(
     graph: ASGraph, table: ASTable, country: str, without: np.ndarray | None = None
 ) -> tuple[list[_engine.Group], np.ndarray]:
-    home = table.country_id(country)
-    src_w = np.where(table.cc_id != home, table.ipv4, 0.0)
-    if without is not None:
-        src_w[np.asarray(without, np.int64)] = 0.0
-    dests = table.origins(country)
-    groups = _engine.group_destinations(graph, dests, table.ipv4[dests],
-                                        keep_apart=np.flatnonzero(src_w))
-    return groups, src_w
+    return inbound_groups(graph, table, country, without=without)
 
 
 def _reach_masks(graph: ASGraph, groups: list[_engine.Group]) -> list[np.ndarray]:

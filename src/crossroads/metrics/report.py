@@ -46,9 +46,9 @@ from crossroads.provenance import Provenance
 from crossroads.routing import RouteMode
 from crossroads.routing.fidelity_note import fidelity_note
 from crossroads.snapshots import Snapshot
-from crossroads.store._results import datasets_key
+from crossroads.store import datasets_key
 
-__all__ = ["CacheUse", "DependencyReport", "dependency"]
+__all__ = ["CacheUse", "DependencyReport", "dependency", "snapshot_key"]
 
 CacheUse = Literal["hit", "miss", "off"]
 """Whether a result came from the store's results cache (``hit``), was computed and kept

@@ -10,7 +10,7 @@ columns hold the ``direct`` share (no foreign transit AS) and the ``domestic`` s
 Cost: one propagation per destination group (an origin AS, or the single-homed stubs of one
 provider in one country): 57,338 on the 2025 graph. The groups run on the lane engine
 (:mod:`crossroads.routing.lanes`), 64 at a time, sorted by country so that a batch shares
-its home ASes, and reduced in the lanes (:mod:`crossroads.metrics._lanes`) to exactly the
+its home ASes, and reduced in the lanes (:mod:`crossroads.metrics.lane_sums`) to exactly the
 per-group sums of the per-destination kernel; those are then added in group order, in
 ``chunk``-sized partial sums, as the per-destination engine (``engine="per-origin"``, kept
 as the reference) adds them, so both engines give the same matrix bit for bit. The
@@ -36,7 +36,7 @@ import pandas as pd
 
 from crossroads.atomic import atomic_path
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics._lanes import LaneDestinations, inbound_lanes
+from crossroads.metrics.lane_sums import LaneDestinations, inbound_lanes
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode, propagate
 from crossroads.routing.lanes import LANES, map_lanes

@@ -25,7 +25,7 @@ from typing import Any
 
 from crossroads.atomic import atomic_path
 from crossroads.config import Settings
-from crossroads.store import _results
+from crossroads.store import prune as prune_files
 
 __all__ = ["MAX_BYTES", "code_fingerprint", "memo", "prune"]
 
@@ -86,4 +86,4 @@ def _limit() -> int:
 def prune(folder: Path, limit: int) -> int:
     """Delete the least recently used ``*.json`` results of ``folder`` until their sizes
     sum to at most ``limit`` bytes; the number deleted."""
-    return _results.prune(folder, limit, "*.json")
+    return prune_files(folder, limit, "*.json")

@@ -40,7 +40,7 @@ from crossroads.routing.graph import ASGraph
 from crossroads.routing.propagate import Origins, _origin_array
 from crossroads.routing.routes import RouteMode, Routes
 
-__all__ = ["LANES", "LaneBatch", "map_lanes", "propagate_lanes"]
+__all__ = ["LANES", "LaneBatch", "LaneGraph", "lane_graph", "map_lanes", "propagate_lanes"]
 
 LANES = 64
 """Most lanes per batch (lane sets are 64-bit masks)."""

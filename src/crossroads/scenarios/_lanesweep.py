@@ -4,7 +4,7 @@ Removing an AS removes all its links; the lane engine computes routes on that ed
 without building it (:func:`crossroads.routing.lanes.propagate_lanes` with ``blocked``),
 64 (item, group) pairs per pass. Each lane is reduced at once to the row the sweep adds
 up (the layout of :mod:`crossroads.scenarios._incremental`): the inbound gateway mass by
-country, ``direct``, ``domestic`` and the reached pair weight (:mod:`crossroads.metrics._lanes`),
+country, ``direct``, ``domestic`` and the reached pair weight (:mod:`crossroads.metrics.lane_sums`),
 the number of foreign ASes and the foreign address space reaching the group, and its
 origins left without any foreign route -- all times the group's destination weight.
 
@@ -25,8 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossroads.metrics._engine import group_destinations
-from crossroads.metrics._lanes import LaneDestinations, inbound_lanes, routed_weight
+from crossroads.metrics.lane_sums import (
+    LaneDestinations,
+    inbound_groups,
+    inbound_lanes,
+    routed_weight,
+)
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.lanes import map_lanes
 from crossroads.snapshots import ASTable
@@ -70,9 +74,7 @@ def as_sweep(
     """The baseline measure and one per removed AS (``items``: ASNs)."""
     home = table.country_id(country)
     foreign = table.cc_id != home
-    w = np.where(foreign, table.ipv4, 0.0)
-    dests = table.origins(country)
-    groups = group_destinations(graph, dests, table.ipv4[dests], keep_apart=np.flatnonzero(w))
+    groups, w = inbound_groups(graph, table, country)
     removed = [-1, *graph.indices_of(list(items)).tolist()]  # -1: the baseline
     lanes = [(r, g) for r in removed for g in groups]
     n_c = table.n_countries

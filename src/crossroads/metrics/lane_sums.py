@@ -30,10 +30,12 @@ import numpy as np
 
 from crossroads.metrics import _kernels as _flow
 from crossroads.metrics import _lane_kernels as _k
-from crossroads.routing._lanegraph import LaneGraph
-from crossroads.routing.lanes import LaneBatch
+from crossroads.metrics._engine import Group, group_destinations
+from crossroads.routing import ASGraph
+from crossroads.routing.lanes import LaneBatch, LaneGraph
+from crossroads.snapshots.astable import ASTable
 
-__all__ = ["InboundLanes", "LaneDestinations", "inbound_lanes", "routed_weight"]
+__all__ = ["InboundLanes", "LaneDestinations", "inbound_groups", "inbound_lanes", "routed_weight"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,22 @@ def _per_lane(
             bool(dest.dest_home[j]), False)
         out.gateway[j] = np.bincount(cc, weights=gw, minlength=n_countries)
     return out
+
+
+def inbound_groups(
+    graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None
+) -> tuple[list[Group], np.ndarray]:
+    """``country``'s destination groups (its origins; single-homed stubs below their
+    provider, unless a source) and the inbound source weights (foreign IPv4 space; the
+    ASes ``without``, indices, weigh nothing)."""
+    home = table.country_id(country)
+    src_w = np.where(table.cc_id != home, table.ipv4, 0.0)
+    if without is not None:
+        src_w[np.asarray(without, np.int64)] = 0.0
+    dests = table.origins(country)
+    groups = group_destinations(graph, dests, table.ipv4[dests],
+                                keep_apart=np.flatnonzero(src_w))
+    return groups, src_w
 
 
 def routed_weight(batch: LaneBatch, weights: np.ndarray) -> np.ndarray:
