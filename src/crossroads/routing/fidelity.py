@@ -60,7 +60,8 @@ import pyarrow as pa
 
 from crossroads.routing import _fidelity_kernels as _fk
 from crossroads.routing._fidelity_data import Observed, observed_routes
-from crossroads.routing.graph import ASGraph, Links, _pair_key
+from crossroads.routing._relfix import fix_relationships, indices
+from crossroads.routing.graph import ASGraph
 from crossroads.routing.infer import infer_relationships
 from crossroads.routing.routes import RouteMode
 
@@ -239,7 +240,7 @@ def _train(
         if "inferred" in opts:
             g = inferred.graph()
         else:
-            g, fixes = _fix_relationships(
+            g, fixes = fix_relationships(
                 graph, inferred.links, ptr, flat, relabel="relationship-fixes" in opts)
             note = ", ".join(f"{k} {v:,}" for k, v in fixes.items())
     keys = np.empty(0, np.int64)
@@ -252,65 +253,9 @@ def _train(
     return _Model(g, keys, vals, dg, dk, dv, note)
 
 
-def _fix_relationships(
-    graph: ASGraph, inferred: Links, ptr: np.ndarray, flat: np.ndarray, *, relabel: bool
-) -> tuple[ASGraph, dict[str, int]]:
-    """The graph corrected by the training paths, and counts of what changed.
-
-    1. Links of the paths missing from the graph are added with Gao's label.
-    2. With ``relabel`` (option ``relationship-fixes``; ``added-links`` stops at 1), the
-       first valley link ``x -> y`` of every path still having one is re-labelled
-       "``x`` provides transit to ``y``" (:func:`_fidelity_kernels.valley_links`).
-    3. Every added or re-labelled provider-to-customer link that closes a
-       provider-customer cycle is reverted (repeated until none does). In a cycle an AS is
-       its own indirect customer: customer routes run round the cycle and every AS above
-       it prefers them. Without this step the 2010 RIB's valleys closed a 62-66 AS cycle
-       through the transit core and length agreement fell from 0.77 to 0.14 (the
-       "collapse" of the first measurement; ``tests/routing/test_fidelity.py`` pins it).
-    """
-    inf_keys = _pair_key(inferred.as1, inferred.as2)
-    base_keys = _pair_key(graph.links.as1, graph.links.as2)
-    missing = ~np.isin(inf_keys, base_keys)
-    g = graph.with_links(inferred.as1[missing], inferred.as2[missing], inferred.rel[missing])
-    xs, ys = _fk.valley_links(*g.adjacency, ptr, _indices(g, flat))
-    pairs = np.unique(np.stack([g.asns[xs], g.asns[ys]], axis=1), axis=0).reshape(-1, 2)
-    fix = pairs if relabel else pairs[:0]
-    counts = {"links added": int(missing.sum()), "valley links": int(pairs.shape[0]),
-              "re-labelled": int(fix.shape[0]), "reverted (p2c cycle)": 0}
-    changed = np.concatenate([inf_keys[missing], _pair_key(fix[:, 0], fix[:, 1])])
-    g = g.with_links(fix[:, 0], fix[:, 1], np.full(fix.shape[0], -1, np.int8))
-    while True:
-        bad = _cycle_keys(g, changed)
-        if bad.size == 0:
-            return g, counts
-        counts["reverted (p2c cycle)"] += int(bad.size)
-        changed = changed[~np.isin(changed, bad)]
-        g = _revert(graph, g, bad)
-
-
-def _cycle_keys(graph: ASGraph, candidates: np.ndarray) -> np.ndarray:
-    """Keys of the ``candidates`` links that are provider-customer links on a p2c cycle."""
-    label = _fk.scc_labels(graph.cust_ptr, graph.cust_idx)
-    lk = graph.links
-    p2c = lk.rel == -1
-    a = _indices(graph, lk.as1[p2c])
-    b = _indices(graph, lk.as2[p2c])
-    keys = _pair_key(lk.as1[p2c], lk.as2[p2c])[label[a] == label[b]]
-    return np.intersect1d(keys, candidates)
-
-
-def _revert(base: ASGraph, g: ASGraph, keys: np.ndarray) -> ASGraph:
-    """``g`` with the links ``keys`` given back their ``base`` listing (or removed)."""
-    pairs = [(int(k >> np.uint64(32)), int(k & np.uint64(0xFFFFFFFF))) for k in keys]
-    g = g.without_links(pairs)
-    in_base = np.isin(_pair_key(base.links.as1, base.links.as2), keys)
-    lk = base.links
-    return g.with_links(lk.as1[in_base], lk.as2[in_base], lk.rel[in_base])
-
-
 def _preferences(graph: ASGraph, ptr: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, ...]:
     """Counts of every (AS, next AS) step of the paths, as sorted int64 keys (indices)."""
-    idx = _indices(graph, flat)
+    idx = indices(graph, flat)
     owner = np.repeat(np.arange(ptr.shape[0] - 1), np.diff(ptr))
     ok = (owner[1:] == owner[:-1]) & (idx[:-1] >= 0) & (idx[1:] >= 0)
     keys = (idx[:-1][ok].astype(np.int64) << 32) | idx[1:][ok].astype(np.int64)
@@ -328,7 +273,7 @@ def _route_choices(
     """
     rows = np.flatnonzero(train)
     ptr, flat = obs.paths_of_rows(rows)
-    idx = _indices(graph, flat)
+    idx = indices(graph, flat)
     owner = np.repeat(np.arange(rows.shape[0]), np.diff(ptr))
     ok = (owner[1:] == owner[:-1]) & (idx[:-1] >= 0) & (idx[1:] >= 0)
     grp = obs.groups(per_prefix)[rows][owner[1:][ok]]
@@ -336,13 +281,6 @@ def _route_choices(
     both = np.unique(np.stack([grp, keys], axis=1), axis=0, return_counts=True)
     (pairs, counts) = both
     return pairs[:, 0].copy(), pairs[:, 1].copy(), counts.astype(np.int64)
-
-
-def _indices(graph: ASGraph, asns: np.ndarray) -> np.ndarray:
-    """Graph indices of ``asns`` (int32), -1 where the graph lacks the AS."""
-    pos = np.searchsorted(graph.asns, asns)
-    safe = np.minimum(pos, graph.n - 1)
-    return np.where(graph.asns[safe] == asns, safe, -1).astype(np.int32)
 
 
 # -------------------------------------------------------------------- scoring
@@ -368,7 +306,7 @@ def _score_into(
     """Propagate the origin groups of the ``test`` routes on ``model``; fill ``scores``."""
     g = model.graph
     rows = np.flatnonzero(test)
-    vp = _indices(g, obs.vp_asn[rows])
+    vp = indices(g, obs.vp_asn[rows])
     keep = vp >= 0  # a VP missing from an inferred graph has no route
     rows, vp = rows[keep], vp[keep]
     groups = obs.groups("per-prefix" in opts)[rows]
@@ -382,7 +320,7 @@ def _score_into(
     dest_lo = np.searchsorted(model.dest_groups, uniq, "left").astype(np.int64)
     dest_hi = np.searchsorted(model.dest_groups, uniq, "right").astype(np.int64)
     out = _fk.score_routes(
-        *g.adjacency, grp_ptr, grp_orig, route_ptr, vp, path_ptr, _indices(g, flat),
+        *g.adjacency, grp_ptr, grp_orig, route_ptr, vp, path_ptr, indices(g, flat),
         model.pref_keys, model.pref_vals, dest_lo, dest_hi, model.dest_keys, model.dest_vals,
     )
     for name, values in zip(_SCORE_FIELDS, out, strict=True):
@@ -396,7 +334,7 @@ def _origin_csr(
     parts = [origin_sets[int(gid)] for gid in groups]
     lens = np.array([p.shape[0] for p in parts], np.int64)
     flat = np.concatenate(parts) if parts else np.empty(0, np.int64)
-    idx = _indices(graph, flat)
+    idx = indices(graph, flat)
     owner = np.repeat(np.arange(len(parts)), lens)
     ok = idx >= 0
     ptr = np.zeros(len(parts) + 1, np.int64)
