@@ -10,7 +10,8 @@ Private: arrays in, arrays out; :mod:`crossroads.routing.calibration` is the API
   (-1 at the root, the origin) and comes before ``i``; ``node_cnt[i]`` counts the
   observed paths that contain the suffix;
 * learned preference counts aligned with the three CSRs (``*_pref[k]``: how often the
-  row's AS was seen choosing the neighbour at position ``k``), for simulated ties.
+  row's AS was seen choosing the neighbour at position ``k``), for simulated ties, and
+  ``has_pref[v]``: whether any count of AS ``v`` is non-zero.
 
 Phases: (1) a suffix is *valid* when its parent is valid and its first link exists in
 the graph (the root must be an origin), so a removed AS or link invalidates every
@@ -29,14 +30,13 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.routing._fidelity_kernels import _ACROSS, _DOWN, _NONE, _relation
+from crossroads.routing._fidelity_kernels import _ACROSS, _DOWN, _NONE, _position, _relation
 from crossroads.routing._kernels import (
     CUSTOMER,
     ORIGIN,
     PEER,
     PROVIDER,
     UNREACHABLE,
-    _is_best_via,
     _sort_by_length,
 )
 
@@ -175,7 +175,7 @@ def _resolve(rel, ev, eu, ec, ed, fpos, f_start, state, height):
 @njit(cache=True, nogil=True)
 def calibrated_routes(
     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, origins,
-    node_idx, node_par, node_cnt, lo, hi, prov_pref, cust_pref, peer_pref,
+    node_idx, node_par, node_cnt, lo, hi, prov_pref, cust_pref, peer_pref, has_pref,
 ):
     """``(rel, length, next_hop, nh_ptr, nh_idx, fixed, stats)`` of every AS (module doc).
 
@@ -233,30 +233,47 @@ def calibrated_routes(
         nh[v] = u
         fixed[v] = True
         n_fixed += 1
-    _simulate(adj, rel, length, fixed, origins)
-    _choose(adj, rel, length, nh, fixed, prov_pref, cust_pref, peer_pref)
+    fixed_list = np.empty(nf, np.int32)
+    for f in range(nf):
+        fixed_list[f] = ev[f_start[f]]
+    _simulate(adj, (prov_pref, cust_pref, peer_pref, has_pref), rel, length, nh, fixed,
+              origins, fixed_list)
     nh_ptr, nh_idx = _next_hop_csr(rel, nh, fixed, fpos, f_start, eu, mult)
     stats = np.array([n_fixed, dropped, cut], np.int64)
     return rel, length, nh, nh_ptr, nh_idx, fixed, stats
 
 
 @njit(cache=True, nogil=True)
-def _simulate(adj, rel, length, fixed, origins):
-    """The three Gao-Rexford phases around the fixed routes (classes and lengths only)."""
+def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
+    """The three Gao-Rexford phases around the fixed routes; a simulated AS's next hop is
+    its equally best neighbour seen most often (then the lowest index), kept up to date
+    as offers arrive (a preference is looked up only on a tie)."""
     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx = adj
+    prov_pref, cust_pref, peer_pref, has_pref = prefs
     n = rel.shape[0]
-    seeds = np.empty(n, np.int32)
+    routed = np.empty(n, np.int32)
+    m = 0
+    for o in origins:
+        routed[m] = o
+        m += 1
+    for v in fixed_list:
+        routed[m] = v
+        m += 1
     ns = 0
-    for v in range(n):
-        if rel[v] == ORIGIN or (fixed[v] and rel[v] == CUSTOMER):
-            seeds[ns] = v
+    seeds = np.empty(m, np.int32)
+    for j in range(m):
+        if rel[routed[j]] == ORIGIN or rel[routed[j]] == CUSTOMER:
+            seeds[ns] = routed[j]
             ns += 1
     seeds = _sort_by_length(seeds[:ns], length)
-    up = np.empty(n, np.int32)
-    nu = _spread(prov_ptr, prov_idx, seeds, up, rel, length, fixed, CUSTOMER)
+    # up: customer routes, offered by origin/customer routes to providers
+    tail = _spread(prov_ptr, prov_idx, cust_ptr, cust_idx, cust_pref, has_pref, seeds,
+                   routed, m, rel, length, nh, fixed, CUSTOMER)
     # across: every origin/customer route one hop to peers without a customer route
-    for j in range(ns + nu):
-        u = seeds[j] if j < ns else up[j - ns]
+    for j in range(tail):
+        u = routed[j]
+        if rel[u] != ORIGIN and rel[u] != CUSTOMER:
+            continue
         lu = length[u] + 1
         for k in range(peer_ptr[u], peer_ptr[u + 1]):
             w = peer_idx[k]
@@ -265,29 +282,45 @@ def _simulate(adj, rel, length, fixed, origins):
             if rel[w] == UNREACHABLE:
                 rel[w] = PEER
                 length[w] = lu
-            elif rel[w] == PEER and lu < length[w]:
+                nh[w] = u
+                routed[tail] = w
+                tail += 1
+            elif rel[w] == PEER and (lu < length[w] or (
+                    lu == length[w] and _better(peer_ptr, peer_idx, peer_pref, has_pref, w, u,
+                                                     nh[w]))):
                 length[w] = lu
-    routed = np.empty(n, np.int32)
-    m = 0
-    for v in range(n):
-        if rel[v] != UNREACHABLE:
-            routed[m] = v
-            m += 1
-    _spread(cust_ptr, cust_idx, _sort_by_length(routed[:m], length), up, rel, length,
-            fixed, PROVIDER)
+                nh[w] = u
+    # down: provider routes, offered by every route to customers
+    seeds = _sort_by_length(routed[:tail], length)
+    _spread(cust_ptr, cust_idx, prov_ptr, prov_idx, prov_pref, has_pref, seeds, routed,
+            tail, rel, length, nh, fixed, PROVIDER)
 
 
 @njit(cache=True, nogil=True)
-def _spread(ptr, idx, seeds, fifo, rel, length, fixed, cls):
-    """Unit-weight Dijkstra from length-sorted ``seeds`` along one CSR: every AS reached
-    first (shortest) takes class ``cls``. Returns how many ASes it routed (in ``fifo``)."""
-    head = 0
-    tail = 0
+def _better(ptr, idx, pref, has_pref, x, u, cur):
+    """Whether ``x`` prefers neighbour ``u`` to its current next hop ``cur`` (both in row
+    ``x`` of the CSR): seen more often, or as often and a lower index (``has_pref[x]``:
+    some count of ``x`` is non-zero; most ASes have none)."""
+    if not has_pref[x]:
+        return u < cur
+    pu = pref[_position(ptr, idx, x, u)]
+    pc = pref[_position(ptr, idx, x, cur)]
+    return pu > pc or (pu == pc and u < cur)
+
+
+@njit(cache=True, nogil=True)
+def _spread(ptr, idx, back_ptr, back_idx, back_pref, has_pref, seeds, out, tail, rel,
+            length, nh, fixed, cls):
+    """Unit-weight Dijkstra from length-sorted ``seeds`` along one CSR (``back_*``: the
+    reverse relationship, where the reached AS's preferences sit): an AS reached first
+    (shortest) takes class ``cls``; equal offers go to the preferred neighbour. Reached
+    ASes are appended to ``out`` from ``tail``; returns the new tail."""
+    head = tail
     s = 0
     ns = seeds.shape[0]
     while s < ns or head < tail:
-        if head < tail and (s >= ns or length[fifo[head]] < length[seeds[s]]):
-            u = fifo[head]
+        if head < tail and (s >= ns or length[out[head]] < length[seeds[s]]):
+            u = out[head]
             head += 1
         else:
             u = seeds[s]
@@ -295,38 +328,18 @@ def _spread(ptr, idx, seeds, fifo, rel, length, fixed, cls):
         lu = length[u] + 1
         for k in range(ptr[u], ptr[u + 1]):
             x = idx[k]
-            if fixed[x] or rel[x] != UNREACHABLE:
+            if fixed[x]:
                 continue
-            rel[x] = cls
-            length[x] = lu
-            fifo[tail] = x
-            tail += 1
+            if rel[x] == UNREACHABLE:
+                rel[x] = cls
+                length[x] = lu
+                nh[x] = u
+                out[tail] = x
+                tail += 1
+            elif rel[x] == cls and length[x] == lu and _better(
+                    back_ptr, back_idx, back_pref, has_pref, x, u, nh[x]):
+                nh[x] = u
     return tail
-
-
-@njit(cache=True, nogil=True)
-def _choose(adj, rel, length, nh, fixed, prov_pref, cust_pref, peer_pref):
-    """Next hop of every simulated AS: the equally best neighbour seen most, then the
-    lowest index."""
-    prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx = adj
-    for v in range(rel.shape[0]):
-        r = rel[v]
-        if fixed[v] or r == UNREACHABLE or r == ORIGIN:
-            continue
-        if r == CUSTOMER:
-            a, b, idx, pref = cust_ptr[v], cust_ptr[v + 1], cust_idx, cust_pref
-        elif r == PEER:
-            a, b, idx, pref = peer_ptr[v], peer_ptr[v + 1], peer_idx, peer_pref
-        else:
-            a, b, idx, pref = prov_ptr[v], prov_ptr[v + 1], prov_idx, prov_pref
-        best = -1
-        score = np.int64(-1)
-        for k in range(a, b):
-            u = idx[k]
-            if _is_best_via(r, length[v], rel[u], length[u]) and pref[k] > score:
-                best = u
-                score = pref[k]
-        nh[v] = best
 
 
 @njit(cache=True, nogil=True)

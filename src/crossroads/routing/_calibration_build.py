@@ -32,56 +32,92 @@ def variants(obs: Observed, rows: np.ndarray, *, per_prefix: bool) -> tuple[np.n
     and per variant its origin ASN and address share (variants sorted by origin, main
     first)."""
     origin = obs.origin[rows]
-    prefix = obs.prefix[rows]
-    size = np.array([2.0 ** (32 - int(p.rsplit("/", 1)[1])) for p in prefix])
     if not per_prefix:
         uniq, inv = np.unique(origin, return_inverse=True)
         return inv.astype(np.int64), uniq, np.ones(uniq.size)
-    steps = _steps(obs, rows)
-    nuniq = steps.groupby(["o", "a"]).nh.nunique()
-    conflict = nuniq[nuniq > 1].reset_index()[["o", "a"]]
-    sig = steps.merge(conflict, on=["o", "a"])
-    per_pfx: dict[tuple[int, str], dict[int, frozenset[int]]] = {}
-    for (o, p, a), nh in sig.groupby(["o", "p", "a"]).nh:
-        per_pfx.setdefault((int(o), p), {})[int(a)] = frozenset(nh.tolist())
-    frame = pd.DataFrame({"o": origin, "p": prefix, "size": size}).drop_duplicates(["o", "p"])
-    frame = frame.sort_values(["o", "size", "p"], ascending=[True, False, True])
-    label: dict[tuple[int, str], int] = {}
-    for o, grp in frame.groupby("o", sort=True):
-        placed: list[dict[int, frozenset[int]]] = []
-        for p in grp.p:
-            m = per_pfx.get((int(o), p), {})
-            for j, v in enumerate(placed):
-                if all(v.get(a, s) == s for a, s in m.items()):
-                    v.update(m)
-                    label[(int(o), p)] = j
-                    break
-            else:
-                label[(int(o), p)] = len(placed)
-                placed.append(dict(m))
-    frame["rank"] = [label[(int(o), p)] for o, p in zip(frame.o, frame.p, strict=True)]
-    per_var = frame.groupby(["o", "rank"], sort=True)["size"].sum()
-    per_var = per_var / per_var.groupby(level=0).transform("sum")
-    # main variant first: rank 0 holds the origin's largest prefix, but not always the
-    # largest total; order each origin's variants by weight
-    order = per_var.reset_index().sort_values(["o", "size", "rank"],
-                                              ascending=[True, False, True])
-    order["vid"] = np.arange(len(order))
-    vid = order.set_index(["o", "rank"])["vid"]
-    keys = pd.MultiIndex.from_arrays([origin, [label[(int(o), p)] for o, p in
-                                               zip(origin, prefix, strict=True)]])
-    row_var = vid.reindex(keys).to_numpy(np.int64)
-    return row_var, order.o.to_numpy(np.int64), order["size"].to_numpy(np.float64)
+    o_uniq, o_id = np.unique(origin, return_inverse=True)
+    p_id, p_uniq = pd.factorize(obs.prefix[rows])
+    size = 2.0 ** (32 - np.array([int(p.rsplit("/", 1)[1]) for p in p_uniq], np.float64))
+    # every (origin, prefix) pair, largest prefix first within an origin
+    n_p = max(len(p_uniq), 1)
+    keys = np.unique(o_id.astype(np.int64) * n_p + p_id)
+    pair = np.stack([keys // n_p, keys % n_p], axis=1)
+    pair = pair[np.lexsort((pair[:, 1], -size[pair[:, 1]], pair[:, 0]))]
+    rank = _greedy_ranks(pair, _conflict_codes(obs, rows, o_id, p_id))
+    # variants: (origin, rank) weighted by address share, heaviest first
+    frame = pd.DataFrame({"o": pair[:, 0], "r": rank, "s": size[pair[:, 1]]})
+    per_var = frame.groupby(["o", "r"], sort=True)["s"].sum()
+    per_var = (per_var / per_var.groupby(level=0).transform("sum")).reset_index()
+    per_var = per_var.sort_values(["o", "s", "r"], ascending=[True, False, True])
+    vid = pd.Series(np.arange(len(per_var)), index=pd.MultiIndex.from_frame(per_var[["o", "r"]]))
+    pair_var = vid.reindex(pd.MultiIndex.from_arrays([pair[:, 0], rank])).to_numpy(np.int64)
+    lookup = pd.Series(pair_var, index=pd.MultiIndex.from_arrays([pair[:, 0], pair[:, 1]]))
+    row_var = lookup.reindex(pd.MultiIndex.from_arrays([o_id, p_id])).to_numpy(np.int64)
+    return row_var, o_uniq[per_var.o.to_numpy()], per_var.s.to_numpy(np.float64)
 
 
-def _steps(obs: Observed, rows: np.ndarray) -> pd.DataFrame:
-    """One row per (route, AS, next hop) step of the ``rows`` paths: ``o, p, a, nh``."""
+def _conflict_codes(
+    obs: Observed, rows: np.ndarray, o_id: np.ndarray, p_id: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """``(origin, prefix, AS, code)`` of every AS seen with more than one next hop towards
+    an origin, sorted; ``code`` identifies the prefix's next-hop set at that AS."""
     ptr, flat = obs.paths_of_rows(rows)
     owner = np.repeat(np.arange(rows.shape[0]), np.diff(ptr))
     same = owner[1:] == owner[:-1]
     who = owner[1:][same]
-    return pd.DataFrame({"o": obs.origin[rows][who], "p": obs.prefix[rows][who],
-                         "a": flat[:-1][same], "nh": flat[1:][same]})
+    a_uniq, a_id = np.unique(flat, return_inverse=True)
+    n_a = np.int64(max(a_uniq.size, 1))
+    n_p = np.int64(max(int(p_id.max(initial=0)) + 1, 1))
+    so, sp = o_id[who].astype(np.int64), p_id[who].astype(np.int64)
+    sa, sn = a_id[:-1][same].astype(np.int64), a_id[1:][same].astype(np.int64)
+    # (origin, AS) pairs seen with more than one distinct next hop
+    t = np.unique((so * n_a + sa) * n_a + sn)
+    oa, n_nh = np.unique(t // n_a, return_counts=True)
+    hit = np.isin(so * n_a + sa, oa[n_nh > 1])
+    opa = (so[hit] * n_p + sp[hit]) * n_a + sa[hit]
+    nh = sn[hit]
+    order = np.lexsort((nh, opa))
+    opa, nh = opa[order], nh[order]
+    keep = np.ones(opa.size, bool)
+    keep[1:] = (opa[1:] != opa[:-1]) | (nh[1:] != nh[:-1])
+    opa, nh = opa[keep], a_uniq[nh[keep]]
+    head = np.ones(opa.size, bool)
+    head[1:] = opa[1:] != opa[:-1]
+    q = np.stack([opa // n_a // n_p, opa // n_a % n_p, a_uniq[opa % n_a], nh], axis=1)
+    gid = np.cumsum(head) - 1
+    code = q[head, 3].copy()
+    sets: dict[tuple[int, ...], int] = {}
+    for g in np.flatnonzero(np.bincount(gid) > 1):  # several next hops for one prefix: rare
+        code[g] = -1 - sets.setdefault(tuple(q[gid == g, 3].tolist()), len(sets))
+    return q[head, 0], q[head, 1], q[head, 2], code
+
+
+def _greedy_ranks(pair: np.ndarray, conflicts: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Variant rank of every (origin, prefix) ``pair`` (in order): the first variant of the
+    origin whose choices it does not contradict (see the module doc)."""
+    co, cp, ca, cc = conflicts
+    rank = np.zeros(pair.shape[0], np.int64)
+    if co.size == 0:
+        return rank
+    choices: dict[tuple[int, int], dict[int, int]] = {}
+    for o, p, a, c in zip(co.tolist(), cp.tolist(), ca.tolist(), cc.tolist(), strict=True):
+        choices.setdefault((o, p), {})[a] = c
+    placed: list[dict[int, int]] = []
+    last = -1
+    for i in np.flatnonzero(np.isin(pair[:, 0], co)).tolist():
+        o, p = int(pair[i, 0]), int(pair[i, 1])
+        if o != last:
+            placed, last = [], o
+        m = choices.get((o, p), {})
+        for j, v in enumerate(placed):
+            if all(v.get(a, c) == c for a, c in m.items()):
+                v.update(m)
+                rank[i] = j
+                break
+        else:
+            rank[i] = len(placed)
+            placed.append(dict(m))
+    return rank
 
 
 class Tries:
@@ -105,13 +141,12 @@ def tries(obs: Observed, rows: np.ndarray, row_var: np.ndarray, var_origin: np.n
     for d in range(1, int(hops.max(initial=0)) + 1):
         live = np.flatnonzero(hops >= d)
         a = flat[ptr[live + 1] - 1 - d]
-        key = np.stack([cur[live], a], axis=1)
-        uniq, inv, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
-        inv = inv.ravel()
-        asn.append(uniq[:, 1])
-        par.append(uniq[:, 0])
+        key = (cur[live] << 32) | a  # node ids and ASNs both fit in 32 bits
+        uniq, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+        asn.append(uniq & 0xFFFFFFFF)
+        par.append(uniq >> 32)
         cnt.append(counts.astype(np.int64))
-        var.append(np.concatenate(var)[uniq[:, 0]])
+        var.append(np.concatenate(var)[uniq >> 32])
         cur[live] = base + inv
         base += uniq.shape[0]
     node_asn, node_par = np.concatenate(asn), np.concatenate(par)

@@ -146,6 +146,12 @@ class _Bound:
     prov_pref: np.ndarray
     cust_pref: np.ndarray
     peer_pref: np.ndarray
+    has_pref: np.ndarray
+
+    @property
+    def prefs(self) -> tuple[np.ndarray, ...]:
+        """``(prov_pref, cust_pref, peer_pref, has_pref)``, kernel order."""
+        return self.prov_pref, self.cust_pref, self.peer_pref, self.has_pref
 
     @classmethod
     def make(cls, cal: Calibration, graph: ASGraph) -> _Bound:
@@ -157,9 +163,14 @@ class _Bound:
                 return np.zeros(idx.size, np.int64)
             return np.where(cal.pref_keys[pos] == keys, cal.pref_vals[pos], 0).astype(np.int64)
 
-        return cls(indices(graph, cal.node_asn), aligned(graph.prov_ptr, graph.prov_idx),
-                   aligned(graph.cust_ptr, graph.cust_idx),
-                   aligned(graph.peer_ptr, graph.peer_idx))
+        prefs = [aligned(graph.prov_ptr, graph.prov_idx), aligned(graph.cust_ptr, graph.cust_idx),
+                 aligned(graph.peer_ptr, graph.peer_idx)]
+        has = np.zeros(graph.n, bool)
+        for (ptr, _), pref in zip(((graph.prov_ptr, 0), (graph.cust_ptr, 0),
+                                   (graph.peer_ptr, 0)), prefs, strict=True):
+            rows = np.repeat(np.arange(graph.n), np.diff(ptr))
+            has[rows[pref > 0]] = True
+        return cls(indices(graph, cal.node_asn), *prefs, has)
 
     def nodes(self, cal: Calibration, variants: Sequence[int]) -> tuple[np.ndarray, ...]:
         """``(node_idx, node_par, node_cnt, lo, hi)`` of the variants' tries together."""

@@ -59,8 +59,10 @@ import pandas as pd
 import pyarrow as pa
 
 from crossroads.routing import _fidelity_kernels as _fk
+from crossroads.routing._calibrated_score import score_calibrated
 from crossroads.routing._fidelity_data import Observed, observed_routes
 from crossroads.routing._relfix import fix_relationships, indices
+from crossroads.routing.calibration import Calibration, calibrate
 from crossroads.routing.graph import ASGraph
 from crossroads.routing.infer import infer_relationships
 from crossroads.routing.routes import RouteMode
@@ -69,16 +71,16 @@ __all__ = ["Evaluation", "FidelityOption", "FidelityReport", "OPTIONS", "evaluat
 
 FidelityOption = Literal[
     "learned-preference", "learned-routes", "added-links", "relationship-fixes", "inferred",
-    "per-prefix",
+    "per-prefix", "calibrated",
 ]
 OPTIONS: tuple[FidelityOption, ...] = (
     "learned-preference", "learned-routes", "added-links", "relationship-fixes", "inferred",
-    "per-prefix",
+    "per-prefix", "calibrated",
 )
 _GRAPH_OPTIONS = {"added-links", "relationship-fixes", "inferred"}
-_LEARNED = {"learned-preference", "learned-routes"} | _GRAPH_OPTIONS
+_LEARNED = {"learned-preference", "learned-routes", "calibrated"} | _GRAPH_OPTIONS
 METRICS = ("exact", "next_hop", "length", "among_best", "unreachable",
-           "path_missing_link", "path_valley")
+           "path_missing_link", "path_valley", "vp_observed")
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,10 @@ class FidelityReport:
     """Agreement of simulated with observed routes, per vantage point and overall.
 
     ``per_vp`` has one row per vantage point (``vp_asn, vp_ip, routes`` and the
-    :data:`METRICS` as fractions of its routes); ``overall`` the same over all routes.
+    :data:`METRICS` as fractions of its routes); ``overall`` the same over all routes;
+    ``mean_over_vps`` the unweighted mean of the metrics of each vantage-point AS (every
+    VP AS counts once, however many routes it has). ``vp_observed``: the share of routes
+    whose vantage point's own route was observed in the training routes (``calibrated``).
     ``path_missing_link`` / ``path_valley``: observed paths no simulation on this graph can
     produce (a link absent from the graph / a valley under its relationships).
     """
@@ -103,6 +108,7 @@ class FidelityReport:
     overall: dict[str, float]
     seconds: float
     notes: list[str] = field(default_factory=list)
+    mean_over_vps: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -117,6 +123,7 @@ class FidelityReport:
             "population": self.population,
             "excluded": self.excluded,
             "overall": self.overall,
+            "mean_over_vp_ases": self.mean_over_vps,
             "per_vp": self.per_vp.to_dict(orient="records"),
             "seconds": self.seconds,
             "notes": self.notes,
@@ -139,8 +146,11 @@ def fidelity(
     ``sample_origins``: score only the routes of that many origins drawn at random
     (``seed``); held-out options still learn from *all* the other vantage points' routes.
     """
-    if mode not in ("deterministic", "all-best"):
-        raise ValueError(f"unknown mode {mode!r}; use 'deterministic' or 'all-best'")
+    if mode not in ("deterministic", "all-best", "calibrated"):
+        raise ValueError(f"unknown mode {mode!r}; use 'deterministic', 'all-best' or "
+                         "'calibrated'")
+    if mode == "calibrated":
+        options = ("calibrated",)
     run = evaluate(graph, rib, options=options, sample_origins=sample_origins, seed=seed)
     return run.report(mode, graph_label=graph_label or _graph_label(graph))
 
@@ -159,7 +169,7 @@ class Evaluation:
 
     def report(self, mode: RouteMode, *, graph_label: str) -> FidelityReport:
         """The :class:`FidelityReport` of ``mode`` (both modes share one propagation)."""
-        per_vp, overall = _summarise(self.obs, self.scores, mode, self.scored)
+        per_vp, overall, macro = _summarise(self.obs, self.scores, mode, self.scored)
         population = dict(self.obs.population)
         if not self.scored.all():
             population["scored_routes"] = int(self.scored.sum())
@@ -177,6 +187,7 @@ class Evaluation:
             overall=overall,
             seconds=self.seconds,
             notes=self.obs.notes + self.notes,
+            mean_over_vps=macro,
         )
 
 
@@ -203,6 +214,9 @@ def evaluate(
         scored = np.isin(obs.origin, pick)
         notes.append(f"scored the routes of {sample_origins:,} origins drawn at random "
                      f"(seed {seed}): {int(scored.sum()):,} of {obs.n:,} routes")
+    if "calibrated" in opts and len(opts) > 1:
+        raise ValueError("option 'calibrated' includes added links and learned preferences; "
+                         "use it alone")
     held_out = any(o in _LEARNED for o in opts)
     scores = _empty_scores(obs.n)
     vps = np.unique(obs.vp_asn)
@@ -226,6 +240,7 @@ class _Model:
     dest_keys: np.ndarray  # int64 (from_index << 32 | to_index), sorted within a group
     dest_vals: np.ndarray  # int64 counts
     note: str = ""
+    calibration: Calibration | None = None
 
 
 def _train(
@@ -234,6 +249,10 @@ def _train(
     """The graph and preferences a fold uses, learned from the routes ``train`` only."""
     g = graph
     note = ""
+    if train is not None and "calibrated" in opts:
+        cal = calibrate(graph, obs, rows=np.flatnonzero(train))
+        none = np.empty(0, np.int64)
+        return _Model(cal.graph, none, none, none, none, none, cal.describe(), cal)
     if train is not None and _GRAPH_OPTIONS.intersection(opts):
         ptr, flat = obs.paths_of(train)
         inferred = infer_relationships((ptr, flat))
@@ -284,7 +303,8 @@ def _route_choices(
 
 
 # -------------------------------------------------------------------- scoring
-_SCORE_FIELDS = ("sim_len", "det_exact", "det_nh", "p_exact", "p_nh", "in_best", "valid")
+_SCORE_FIELDS = ("sim_len", "det_exact", "det_nh", "p_exact", "p_nh", "in_best", "valid",
+                 "vp_fixed")
 
 
 def _empty_scores(n: int) -> dict[str, np.ndarray]:
@@ -296,6 +316,7 @@ def _empty_scores(n: int) -> dict[str, np.ndarray]:
         "p_nh": np.zeros(n),
         "in_best": np.zeros(n, bool),
         "valid": np.zeros(n, np.int8),
+        "vp_fixed": np.zeros(n, bool),
     }
 
 
@@ -309,6 +330,9 @@ def _score_into(
     vp = indices(g, obs.vp_asn[rows])
     keep = vp >= 0  # a VP missing from an inferred graph has no route
     rows, vp = rows[keep], vp[keep]
+    if model.calibration is not None:
+        _score_calibrated(scores, model.calibration, obs, rows, vp)
+        return
     groups = obs.groups("per-prefix" in opts)[rows]
     origin_sets = obs.origin_sets("per-prefix" in opts)
     order = np.argsort(groups, kind="stable")
@@ -322,6 +346,35 @@ def _score_into(
     out = _fk.score_routes(
         *g.adjacency, grp_ptr, grp_orig, route_ptr, vp, path_ptr, indices(g, flat),
         model.pref_keys, model.pref_vals, dest_lo, dest_hi, model.dest_keys, model.dest_vals,
+    )
+    for name, values in zip(_SCORE_FIELDS[:-1], out, strict=True):  # no vp_fixed: plain
+        scores[name][rows] = values
+
+
+def _score_calibrated(
+    scores: dict[str, np.ndarray], cal: Calibration, obs: Observed, rows: np.ndarray,
+    vp: np.ndarray,
+) -> None:
+    """Score ``rows`` on calibrated routes: one group per observed variant of the route's
+    (prefix, origin) in the training routes (an origin not observed: its own group)."""
+    g = cal.graph
+    var = cal.variant_of_prefix(obs.prefix[rows], obs.origin[rows])
+    origin = indices(g, obs.origin[rows])
+    key = np.where(var >= 0, var, cal.var_origin.size + origin)  # unobserved: by origin
+    order = np.argsort(key, kind="stable")
+    rows, vp, key, origin, var = rows[order], vp[order], key[order], origin[order], var[order]
+    uniq, start = np.unique(key, return_index=True)
+    route_ptr = np.append(start, rows.shape[0]).astype(np.int64)
+    grp_ptr = np.arange(uniq.size + 1, dtype=np.int64)
+    first_var = var[start]
+    lo = np.where(first_var >= 0, cal.var_ptr[np.maximum(first_var, 0)], 0)
+    hi = np.where(first_var >= 0, cal.var_ptr[np.maximum(first_var, 0) + 1], 0)
+    b = cal.bind(g)
+    path_ptr, flat = obs.paths_of_rows(rows)
+    out = score_calibrated(
+        *g.adjacency, grp_ptr, origin[start].astype(np.int32), lo, hi, b.node_idx,
+        cal.node_par, cal.node_cnt, *b.prefs, route_ptr, vp,
+        path_ptr, indices(g, flat),
     )
     for name, values in zip(_SCORE_FIELDS, out, strict=True):
         scores[name][rows] = values
@@ -344,7 +397,7 @@ def _origin_csr(
 
 def _summarise(
     obs: Observed, s: dict[str, np.ndarray], mode: RouteMode, scored: np.ndarray
-) -> tuple[pd.DataFrame, dict[str, float]]:
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, float]]:
     obs_len = obs.hops
     frame = pd.DataFrame({
         "vp_asn": obs.vp_asn,
@@ -356,6 +409,7 @@ def _summarise(
         "unreachable": (s["sim_len"] < 0).astype(float),
         "path_missing_link": (s["valid"] == 1).astype(float),
         "path_valley": (s["valid"] == 2).astype(float),
+        "vp_observed": s["vp_fixed"].astype(float),
     })
     frame = frame[scored]
     grouped = frame.groupby(["vp_asn", "vp_ip"], sort=True)
@@ -364,7 +418,10 @@ def _summarise(
     per_vp = per_vp.reset_index()
     overall = {"routes": len(frame)}
     overall.update({m: round(float(frame[m].mean()), 4) if len(frame) else 0.0 for m in METRICS})
-    return per_vp, overall
+    by_as = frame.groupby("vp_asn")[list(METRICS)].mean()
+    macro = {"vp_ases": int(len(by_as))}
+    macro.update({m: round(float(by_as[m].mean()), 4) if len(by_as) else 0.0 for m in METRICS})
+    return per_vp, overall, macro
 
 
 def _graph_label(graph: ASGraph) -> str:

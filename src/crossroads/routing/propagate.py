@@ -88,7 +88,7 @@ def _calibrated(
         chosen = [int(variant)] if np.ndim(variant) == 0 else [int(v) for v in variant]
     b = cal.bind(graph)
     rel, length, nh, ptr, idx, fixed, _ = _ck.calibrated_routes(
-        *graph.adjacency, orig, *b.nodes(cal, chosen), b.prov_pref, b.cust_pref, b.peer_pref)
+        *graph.adjacency, orig, *b.nodes(cal, chosen), *b.prefs)
     return Routes(origins=orig, mode="calibrated", rel=rel, length=length, next_hop=nh,
                   nh_ptr=ptr, nh_idx=idx, observed=fixed)
 
