@@ -36,10 +36,11 @@ class DirectionChoice(StrEnum):
 
 
 class ModeChoice(StrEnum):
-    """``--mode`` values (tie handling of the routes)."""
+    """``--mode`` values (tie handling of the routes; calibrated: observed routes kept)."""
 
     all_best = "all-best"
     deterministic = "deterministic"
+    calibrated = "calibrated"
 
 
 class SourcesChoice(StrEnum):
@@ -63,10 +64,15 @@ def dependency(
     ] = DirectionChoice.both,
     observed: Annotated[list[Path] | None, typer.Option(
         "--observed", help="Compute from the AS paths of these RIB files (`bgpdump -m` "
-        "text or MRT) instead of simulated routes. Repeatable.")] = None,
+        "text or MRT) instead of simulated routes; with --mode calibrated, calibrate the "
+        "simulation with them. Repeatable.")] = None,
     mode: Annotated[ModeChoice, typer.Option(
-        "--mode", help="all-best: ties split evenly; deterministic: lowest next-hop ASN.")
+        "--mode", help="all-best: ties split evenly; deterministic: lowest next-hop ASN; "
+        "calibrated: routes seen in the --observed RIBs kept, the rest simulated.")
     ] = ModeChoice.all_best,
+    rib_max_gap: Annotated[int, typer.Option(
+        "--rib-max-gap", help="Calibrated mode: the most days between the RIBs and the "
+        "AS graph.")] = 730,
     date: Annotated[str | None, typer.Option(
         "--date", help="AS-relationship snapshot in force on this date (YYYY-MM-DD).")] = None,
     sources: Annotated[SourcesChoice, typer.Option(
@@ -93,7 +99,7 @@ def dependency(
         settings_from(mirror, data_dir), country, direction=direction.value, mode=mode.value,
         date=parse_date(date), observed=[str(p) for p in observed] if observed else None,
         sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
-        merge_siblings=merge_siblings,
+        merge_siblings=merge_siblings, max_rib_gap_days=rib_max_gap,
     )
     if json_out:
         print_json(report.as_dict(top=top))
@@ -162,6 +168,9 @@ def _render(report, top: int) -> None:
         t.add_row("(direct)", _pct(res.direct_share), "")
         t.add_row("(domestic)", _pct(res.domestic_share), "")
         t.caption = f"unreachable: {_pct(res.unreachable_share)} of pairs"
+        if res.observed_share is not None:
+            t.caption += (f"; hops along observed routes: {_pct(res.observed_share)}, "
+                          f"pairs observed end to end: {_pct(res.observed_pair_share)}")
         console.print(t)
         a = Table(title=f"{res.direction}: top foreign ASes")
         for col in ("AS", "name", "country", "hegemony", "transit share", "gateway share"):

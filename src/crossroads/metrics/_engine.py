@@ -18,14 +18,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics.astable import ASTable
-from crossroads.routing import ASGraph, RouteMode, per_source_through, propagate
+from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
+from crossroads.routing.calibration import Calibration
 
-__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "run"]
+__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "observed_origins",
+           "routes_of", "run"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,9 @@ class Sums:
     hegemony_weight: float = 0.0
     destinations: int = 0
     propagations: int = 0
+    hop_mass: float = 0.0  # calibrated: path mass summed over every hop taken ...
+    hop_observed: float = 0.0  # ... and over the hops taken along observed routes
+    pair_observed: float = 0.0  # calibrated: mass of the pairs whose whole route is observed
 
 
 def group_destinations(
@@ -95,6 +103,7 @@ def run(
     vantage_points: np.ndarray | None = None,
     alpha: float = 0.1,
     workers: int = 1,
+    calibration: Calibration | None = None,
 ) -> Sums:
     """Sum the path metrics of every group, each weighted by its destination weight.
 
@@ -107,36 +116,61 @@ def run(
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
 
-    def one(g: Group) -> _Part:
-        return _group_part(graph, table, home, g, src_w, outbound, mode, vantage_points, alpha)
+    def one(g: Group) -> list[tuple[float, _Part]]:
+        return [(f, _routes_part(graph, table, home, g, src_w, outbound, r, vantage_points,
+                                 alpha))
+                for r, f in routes_of(graph, g.root, mode, calibration)]
 
-    for g, part in zip(groups, _map(one, groups, workers), strict=True):
-        any_, transit, gateway, direct, domestic, reached, heg = part
-        sums.propagations += 1
+    for g, parts in zip(groups, _map(one, groups, workers), strict=True):
+        sums.propagations += len(parts)
         sums.destinations += len(g.members)
-        sums.any += g.weight * any_
-        sums.transit += g.weight * transit
-        sums.gateway += g.weight * gateway
-        sums.direct += g.weight * direct
-        sums.domestic += g.weight * domestic
-        sums.reached += g.weight * reached
         sums.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
-        if heg is not None:
-            sums.hegemony += g.weight * heg
-            sums.hegemony_weight += g.weight
+        for frac, part in parts:  # one part per variant (calibrated), else one
+            _add(sums, g.weight * frac, part)
     return sums
 
 
-_Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None"]
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
+              tuple[float, ...]]
 
 
-def _group_part(
+def _add(sums: Sums, weight: float, part: _Part) -> None:
+    any_, transit, gateway, direct, domestic, reached, heg, obs = part
+    sums.any += weight * any_
+    sums.transit += weight * transit
+    sums.gateway += weight * gateway
+    sums.direct += weight * direct
+    sums.domestic += weight * domestic
+    sums.reached += weight * reached
+    sums.hop_mass += weight * obs[0]
+    sums.hop_observed += weight * obs[1]
+    sums.pair_observed += weight * obs[2]
+    if heg is not None:
+        sums.hegemony += weight * heg
+        sums.hegemony_weight += weight
+
+
+def routes_of(
+    graph: ASGraph, root: int, mode: RouteMode, calibration: Calibration | None
+) -> list[tuple[Routes, float]]:
+    """The routes towards destination ``root`` and their weights: one propagation, or in
+    ``calibrated`` mode one per observed per-prefix variant of the destination, weighted
+    by its share of the destination's observed addresses."""
+    if mode != "calibrated":
+        return [(propagate(graph, root, mode=mode), 1.0)]
+    if calibration is None:
+        raise ValueError("mode 'calibrated' needs a calibration")
+    variants = calibration.variants_of(int(graph.asns[root])) or [(None, 1.0)]
+    return [(propagate(graph, root, mode=mode, calibration=calibration, variant=v), f)
+            for v, f in variants]
+
+
+def _routes_part(
     graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
-    mode: RouteMode, vantage_points: np.ndarray | None, alpha: float,
+    routes: Routes, vantage_points: np.ndarray | None, alpha: float,
 ) -> _Part:
-    """One group's unweighted contributions (any, transit, gateway, direct, domestic,
-    reached, hegemony or None)."""
-    routes = propagate(graph, g.root, mode=mode)
+    """One propagation's unweighted contributions: any, transit, gateway, direct,
+    domestic, reached, hegemony (None without vantage points), observed-route sums."""
     w = src_w
     if not g.virtual and src_w[g.root] != 0.0:
         w = src_w.copy()
@@ -150,10 +184,35 @@ def _group_part(
     if vantage_points is not None and len(vantage_points):
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
     any_ = _any(args, table, w, g.root, g.virtual)
-    return any_, transit, gateway, direct, domestic, reached, heg
+    return any_, transit, gateway, direct, domestic, reached, heg, _observed_mass(
+        routes, transit, w)
 
 
-def _map(fn: Callable[[Group], _Part], groups: Sequence[Group], workers: int) -> Iterator[_Part]:
+def _observed_mass(routes: Routes, transit: np.ndarray, w: np.ndarray) -> tuple[float, ...]:
+    """``(hop mass, hop mass on observed routes, pair mass fully observed)``: every AS
+    ``v`` with a next hop passes on what reaches it (``transit + w``); the hop is
+    observed when ``v``'s route is; a pair's route is wholly observed when its source's
+    is (the next hops of an observed route are observed routes)."""
+    if routes.observed is None:
+        return (0.0, 0.0, 0.0)
+    reach = routes.length >= 0
+    mass = np.where(reach, transit + w, 0.0)
+    hops = np.diff(routes.nh_ptr) > 0
+    return (float(mass[hops].sum()), float(mass[hops & routes.observed].sum()),
+            float(w[reach & routes.observed].sum()))
+
+
+def observed_origins(graph: ASGraph, calibration: Calibration | None) -> np.ndarray:
+    """Indices of the origins with observed routes: never grouped below a provider (their
+    own observed routes differ from the provider's)."""
+    if calibration is None:
+        return np.zeros(0, np.int32)
+    pos = np.searchsorted(graph.asns, calibration.var_origin)
+    ok = (pos < graph.n) & (graph.asns[np.minimum(pos, graph.n - 1)] == calibration.var_origin)
+    return np.unique(pos[ok]).astype(np.int32)
+
+
+def _map(fn: Callable[[Group], T], groups: Sequence[Group], workers: int) -> Iterator[T]:
     """``map(fn, groups)`` in order, on ``workers`` threads, a bounded batch at a time."""
     if workers <= 1 or len(groups) < 2:
         yield from map(fn, groups)

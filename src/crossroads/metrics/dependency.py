@@ -57,6 +57,7 @@ from crossroads.metrics import _engine
 from crossroads.metrics._typing import SourceWeighting
 from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
 
 __all__ = ["DirectionResult", "inbound", "outbound", "result_from_sums"]
 
@@ -68,7 +69,10 @@ class DirectionResult:
     ``by_country``: ``country, any_share, gateway_share`` for every foreign country (and
     ``unknown``) with a non-zero share, by gateway share. ``by_as``: ``asn, name, country,
     hegemony, transit_share, gateway_share`` of the foreign ASes on the paths, by transit
-    share (``hegemony`` is NaN without vantage points).
+    share (``hegemony`` is NaN without vantage points). In ``calibrated`` mode
+    ``observed_share`` is the share of the path mass's hops taken along observed routes
+    (the rest follows simulated routes), ``observed_pair_share`` the share of the reached
+    pair mass whose whole route was observed, and ``calibration`` names the RIBs.
     """
 
     country: str
@@ -84,6 +88,9 @@ class DirectionResult:
     n_destinations: int
     n_vantage_points: int
     propagations: int
+    observed_share: float | None = None
+    observed_pair_share: float | None = None
+    calibration: str | None = None
 
     def as_dict(self, *, top: int | None = None) -> dict[str, object]:
         """JSON-ready form (``top`` limits the AS list)."""
@@ -101,6 +108,9 @@ class DirectionResult:
             "n_sources": self.n_sources,
             "n_destinations": self.n_destinations,
             "n_vantage_points": self.n_vantage_points,
+            "observed_share": self.observed_share,
+            "observed_pair_share": self.observed_pair_share,
+            "calibration": self.calibration,
         }
 
 
@@ -115,12 +125,14 @@ def inbound(
     alpha: float = 0.1,
     grouping: bool = True,
     workers: int = 1,
+    calibration: Calibration | None = None,
 ) -> DirectionResult:
     """Dependency of ``country`` on paths from the world towards its address space.
 
     ``vantage_points`` (ASNs) give the hegemony column (and the sources when
     ``sources="vantage-points"``); ASNs absent from the graph are ignored. ``workers``
-    threads share the destinations (same result for any number).
+    threads share the destinations (same result for any number). ``mode="calibrated"``
+    routes with ``calibration`` (:mod:`crossroads.routing.calibration`).
     """
     home = table.country_id(country)
     dests = table.origins(country)
@@ -133,18 +145,19 @@ def inbound(
     else:
         raise ValueError(f"unknown sources {sources!r}; use 'addresses' or 'vantage-points'")
     src_w[table.cc_id == home] = 0.0
-    apart = np.union1d(np.flatnonzero(src_w), vps)
+    observed = _engine.observed_origins(graph, calibration)
+    apart = np.union1d(np.union1d(np.flatnonzero(src_w), vps), observed)
     groups = _engine.group_destinations(
         graph, dests, table.ipv4[dests], keep_apart=apart, grouping=grouping
     )
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=False, mode=mode,
-        vantage_points=vps, alpha=alpha, workers=workers,
+        vantage_points=vps, alpha=alpha, workers=workers, calibration=calibration,
     )
     label = "foreign ASes by IPv4 space" if sources == "addresses" else "vantage points"
     return result_from_sums(
         sums, graph, table, country, "inbound", mode, label,
-        int(np.count_nonzero(src_w)), int(vps.size),
+        int(np.count_nonzero(src_w)), int(vps.size), calibration=calibration,
     )
 
 
@@ -159,6 +172,7 @@ def outbound(
     alpha: float = 0.1,
     grouping: bool = True,
     workers: int = 1,
+    calibration: Calibration | None = None,
 ) -> DirectionResult:
     """Dependency of ``country``'s ASes (by IPv4 space) on their paths to ``destinations``.
 
@@ -183,13 +197,15 @@ def outbound(
         label = f"{idx.size} destination networks"
     src_w = np.where(table.cc_id == home, table.ipv4, 0.0)
     srcs = np.flatnonzero(src_w).astype(np.int32)
-    groups = _engine.group_destinations(graph, idx, dw, keep_apart=srcs, grouping=grouping)
+    apart = np.union1d(srcs, _engine.observed_origins(graph, calibration))
+    groups = _engine.group_destinations(graph, idx, dw, keep_apart=apart, grouping=grouping)
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=True, mode=mode,
-        vantage_points=srcs, alpha=alpha, workers=workers,
+        vantage_points=srcs, alpha=alpha, workers=workers, calibration=calibration,
     )
     return result_from_sums(
-        sums, graph, table, country, "outbound", mode, label, int(srcs.size), int(srcs.size)
+        sums, graph, table, country, "outbound", mode, label, int(srcs.size), int(srcs.size),
+        calibration=calibration,
     )
 
 
@@ -203,6 +219,8 @@ def result_from_sums(
     sources: str,
     n_sources: int,
     n_vps: int,
+    *,
+    calibration: Calibration | None = None,
 ) -> DirectionResult:
     """Normalise engine sums into shares and tables."""
     home = table.country_id(country)
@@ -248,6 +266,10 @@ def result_from_sums(
         n_destinations=sums.destinations,
         n_vantage_points=n_vps,
         propagations=sums.propagations,
+        observed_share=(sums.hop_observed / sums.hop_mass if sums.hop_mass else 0.0)
+        if calibration is not None else None,
+        observed_pair_share=sums.pair_observed / r if calibration is not None else None,
+        calibration=calibration.describe() if calibration is not None else None,
     )
 
 

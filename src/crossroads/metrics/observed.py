@@ -37,26 +37,17 @@ from crossroads.metrics.astable import UNKNOWN
 from crossroads.metrics.concentration import concentration
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.metrics.report import DependencyReport
-from crossroads.sources._open import iter_lines
-from crossroads.sources.bgpdump_text import clean_paths, read_bgpdump
+from crossroads.routing.ribs import read_rib
+from crossroads.sources.bgpdump_text import clean_paths
 
 __all__ = ["observed_direction", "observed_paths", "observed_report", "read_rib_paths"]
 
 
 def read_rib_paths(path: str | Path) -> pa.Table:
-    """``timestamp, peer_asn, prefix, as_path`` of the routes in a RIB file: ``bgpdump -m``
-    text when the first line starts with a bgpdump record name, MRT otherwise."""
-    first = next(iter(iter_lines(path)), (0, b""))[1]
-    if isinstance(first, str):
-        first = first.encode()
-    if first.split(b"|", 1)[0] in (b"TABLE_DUMP", b"TABLE_DUMP2", b"BGP4MP", b"BGP4MP_ET"):
-        t = read_bgpdump(path)
-        t = t.filter(pc.is_in(t.column("entry_type"), pa.array(["B", "A"])))
-    else:
-        from crossroads.sources.mrt import read_mrt
-
-        t = read_mrt(path)
-        t = t.filter(pc.is_in(t.column("type"), pa.array(["rib", "announce"])))
+    """``timestamp, peer_asn, prefix, as_path`` of the IPv4 routes in a RIB file (``bgpdump
+    -m`` text or MRT, :func:`crossroads.routing.ribs.read_rib`)."""
+    t = read_rib(path)
+    t = t.filter(pc.is_in(t.column("entry_type"), pa.array(["B", "A"])))
     return t.select(["timestamp", "peer_asn", "prefix", "as_path"])
 
 

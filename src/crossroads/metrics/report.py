@@ -12,12 +12,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from crossroads.config import Settings
-from crossroads.errors import DatasetMissingError
+from crossroads.errors import CrossroadsError, DatasetMissingError
 from crossroads.metrics._typing import Direction, OutboundTargets, SourceWeighting
 from crossroads.metrics.astable import ASTable
 from crossroads.metrics.border import border_ases
@@ -26,8 +28,15 @@ from crossroads.metrics.concentration import Concentration, concentration
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
 from crossroads.metrics.targets import CONTENT_ASNS, default_destinations
 from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
 
-__all__ = ["DependencyReport", "country_dependency", "dependency_report"]
+__all__ = ["RIB_MAX_GAP_DAYS", "DependencyReport", "calibrated_graph", "country_dependency",
+           "dependency_report"]
+
+
+RIB_MAX_GAP_DAYS = 730
+"""Calibrated mode refuses a RIB further than this from the graph's date (serial-1
+snapshots are two years apart, so the snapshot in force on a RIB's date is within it)."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +84,16 @@ def dependency_report(
     datasets: Sequence[dict[str, str]] = (),
     table: ASTable | None = None,
     workers: int = 1,
+    calibration: Calibration | None = None,
 ) -> DependencyReport:
     """The full report of ``country`` on ``graph`` with the AS attributes of ``info``
     (an ``as_info``-shaped DataFrame). ``chokepoint_k=0`` skips the chokepoints (the
     slow part: one re-propagation per candidate). ``table`` is ``info`` already aligned
     with ``graph`` (:meth:`ASTable.from_frame`; callers that measure several graphs
     with the same ASes pass it to skip the alignment); ``workers`` threads share the
-    destinations of the inbound and outbound passes (same result for any number)."""
+    destinations of the inbound and outbound passes (same result for any number).
+    ``mode="calibrated"`` needs ``calibration`` (built on ``graph``'s ASes:
+    :func:`crossroads.routing.calibration.calibrate`; route on its ``graph``)."""
     start = time.perf_counter()
     if table is None or not np.array_equal(table.asns, graph.asns):
         table = ASTable.from_frame(graph, info)
@@ -90,7 +102,7 @@ def dependency_report(
     inb = out = None
     if direction in ("inbound", "both"):
         inb = inbound(graph, table, cc, mode=mode, sources=sources,
-                      vantage_points=vantage_points, workers=workers)
+                      vantage_points=vantage_points, workers=workers, calibration=calibration)
     if direction in ("outbound", "both"):
         if targets == "world":
             dests = None
@@ -98,11 +110,14 @@ def dependency_report(
             dests = list(destinations) if destinations else default_destinations(graph, table, cc)
             named = [CONTENT_ASNS.get(a, f"AS{a}") for a in dests]
             notes.append("outbound destinations: " + ", ".join(named))
-        out = outbound(graph, table, cc, dests, mode=mode, workers=workers)
+        out = outbound(graph, table, cc, dests, mode=mode, workers=workers,
+                       calibration=calibration)
     chokes = None
     if chokepoint_k > 0:
-        base = inb if inb is not None else inbound(graph, table, cc, mode=mode)
-        chokes = chokepoints(graph, table, cc, base, k=chokepoint_k, mode=mode)
+        base = inb if inb is not None else inbound(graph, table, cc, mode=mode,
+                                                   calibration=calibration)
+        chokes = chokepoints(graph, table, cc, base, k=chokepoint_k, mode=mode,
+                             calibration=calibration)
     if not vantage_points:
         notes.append("no vantage points: inbound hegemony not computed")
     return DependencyReport(
@@ -131,11 +146,15 @@ def country_dependency(
     targets: OutboundTargets = "networks",
     chokepoint_k: int = 5,
     merge_siblings: bool = False,
+    max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
 ) -> DependencyReport:
     """The report of ``country`` from the store: the AS graph in force on ``date``
     (newest when None), ``as_info``, and the full-feed collector peers as vantage points.
     With ``observed`` RIB files, the metrics come from their paths instead
-    (:func:`crossroads.metrics.observed.observed_report`). ``merge_siblings`` routes on
+    (:func:`crossroads.metrics.observed.observed_report`) -- or, with
+    ``mode="calibrated"``, from calibrated routes: the RIBs' observed routes fixed, the
+    rest simulated, on the graph in force on ``date`` or else on the RIBs' date; a RIB
+    more than ``max_rib_gap_days`` from the graph is refused. ``merge_siblings`` routes on
     the graph with CAIDA as-org sibling groups contracted (:mod:`crossroads.routing.
     siblings`): a group weighs the IPv4 space of all its members and takes the country
     and name of its lowest ASN; the address concentration stays per origin AS."""
@@ -149,11 +168,22 @@ def country_dependency(
         raise DatasetMissingError("as_info is empty", hint="run `crossroads fetch`")
     datasets = [r.as_dict() for k in ("asn-ranges", "country-ranges", "rir")
                 for r in _current(store, k)]
-    if observed:
+    if observed and mode != "calibrated":
         from crossroads.metrics.observed import observed_report
 
         return observed_report(observed, info, country, datasets=datasets)
-    graph = load_graph(settings, date)
+    calibration = None
+    if mode == "calibrated":
+        if merge_siblings:
+            raise CrossroadsError("--merge-siblings and --mode calibrated cannot be combined",
+                                  hint="observed paths name member ASes, not organisations")
+        graph, calibration = calibrated_graph(settings, observed or (), date,
+                                              max_rib_gap_days)
+        datasets.extend({"dataset": Path(f).name, "source": str(f),
+                         "data_date": d.isoformat() if d else ""}
+                        for f, d in zip(observed or (), calibration.rib_dates, strict=False))
+    else:
+        graph = load_graph(settings, date)
     if graph.provenance is not None:
         datasets.insert(0, graph.provenance.as_dict())
     table = merge = None
@@ -177,7 +207,17 @@ def country_dependency(
         graph, info, country, direction=direction, mode=mode, sources=sources,
         vantage_points=sorted({merge.rep(a) for a in vps}) if merge else vps,
         targets=targets, chokepoint_k=chokepoint_k, datasets=datasets, table=table,
+        calibration=calibration,
     )
+    if calibration is not None:
+        report.notes.append(calibration.describe())
+        for res in (report.inbound, report.outbound):
+            if res is not None and res.observed_share is not None:
+                report.notes.append(
+                    f"{res.direction}: {100 * res.observed_share:.1f} % of the path mass's hops "
+                    f"follow observed routes, {100 * (1 - res.observed_share):.1f} % simulated "
+                    f"ones; {100 * (res.observed_pair_share or 0):.1f} % of the pairs' routes "
+                    "are observed end to end")
     if merge is not None:
         report.notes.append(
             f"siblings merged ({org_dataset}): {sum(len(g) for g in merge.groups):,} ASes in "
@@ -186,8 +226,35 @@ def country_dependency(
             f"{len(merge.created_cycles)} provider->customer cycles created")
     # every simulated figure says how far simulated paths can be trusted (issue 10)
     graph_date = graph.provenance.data_date if graph.provenance is not None else date
-    report.notes.append(fidelity_note(graph_date))
+    report.notes.append(fidelity_note(graph_date, mode=mode))
     return report
+
+
+def calibrated_graph(
+    settings: Settings, ribs: Sequence[str | Path], date: Date | None, max_gap_days: int
+) -> tuple[ASGraph, Calibration]:
+    """The graph in force on ``date`` (default: the RIBs' earliest date) calibrated with
+    the routes of the RIB files ``ribs``; its ``graph`` carries the RIB links added."""
+    from crossroads.routing import load_graph
+    from crossroads.routing.calibration import calibrate
+    from crossroads.routing.ribs import read_ribs
+
+    if not ribs:
+        raise CrossroadsError("--mode calibrated needs observed routes",
+                              hint="give RIB files with --observed FILE (bgpdump -m or MRT)")
+    table = read_ribs(list(ribs))
+    if table.num_rows == 0:
+        raise CrossroadsError(f"no IPv4 route in {', '.join(map(str, ribs))}")
+    rib_date = pc.min(table.column("timestamp")).as_py().date()
+    graph = load_graph(settings, date or rib_date)
+    graph_date = graph.provenance.data_date if graph.provenance is not None else rib_date
+    if abs((graph_date - rib_date).days) > max_gap_days:
+        raise CrossroadsError(
+            f"the RIBs ({rib_date}) are {abs((graph_date - rib_date).days):,} days from the "
+            f"AS graph ({graph_date}); calibration allows {max_gap_days:,}",
+            hint="leave out --date to use the graph in force on the RIBs' date")
+    cal = calibrate(graph, table, label=", ".join(Path(p).name for p in ribs))
+    return cal.graph, cal
 
 
 def _merged_info(info: pd.DataFrame, representative: dict[int, int]) -> pd.DataFrame:

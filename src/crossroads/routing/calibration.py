@@ -62,6 +62,7 @@ from crossroads.routing._fidelity_data import Observed, observed_routes
 from crossroads.routing._relfix import fix_relationships, indices
 from crossroads.routing.graph import ASGraph
 from crossroads.routing.infer import infer_relationships
+from crossroads.routing.ribs import read_ribs
 
 __all__ = ["MAX_WEIGHT", "Calibration", "calibrate"]
 
@@ -189,17 +190,24 @@ class _Bound:
 
 def calibrate(
     graph: ASGraph,
-    rib: pa.Table | str | Path | Observed,
+    rib: pa.Table | str | Path | Sequence[str | Path] | Observed,
     *,
     rows: np.ndarray | None = None,
     per_prefix: bool = True,
     add_links: bool = True,
     label: str | None = None,
 ) -> Calibration:
-    """A :class:`Calibration` of ``graph`` from the routes of ``rib`` (a ``bgpdump -m``
-    table or file, or an :class:`Observed` population; ``rows`` restricts it, e.g. to
-    the training vantage points of a held-out fold). Routes count as in the fidelity
-    population (:mod:`crossroads.routing._fidelity_data`)."""
+    """A :class:`Calibration` of ``graph`` from the routes of ``rib``: RIB files (``bgpdump
+    -m`` text or MRT, :func:`crossroads.routing.ribs.read_ribs`), a table of that shape,
+    or an :class:`Observed` population; ``rows`` restricts it, e.g. to the training
+    vantage points of a held-out fold. Routes count as in the fidelity population
+    (:mod:`crossroads.routing._fidelity_data`): routes whose vantage point or origin is
+    not in ``graph`` are not used."""
+    if isinstance(rib, str | Path):
+        rib = [rib]
+    if isinstance(rib, Sequence):
+        label = label or ", ".join(Path(p).name for p in rib)
+        rib = read_ribs(rib)
     obs = rib if isinstance(rib, Observed) else observed_routes(rib, graph)
     rows = np.arange(obs.n) if rows is None else np.asarray(rows, np.int64)
     ptr, flat = obs.paths_of_rows(rows)
