@@ -83,6 +83,12 @@ def dependency(
         "customer cones, or every foreign origin by IPv4 space (slow).")] = TargetsChoice.networks,
     chokepoints: Annotated[int, typer.Option(
         "--chokepoints", help="Candidates per kind for the chokepoint losses (0: skip).")] = 5,
+    robustness: Annotated[int, typer.Option(
+        "--robustness", help="Links in the inbound robustness table, each removed and "
+        "recomputed (0: skip).")] = 5,
+    robust: Annotated[bool, typer.Option(
+        "--robust", help="Route implausible provider links (a provider whose own customer "
+        "cone is over 10x smaller than its customer's) as peer links.")] = False,
     top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 10,
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
@@ -100,6 +106,7 @@ def dependency(
         date=parse_date(date), observed=[str(p) for p in observed] if observed else None,
         sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
         merge_siblings=merge_siblings, max_rib_gap_days=rib_max_gap,
+        robustness_k=robustness, robust=robust,
     )
     if json_out:
         print_json(report.as_dict(top=top))
@@ -110,7 +117,13 @@ def dependency(
 def world_matrix_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output table: .parquet or .csv.")],
     png: Annotated[Path | None, typer.Option("--png", help="Also write a heat map PNG.")] = None,
-    mode: Annotated[ModeChoice, typer.Option("--mode", help="Tie handling.")] = ModeChoice.all_best,
+    mode: Annotated[ModeChoice, typer.Option(
+        "--mode", help="Tie handling, or calibrated (with --observed).")] = ModeChoice.all_best,
+    observed: Annotated[list[Path] | None, typer.Option(
+        "--observed", help="RIB files calibrating --mode calibrated. Repeatable.")] = None,
+    rib_max_gap: Annotated[int, typer.Option(
+        "--rib-max-gap", help="Calibrated mode: the most days between the RIBs and the "
+        "AS graph.")] = 730,
     date: Annotated[str | None, typer.Option("--date", help="Snapshot date (YYYY-MM-DD).")] = None,
     sample: Annotated[int | None, typer.Option(
         "--sample", help="Evaluate only this many random destination groups (a preview).")] = None,
@@ -127,7 +140,7 @@ def world_matrix_cmd(
         raise CrossroadsError(f"--out {out} must end in .parquet or .csv")
     m = world_matrix_from_settings(
         settings_from(mirror, data_dir), mode=mode.value, date=parse_date(date), sample=sample,
-        workers=workers, checkpoint=checkpoint,
+        workers=workers, checkpoint=checkpoint, observed=observed, max_rib_gap_days=rib_max_gap,
     )
     table = m.long()
     tmp = out.with_name(out.name + ".part")
@@ -142,6 +155,9 @@ def world_matrix_cmd(
     console.print(f"{what}world matrix: {m.shares.shape[0]} countries, "
                   f"{m.groups_done:,}/{m.groups_total:,} destination groups, "
                   f"{m.seconds:.1f} s -> {out}" + (f", {png}" if png else ""))
+    if m.calibration is not None:
+        console.print(f"{m.calibration}; {100 * (m.observed_share or 0):.1f} % of the path "
+                      "mass's hops follow observed routes", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -179,9 +195,28 @@ def _render(report, top: int) -> None:
             a.add_row(str(r.asn), str(r.name)[:40], r.country, _pct(r.hegemony),
                       _pct(r.transit_share), _pct(r.gateway_share))
         console.print(a)
+    if report.robustness is not None and not report.robustness.empty:
+        _render_robustness(report.robustness)
     if not report.border.empty:
         _render_border(report.border, top)
     _render_rest(report)
+
+
+def _render_robustness(rob) -> None:  # type: ignore[no-untyped-def]
+    deltas = [c for c in rob.columns if c.startswith("delta_")]
+    t = Table(title="robustness: inbound links carrying the most path mass, each removed")
+    for col in ("link", "mass", "CAIDA source", "observed paths", "cones (provider own / "
+                "customer)", "shift", *[f"{c[6:]} change" for c in deltas]):
+        t.add_column(col)
+    for r in rob.itertuples():
+        cones = "-" if r.rel != "p2c" else (
+            f"{r.cone_provider_own:,.0f} / {r.cone_customer:,.0f}"
+            + (" small provider" if r.small_provider else ""))
+        t.add_row(f"AS{r.as1} {'>' if r.rel == 'p2c' else '-'} AS{r.as2}", _pct(r.mass_share),
+                  str(r.source or "-"), "-" if r.observed_paths is None else
+                  f"{r.observed_paths:,}", cones, _pct(r.shift),
+                  *[f"{100 * getattr(r, c):+.1f} pt" for c in deltas])
+    console.print(t)
 
 
 def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,10 +25,11 @@ __all__ = ["register"]
 
 
 class Mode(StrEnum):
-    """The tie modes of :func:`crossroads.routing.propagate`."""
+    """The modes of :func:`crossroads.routing.propagate`."""
 
     deterministic = "deterministic"
     all_best = "all-best"
+    calibrated = "calibrated"
 
 
 def _asn(text: str) -> int:
@@ -44,8 +46,15 @@ def route(
     from_asn: Annotated[str | None, typer.Option(
         "--from", help="Show the path(s) from this AS instead of the summary.")] = None,
     mode: Annotated[Mode, typer.Option(
-        "--mode", help="deterministic (lowest next-hop ASN wins ties) or all-best "
-        "(every equally best path, with probabilities).")] = Mode.deterministic,
+        "--mode", help="deterministic (lowest next-hop ASN wins ties), all-best "
+        "(every equally best path, with probabilities) or calibrated (routes seen in the "
+        "--observed RIBs kept, the rest simulated).")] = Mode.deterministic,
+    observed: Annotated[list[Path] | None, typer.Option(
+        "--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
+        "calibrated. Repeatable.")] = None,
+    rib_max_gap: Annotated[int, typer.Option(
+        "--rib-max-gap", help="Calibrated mode: the most days between the RIBs and the "
+        "AS graph.")] = 730,
     date: Annotated[str | None, typer.Option(
         "--date", help="Use the AS-relationship snapshot in force on this date "
         "(YYYY-MM-DD; default: the newest).")] = None,
@@ -64,6 +73,8 @@ def route(
         mode=mode.value,  # type: ignore[arg-type]
         date=parse_date(date),
         merge_siblings=merge_siblings,
+        observed=observed or (),
+        max_rib_gap_days=rib_max_gap,
     )
     if json_out:
         print_json(result.as_dict())
@@ -82,12 +93,16 @@ def _render(q: RouteQuery) -> None:
                       f"{s['conflicting_links']:,} conflicting links resolved, "
                       f"{len(s['created_cycles'])} provider->customer cycles created",
                       highlight=False, soft_wrap=True)
+    if q.calibration is not None:
+        console.print(q.calibration, highlight=False, soft_wrap=True)
     if q.paths is not None:
         if not q.paths:
             console.print(f"AS{q.from_asn} has no valley-free route to {origins}.")
             return
-        console.print(f"AS{q.from_asn}: {q.route_class} route, AS-path length {q.length_hops} hops",
-                      highlight=False)
+        seen = "" if q.observed is None else (
+            " (observed in the RIBs)" if q.observed else " (simulated)")
+        console.print(f"AS{q.from_asn}: {q.route_class} route, AS-path length {q.length_hops} "
+                      f"hops{seen}", highlight=False)
         table = Table("probability", "AS path (source first)")
         for p in q.paths:
             table.add_row(f"{p.probability:.4f}", " ".join(f"AS{a}" for a in p.asns))
@@ -96,6 +111,9 @@ def _render(q: RouteQuery) -> None:
     assert q.by_class is not None and q.length_histogram is not None
     console.print(f"{q.reachable:,} of {q.ases:,} ASes reach it "
                   f"({100 * (q.reachable or 0) / q.ases:.2f} %)", highlight=False)
+    if q.observed_ases is not None:
+        console.print(f"{q.observed_ases:,} of them on observed routes, the rest simulated",
+                      highlight=False)
     classes = Table("route learned from", "ASes")
     for name, count in q.by_class.items():
         classes.add_row(name, f"{count:,}")

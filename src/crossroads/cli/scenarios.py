@@ -36,7 +36,17 @@ __all__ = ["register"]
 
 ModeOpt = Annotated[
     str,
-    typer.Option("--mode", help="Route selection: all-best (ties split) or deterministic."),
+    typer.Option("--mode", help="Route selection: all-best (ties split), deterministic, or "
+                 "calibrated (routes seen in the --observed RIBs kept, the rest simulated)."),
+]
+ObservedOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
+                 "calibrated. Repeatable."),
+]
+GapOpt = Annotated[
+    int, typer.Option("--rib-max-gap", help="Calibrated mode: the most days between the RIBs "
+                      "and the AS graph."),
 ]
 
 
@@ -47,6 +57,8 @@ def simulate_cmd(
     plot: Annotated[Path | None, typer.Option("--plot", help="Write before/after bars to "
                                               "this PNG or SVG file.")] = None,
     mode: ModeOpt = "all-best",
+    observed: ObservedOpt = None,
+    rib_max_gap: GapOpt = 730,
     date: Annotated[str | None, typer.Option("--date", help="Use the AS graph in force on "
                                              "this day (YYYY-MM-DD).")] = None,
     top: Annotated[int, typer.Option("--top", help="Rows per list.")] = 10,
@@ -56,7 +68,7 @@ def simulate_cmd(
     """Apply a what-if scenario and show the country before and after."""
     result = run(
         settings_from(mirror, data_dir), load_scenario(scenario), mode=_mode(mode),
-        date=parse_date(date),
+        date=parse_date(date), observed=observed or (), max_rib_gap_days=rib_max_gap,
     )
     if plot is not None:
         plot_result(result, plot)
@@ -92,6 +104,8 @@ def sweep_cmd(
                          "address tcp://host:port (default: a local cluster).")] = None,
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
     mode: ModeOpt = "all-best",
+    observed: ObservedOpt = None,
+    rib_max_gap: GapOpt = 730,
     top: Annotated[int, typer.Option("--top", help="Rows to show (JSON: all).")] = 20,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
@@ -104,7 +118,8 @@ def sweep_cmd(
     result = sweep(
         settings_from(mirror, data_dir), country,
         kind="links" if single_link_failures else "ases", mode=_mode(mode),
-        scheduler=scheduler, workers=workers,
+        scheduler=scheduler, workers=workers, observed=observed or (),
+        max_rib_gap_days=rib_max_gap,
     )
     if json_out:
         print_json(result.as_dict())
@@ -121,8 +136,9 @@ def register(app: typer.Typer) -> None:
 
 # ------------------------------------------------------------------ rendering
 def _mode(value: str) -> RouteMode:
-    if value not in ("all-best", "deterministic"):
-        raise typer.BadParameter(f"--mode is all-best or deterministic, not {value!r}")
+    if value not in ("all-best", "deterministic", "calibrated"):
+        raise typer.BadParameter(
+            f"--mode is all-best, deterministic or calibrated, not {value!r}")
     return value  # type: ignore[return-value]
 
 
@@ -135,6 +151,11 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     dates = ", ".join(f"{k} {v}" for k, v in result.data.items())
     console.print(f"[bold]{result.scenario.name}[/] — {result.country}, mode {result.mode}")
     console.print(f"data: {dates}", highlight=False)
+    if b.inbound.observed_share is not None:
+        console.print(f"{b.inbound.calibration}; inbound path mass's hops on observed routes: "
+                      f"{_pct(b.inbound.observed_share)} before, "
+                      f"{_pct(a.inbound.observed_share or 0)} after (observed routes through "
+                      "removed elements are dropped)", highlight=False)
     t = Table("measure", "before", "after", "change", title="reachability (share of IPv4 space)")
     for name, x, y in (
         ("inbound (world → country)", b.reach.inbound, a.reach.inbound),

@@ -23,12 +23,14 @@ from typing import TypeVar
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
+from crossroads.metrics import _link_kernels as _lk
 from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
 from crossroads.routing.calibration import Calibration
+from crossroads.routing.graph import _pair_key
 
-__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "observed_origins",
-           "routes_of", "run"]
+__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "link_ids", "observed_mass",
+           "observed_origins", "routes_of", "run"]
 
 T = TypeVar("T")
 
@@ -41,6 +43,7 @@ class Group:
     virtual: bool
     weight: float  # sum of the members' destination weights
     members: tuple[int, ...]
+    member_weights: tuple[float, ...] = ()  # each member's weight (virtual groups)
 
 
 @dataclass
@@ -61,6 +64,7 @@ class Sums:
     hop_mass: float = 0.0  # calibrated: path mass summed over every hop taken ...
     hop_observed: float = 0.0  # ... and over the hops taken along observed routes
     pair_observed: float = 0.0  # calibrated: mass of the pairs whose whole route is observed
+    link_mass: np.ndarray | None = None  # per link of graph.links: path mass crossing it
 
 
 def group_destinations(
@@ -86,7 +90,8 @@ def group_destinations(
         else:
             groups.append(Group(d, False, float(wd), (d,)))
     for p, items in stubs.items():
-        groups.append(Group(p, True, float(sum(x for _, x in items)), tuple(d for d, _ in items)))
+        groups.append(Group(p, True, float(sum(x for _, x in items)), tuple(d for d, _ in items),
+                            tuple(float(x) for _, x in items)))
     groups.sort(key=lambda g: (g.root, g.virtual))
     return groups
 
@@ -104,6 +109,7 @@ def run(
     alpha: float = 0.1,
     workers: int = 1,
     calibration: Calibration | None = None,
+    links: bool = False,
 ) -> Sums:
     """Sum the path metrics of every group, each weighted by its destination weight.
 
@@ -111,14 +117,18 @@ def run(
     ``vantage_points`` (indices), when given, yields the hegemony sums. ``workers``
     threads evaluate groups side by side (the kernels release the GIL); the sums are
     added in group order either way, so the result does not depend on ``workers``.
+    ``links`` adds the path mass crossing every link (:attr:`Sums.link_mass`).
     """
     n = graph.n
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
+    lids = link_ids(graph) if links else None
+    if links:
+        sums.link_mass = np.zeros(len(graph.links))
 
     def one(g: Group) -> list[tuple[float, _Part]]:
         return [(f, _routes_part(graph, table, home, g, src_w, outbound, r, vantage_points,
-                                 alpha))
+                                 alpha, lids))
                 for r, f in routes_of(graph, g.root, mode, calibration)]
 
     for g, parts in zip(groups, _map(one, groups, workers), strict=True):
@@ -131,11 +141,13 @@ def run(
 
 
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
-              tuple[float, ...]]
+              tuple[float, ...], "np.ndarray | None"]
 
 
 def _add(sums: Sums, weight: float, part: _Part) -> None:
-    any_, transit, gateway, direct, domestic, reached, heg, obs = part
+    any_, transit, gateway, direct, domestic, reached, heg, obs, lmass = part
+    if lmass is not None and sums.link_mass is not None:
+        sums.link_mass += weight * lmass
     sums.any += weight * any_
     sums.transit += weight * transit
     sums.gateway += weight * gateway
@@ -168,9 +180,11 @@ def routes_of(
 def _routes_part(
     graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
     routes: Routes, vantage_points: np.ndarray | None, alpha: float,
+    lids: tuple[np.ndarray, ...] | None = None,
 ) -> _Part:
     """One propagation's unweighted contributions: any, transit, gateway, direct,
-    domestic, reached, hegemony (None without vantage points), observed-route sums."""
+    domestic, reached, hegemony (None without vantage points), observed-route sums,
+    per-link mass (None unless ``lids``)."""
     w = src_w
     if not g.virtual and src_w[g.root] != 0.0:
         w = src_w.copy()
@@ -184,11 +198,44 @@ def _routes_part(
     if vantage_points is not None and len(vantage_points):
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
     any_ = _any(args, table, w, g.root, g.virtual)
-    return any_, transit, gateway, direct, domestic, reached, heg, _observed_mass(
-        routes, transit, w)
+    lmass = None if lids is None else _link_part(graph, g, routes, transit, w, lids)
+    return (any_, transit, gateway, direct, domestic, reached, heg,
+            observed_mass(routes, transit, w), lmass)
 
 
-def _observed_mass(routes: Routes, transit: np.ndarray, w: np.ndarray) -> tuple[float, ...]:
+def link_ids(graph: ASGraph) -> tuple[np.ndarray, ...]:
+    """The number (position in ``graph.links``) of the link of every entry of the
+    provider, customer and peer CSRs."""
+    lk = graph.links
+    keys = _pair_key(lk.as1, lk.as2)
+    order = np.argsort(keys)
+    out = []
+    for ptr, idx in ((graph.prov_ptr, graph.prov_idx), (graph.cust_ptr, graph.cust_idx),
+                     (graph.peer_ptr, graph.peer_idx)):
+        rows = np.repeat(np.arange(graph.n), np.diff(ptr))
+        key = _pair_key(graph.asns[rows], graph.asns[idx])
+        out.append(order[np.searchsorted(keys[order], key)].astype(np.int64))
+    return tuple(out)
+
+
+def _link_part(
+    graph: ASGraph, g: Group, routes: Routes, transit: np.ndarray, w: np.ndarray,
+    lids: tuple[np.ndarray, ...],
+) -> np.ndarray:
+    """Path mass crossing every link towards one destination (a virtual group's stub
+    links carry all that reaches the root, split by the stubs' weights)."""
+    mass = np.where(routes.length >= 0, transit + w, 0.0)
+    out = _lk.link_mass(routes.length, routes.nh_ptr, routes.nh_idx, mass, *graph.adjacency,
+                        *lids, np.zeros(len(graph.links)))
+    if g.virtual and g.weight > 0:
+        at_root = float(transit[g.root] + w[g.root])
+        for m, wm in zip(g.members, g.member_weights, strict=True):
+            k = int(graph.prov_ptr[m])  # a stub's one link: to its provider, the root
+            out[lids[0][k]] += at_root * wm / g.weight
+    return out
+
+
+def observed_mass(routes: Routes, transit: np.ndarray, w: np.ndarray) -> tuple[float, ...]:
     """``(hop mass, hop mass on observed routes, pair mass fully observed)``: every AS
     ``v`` with a next hop passes on what reaches it (``transit + w``); the hop is
     observed when ``v``'s route is; a pair's route is wholly observed when its source's

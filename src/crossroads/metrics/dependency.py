@@ -59,7 +59,7 @@ from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
 
-__all__ = ["DirectionResult", "inbound", "outbound", "result_from_sums"]
+__all__ = ["TOP_LINKS", "DirectionResult", "inbound", "outbound", "result_from_sums"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,9 @@ class DirectionResult:
     ``observed_share`` is the share of the path mass's hops taken along observed routes
     (the rest follows simulated routes), ``observed_pair_share`` the share of the reached
     pair mass whose whole route was observed, and ``calibration`` names the RIBs.
+    ``by_link`` (inbound): ``as1, as2, rel`` (CAIDA convention) and ``mass_share``, the
+    share of the reached path mass crossing the link, for the :data:`TOP_LINKS` links
+    carrying the most (the input of :func:`crossroads.metrics.robustness.robustness`).
     """
 
     country: str
@@ -91,6 +94,7 @@ class DirectionResult:
     observed_share: float | None = None
     observed_pair_share: float | None = None
     calibration: str | None = None
+    by_link: pd.DataFrame | None = None
 
     def as_dict(self, *, top: int | None = None) -> dict[str, object]:
         """JSON-ready form (``top`` limits the AS list)."""
@@ -152,7 +156,7 @@ def inbound(
     )
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=False, mode=mode,
-        vantage_points=vps, alpha=alpha, workers=workers, calibration=calibration,
+        vantage_points=vps, alpha=alpha, workers=workers, calibration=calibration, links=True,
     )
     label = "foreign ASes by IPv4 space" if sources == "addresses" else "vantage points"
     return result_from_sums(
@@ -270,7 +274,19 @@ def result_from_sums(
         if calibration is not None else None,
         observed_pair_share=sums.pair_observed / r if calibration is not None else None,
         calibration=calibration.describe() if calibration is not None else None,
+        by_link=None if sums.link_mass is None else _top_links(graph, sums.link_mass / r),
     )
+
+
+TOP_LINKS = 50
+
+
+def _top_links(graph: ASGraph, share: np.ndarray) -> pd.DataFrame:
+    order = np.lexsort((np.arange(share.size), -share))[:TOP_LINKS]
+    order = order[share[order] > 0]
+    lk = graph.links
+    return pd.DataFrame({"as1": lk.as1[order], "as2": lk.as2[order],
+                         "rel": lk.rel[order].astype(np.int64), "mass_share": share[order]})
 
 
 def _vp_indices(graph: ASGraph, asns: Sequence[int] | None) -> np.ndarray:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from crossroads.config import Settings
 from crossroads.errors import CrossroadsError, DatasetMissingError
@@ -26,17 +25,19 @@ from crossroads.metrics.border import border_ases
 from crossroads.metrics.chokepoints import Chokepoints, chokepoints
 from crossroads.metrics.concentration import Concentration, concentration
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
+from crossroads.metrics.robustness import (
+    CONE_RATIO,
+    LinkSources,
+    discount_implausible,
+    implausible_links,
+    robustness,
+)
 from crossroads.metrics.targets import CONTENT_ASNS, default_destinations
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
+from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
 
-__all__ = ["RIB_MAX_GAP_DAYS", "DependencyReport", "calibrated_graph", "country_dependency",
-           "dependency_report"]
-
-
-RIB_MAX_GAP_DAYS = 730
-"""Calibrated mode refuses a RIB further than this from the graph's date (serial-1
-snapshots are two years apart, so the snapshot in force on a RIB's date is within it)."""
+__all__ = ["DependencyReport", "country_dependency", "dependency_report"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class DependencyReport:
     datasets: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    robustness: pd.DataFrame | None = None  # inbound: the links carrying most mass
 
     def as_dict(self, *, top: int = 20) -> dict[str, object]:
         """JSON-ready form (``top`` rows of the AS and border tables)."""
@@ -63,6 +65,11 @@ class DependencyReport:
             "outbound": self.outbound.as_dict(top=top) if self.outbound else None,
             "border": self.border.head(top).to_dict(orient="records"),
             "chokepoints": self.chokepoints.as_dict() if self.chokepoints else None,
+            "robustness": None if self.robustness is None else {
+                "units": "mass_share: fraction of reached inbound path mass crossing the "
+                "link; shift: total-variation change of the gateway shares by country "
+                "when the link is removed; delta_XX: change of XX's gateway share",
+                "links": self.robustness.replace({np.nan: None}).to_dict(orient="records")},
             "concentration": self.concentration.as_dict(),
             "datasets": self.datasets,
             "notes": self.notes,
@@ -85,6 +92,8 @@ def dependency_report(
     table: ASTable | None = None,
     workers: int = 1,
     calibration: Calibration | None = None,
+    robustness_k: int = 0,
+    link_sources: LinkSources | None = None,
 ) -> DependencyReport:
     """The full report of ``country`` on ``graph`` with the AS attributes of ``info``
     (an ``as_info``-shaped DataFrame). ``chokepoint_k=0`` skips the chokepoints (the
@@ -93,7 +102,9 @@ def dependency_report(
     with the same ASes pass it to skip the alignment); ``workers`` threads share the
     destinations of the inbound and outbound passes (same result for any number).
     ``mode="calibrated"`` needs ``calibration`` (built on ``graph``'s ASes:
-    :func:`crossroads.routing.calibration.calibrate`; route on its ``graph``)."""
+    :func:`crossroads.routing.calibration.calibrate`; route on its ``graph``).
+    ``robustness_k`` > 0 adds the robustness table of the inbound result
+    (:func:`crossroads.metrics.robustness.robustness`; one recomputation per link)."""
     start = time.perf_counter()
     if table is None or not np.array_equal(table.asns, graph.asns):
         table = ASTable.from_frame(graph, info)
@@ -118,6 +129,11 @@ def dependency_report(
                                                    calibration=calibration)
         chokes = chokepoints(graph, table, cc, base, k=chokepoint_k, mode=mode,
                              calibration=calibration)
+    robust = None
+    if robustness_k > 0 and inb is not None:
+        robust = robustness(graph, table, cc, inb, k=robustness_k, mode=mode, sources=sources,
+                            vantage_points=vantage_points, calibration=calibration,
+                            link_sources=link_sources, workers=workers)
     if not vantage_points:
         notes.append("no vantage points: inbound hegemony not computed")
     return DependencyReport(
@@ -131,6 +147,7 @@ def dependency_report(
         datasets=list(datasets),
         notes=notes,
         seconds=time.perf_counter() - start,
+        robustness=robust,
     )
 
 
@@ -147,6 +164,8 @@ def country_dependency(
     chokepoint_k: int = 5,
     merge_siblings: bool = False,
     max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
+    robustness_k: int = 5,
+    robust: bool = False,
 ) -> DependencyReport:
     """The report of ``country`` from the store: the AS graph in force on ``date``
     (newest when None), ``as_info``, and the full-feed collector peers as vantage points.
@@ -154,10 +173,13 @@ def country_dependency(
     (:func:`crossroads.metrics.observed.observed_report`) -- or, with
     ``mode="calibrated"``, from calibrated routes: the RIBs' observed routes fixed, the
     rest simulated, on the graph in force on ``date`` or else on the RIBs' date; a RIB
-    more than ``max_rib_gap_days`` from the graph is refused. ``merge_siblings`` routes on
-    the graph with CAIDA as-org sibling groups contracted (:mod:`crossroads.routing.
-    siblings`): a group weighs the IPv4 space of all its members and takes the country
-    and name of its lowest ASN; the address concentration stays per origin AS."""
+    more than ``max_rib_gap_days`` from the graph is refused. ``robustness_k`` links get
+    a robustness table; ``robust`` routes on the graph with implausible provider links
+    made peer links (:func:`crossroads.metrics.robustness.discount_implausible`).
+    ``merge_siblings`` routes on the graph with CAIDA as-org sibling groups contracted
+    (:mod:`crossroads.routing.siblings`): a group weighs the IPv4 space of all its members
+    and takes the country and name of its lowest ASN; the address concentration stays per
+    origin AS."""
     from crossroads.routing import load_graph
     from crossroads.routing.fidelity_note import fidelity_note
     from crossroads.store import open_store
@@ -177,8 +199,9 @@ def country_dependency(
         if merge_siblings:
             raise CrossroadsError("--merge-siblings and --mode calibrated cannot be combined",
                                   hint="observed paths name member ASes, not organisations")
-        graph, calibration = calibrated_graph(settings, observed or (), date,
-                                              max_rib_gap_days)
+        graph, calibration = calibrated_graph(
+            settings, observed or (), date, max_rib_gap_days,
+            prepare=discount_implausible if robust else None)
         datasets.extend({"dataset": Path(f).name, "source": str(f),
                          "data_date": d.isoformat() if d else ""}
                         for f, d in zip(observed or (), calibration.rib_dates, strict=False))
@@ -186,6 +209,11 @@ def country_dependency(
         graph = load_graph(settings, date)
     if graph.provenance is not None:
         datasets.insert(0, graph.provenance.as_dict())
+    n_discounted = 0
+    if robust:
+        n_discounted = len(implausible_links(graph))
+        if calibration is None:  # calibrated_graph discounted before calibrating
+            graph = discount_implausible(graph)
     table = merge = None
     if merge_siblings:
         from crossroads.routing.siblings import merged_from_store
@@ -207,8 +235,12 @@ def country_dependency(
         graph, info, country, direction=direction, mode=mode, sources=sources,
         vantage_points=sorted({merge.rep(a) for a in vps}) if merge else vps,
         targets=targets, chokepoint_k=chokepoint_k, datasets=datasets, table=table,
-        calibration=calibration,
+        calibration=calibration, robustness_k=robustness_k,
+        link_sources=_link_sources(store, graph) if robustness_k > 0 else None,
     )
+    if robust:
+        report.notes.append(f"--robust: {n_discounted:,} implausible provider links (customer "
+                            f"cone over {CONE_RATIO:g}x the provider's own) routed as peer links")
     if calibration is not None:
         report.notes.append(calibration.describe())
         for res in (report.inbound, report.outbound):
@@ -230,33 +262,6 @@ def country_dependency(
     return report
 
 
-def calibrated_graph(
-    settings: Settings, ribs: Sequence[str | Path], date: Date | None, max_gap_days: int
-) -> tuple[ASGraph, Calibration]:
-    """The graph in force on ``date`` (default: the RIBs' earliest date) calibrated with
-    the routes of the RIB files ``ribs``; its ``graph`` carries the RIB links added."""
-    from crossroads.routing import load_graph
-    from crossroads.routing.calibration import calibrate
-    from crossroads.routing.ribs import read_ribs
-
-    if not ribs:
-        raise CrossroadsError("--mode calibrated needs observed routes",
-                              hint="give RIB files with --observed FILE (bgpdump -m or MRT)")
-    table = read_ribs(list(ribs))
-    if table.num_rows == 0:
-        raise CrossroadsError(f"no IPv4 route in {', '.join(map(str, ribs))}")
-    rib_date = pc.min(table.column("timestamp")).as_py().date()
-    graph = load_graph(settings, date or rib_date)
-    graph_date = graph.provenance.data_date if graph.provenance is not None else rib_date
-    if abs((graph_date - rib_date).days) > max_gap_days:
-        raise CrossroadsError(
-            f"the RIBs ({rib_date}) are {abs((graph_date - rib_date).days):,} days from the "
-            f"AS graph ({graph_date}); calibration allows {max_gap_days:,}",
-            hint="leave out --date to use the graph in force on the RIBs' date")
-    cal = calibrate(graph, table, label=", ".join(Path(p).name for p in ribs))
-    return cal.graph, cal
-
-
 def _merged_info(info: pd.DataFrame, representative: dict[int, int]) -> pd.DataFrame:
     """``info`` with one row per sibling group: its representative's row carrying the
     summed ``ipv4_addresses`` of all members (a member without a row adds nothing)."""
@@ -266,6 +271,18 @@ def _merged_info(info: pd.DataFrame, representative: dict[int, int]) -> pd.DataF
     out = out.sort_values("_own", ascending=False, kind="stable").drop_duplicates("asn")
     out["ipv4_addresses"] = out["asn"].map(total)
     return out.drop(columns="_own").sort_values("asn").reset_index(drop=True)
+
+
+def _link_sources(store, graph: ASGraph) -> LinkSources | None:  # noqa: ANN001
+    """CAIDA's per-link inference source for the graph's snapshot (None when unknown)."""
+    if graph.provenance is None:
+        return None
+    try:
+        t = store.links(graph.provenance.dataset)
+    except (DatasetMissingError, KeyError, ValueError):
+        return None
+    return (t.column("as1").to_numpy(), t.column("as2").to_numpy(),
+            t.column("source").to_numpy(zero_copy_only=False))
 
 
 def _current(store, kind: str) -> list:

@@ -32,9 +32,11 @@ import pandas as pd
 
 from crossroads._atomic import atomic_path
 from crossroads.config import Settings
+from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics.astable import UNKNOWN, ASTable
-from crossroads.routing import ASGraph, RouteMode, propagate
+from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
 
 __all__ = ["WorldMatrix", "plot_world_matrix", "world_groups", "world_matrix"]
 
@@ -53,6 +55,8 @@ class WorldMatrix:
     groups_total: int
     seconds: float
     mode: str
+    calibration: str | None = None  # calibrated mode: the RIBs
+    observed_share: float | None = None  # calibrated: share of hop mass on observed routes
 
     @property
     def sampled(self) -> bool:
@@ -66,16 +70,22 @@ class WorldMatrix:
         return m[m.gateway_share > 0].reset_index(drop=True)
 
 
-def world_groups(graph: ASGraph, table: ASTable) -> list[tuple[int, bool, int, float]]:
+def world_groups(
+    graph: ASGraph, table: ASTable, *, keep_apart: np.ndarray | None = None
+) -> list[tuple[int, bool, int, float]]:
     """``(root, virtual, country_id, weight)`` per destination group: every AS with IPv4
-    space and a known country; single-homed stubs grouped by (provider, country)."""
+    space and a known country; single-homed stubs grouped by (provider, country), except
+    those in ``keep_apart`` (indices; e.g. origins with observed routes)."""
+    apart = np.zeros(graph.n, bool)
+    if keep_apart is not None:
+        apart[np.asarray(keep_apart, np.int64)] = True
     n_prov = np.diff(graph.prov_ptr)
     degree = n_prov + np.diff(graph.cust_ptr) + np.diff(graph.peer_ptr)
     unknown = table.codes.index(UNKNOWN)
     out: dict[tuple[int, bool, int], float] = {}
     for d in np.flatnonzero((table.ipv4 > 0) & (table.cc_id != unknown)).tolist():
         c = int(table.cc_id[d])
-        if degree[d] == 1 and n_prov[d] == 1:
+        if degree[d] == 1 and n_prov[d] == 1 and not apart[d]:
             key = (int(graph.prov_idx[graph.prov_ptr[d]]), True, c)
         else:
             key = (d, False, c)
@@ -94,11 +104,14 @@ def world_matrix(
     chunk: int = 500,
     checkpoint: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    calibration: Calibration | None = None,
 ) -> WorldMatrix:
     """Compute the matrix (see the module doc); ``checkpoint`` (an ``.npz`` path) makes
-    the run resumable, ``workers`` > 1 uses that many processes."""
+    the run resumable, ``workers`` > 1 uses that many processes. ``mode="calibrated"``
+    routes with ``calibration`` (one propagation per observed per-prefix variant)."""
     start = time.perf_counter()
-    groups = world_groups(graph, table)
+    groups = world_groups(graph, table,
+                          keep_apart=_engine.observed_origins(graph, calibration))
     total = len(groups)
     if sample is not None and sample < total:
         pick = np.sort(np.random.default_rng(seed).choice(total, sample, replace=False))
@@ -106,23 +119,26 @@ def world_matrix(
     k = table.n_countries
     acc = np.zeros((k, k + 2))  # gateway countries, direct, domestic
     reached = np.zeros(k)
+    hops = np.zeros(2)  # hop mass, of which along observed routes
     done = 0
     ck = Path(checkpoint) if checkpoint else None
     if ck is not None and ck.exists():
         saved = np.load(ck)
         if int(saved["n_groups"]) == len(groups):
             acc, reached, done = saved["acc"], saved["reached"], int(saved["done"])
+            hops = saved["hops"] if "hops" in saved else hops
     chunks = [groups[i : i + chunk] for i in range(done, len(groups), chunk)]
-    run = _Chunk(graph, table, mode)
+    run = _Chunk(graph, table, mode, calibration)
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     try:
         results = pool.map(run, chunks) if pool else map(run, chunks)
-        for part, (a, r) in zip(chunks, results, strict=True):
+        for part, (a, r, h) in zip(chunks, results, strict=True):
             acc += a
             reached += r
+            hops += h
             done += len(part)
             if ck is not None:
-                _save(ck, acc, reached, done, len(groups))
+                _save(ck, acc, reached, done, len(groups), hops)
             if progress:
                 progress(done, len(groups))
     finally:
@@ -135,38 +151,47 @@ def world_matrix(
     shares.index.name = "country"
     shares = shares.loc[:, (shares > 0).any(axis=0)]
     return WorldMatrix(shares, pd.Series(reached[rows], index=shares.index), len(groups),
-                       total, time.perf_counter() - start, mode)
+                       total, time.perf_counter() - start, mode,
+                       None if calibration is None else calibration.describe(),
+                       None if calibration is None else float(hops[1] / max(hops[0], 1e-300)))
 
 
 class _Chunk:
-    """Picklable worker: evaluates a list of groups, returns (acc, reached)."""
+    """Picklable worker: evaluates a list of groups, returns (acc, reached, hop masses)."""
 
-    def __init__(self, graph: ASGraph, table: ASTable, mode: RouteMode) -> None:
-        self.graph, self.table, self.mode = graph, table, mode
+    def __init__(self, graph: ASGraph, table: ASTable, mode: RouteMode,
+                 calibration: Calibration | None = None) -> None:
+        self.graph, self.table, self.mode, self.cal = graph, table, mode, calibration
 
-    def __call__(self, groups: list[tuple[int, bool, int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(
+        self, groups: list[tuple[int, bool, int, float]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         t, k = self.table, self.table.n_countries
         acc = np.zeros((k, k + 2))
         reached = np.zeros(k)
+        hops = np.zeros(2)
         for root, virtual, c, weight in groups:
-            routes = propagate(self.graph, root, mode=self.mode)
             w = np.where(t.cc_id != c, t.ipv4, 0.0)
             if not virtual:
                 w[root] = 0.0
-            _, gw, direct, domestic, r = _k.flow(
-                routes.length, routes.nh_ptr, routes.nh_idx, t.cc_id, c, w, root, virtual,
-                True, False,
-            )
-            acc[c, :k] += weight * np.bincount(t.cc_id, weights=gw, minlength=k)
-            acc[c, k] += weight * direct
-            acc[c, k + 1] += weight * domestic
-            reached[c] += weight * r
-        return acc, reached
+            for routes, frac in _engine.routes_of(self.graph, root, self.mode, self.cal):
+                transit, gw, direct, domestic, r = _k.flow(
+                    routes.length, routes.nh_ptr, routes.nh_idx, t.cc_id, c, w, root, virtual,
+                    True, False,
+                )
+                f = weight * frac
+                acc[c, :k] += f * np.bincount(t.cc_id, weights=gw, minlength=k)
+                acc[c, k] += f * direct
+                acc[c, k + 1] += f * domestic
+                reached[c] += f * r
+                hops += f * np.asarray(_engine.observed_mass(routes, transit, w)[:2])
+        return acc, reached, hops
 
 
-def _save(path: Path, acc: np.ndarray, reached: np.ndarray, done: int, n: int) -> None:
+def _save(path: Path, acc: np.ndarray, reached: np.ndarray, done: int, n: int,
+          hops: np.ndarray) -> None:
     with atomic_path(path) as tmp:
-        np.savez(tmp, acc=acc, reached=reached, done=done, n_groups=n)
+        np.savez(tmp, acc=acc, reached=reached, done=done, n_groups=n, hops=hops)
 
 
 def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Path:
@@ -205,6 +230,14 @@ def world_matrix_from_settings(
     from crossroads.routing import load_graph
     from crossroads.store import open_store
 
-    graph = load_graph(settings, date)
+    observed = options.pop("observed", None)
+    if options.get("mode") == "calibrated":
+        from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
+
+        gap = options.pop("max_rib_gap_days", RIB_MAX_GAP_DAYS)
+        graph, options["calibration"] = calibrated_graph(settings, observed or (), date, gap)
+    else:
+        options.pop("max_rib_gap_days", None)
+        graph = load_graph(settings, date)
     table = ASTable.from_frame(graph, open_store(settings).as_info())
     return world_matrix(graph, table, **options)

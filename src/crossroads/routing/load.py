@@ -12,19 +12,31 @@ the same one repeatedly.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date as Date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow.compute as pc
 
 from crossroads.config import Settings
-from crossroads.errors import DatasetMissingError
+from crossroads.errors import CrossroadsError, DatasetMissingError
 from crossroads.provenance import Provenance
 from crossroads.routing.graph import ASGraph
 from crossroads.sources import catalog
 from crossroads.sources._fetch import DatasetSpec, obtain
 from crossroads.sources.caida import read_as_rel
 
-__all__ = ["graph_from_file", "load_graph", "relationship_snapshot"]
+if TYPE_CHECKING:
+    from crossroads.routing.calibration import Calibration
+
+__all__ = ["RIB_MAX_GAP_DAYS", "calibrated_graph", "graph_from_file", "load_graph",
+           "relationship_snapshot"]
+
+RIB_MAX_GAP_DAYS = 730
+"""Calibrated mode refuses a RIB further than this from the graph's date (serial-1
+snapshots are two years apart, so the snapshot in force on a RIB's date is within it)."""
 
 
 def relationship_snapshot(date: Date | None = None) -> DatasetSpec:
@@ -82,3 +94,39 @@ def _from_store(settings: Settings, name: str) -> ASGraph | None:
     return ASGraph.from_links(
         table.column("as1"), table.column("as2"), table.column("rel"), provenance=prov
     )
+
+
+def calibrated_graph(
+    settings: Settings,
+    ribs: Sequence[str | Path],
+    date: Date | None = None,
+    max_gap_days: int = RIB_MAX_GAP_DAYS,
+    *,
+    prepare: Callable[[ASGraph], ASGraph] | None = None,
+) -> tuple[ASGraph, Calibration]:
+    """The graph in force on ``date`` (default: the RIBs' earliest date) calibrated with
+    the routes of the RIB files ``ribs`` (:func:`crossroads.routing.calibration.calibrate`;
+    the returned graph carries the RIB links added). ``prepare`` edits the graph first.
+    RIBs more than ``max_gap_days`` from the graph's date are refused."""
+    from crossroads.routing.calibration import calibrate
+    from crossroads.routing.ribs import read_ribs
+
+    if not ribs:
+        raise CrossroadsError("--mode calibrated needs observed routes",
+                              hint="give RIB files with --observed FILE (bgpdump -m or MRT)")
+    table = read_ribs(list(ribs))
+    if table.num_rows == 0:
+        raise CrossroadsError(f"no IPv4 route in {', '.join(map(str, ribs))}")
+    rib_date = pc.min(table.column("timestamp")).as_py().date()
+    graph = load_graph(settings, date or rib_date)
+    graph_date = graph.provenance.data_date if graph.provenance is not None else rib_date
+    gap = abs((graph_date - rib_date).days)
+    if gap > max_gap_days:
+        raise CrossroadsError(
+            f"the RIBs ({rib_date}) are {gap:,} days from the AS graph ({graph_date}); "
+            f"calibration allows {max_gap_days:,}",
+            hint="leave out --date to use the graph in force on the RIBs' date")
+    if prepare is not None:
+        graph = prepare(graph)
+    cal = calibrate(graph, table, label=", ".join(Path(p).name for p in ribs))
+    return cal.graph, cal

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date as Date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,8 @@ from crossroads.metrics.dependency import inbound, outbound
 from crossroads.metrics.targets import default_destinations
 from crossroads.metrics.vantage import full_feed_asns
 from crossroads.routing import ASGraph, RouteMode
-from crossroads.routing.load import load_graph
+from crossroads.routing.calibration import Calibration
+from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph, load_graph
 from crossroads.scenarios._countries import Countries, countries_from
 from crossroads.scenarios._memo import IdentityCache
 from crossroads.scenarios.apply import AppliedLog, apply_with
@@ -46,15 +48,26 @@ def run(
     mode: RouteMode = "all-best",
     date: Date | None = None,
     workers: int = 2,
+    observed: Sequence[str | Path] = (),
+    max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
 ) -> ScenarioResult:
-    """Run ``scenario`` on the AS graph in force on ``date`` (newest when None)."""
-    graph = load_graph(settings, date)
+    """Run ``scenario`` on the AS graph in force on ``date`` (newest when None); with
+    ``mode="calibrated"`` on the graph calibrated by the ``observed`` RIB files (in force
+    on their date unless ``date`` is given)."""
+    calibration = None
+    if mode == "calibrated":
+        graph, calibration = calibrated_graph(settings, observed, date, max_rib_gap_days)
+    else:
+        graph = load_graph(settings, date)
     store = open_store(settings)
     as_info = store.as_info()
     data = _data_dates(graph, store)
+    if calibration is not None:
+        data.update({r: (d.isoformat() if d else "") for r, d in
+                     zip(calibration.ribs, calibration.rib_dates, strict=True)})
     return run_on(
         graph, as_info, scenario, mode=mode, collectors=collector_asns(settings),
-        workers=workers, data=data,
+        workers=workers, data=data, calibration=calibration,
     )
 
 
@@ -67,6 +80,7 @@ def run_on(
     collectors: Sequence[int] = (),
     workers: int = 2,
     data: dict[str, str] | None = None,
+    calibration: Calibration | None = None,
 ) -> ScenarioResult:
     """Apply ``scenario`` to ``graph`` and measure its country before and after.
 
@@ -74,7 +88,9 @@ def run_on(
     and the sources when the scenario restricts to ``collectors``. The outbound
     destinations are chosen once, on the graph before, and kept for the graph after.
     The "before" side depends only on the graph, ``as_info`` and the measuring scope, so
-    it is computed once per (graph object, as_info object, scope) and reused.
+    it is computed once per (graph object, as_info object, scope) and reused. In
+    ``calibrated`` mode (``calibration``) the "after" side drops every observed route
+    through a removed AS or link, and those ASes fall back to simulation.
     """
     countries = _COUNTRIES.get((as_info,), None, lambda: countries_from(as_info))
     after_graph, log = apply_with(graph, countries, scenario)
@@ -86,13 +102,15 @@ def run_on(
     def baseline() -> tuple[list[int], Side]:
         dests = default_destinations(graph, table, cc)
         side = measure(graph, info, countries, cc, log, mode=mode, collectors=collectors,
-                       workers=workers, destinations=dests, table=table)
+                       workers=workers, destinations=dests, table=table,
+                       calibration=calibration)
         return dests, side
 
-    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, tuple(collectors))
+    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, tuple(collectors),
+             id(calibration))
     dests, before = _BASELINES.get((graph, as_info), scope, baseline)
     after = measure(after_graph, info, countries, cc, log, mode=mode, collectors=collectors,
-                    workers=workers, destinations=dests, table=table)
+                    workers=workers, destinations=dests, table=table, calibration=calibration)
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after, data=data or {}
     )
@@ -110,6 +128,7 @@ def measure(
     destinations: Sequence[int],
     workers: int = 1,
     table: ASTable | None = None,
+    calibration: Calibration | None = None,
 ) -> Side:
     """Reachability and dependency of ``country`` on ``graph`` within ``log``'s scope.
 
@@ -121,7 +140,7 @@ def measure(
     sources = _sources(log, collectors)
     reach = reachability(
         graph, countries, country, origins=log.origins, sources=sources, mode=mode,
-        workers=workers,
+        workers=workers, calibration=calibration,
     )
     if table is None or not np.array_equal(table.asns, graph.asns):
         table = ASTable.from_frame(graph, as_info)
@@ -129,9 +148,10 @@ def measure(
     vps = list(collectors) if sources is None else sources.tolist()
     inb = inbound(graph, table, cc, mode=mode,
                   sources="addresses" if sources is None else "vantage-points",
-                  vantage_points=vps, workers=workers)
+                  vantage_points=vps, workers=workers, calibration=calibration)
     dests = list(destinations) if destinations else default_destinations(graph, table, cc)
-    out = outbound(graph, table, cc, dests, mode=mode, workers=workers)
+    out = outbound(graph, table, cc, dests, mode=mode, workers=workers,
+                   calibration=calibration)
     return Side(reach=reach, inbound=inb, outbound=out)
 
 

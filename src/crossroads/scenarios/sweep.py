@@ -25,9 +25,10 @@ shipped with every task.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -37,7 +38,8 @@ from crossroads.config import Settings
 from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import inbound
 from crossroads.routing import ASGraph, RouteMode
-from crossroads.routing.load import load_graph
+from crossroads.routing.calibration import Calibration
+from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph, load_graph
 from crossroads.scenarios._countries import Countries, countries_from
 from crossroads.scenarios._incremental import GroupDelta, SweepBase, group_deltas, sweep_base
 from crossroads.scenarios.reach import reachability
@@ -135,16 +137,26 @@ def sweep(
     scheduler: str | None = None,
     workers: int = 2,
     limit: int | None = None,
+    observed: Sequence[str | Path] = (),
+    max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
 ) -> SweepResult:
-    """Sweep ``country``'s border links or foreign upstreams on the newest graph."""
-    graph = load_graph(settings)
+    """Sweep ``country``'s border links or foreign upstreams on the newest graph (in
+    ``calibrated`` mode: the graph of the ``observed`` RIBs' date, calibrated by them)."""
+    calibration = None
+    if mode == "calibrated":
+        graph, calibration = calibrated_graph(settings, observed, None, max_rib_gap_days)
+    else:
+        graph = load_graph(settings)
     as_info = open_store(settings).as_info()
     data = {}
     if graph.provenance is not None:
         data[graph.provenance.dataset] = graph.provenance.data_date.isoformat()
+    if calibration is not None:
+        data.update({r: (d.isoformat() if d else "") for r, d in
+                     zip(calibration.ribs, calibration.rib_dates, strict=True)})
     return sweep_on(
         graph, as_info, country, kind=kind, mode=mode, scheduler=scheduler,
-        workers=workers, limit=limit, data=data,
+        workers=workers, limit=limit, data=data, calibration=calibration,
     )
 
 
@@ -159,8 +171,11 @@ def sweep_on(
     workers: int = 2,
     limit: int | None = None,
     data: dict[str, str] | None = None,
+    calibration: Calibration | None = None,
 ) -> SweepResult:
-    """:func:`sweep` on a given graph and ``as_info``; ``limit`` keeps the first items."""
+    """:func:`sweep` on a given graph and ``as_info``; ``limit`` keeps the first items.
+    ``calibration`` (mode ``calibrated``): every item is removed and recomputed, the
+    observed routes through it dropped."""
     countries = countries_from(as_info)
     country = countries.require(country)
     items: list[tuple[int, ...]]
@@ -172,12 +187,12 @@ def sweep_on(
         raise ValueError(f"unknown sweep kind {kind!r}; use 'links' or 'ases'")
     if limit is not None:
         items = items[:limit]
-    if kind == "links":
+    if kind == "links" and calibration is None:
         base, measured = _link_sweep(graph, countries, as_info, country, items, mode,
                                      scheduler, workers)
     else:
         base, measured = _full_sweep(graph, countries, as_info, country, items, mode,
-                                     scheduler, workers)
+                                     scheduler, workers, calibration)
     rows = [_row(item, m, base) for item, m in zip(items, measured, strict=True)]
     rows.sort(key=lambda r: (-r.lost_inbound, -r.lost_outbound, -r.dependency_shift, r.item))
     return SweepResult(
@@ -261,23 +276,28 @@ def _chunks(n: int, k: int) -> list[list[int]]:
 def _full_sweep(
     graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str,
     items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
+    calibration: Calibration | None = None,
 ) -> tuple[_Measure, list[_Measure]]:
     """Every item removed and the country measured again from scratch."""
-    base = _measure(graph, countries, as_info, country, mode)
+    base = _measure(graph, countries, as_info, country, mode, calibration)
     with _client(scheduler, workers) as client:
-        shared = client.scatter([graph, countries, as_info], broadcast=True)
+        shared = client.scatter([graph, countries, as_info, calibration], broadcast=True)
         futures = client.map(
             _one, items, graph=shared[0], countries=shared[1], as_info=shared[2],
-            country=country, mode=mode, pure=False,
+            calibration=shared[3], country=country, mode=mode, pure=False,
         )
         return base, client.gather(futures)
 
 
 def _measure(
-    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str, mode: RouteMode
+    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str, mode: RouteMode,
+    calibration: Calibration | None = None,
 ) -> _Measure:
-    reach = reachability(graph, countries, country, mode="deterministic")
-    dep = inbound(graph, ASTable.from_frame(graph, as_info), country, mode=mode)
+    reach = reachability(graph, countries, country,
+                         mode="deterministic" if calibration is None else "calibrated",
+                         calibration=calibration)
+    dep = inbound(graph, ASTable.from_frame(graph, as_info), country, mode=mode,
+                  calibration=calibration)
     gw = dict(zip(dep.by_country["country"], dep.by_country["gateway_share"], strict=True))
     gw["(direct)"] = dep.direct_share
     gw["(domestic)"] = dep.domestic_share
@@ -292,9 +312,10 @@ def _one(
     as_info: pd.DataFrame,
     country: str,
     mode: RouteMode,
+    calibration: Calibration | None = None,
 ) -> _Measure:
     edited = graph.without_links([item]) if len(item) == 2 else graph.without_ases(item)
-    return _measure(edited, countries, as_info, country, mode)
+    return _measure(edited, countries, as_info, country, mode, calibration)
 
 
 def _row(item: tuple[int, ...], m: _Measure, base: _Measure) -> SweepRow:
