@@ -16,7 +16,8 @@ towards origin ``v_k``. A :class:`Calibration` built once from RIB paths
    ties going to the neighbour it was seen choosing most often in any path (learned
    preference), then to the lowest ASN;
 3. **add** the links seen in the RIBs but missing from the graph, labelled by Gao's
-   inference as the fidelity option ``added-links`` does (:attr:`Calibration.graph`);
+   inference as the fidelity option ``added-links`` does (:attr:`Calibration.graph`); a
+   link whose label would close a provider-customer cycle is added as a peer link;
 4. keep **per-prefix differences**: an origin whose prefixes were seen routed differently
    has several variants (:mod:`crossroads.routing._calibration_build`), each propagated
    and weighted by its share of the origin's observed addresses;
@@ -60,7 +61,7 @@ from crossroads.routing import _calibration_build as _b
 from crossroads.routing._calibrated_kernels import MAX_WEIGHT
 from crossroads.routing._fidelity_data import Observed, observed_routes
 from crossroads.routing._relfix import fix_relationships, indices
-from crossroads.routing.graph import ASGraph
+from crossroads.routing.graph import ASGraph, _pair_key
 from crossroads.routing.infer import infer_relationships
 from crossroads.routing.ribs import read_ribs
 
@@ -188,6 +189,21 @@ class _Bound:
         return self.node_idx[take], par, cal.node_cnt[take], 0, int(take.size)
 
 
+def _seen_links_as_peers(g: ASGraph, ptr: np.ndarray, flat: np.ndarray) -> tuple[ASGraph, int]:
+    """``g`` with every link of the paths it still lacks added as a peer link: a Gao label
+    that closed a provider-customer cycle was reverted, but the link was seen."""
+    owner = np.repeat(np.arange(ptr.shape[0] - 1), np.diff(ptr))
+    same = owner[1:] == owner[:-1]
+    a, b = flat[:-1][same], flat[1:][same]
+    keys = np.unique(_pair_key(a, b))
+    missing = keys[~np.isin(keys, _pair_key(g.links.as1, g.links.as2))]
+    if missing.size == 0:
+        return g, 0
+    lo = (missing >> np.uint64(32)).astype(np.int64)
+    hi = (missing & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    return g.with_links(lo, hi, np.zeros(lo.size, np.int8)), int(missing.size)
+
+
 def calibrate(
     graph: ASGraph,
     rib: pa.Table | str | Path | Sequence[str | Path] | Observed,
@@ -215,7 +231,8 @@ def calibrate(
     if add_links and rows.size:
         g, fixes = fix_relationships(graph, infer_relationships((ptr, flat)).links, ptr, flat,
                                      relabel=False)
-        added = fixes["links added"] - fixes["reverted (p2c cycle)"]
+        g, as_peers = _seen_links_as_peers(g, ptr, flat)
+        added = fixes["links added"] - fixes["reverted (p2c cycle)"] + as_peers
     row_var, var_origin, var_weight = _b.variants(obs, rows, per_prefix=per_prefix)
     t = _b.tries(obs, rows, row_var, var_origin)
     pk, pv = _b.preferences(obs, rows)
