@@ -56,21 +56,27 @@ def global_hegemony(
     graph: ASGraph, origins: np.ndarray, weights: np.ndarray, vps: np.ndarray, mode: str,
     calibration: Calibration | None = None, alpha: float = 0.1,
 ) -> np.ndarray:
-    """``H(a)`` per AS index (module doc) from the routes towards ``origins`` (indices)."""
-    m = np.zeros((vps.size, graph.n), np.float32)
-    seen = np.zeros(vps.size)
-    for d, wd in zip(origins.tolist(), weights.tolist(), strict=True):
+    """``H(a)`` per AS index (module doc) from the routes towards ``origins`` (indices),
+    one row per row of ``weights`` (weightings of the origins, computed in one pass)."""
+    weights = np.atleast_2d(weights)
+    m = np.zeros((weights.shape[0], vps.size, graph.n), np.float32)
+    seen = np.zeros((weights.shape[0], vps.size))
+    for j, d in enumerate(origins.tolist()):
         for routes, frac in routes_of(graph, d, mode, calibration):  # type: ignore[arg-type]
             ok = (routes.length[vps] >= 0) & (vps != d)
             spos, node, prob = per_source_through(graph, routes, vps)
             keep = ok[spos] & (node != vps[spos]) & (node != d)
-            np.add.at(m, (spos[keep], node[keep]), (wd * frac * prob[keep]).astype(np.float32))
-            seen[ok] += wd * frac
-    live = seen > 0
-    frac_v = m[live] / seen[live, None]
-    cols = np.flatnonzero(frac_v.any(axis=0))
-    out = np.zeros(graph.n)
-    out[cols] = trimmed_mean_columns(frac_v[:, cols].astype(np.float64), int(live.sum()), alpha)
+            for k in range(weights.shape[0]):
+                w = weights[k, j] * frac
+                np.add.at(m[k], (spos[keep], node[keep]), (w * prob[keep]).astype(np.float32))
+                seen[k, ok] += w
+    out = np.zeros((weights.shape[0], graph.n))
+    for k in range(weights.shape[0]):
+        live = seen[k] > 0
+        frac_v = m[k][live] / seen[k][live, None]
+        cols = np.flatnonzero(frac_v.any(axis=0))
+        out[k, cols] = trimmed_mean_columns(frac_v[:, cols].astype(np.float64),
+                                            int(live.sum()), alpha)
     return out
 
 
@@ -97,8 +103,9 @@ def _block(name, graph, table, vps, ihr, modes, origins_n, seeds, cal=None):  # 
         for mode in modes:
             t0 = time.perf_counter()
             c = cal if mode == "calibrated" else None
-            h_one = global_hegemony(graph, origins, np.ones(origins.size), vps, mode, c)
-            h_addr = global_hegemony(graph, origins, table.ipv4[origins], vps, mode, c)
+            h_one, h_addr = global_hegemony(
+                graph, origins, np.stack([np.ones(origins.size), table.ipv4[origins]]), vps,
+                mode, c)
             r1, o1 = compare(graph, h_one, ihr)
             r2, o2 = compare(graph, h_addr, ihr)
             rows.append((name, mode, seed, r1, o1, r2, o2, time.perf_counter() - t0))

@@ -72,3 +72,19 @@ def test_plain_modes_report_no_observed_share() -> None:
     assert r.observed_share is None and r.calibration is None
     with pytest.raises(ValueError, match="needs a calibration"):
         inbound(g, hand.table(g), "AA", mode="calibrated")
+
+
+def test_world_matrix_row_calibrated_by_hand() -> None:
+    """The world matrix's AA row in calibrated mode is the calibrated inbound result
+    above (BB 18/32, CC 14/32); the calibration pickles to the worker processes."""
+    from crossroads.metrics.world import world_matrix
+
+    cal = _calibration()
+    g = cal.graph
+    for workers in (1, 2):
+        m = world_matrix(g, hand.table(g), mode="calibrated", calibration=cal, chunk=2,
+                         workers=workers)
+        assert m.shares.loc["AA", "BB"] == pytest.approx(18 / 32)
+        assert m.shares.loc["AA", "CC"] == pytest.approx(14 / 32)
+        assert m.mode == "calibrated" and 0 < m.observed_share < 1
+        assert "1 observed routes" in m.calibration

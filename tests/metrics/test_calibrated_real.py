@@ -68,3 +68,22 @@ def test_kz_dependency_calibrated_on_the_2002_bview(loaded_settings: Settings, m
     with pytest.raises(CrossroadsError, match="days from the AS graph"):
         country_dependency(loaded_settings, "KZ", mode="calibrated", date=None,
                            observed=[str(mirror / BVIEW)], max_rib_gap_days=100)
+
+
+def test_route_from_the_vantage_point_is_its_observed_route(
+        loaded_settings: Settings, mirror) -> None:  # noqa: ANN001
+    """AS1853 reaches every prefix of AS9198 in the bview by ``1853 1239 5511 2854 9198``
+    (prepending removed): calibrated, its route is that path, marked observed."""
+    from crossroads.routing.query import route_query
+
+    t = read_rib(mirror / BVIEW)
+    seen = {tuple(dict.fromkeys(p)) for peer, p in zip(t.column("peer_asn").to_pylist(),
+                                                         t.column("as_path").to_pylist(),
+                                                         strict=True)
+            if peer == 1853 and p and p[-1] == 9198}
+    assert seen == {(1853, 1239, 5511, 2854, 9198)}
+    q = route_query(loaded_settings, [9198], from_asn=1853, mode="calibrated",
+                    observed=[mirror / BVIEW])
+    assert q.observed is True and q.data_date == "2002-01-01"
+    assert [p.asns for p in q.paths] == [[1853, 1239, 5511, 2854, 9198]]
+    assert "bview.20020722.2337.gz" in q.calibration

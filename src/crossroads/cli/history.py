@@ -38,7 +38,15 @@ def history(
     country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ.")],
     from_year: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
     to_year: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
-    mode: Annotated[Mode, typer.Option("--mode", help="Tie mode of the routes.")] = Mode.all_best,
+    mode: Annotated[Mode, typer.Option(
+        "--mode", help="Tie mode of the routes, or calibrated (with --observed: only the "
+        "snapshots near a RIB).")] = Mode.all_best,
+    observed: Annotated[list[Path] | None, typer.Option(
+        "--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
+        "calibrated. Repeatable.")] = None,
+    rib_max_gap: Annotated[int, typer.Option(
+        "--rib-max-gap", help="Calibrated mode: the most days between a RIB and a "
+        "snapshot.")] = 730,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
     plot: Annotated[Path | None, typer.Option(
@@ -51,7 +59,8 @@ def history(
     from crossroads.metrics.history import history as run
 
     result = run(settings_from(mirror, data_dir), country, start_year=from_year,
-                 end_year=to_year, mode=mode.value, scheduler=scheduler)  # type: ignore[arg-type]
+                 end_year=to_year, mode=mode.value, scheduler=scheduler,  # type: ignore[arg-type]
+                 observed=observed or (), max_rib_gap_days=rib_max_gap)
     if plot is not None:
         from crossroads.cli._history_plot import plot_history
 
@@ -74,6 +83,10 @@ def history(
             f"{r['outbound_top_gateway']:.2f}",
         )
     console.print(table)
+    if "inbound_observed_share" in s.columns:
+        for _, r in s.iterrows():
+            console.print(f"{r['date']}: calibrated on {r['ribs']}; inbound hops on observed "
+                          f"routes {100 * r['inbound_observed_share']:.1f} %", highlight=False)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False, soft_wrap=True)
     if plot is not None:
@@ -107,7 +120,7 @@ def fidelity(
         return
     opts = ", ".join(rep.options) or "none"
     console.print(f"Fidelity of {rep.graph} against {rep.rib} ({rep.rib_date}); mode {rep.mode}, "
-                  f"options: {opts}{' (held out: leave-one-VP-out)' if rep.held_out else ''}",
+                  f"options: {opts}{' (held out: leave-one-VP-AS-out)' if rep.held_out else ''}",
                   highlight=False, soft_wrap=True)
     p = rep.population
     console.print(f"population: {p['routes']:,} routes of {p['rib_lines']:,} RIB lines, "
@@ -116,13 +129,15 @@ def fidelity(
     excl = ", ".join(f"{k} {v:,}" for k, v in rep.excluded.items() if v)
     console.print(f"excluded: {excl or 'none'}", highlight=False, soft_wrap=True)
     cols = ["exact", "next_hop", "length", "among_best", "unreachable",
-            "path_missing_link", "path_valley"]
+            "path_missing_link", "path_valley", "vp_observed"]
     table = Table("vantage point", "routes", *[c.replace("_", " ") for c in cols],
                   title="fraction of routes")
     for _, r in rep.per_vp.iterrows():
         table.add_row(f"AS{r['vp_asn']} {r['vp_ip']}", f"{r['routes']:,}",
                       *[f"{r[c]:.3f}" for c in cols])
     table.add_row("all", f"{rep.overall['routes']:,}", *[f"{rep.overall[c]:.3f}" for c in cols])
+    m = rep.mean_over_vps
+    table.add_row(f"mean of {m['vp_ases']} VP ASes", "", *[f"{m[c]:.3f}" for c in cols])
     console.print(table)
     console.print(f"{rep.seconds:.1f} s", highlight=False)
 

@@ -25,19 +25,24 @@ see how much of each year is affected.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from crossroads._dask import dask_client
 from crossroads.config import Settings
-from crossroads.errors import DatasetMissingError
+from crossroads.errors import CrossroadsError, DatasetMissingError
 from crossroads.metrics.astable import UNKNOWN, ASTable
 from crossroads.metrics.border import border_links
 from crossroads.metrics.report import dependency_report
 from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
+from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
 from crossroads.sources import catalog
 from crossroads.sources._fetch import DatasetSpec
 
@@ -98,11 +103,16 @@ def history(
     top: int = 5,
     scheduler: str | None = None,
     workers: int | None = None,
+    observed: Sequence[str | Path] = (),
+    max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
 ) -> History:
     """The dependency history of ``country`` over every snapshot in the year range.
 
     ``scheduler``: address of a Dask scheduler (``tcp://host:8786``); without it a
     ``LocalCluster`` of ``workers`` processes (default 2) runs the snapshots.
+    ``mode="calibrated"``: only the snapshots with ``observed`` RIB files within
+    ``max_rib_gap_days`` of their date are measured, each calibrated by those RIBs; the
+    others are listed in the notes as skipped.
     """
     from crossroads.store import open_store
 
@@ -116,7 +126,12 @@ def history(
     info = open_store(settings).as_info()
     if info.empty:
         raise DatasetMissingError("as_info is empty", hint="run `crossroads fetch`")
-    parts = _run_on_dask(settings, specs, info, country, mode, top, scheduler, workers)
+    ribs, skipped = _ribs_per_snapshot(specs, mode, observed, max_rib_gap_days)
+    specs = [sp for sp in specs if mode != "calibrated" or sp.name in ribs]
+    if not specs:
+        raise CrossroadsError("no snapshot has RIBs within the gap",
+                              hint=f"--rib-max-gap is {max_rib_gap_days} days")
+    parts = _run_on_dask(settings, specs, info, country, mode, top, scheduler, workers, ribs)
     summary = pd.DataFrame([p["summary"] for p in parts])
     by_country = pd.concat([p["by_country"] for p in parts], ignore_index=True)
     top_ases = pd.concat([p["top_ases"] for p in parts], ignore_index=True)
@@ -126,30 +141,37 @@ def history(
         summary=summary.drop(columns="country"),
         by_country=by_country,
         top_ases=top_ases,
-        notes=_notes(info),
+        notes=_notes(info) + ([f"calibrated mode: no RIB within {max_rib_gap_days} days of "
+                               f"{', '.join(skipped)}: not measured"] if skipped else []),
         seconds=round(time.perf_counter() - start, 1),
     )
 
 
 def snapshot_summary(
     settings: Settings, spec_name: str, info: pd.DataFrame, country: str,
-    mode: RouteMode, top: int,
+    mode: RouteMode, top: int, ribs: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One snapshot's row of the history (runs on a Dask worker; plain data out)."""
     from crossroads.routing import load_graph
 
     spec = catalog.by_name(spec_name)
-    graph = load_graph(settings, spec.data_date)
+    cal = None
+    if mode == "calibrated":
+        graph, cal = calibrated_graph(settings, ribs, spec.data_date, max_gap_days=10**6)
+    else:
+        graph = load_graph(settings, spec.data_date)
     return summarise_graph(graph, info, country, mode=mode, top=top,
-                           when=spec.data_date.isoformat(), dataset=spec.name)
+                           when=spec.data_date.isoformat(), dataset=spec.name,
+                           calibration=cal)
 
 
 def summarise_graph(
     graph: ASGraph, info: pd.DataFrame, country: str, *, mode: RouteMode = "all-best",
-    top: int = 5, when: str = "", dataset: str = "",
+    top: int = 5, when: str = "", dataset: str = "", calibration: Calibration | None = None,
 ) -> dict[str, Any]:
     """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph."""
-    rep = dependency_report(graph, info, country, mode=mode, chokepoint_k=0)
+    rep = dependency_report(graph, info, country, mode=mode, chokepoint_k=0,
+                            calibration=calibration)
     table = ASTable.from_frame(graph, info)
     cc = rep.country
     links = border_links(graph, table, cc)
@@ -189,6 +211,10 @@ def summarise_graph(
         }))
         row[f"{direction}_top_ases"] = ", ".join(
             f"AS{a} ({c})" for a, c in zip(head.asn, head.country, strict=True))
+        if calibration is not None:
+            row[f"{direction}_observed_share"] = res.observed_share
+    if calibration is not None:
+        row["ribs"] = ", ".join(calibration.ribs)
     return {"summary": row, "by_country": pd.concat(countries, ignore_index=True),
             "top_ases": pd.concat(ases, ignore_index=True)}
 
@@ -196,15 +222,37 @@ def summarise_graph(
 def _run_on_dask(
     settings: Settings, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
+    ribs: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     with dask_client(scheduler, workers=workers or 2) as client:
         shared = client.scatter(info, broadcast=True)
         futures = [
             client.submit(snapshot_summary, settings, s.name, shared, country, mode, top,
-                          key=f"history-{country}-{s.name}", pure=False)
+                          ribs.get(s.name, []), key=f"history-{country}-{s.name}", pure=False)
             for s in specs
         ]
         return list(client.gather(futures))
+
+
+def _ribs_per_snapshot(
+    specs: list[DatasetSpec], mode: RouteMode, observed: Sequence[str | Path], gap: int,
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Calibrated mode: the RIB files within ``gap`` days of each snapshot's date, and the
+    snapshots that have none."""
+    if mode != "calibrated":
+        return {}, []
+    if not observed:
+        raise CrossroadsError("--mode calibrated needs observed routes",
+                              hint="give RIB files with --observed FILE (bgpdump -m or MRT)")
+    from crossroads.routing.ribs import read_rib
+
+    dates = {str(f): pc.min(read_rib(f).column("timestamp")).as_py().date() for f in observed}
+    out: dict[str, list[str]] = {}
+    for sp in specs:
+        near = [f for f, d in dates.items() if abs((sp.data_date - d).days) <= gap]
+        if near:
+            out[sp.name] = near
+    return out, [sp.data_date.isoformat() for sp in specs if sp.name not in out]
 
 
 def _notes(info: pd.DataFrame) -> list[str]:
