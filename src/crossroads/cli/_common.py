@@ -14,7 +14,8 @@ from crossroads.config import Settings, get_settings
 from crossroads.errors import CrossroadsError
 
 __all__ = [
-    "DataDirOpt", "JsonOpt", "MirrorOpt", "console", "parse_date", "print_json", "settings_from",
+    "DataDirOpt", "JsonOpt", "MirrorOpt", "ObservedOpt", "RibGapOpt", "console", "parse_date",
+    "print_json", "settings_from",
 ]
 
 console = Console()
@@ -28,6 +29,15 @@ DataDirOpt = Annotated[
     typer.Option("--data-dir", help="Store directory (default: the user data dir)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+ObservedOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
+                 "calibrated. Repeatable."),
+]
+RibGapOpt = Annotated[
+    int, typer.Option("--rib-max-gap", help="Calibrated mode: the most days between the RIBs "
+                      "and the AS graph."),
+]
 
 
 def settings_from(mirror: Path | None = None, data_dir: Path | None = None) -> Settings:

@@ -17,6 +17,8 @@ from crossroads.cli._common import (
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    ObservedOpt,
+    RibGapOpt,
     console,
     parse_date,
     print_json,
@@ -70,9 +72,7 @@ def dependency(
         "--mode", help="all-best: ties split evenly; deterministic: lowest next-hop ASN; "
         "calibrated: routes seen in the --observed RIBs kept, the rest simulated.")
     ] = ModeChoice.all_best,
-    rib_max_gap: Annotated[int, typer.Option(
-        "--rib-max-gap", help="Calibrated mode: the most days between the RIBs and the "
-        "AS graph.")] = 730,
+    rib_max_gap: RibGapOpt = 730,
     date: Annotated[str | None, typer.Option(
         "--date", help="AS-relationship snapshot in force on this date (YYYY-MM-DD).")] = None,
     sources: Annotated[SourcesChoice, typer.Option(
@@ -119,11 +119,8 @@ def world_matrix_cmd(
     png: Annotated[Path | None, typer.Option("--png", help="Also write a heat map PNG.")] = None,
     mode: Annotated[ModeChoice, typer.Option(
         "--mode", help="Tie handling, or calibrated (with --observed).")] = ModeChoice.all_best,
-    observed: Annotated[list[Path] | None, typer.Option(
-        "--observed", help="RIB files calibrating --mode calibrated. Repeatable.")] = None,
-    rib_max_gap: Annotated[int, typer.Option(
-        "--rib-max-gap", help="Calibrated mode: the most days between the RIBs and the "
-        "AS graph.")] = 730,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     date: Annotated[str | None, typer.Option("--date", help="Snapshot date (YYYY-MM-DD).")] = None,
     sample: Annotated[int | None, typer.Option(
         "--sample", help="Evaluate only this many random destination groups (a preview).")] = None,

@@ -13,6 +13,8 @@ from crossroads.cli._common import (
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    ObservedOpt,
+    RibGapOpt,
     console,
     print_json,
     settings_from,
@@ -41,12 +43,8 @@ def history(
     mode: Annotated[Mode, typer.Option(
         "--mode", help="Tie mode of the routes, or calibrated (with --observed: only the "
         "snapshots near a RIB).")] = Mode.all_best,
-    observed: Annotated[list[Path] | None, typer.Option(
-        "--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
-        "calibrated. Repeatable.")] = None,
-    rib_max_gap: Annotated[int, typer.Option(
-        "--rib-max-gap", help="Calibrated mode: the most days between a RIB and a "
-        "snapshot.")] = 730,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
     plot: Annotated[Path | None, typer.Option(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +12,8 @@ from crossroads.cli._common import (
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    ObservedOpt,
+    RibGapOpt,
     console,
     parse_date,
     print_json,
@@ -49,12 +50,8 @@ def route(
         "--mode", help="deterministic (lowest next-hop ASN wins ties), all-best "
         "(every equally best path, with probabilities) or calibrated (routes seen in the "
         "--observed RIBs kept, the rest simulated).")] = Mode.deterministic,
-    observed: Annotated[list[Path] | None, typer.Option(
-        "--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
-        "calibrated. Repeatable.")] = None,
-    rib_max_gap: Annotated[int, typer.Option(
-        "--rib-max-gap", help="Calibrated mode: the most days between the RIBs and the "
-        "AS graph.")] = 730,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     date: Annotated[str | None, typer.Option(
         "--date", help="Use the AS-relationship snapshot in force on this date "
         "(YYYY-MM-DD; default: the newest).")] = None,

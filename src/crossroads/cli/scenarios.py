@@ -16,6 +16,8 @@ from crossroads.cli._common import (
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    ObservedOpt,
+    RibGapOpt,
     console,
     parse_date,
     print_json,
@@ -39,15 +41,6 @@ ModeOpt = Annotated[
     typer.Option("--mode", help="Route selection: all-best (ties split), deterministic, or "
                  "calibrated (routes seen in the --observed RIBs kept, the rest simulated)."),
 ]
-ObservedOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
-                 "calibrated. Repeatable."),
-]
-GapOpt = Annotated[
-    int, typer.Option("--rib-max-gap", help="Calibrated mode: the most days between the RIBs "
-                      "and the AS graph."),
-]
 
 
 def simulate_cmd(
@@ -58,7 +51,7 @@ def simulate_cmd(
                                               "this PNG or SVG file.")] = None,
     mode: ModeOpt = "all-best",
     observed: ObservedOpt = None,
-    rib_max_gap: GapOpt = 730,
+    rib_max_gap: RibGapOpt = 730,
     date: Annotated[str | None, typer.Option("--date", help="Use the AS graph in force on "
                                              "this day (YYYY-MM-DD).")] = None,
     top: Annotated[int, typer.Option("--top", help="Rows per list.")] = 10,
@@ -105,7 +98,7 @@ def sweep_cmd(
     workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
     mode: ModeOpt = "all-best",
     observed: ObservedOpt = None,
-    rib_max_gap: GapOpt = 730,
+    rib_max_gap: RibGapOpt = 730,
     top: Annotated[int, typer.Option("--top", help="Rows to show (JSON: all).")] = 20,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
