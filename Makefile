@@ -31,9 +31,11 @@ system-deps:
 
 lint: $(BIN)/crossroads
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 
-## Check that every CLI command and option has its page in docs/cli/ (and methods cite sources).
+## Regenerate the synopses of docs/cli/ from --help, then check the docs.
 docs: $(BIN)/crossroads
+	$(BIN)/python -m crossroads.cli._docs docs/cli
 	$(BIN)/python -m pytest -q tests/test_docs.py
 
 bench: $(BIN)/crossroads

@@ -20,22 +20,10 @@ import json
 import time
 
 from crossroads.config import get_settings
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.chokepoints import chokepoints
-from crossroads.metrics.report import dependency_report
+from crossroads.metrics.report import dependency
 from crossroads.metrics.world import world_groups, world_matrix
-from crossroads.routing import load_graph
-from crossroads.store import open_store
-
-
-def _vantage_points(store) -> list[int]:  # type: ignore[no-untyped-def]
-    from crossroads.errors import DatasetMissingError
-    from crossroads.metrics.vantage import full_feed_asns
-
-    try:
-        return full_feed_asns(store)
-    except DatasetMissingError:
-        return []
+from crossroads.snapshots import snapshot
 
 
 def main(argv: list[str]) -> int:
@@ -49,29 +37,27 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     settings = get_settings()
     t0 = time.perf_counter()
-    graph = load_graph(settings)
-    store = open_store(settings)
-    info = store.as_info()
-    vps = _vantage_points(store)
-    out: dict[str, object] = {"data_load_s": time.perf_counter() - t0, "vantage_points": len(vps)}
+    snap = snapshot(settings)
+    graph, table = snap.graph, snap.table
+    out: dict[str, object] = {"data_load_s": time.perf_counter() - t0,
+                              "vantage_points": len(snap.vantage_points)}
 
     def report():  # type: ignore[no-untyped-def]
-        return dependency_report(graph, info, args.country, vantage_points=vps, chokepoint_k=0)
+        return dependency(snap, args.country, chokepoint_k=0)
 
     report()  # warm-up: numba compilation and caches
     t0 = time.perf_counter()
     rep = report()
     out["dependency_s"] = time.perf_counter() - t0
     out["propagations"] = rep.inbound.propagations + rep.outbound.propagations
-    table = ASTable.from_frame(graph, info)
     t0 = time.perf_counter()
     chokepoints(graph, table, args.country, rep.inbound, k=args.chokepoints)
     out[f"chokepoints_k{args.chokepoints}_s"] = time.perf_counter() - t0
     total = len(world_groups(graph, table))
     sample = None if args.all else args.sample
-    world_matrix(graph, table, sample=min(20, total), workers=1)  # warm-up
+    world_matrix(snap, sample=min(20, total), workers=1)  # warm-up
     t0 = time.perf_counter()
-    m = world_matrix(graph, table, sample=sample, workers=args.workers)
+    m = world_matrix(snap, sample=sample, workers=args.workers)
     secs = time.perf_counter() - t0
     out.update(
         world_groups=total,

@@ -38,11 +38,11 @@ from scipy.stats import spearmanr
 from crossroads.config import get_settings
 from crossroads.metrics._engine import routes_of
 from crossroads.metrics._kernels import trimmed_mean_columns
-from crossroads.metrics.astable import ASTable
-from crossroads.metrics.vantage import full_feed_asns
 from crossroads.routing import ASGraph, per_source_through
 from crossroads.routing.calibration import Calibration, calibrate
 from crossroads.routing.load import graph_from_file
+from crossroads.snapshots import full_feed_asns
+from crossroads.snapshots.astable import ASTable
 from crossroads.store import open_store
 
 _MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -19,10 +19,8 @@ import time
 from pathlib import Path
 
 from crossroads.config import get_settings
-from crossroads.routing.load import load_graph
-from crossroads.scenarios import load_scenario, run_on, sweep_on
-from crossroads.scenarios.run import collector_asns
-from crossroads.store import open_store
+from crossroads.scenarios import load_scenario, simulate, sweep
+from crossroads.snapshots import snapshot
 
 
 def main(argv: list[str]) -> int:
@@ -39,9 +37,8 @@ def main(argv: list[str]) -> int:
 
     settings = get_settings()
     t0 = time.perf_counter()
-    graph = load_graph(settings)
-    as_info = open_store(settings).as_info()
-    collectors = collector_asns(settings)
+    snap = snapshot(settings)
+    graph = snap.graph
     load_s = time.perf_counter() - t0
     out: dict[str, object] = {"load_s": round(load_s, 2), "preset": args.preset}
     print(f"data load (not counted): {load_s:.1f} s, {graph.n:,} ASes, "
@@ -50,7 +47,7 @@ def main(argv: list[str]) -> int:
     scenario = load_scenario(args.preset)
     for label in ("first (numba cache warm-up)", "second"):
         t0 = time.perf_counter()
-        res = run_on(graph, as_info, scenario, collectors=collectors)
+        res = simulate(snap, scenario, workers=args.workers)
         secs = time.perf_counter() - t0
         out[f"scenario_{label.split()[0]}_s"] = round(secs, 2)
         print(f"{args.preset} end to end, {label}: {secs:.2f} s (goal <= 5 s); "
@@ -59,8 +56,7 @@ def main(argv: list[str]) -> int:
 
     if not args.skip_sweep:
         t0 = time.perf_counter()
-        sw = sweep_on(graph, as_info, "KZ", kind="links", workers=args.workers,
-                      limit=args.limit)
+        sw = sweep(snap, "KZ", kind="links", workers=args.workers, limit=args.limit)
         secs = time.perf_counter() - t0
         out.update(sweep_s=round(secs, 1), sweep_items=len(sw.rows), workers=args.workers)
         top = sw.rows[0] if sw.rows else None
@@ -70,7 +66,7 @@ def main(argv: list[str]) -> int:
               flush=True)
     if args.ases:
         t0 = time.perf_counter()
-        sw = sweep_on(graph, as_info, "KZ", kind="ases", workers=args.workers)
+        sw = sweep(snap, "KZ", kind="ases", workers=args.workers)
         secs = time.perf_counter() - t0
         out.update(ases_sweep_s=round(secs, 1), ases_items=len(sw.rows))
         print(f"KZ single-AS sweep: {len(sw.rows)} foreign upstreams in {secs:.1f} s with "

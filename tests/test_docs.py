@@ -12,6 +12,7 @@ import pytest
 from typer.main import get_command
 
 from crossroads.cli import app
+from crossroads.cli._docs import page_block, pages
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -52,8 +53,28 @@ def test_command_and_options_are_documented(name: str, command: click.Command) -
     assert undocumented == []
 
 
+@pytest.mark.parametrize("page", sorted(pages()))
+def test_synopsis_is_generated_from_help(page: str) -> None:
+    text = (DOCS / "cli" / f"{page}.md").read_text(encoding="utf-8")
+    assert page_block(page) in text, (
+        f"docs/cli/{page}.md: the synopsis differs from --help; run `make docs`")
+
+
 def test_methods_pages_cite_references() -> None:
     for page in sorted((DOCS / "methods").glob("*.md")):
         text = page.read_text(encoding="utf-8")
         assert "# " in text.splitlines()[0], page.name
         assert any(w in text for w in ("Reference", "reference", "RFC", "et al.")), page.name
+
+
+@pytest.mark.slow
+def test_api_quick_start_runs(loaded_settings) -> None:  # type: ignore[no-untyped-def]
+    """docs/api.md is a doctest: every example in it runs against the mirror's store."""
+    import doctest
+
+    result = doctest.testfile(
+        str(DOCS / "api.md"), module_relative=False,
+        globs={"MIRROR": loaded_settings.mirror, "STORE": loaded_settings.data_dir},
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
+    assert result.attempted >= 15 and result.failed == 0

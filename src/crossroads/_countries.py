@@ -7,9 +7,7 @@ files (``EU``, ``AP``) are not countries and are not listed.
 
 from __future__ import annotations
 
-from crossroads.errors import UnknownCountryError
-
-__all__ = ["COUNTRIES", "country_code", "country_name"]
+__all__ = ["COUNTRIES", "country_name"]
 
 COUNTRIES: dict[str, str] = {
     "AD": "Andorra",
@@ -264,21 +262,6 @@ COUNTRIES: dict[str, str] = {
     "XK": "Kosovo",
 }
 """Code → short English name."""
-
-
-def country_code(value: str) -> str:
-    """``value`` upper-cased if it is a known country code, else :class:`UnknownCountryError`.
-
-    >>> country_code("kz")
-    'KZ'
-    """
-    code = value.strip().upper()
-    if code not in COUNTRIES:
-        raise UnknownCountryError(
-            f"unknown country code {value!r}",
-            hint="use an ISO 3166-1 alpha-2 code such as KZ, RU, DE",
-        )
-    return code
 
 
 def country_name(code: str) -> str:

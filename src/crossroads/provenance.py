@@ -24,6 +24,7 @@ class Provenance:
     sha256: str
     retrieved_at: datetime
     path: str
+    kind: str = ""  # the catalogue kind (as-rel, rir, …) when known
 
     def as_dict(self) -> dict[str, str]:
         """JSON-ready form (dates as ISO strings)."""

@@ -10,6 +10,7 @@ import pytest
 from crossroads.cli import main
 from crossroads.config import Settings
 from crossroads.metrics.inventory import country_profile
+from crossroads.store import open_store
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -76,12 +77,12 @@ def test_profile_json(capsys: pytest.CaptureFixture[str], loaded_settings: Setti
                        str(loaded_settings.data_dir))
     assert code == 0
     got = json.loads(out)
-    want = country_profile(loaded_settings, "KZ")
+    want = country_profile(open_store(loaded_settings), "KZ")
     assert got["country"] == "KZ" and got["asns"] == want.asns
     assert got["ipv4_addresses"]["originated"] == want.ipv4_originated
     assert got["ipv4_addresses"]["unit"] == "IPv4 addresses"
     assert got["top_origins"][0]["asn"] == 9198
-    assert {d["name"] for d in got["datasets"]} >= {"rir-ripencc-20181013",
+    assert {d["dataset"] for d in got["datasets"]} >= {"rir-ripencc-20181013",
                                                    "ip-location-db-asn-ipv4"}
 
 
@@ -103,7 +104,8 @@ def test_profile_and_as_tables_state_units_and_dates(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["profile", "QQ"], "unknown country code 'QQ'"),
+        (["profile", "QQ"], "no AS of the loaded data is registered in QQ"),
+        (["profile", "EU"], "not an ISO 3166-1 alpha-2 country code: 'EU'"),
         (["as", "AS12x"], "not an AS number"),
         (["as", "4000000000"], "AS4000000000 is in neither"),
         (["as", "9198", "--date", "2020-02-30"], "is not a date"),

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph
+from crossroads.snapshots.astable import ASTable
 
 LINKS = [(40, 20), (40, 30), (40, 50), (20, 1), (20, 3), (30, 3), (30, 60), (3, 1), (3, 2),
          (60, 80)]

@@ -8,6 +8,7 @@ import pytest
 from tests.metrics import hand
 
 import crossroads.metrics as m
+from crossroads.snapshots import Snapshot
 
 
 def test_all_is_sorted_and_importable() -> None:
@@ -18,8 +19,8 @@ def test_all_is_sorted_and_importable() -> None:
 
 def test_dependency_report_on_the_hand_graph_is_json_ready() -> None:
     # the same numbers as test_dependency_hand, through the report the CLI renders
-    r = m.dependency_report(hand.graph(), hand.info(), "AA", destinations=[50, 80],
-                            vantage_points=[40, 50], chokepoint_k=1)
+    snap = Snapshot.of(hand.graph(), hand.info(), vantage_points=[40, 50])
+    r = m.dependency(snap, "AA", destinations=[50, 80], chokepoint_k=1)
     d = json.loads(json.dumps(r.as_dict()))
     inb = {x["country"]: x for x in d["inbound"]["by_country"]}
     assert inb["BB"]["gateway_share"] == pytest.approx(21 / 32)

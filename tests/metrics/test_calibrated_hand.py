@@ -78,12 +78,12 @@ def test_world_matrix_row_calibrated_by_hand() -> None:
     """The world matrix's AA row in calibrated mode is the calibrated inbound result
     above (BB 18/32, CC 14/32); the calibration pickles to the worker processes."""
     from crossroads.metrics.world import world_matrix
+    from crossroads.snapshots import Snapshot
 
     cal = _calibration()
-    g = cal.graph
+    snap = Snapshot.of(cal.graph, hand.info())
     for workers in (1, 2):
-        m = world_matrix(g, hand.table(g), mode="calibrated", calibration=cal, chunk=2,
-                         workers=workers)
+        m = world_matrix(snap, mode="calibrated", calibration=cal, chunk=2, workers=workers)
         assert m.shares.loc["AA", "BB"] == pytest.approx(18 / 32)
         assert m.shares.loc["AA", "CC"] == pytest.approx(14 / 32)
         assert m.mode == "calibrated" and 0 < m.observed_share < 1

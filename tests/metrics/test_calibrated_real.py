@@ -12,12 +12,13 @@ import pytest
 
 from crossroads.config import Settings
 from crossroads.errors import CrossroadsError
-from crossroads.metrics.report import country_dependency
+from crossroads.metrics.report import dependency
 from crossroads.routing import path, propagate
 from crossroads.routing._fidelity_data import observed_routes
 from crossroads.routing.calibration import calibrate
 from crossroads.routing.load import graph_from_file
 from crossroads.routing.ribs import read_rib
+from crossroads.snapshots import calibrated_snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -46,15 +47,16 @@ def test_observed_routes_come_back_in_sample(mirror) -> None:  # noqa: ANN001
 
 
 def test_kz_dependency_calibrated_on_the_2002_bview(loaded_settings: Settings, mirror) -> None:  # noqa: ANN001
-    rep = country_dependency(loaded_settings, "KZ", direction="inbound", mode="calibrated",
-                             observed=[str(mirror / BVIEW)], chokepoint_k=0, robustness_k=1)
+    snap, cal = calibrated_snapshot(loaded_settings, [mirror / BVIEW])
+    rep = dependency(snap, "KZ", direction="inbound", mode="calibrated", calibration=cal,
+                     chokepoint_k=0, robustness_k=1)
     inb = rep.inbound
     assert rep.mode == "calibrated" and inb is not None
     assert "bview.20020722.2337.gz" in inb.calibration and "18 vantage points" in inb.calibration
     assert 0.0 < inb.observed_share < 1.0 and 0.0 <= inb.observed_pair_share < 1.0
     total = inb.by_country.gateway_share.sum() + inb.direct_share + inb.domestic_share
     assert total == pytest.approx(1.0)
-    names = [d.get("dataset") for d in rep.datasets]
+    names = [d.dataset for d in rep.datasets]
     assert "caida-as-rel-20020101" in names and "bview.20020722.2337.gz" in names
     assert len(rep.robustness) == 1
     top = rep.robustness.iloc[0]
@@ -66,8 +68,7 @@ def test_kz_dependency_calibrated_on_the_2002_bview(loaded_settings: Settings, m
                 for r in range(obs.n) for i in range(obs.ptr[r], obs.ptr[r + 1] - 1))
     assert top.observed_paths == steps
     with pytest.raises(CrossroadsError, match="days from the AS graph"):
-        country_dependency(loaded_settings, "KZ", mode="calibrated", date=None,
-                           observed=[str(mirror / BVIEW)], max_rib_gap_days=100)
+        calibrated_snapshot(loaded_settings, [mirror / BVIEW], max_gap_days=100)
 
 
 def test_route_from_the_vantage_point_is_its_observed_route(
@@ -82,8 +83,8 @@ def test_route_from_the_vantage_point_is_its_observed_route(
                                                          strict=True)
             if peer == 1853 and p and p[-1] == 9198}
     assert seen == {(1853, 1239, 5511, 2854, 9198)}
-    q = route_query(loaded_settings, [9198], from_asn=1853, mode="calibrated",
-                    observed=[mirror / BVIEW])
-    assert q.observed is True and q.data_date == "2002-01-01"
-    assert [p.asns for p in q.paths] == [[1853, 1239, 5511, 2854, 9198]]
+    snap, cal = calibrated_snapshot(loaded_settings, [mirror / BVIEW])
+    q = route_query(snap.graph, [9198], from_asn=1853, mode="calibrated", calibration=cal)
+    assert q.observed is True and q.datasets[0].data_date.isoformat() == "2002-01-01"
+    assert [p.asns for p in q.paths] == [(1853, 1239, 5511, 2854, 9198)]
     assert "bview.20020722.2337.gz" in q.calibration

@@ -6,7 +6,7 @@ import pytest
 from tests.metrics import hand
 
 from crossroads.metrics.border import border_ases, border_links
-from crossroads.metrics.chokepoints import carrying_set, chokepoints, reachability
+from crossroads.metrics.chokepoints import carrying_set, chokepoints, reached_share
 from crossroads.metrics.concentration import concentration
 from crossroads.metrics.dependency import inbound
 
@@ -15,12 +15,12 @@ def test_reachability_losses_by_hand() -> None:
     # Every foreign source reaches AS 1 and AS 2: Q = 1. Without AS 3, AS 2 (1/4 of AA's
     # space) is cut off: Q = 3/4. Without AS 20, AS 1 is still reached via 30 -> 3: Q = 1.
     g, t = hand.graph(), hand.table()
-    assert reachability(g, t, "AA") == 1.0
-    assert reachability(g.without_ases([3]), t, "AA") == pytest.approx(0.75)
-    assert reachability(g.without_ases([20]), t, "AA") == pytest.approx(1.0)
+    assert reached_share(g, t, "AA") == 1.0
+    assert reached_share(g.without_ases([3]), t, "AA") == pytest.approx(0.75)
+    assert reached_share(g.without_ases([20]), t, "AA") == pytest.approx(1.0)
     # cutting the only link of AS 2 loses 1/4; cutting 20-1 loses nothing (1 keeps 3)
-    assert reachability(g.without_links([(3, 2)]), t, "AA") == pytest.approx(0.75)
-    assert reachability(g.without_links([(20, 1)]), t, "AA") == pytest.approx(1.0)
+    assert reached_share(g.without_links([(3, 2)]), t, "AA") == pytest.approx(0.75)
+    assert reached_share(g.without_links([(20, 1)]), t, "AA") == pytest.approx(1.0)
 
 
 def test_carrying_set_is_greedy_by_hand() -> None:

@@ -22,7 +22,9 @@ import pytest
 
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError, UnknownASNError, UnknownCountryError
-from crossroads.metrics.inventory import as_summary, country_profile, parse_asn
+from crossroads.ids import parse_asn
+from crossroads.metrics.inventory import as_summary, country_profile
+from crossroads.store import open_store
 
 MIRROR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
@@ -108,7 +110,7 @@ def raw(mirror: Path) -> Raw:
 
 def test_kz_profile_matches_the_raw_files(loaded_settings: Settings, mirror: Path) -> None:
     r = raw(mirror)
-    p = country_profile(loaded_settings, "kz", top=5)
+    p = country_profile(open_store(loaded_settings), "kz", top=5)
     v4 = defaultdict(int)
     for s, e, asn in r.ranges4:
         if asn in r.reg_kz:
@@ -130,7 +132,7 @@ def test_kz_profile_matches_the_raw_files(loaded_settings: Settings, mirror: Pat
 
 
 def test_profile_json_shape(loaded_settings: Settings) -> None:
-    d = country_profile(loaded_settings, "KZ").as_dict()
+    d = country_profile(open_store(loaded_settings), "KZ").as_dict()
     assert {"country", "asns", "ipv4_addresses", "ipv6_slash48s", "top_origins",
             "datasets"} <= set(d)
     assert set(d["top_origins"][0]) >= {"asn", "name", "ipv4_share"}
@@ -155,20 +157,20 @@ def test_as_summary_neighbours_match_the_raw_as_rel(
                     cust.add(other)
                 else:
                     prov.add(other)
-    s = as_summary(loaded_settings, "AS9198")
+    s = as_summary(open_store(loaded_settings), "AS9198")
     assert {n.asn for n in s.providers} == prov
     assert {n.asn for n in s.customers} == cust
     assert {n.asn for n in s.peers} == peer
     assert (s.name, s.reg_cc, s.reg_rule, s.geo_cc) == ("JSC Kazakhtelecom", "KZ", "rir", "KZ")
     assert s.ipv4_addresses == sum(e - s_ + 1 for s_, e, a in raw(mirror).ranges4 if a == 9198)
-    assert s.as_rel.name == "caida-as-rel2-20250901"
+    assert s.as_rel.dataset == "caida-as-rel2-20250901"
 
 
 def test_as_summary_on_an_older_snapshot(loaded_settings: Settings) -> None:
     # in force on 2011-11-01: the latest snapshot on or before it, 2010-01-01 (the nearest,
     # 2012-01-01, lies 61 days after it and is not used).
-    s = as_summary(loaded_settings, 9198, on=__import__("datetime").date(2011, 11, 1))
-    assert s.as_rel.name == "caida-as-rel-20100101"
+    s = as_summary(open_store(loaded_settings), 9198, on=__import__("datetime").date(2011, 11, 1))
+    assert s.as_rel.dataset == "caida-as-rel-20100101"
 
 
 @pytest.mark.parametrize("bad", ["AS", "-5", "4294967296", "9198x", ""])
@@ -180,8 +182,8 @@ def test_malformed_asn(bad: str) -> None:
 def test_unknown_asn_and_country(loaded_settings: Settings) -> None:
     # 4000000000 lies in the unallocated IANA block 399261-4199999999: in no file.
     with pytest.raises(UnknownASNError, match="AS4000000000"):
-        as_summary(loaded_settings, 4000000000)
-    with pytest.raises(UnknownCountryError, match="'XX'"):
-        country_profile(loaded_settings, "XX")
+        as_summary(open_store(loaded_settings), 4000000000)
+    with pytest.raises(UnknownCountryError, match="registered in XX"):
+        country_profile(open_store(loaded_settings), "XX")
     with pytest.raises(DatasetMissingError, match="nope"):
-        as_summary(loaded_settings, 9198, as_rel="nope")
+        as_summary(open_store(loaded_settings), 9198, as_rel="nope")

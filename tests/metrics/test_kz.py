@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from crossroads.config import Settings
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import inbound
-from crossroads.metrics.report import DependencyReport, country_dependency
+from crossroads.metrics.report import DependencyReport, dependency
 from crossroads.routing import all_paths, load_graph, propagate
+from crossroads.snapshots import snapshot
+from crossroads.snapshots.astable import ASTable
 from crossroads.store import open_store
 
 pytestmark = pytest.mark.slow
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def kz(loaded_settings: Settings) -> DependencyReport:
-    return country_dependency(loaded_settings, "KZ", chokepoint_k=2)
+    return dependency(snapshot(loaded_settings), "KZ", chokepoint_k=2)
 
 
 def test_shares_sum_to_one_per_variant(kz: DependencyReport) -> None:

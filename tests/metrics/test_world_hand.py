@@ -8,6 +8,7 @@ import pytest
 from tests.metrics import hand
 
 from crossroads.metrics.world import DIRECT, plot_world_matrix, world_matrix
+from crossroads.snapshots import Snapshot
 
 
 def test_world_matrix_rows_by_hand(tmp_path: Path) -> None:
@@ -19,7 +20,7 @@ def test_world_matrix_rows_by_hand(tmp_path: Path) -> None:
     # path 40 -> 50 has no transit: direct. M[EE, DD] = 0.6, M[EE, (direct)] = 0.4.
     g, t = hand.graph(), hand.table()
     ck = tmp_path / "ck.npz"
-    m = world_matrix(g, t, chunk=2, checkpoint=ck)
+    m = world_matrix(Snapshot.of(g, hand.info(), table=t), chunk=2, checkpoint=ck)
     assert m.shares.loc["AA", "BB"] == pytest.approx(21 / 32)
     assert m.shares.loc["AA", "CC"] == pytest.approx(11 / 32)
     assert m.shares.loc["EE", "DD"] == pytest.approx(0.6)
@@ -27,7 +28,7 @@ def test_world_matrix_rows_by_hand(tmp_path: Path) -> None:
     assert m.shares.sum(axis=1).to_numpy() == pytest.approx(1.0)
     assert not m.sampled and ck.exists()
     # resuming from a finished checkpoint recomputes nothing and gives the same matrix
-    again = world_matrix(g, t, chunk=2, checkpoint=ck)
+    again = world_matrix(Snapshot.of(g, hand.info(), table=t), chunk=2, checkpoint=ck)
     assert again.shares.equals(m.shares)
     png = plot_world_matrix(m, tmp_path / "m.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -35,6 +36,6 @@ def test_world_matrix_rows_by_hand(tmp_path: Path) -> None:
 
 def test_world_matrix_in_two_processes_matches_one() -> None:
     g, t = hand.graph(), hand.table()
-    one = world_matrix(g, t, chunk=2)
-    two = world_matrix(g, t, chunk=2, workers=2)
+    one = world_matrix(Snapshot.of(g, hand.info(), table=t), chunk=2)
+    two = world_matrix(Snapshot.of(g, hand.info(), table=t), chunk=2, workers=2)
     assert two.shares.to_numpy() == pytest.approx(one.shares.to_numpy())

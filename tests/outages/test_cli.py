@@ -20,12 +20,13 @@ from crossroads.outages import outages_from_files
 def test_outages_json_and_plot(mirror: Path, rir_countries: pd.Series, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("crossroads.outages.countries.asn_countries", lambda s: rir_countries)
+    monkeypatch.setattr("crossroads.store.open_store", lambda s: None)  # no store needed
     app = typer.Typer()
     cli.register(app)
     f = mirror / "mrt" / "updates.20070211.0141.gz"
     png = tmp_path / "t.png"
     res = CliRunner().invoke(app, ["outages", str(f), "--country", "us", "--bin", "1m",
-                                   "--workers", "0", "--json", "--plot", str(png)])
+                                   "--workers", "1", "--json", "--plot", str(png)])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     api = outages_from_files([f], country="US", asn_country=rir_countries,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from crossroads.config import Settings
+from crossroads.formatting import num, pct
 from crossroads.provenance import sha256_file
 from crossroads.report import build, sections, write_report
 from crossroads.routing.fidelity_note import fidelity_note
@@ -52,15 +53,15 @@ def test_numbers_are_the_apis(kz_report, loaded_settings: Settings) -> None:
     report, out = kz_report
     html = (out / "kz.html").read_text("utf-8")
     prof = sections.profile(loaded_settings, "KZ")
-    assert f">{build.num(prof['ipv4_addresses']['originated'])}<" in html
+    assert f">{num(prof['ipv4_addresses']['originated'])}<" in html
     dep = sections.dependency(loaded_settings, "KZ")  # the cached result the report used
     top = max(dep["inbound"]["by_country"], key=lambda r: r["gateway_share"])
     assert top["country"] == "RU"  # 2025 graph: Russia is KZ's main inbound gateway
-    assert f"<b>{build.pct(top['gateway_share'])}</b>" in html
+    assert f"<b>{pct(top['gateway_share'])}</b>" in html
     sc = report.parts["scenarios"][0]
     raw = sections.scenario(loaded_settings, "kz-russia-transit-loss")
     assert sc["reach"][0]["after"] == raw["after"]["reachability_inbound"]
-    assert build.pct(raw["after"]["reachability_inbound"]) in html
+    assert pct(raw["after"]["reachability_inbound"]) in html
     # with every KZ-RU link gone, no inbound path can enter KZ through a Russian AS
     after = {r["country"]: r for r in raw["after"]["by_country"]["inbound"]}
     assert after.get("RU", {"gateway_share": 0.0})["gateway_share"] == 0.0

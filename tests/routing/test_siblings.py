@@ -148,18 +148,20 @@ def test_route_with_merged_siblings_from_the_store(
 ) -> None:
     from crossroads.cli import main
     from crossroads.routing.query import route_query
+    from crossroads.snapshots import snapshot
 
     settings = _store(tmp_path, with_org=True)
-    plain = route_query(settings, [100], from_asn=29355)
-    assert plain.paths == [] and plain.route_class == "unreachable"
-    q = route_query(settings, [100], from_asn=29355, merge_siblings=True)
+    plain = route_query(snapshot(settings).graph, [100], from_asn=29355)
+    assert plain.paths == () and plain.route_class == "unreachable"
+    merged = snapshot(settings, merge_siblings=True)
+    q = route_query(merged.graph, [100], from_asn=29355, merge=merged.merge)
     assert (q.route_class, q.length_hops, q.ases) == ("peer", 2, 4)  # 1, 100, 9198, 29355
-    assert [p.asns for p in q.paths or []] == [[29355, 9198, 100]]
-    assert q.siblings == {"dataset": ORG, "groups": 1, "ases_merged": 2,
-                          "internal_links_dropped": 0, "conflicting_links": 0,
-                          "created_cycles": []}
+    assert [p.asns for p in q.paths or []] == [(29355, 9198, 100)]
+    assert q.siblings == {"groups": 1, "ases_merged": 2, "internal_links_dropped": 0,
+                          "conflicting_links": 0, "created_cycles": []}
+    assert any(n.startswith(f"siblings merged ({ORG})") for n in merged.notes)
     # asked from the other sibling, the answer is the group's (its representative's)
-    q2 = route_query(settings, [100], from_asn=50482, merge_siblings=True)
+    q2 = route_query(merged.graph, [100], from_asn=50482, merge=merged.merge)
     assert q2.from_asn == 9198 and q2.route_class == "customer"
 
     main(["route", "100", "--from", "29355", "--merge-siblings", "--json",
@@ -168,7 +170,7 @@ def test_route_with_merged_siblings_from_the_store(
     assert out["paths"] == [{"asns": [29355, 9198, 100], "probability": 1.0}]
     main(["route", "100", "--merge-siblings", "--data-dir", str(settings.data_dir)])
     text = capsys.readouterr().out
-    assert f"Siblings merged ({ORG}): 2 ASes in 1 organisations" in text
+    assert f"siblings merged ({ORG}): 2 ASes in 1 organisations" in text
     assert "4 of 4 ASes reach it" in text
 
 
@@ -179,10 +181,11 @@ def test_merge_siblings_without_as_org_is_a_clear_error(
     from crossroads.cli import main
     from crossroads.routing.load import load_graph
     from crossroads.routing.siblings import merged_from_store
+    from crossroads.store import open_store
 
     settings = _store(tmp_path, with_org=False)
     with pytest.raises(DatasetMissingError, match=f"crossroads fetch {ORG}` online"):
-        merged_from_store(settings, load_graph(settings))
+        merged_from_store(open_store(settings), load_graph(settings))
     with pytest.raises(SystemExit) as exc:
         main([*command, "--merge-siblings", "--data-dir", str(settings.data_dir)])
     assert exc.value.code == 2
@@ -195,10 +198,10 @@ def test_dependency_weighs_a_group_by_all_its_members_space() -> None:
     # name; AS1 (unmerged) unchanged; AS50482's own row is gone.
     import pandas as pd
 
-    from crossroads.metrics.report import _merged_info
+    from crossroads.snapshots import merged_info
 
     info = pd.DataFrame({"asn": [1, 50482, 9198], "reg_cc": ["US", "NL", "KZ"],
                          "ipv4_addresses": [7.0, 24.0, 1000.0], "name": ["L3", "KT2", "KT"]})
-    out = _merged_info(info, {9198: 9198, 50482: 9198})
+    out = merged_info(info, {9198: 9198, 50482: 9198})
     assert out.to_dict(orient="list") == {"asn": [1, 9198], "reg_cc": ["US", "KZ"],
                                           "ipv4_addresses": [7.0, 1024.0], "name": ["L3", "KT"]}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crossroads.routing import ASGraph
+from crossroads.snapshots import ASTable, Snapshot
 
 LINKS = [
     (1, 2, -1), (1, 3, -1), (1, 20, -1), (2, 10, -1), (3, 10, -1), (10, 11, -1),
@@ -40,3 +41,14 @@ def graph() -> ASGraph:
     """The graph above."""
     a, b, r = zip(*LINKS, strict=True)
     return ASGraph.from_links(list(a), list(b), list(r))
+
+
+def table(g: ASGraph | None = None, info: pd.DataFrame = INFO) -> ASTable:
+    """``info`` aligned with ``g`` (default: the graph above)."""
+    return ASTable.from_frame(graph() if g is None else g, info)
+
+
+def snap(g: ASGraph | None = None, info: pd.DataFrame = INFO,
+         collectors: tuple[int, ...] = ()) -> Snapshot:
+    """A snapshot of ``g`` (default: the graph above) with ``collectors`` as vantage points."""
+    return Snapshot.of(graph() if g is None else g, info, vantage_points=collectors)

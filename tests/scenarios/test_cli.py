@@ -54,7 +54,7 @@ def test_simulate_shutdown_json_and_plot(
     assert d["after"]["reachability_inbound"] == 0.0
     assert d["before"]["reachability_inbound"] > 0.9
     assert {"inbound", "outbound"} <= set(d["before"]["by_country"])
-    assert "caida-as-rel2-20250901" in d["data"]
+    assert "caida-as-rel2-20250901" in {p["dataset"] for p in d["datasets"]}
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -63,11 +63,12 @@ def test_text_rendering_of_a_hand_made_result(capsys: pytest.CaptureFixture[str]
     from tests.scenarios._graph import INFO, graph
 
     from crossroads.cli.scenarios import _render_result
-    from crossroads.scenarios import Scenario, run_on
+    from crossroads.scenarios import Scenario, simulate
+    from crossroads.snapshots import Snapshot
 
     s = Scenario.model_validate({"name": "t", "country": "KZ", "operations": [
         {"op": "remove_as", "asns": [2]}]})
-    _render_result(run_on(graph(), INFO, s), top=5)
+    _render_result(simulate(Snapshot.of(graph(), INFO), s), top=5)
     out = capsys.readouterr().out
-    assert "inbound (world → country)" in out and "100.00 %" in out and "40.00 %" in out
+    assert "inbound (world → country)" in out and "100.0 %" in out and "40.0 %" in out
     assert "ASes that became critical: AS3" in out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.scenarios._graph import INFO, graph
+from tests.scenarios._graph import graph, table
 
 from crossroads.errors import ScenarioError
 from crossroads.scenarios import apply, list_presets, load_scenario, parse_scenario
@@ -62,7 +62,7 @@ def test_validation_errors_name_line_and_field(text: str, expected: str) -> None
     [
         ("  - op: remove_as\n    asns: [999]\n", "f.yaml, line 4 (remove_as): AS999 is not in"),
         ("  - op: depeer\n    asn: 3\n    country: ZZ\n",
-         "f.yaml, line 4 (depeer): no AS is registered in country 'ZZ'"),
+         "f.yaml, line 4 (depeer): no AS of the loaded data is registered in ZZ"),
         ("  - op: remove_link\n    a: 1\n    b: 12\n",
          "f.yaml, line 4 (remove_link): there is no link between AS1 and AS12"),
         ("  - op: remove_as\n    asns: [3]\n  - op: add_link\n    a: 2\n    b: 10\n"
@@ -76,14 +76,14 @@ def test_validation_errors_name_line_and_field(text: str, expected: str) -> None
 def test_data_errors_name_the_operation_line(ops: str, expected: str) -> None:
     s = parse_scenario(f"name: x\ncountry: KZ\noperations:\n{ops}", path="f.yaml")
     with pytest.raises(ScenarioError) as err:
-        apply(graph(), INFO, s)
+        apply(graph(), table(), s)
     assert str(err.value).startswith(expected), str(err.value)
 
 
 def test_unknown_target_country() -> None:
     s = parse_scenario("name: x\ncountry: ZZ\n", path="f.yaml")
-    with pytest.raises(ScenarioError, match="no AS is registered in country 'ZZ'"):
-        apply(graph(), INFO, s)
+    with pytest.raises(ScenarioError, match="no AS of the loaded data is registered in ZZ"):
+        apply(graph(), table(), s)
 
 
 def test_unknown_preset_lists_the_known_ones() -> None:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.scenarios._graph import INFO, graph
+from tests.scenarios._graph import INFO, graph, snap, table
 
 from crossroads.routing import propagate
 from crossroads.scenarios import apply, reachability
-from crossroads.scenarios._countries import countries_from
 from crossroads.scenarios.model import Scenario
-from crossroads.scenarios.run import run_on
+from crossroads.scenarios.run import simulate
 
 
 def _scenario(*ops: dict, **extra: object) -> Scenario:
@@ -24,12 +23,12 @@ def _scenario(*ops: dict, **extra: object) -> Scenario:
 
 
 def _reach(s: Scenario, collectors: tuple[int, ...] = ()):  # noqa: ANN202
-    res = run_on(graph(), INFO, s, collectors=collectors)
+    res = simulate(snap(collectors=collectors), s)
     return res
 
 
 def test_baseline_everyone_reaches_everyone() -> None:
-    r = reachability(graph(), countries_from(INFO), "KZ")
+    r = reachability(graph(), table(), "KZ")
     assert (r.inbound, r.outbound, r.isolated) == (1.0, 1.0, ())
     assert r.sources == 5 and r.origin_space == 1024 and r.world_space == 1200
 
@@ -92,7 +91,7 @@ def test_single_operation(op: dict, counts: tuple[int, int, int], r_in: float, r
 def test_add_link_after_remove(rel: str, a: int, b: int, r_in: float, r_out: float) -> None:
     s = _scenario({"op": "remove_link", "a": 2, "b": 12},
                   {"op": "add_link", "a": a, "b": b, "rel": rel})
-    after, log = apply(graph(), INFO, s)
+    after, log = apply(graph(), table(), s)
     assert [(x.removed, x.added) for x in log.steps] == [(1, 0), (0, 1)]
     assert (log.links_before, log.links_after) == (10, 10)
     if rel == "p2p":
@@ -129,7 +128,7 @@ def test_outbound_equals_direct_propagation_from_foreign_origins() -> None:
     """R_out re-derived without the symmetry argument: propagate from every foreign origin
     and check which KZ origins reach it."""
     s = _scenario({"op": "remove_as", "asns": [2]})
-    after, _ = apply(graph(), INFO, s)
+    after, _ = apply(graph(), table(), s)
     space = dict(zip(INFO.asn, INFO.ipv4_addresses, strict=True))
     kz = [10, 11, 12]
     total = 0.0
@@ -139,7 +138,7 @@ def test_outbound_equals_direct_propagation_from_foreign_origins() -> None:
             if routes.length[after.index_of(o)] >= 0:
                 total += space[o] * space[f]
     expected = total / (1024 * 1200)
-    got = reachability(after, countries_from(INFO), "KZ").outbound
+    got = reachability(after, table(), "KZ").outbound
     assert got == pytest.approx(expected) and got == pytest.approx(0.5)
 
 
@@ -180,6 +179,6 @@ def test_dependency_by_country_both_variants() -> None:
 
 def test_apply_keeps_indices_and_input_graph() -> None:
     g = graph()
-    after, _ = apply(g, INFO, _scenario({"op": "disconnect_country", "country": "KZ"}))
+    after, _ = apply(g, table(g), _scenario({"op": "disconnect_country", "country": "KZ"}))
     assert np.array_equal(after.asns, g.asns)
     assert len(g.links) == 10  # the input graph is untouched

@@ -16,10 +16,8 @@ import pytest
 
 from crossroads.config import Settings
 from crossroads.routing import ASGraph, propagate
-from crossroads.routing.load import load_graph
-from crossroads.scenarios import ScenarioResult, apply, load_scenario, run_on
-from crossroads.scenarios.run import collector_asns
-from crossroads.store import open_store
+from crossroads.scenarios import ScenarioResult, apply, load_scenario, simulate
+from crossroads.snapshots import ASTable, Snapshot, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -28,16 +26,27 @@ Run = Callable[[str], ScenarioResult]
 
 @dataclass(frozen=True)
 class Base:
-    graph: ASGraph
-    info: pd.DataFrame
-    collectors: list[int]
+    snap: Snapshot
     links: list[tuple[int, int, int]]  # raw CAIDA rows (as1, as2, rel)
     cc: dict[int, str]  # ASN -> reg_cc
+
+    @property
+    def graph(self) -> ASGraph:
+        return self.snap.graph
+
+    @property
+    def info(self) -> pd.DataFrame:
+        return self.snap.info
+
+    @property
+    def table(self) -> ASTable:
+        return self.snap.table
 
 
 @pytest.fixture(scope="session")
 def base(loaded_settings: Settings, mirror: Path) -> Base:
-    info = open_store(loaded_settings).as_info()
+    snap = snapshot(loaded_settings)
+    info = snap.info
     links = []
     with bz2.open(mirror / "caida" / "20250901.as-rel2.txt.bz2", "rt") as f:
         for line in f:
@@ -45,7 +54,7 @@ def base(loaded_settings: Settings, mirror: Path) -> Base:
                 a, b, r = line.split("|")[:3]
                 links.append((int(a), int(b), int(r)))
     cc = {int(a): c for a, c in zip(info.asn, info.reg_cc, strict=True) if isinstance(c, str)}
-    return Base(load_graph(loaded_settings), info, collector_asns(loaded_settings), links, cc)
+    return Base(snap, links, cc)
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +64,7 @@ def preset(base: Base) -> Callable[[str], ScenarioResult]:
 
     def get(name: str) -> ScenarioResult:
         if name not in cache:
-            cache[name] = run_on(base.graph, base.info, load_scenario(name),
-                                 collectors=base.collectors)
+            cache[name] = simulate(base.snap, load_scenario(name))
         return cache[name]
 
     return get
@@ -107,7 +115,7 @@ def test_cogent_lumen_depeer_russia(base: Base, preset: Run) -> None:
                        or (b == asn and base.cc.get(a) == "RU"))
         assert step.removed == expected
     assert res.log.steps[0].removed > 0  # Cogent had Russian links in 2025
-    after, _ = apply(base.graph, base.info, load_scenario("kz-cogent-lumen-depeer-russia"))
+    after, _ = apply(base.graph, base.table, load_scenario("kz-cogent-lumen-depeer-russia"))
     for asn in carriers:
         nbrs = [*after.providers_of(asn), *after.customers_of(asn), *after.peers_of(asn)]
         assert not any(base.cc.get(int(n)) == "RU" for n in nbrs)
@@ -116,7 +124,7 @@ def test_cogent_lumen_depeer_russia(base: Base, preset: Run) -> None:
 def test_trans_caspian_link_puts_azertelecom_on_kz_paths(base: Base, preset: Run) -> None:
     res = preset("kz-trans-caspian-link")
     assert res.log.steps[0].added == 1
-    after, _ = apply(base.graph, base.info, load_scenario("kz-trans-caspian-link"))
+    after, _ = apply(base.graph, base.table, load_scenario("kz-trans-caspian-link"))
     assert 196925 in after.providers_of(9198).tolist()
     assert 196925 not in base.graph.providers_of(9198).tolist()
     # AzerTelecom's own route to Kazakhtelecom is now the direct customer link.
@@ -131,7 +139,7 @@ def test_trans_caspian_link_puts_azertelecom_on_kz_paths(base: Base, preset: Run
 
 def test_china_route_leaves_only_chinese_foreign_providers(base: Base, preset: Run) -> None:
     res = preset("kz-china-route")
-    after, _ = apply(base.graph, base.info, load_scenario("kz-china-route"))
+    after, _ = apply(base.graph, base.table, load_scenario("kz-china-route"))
     foreign = {int(p) for p in after.providers_of(9198) if not _kz(base, int(p))}
     assert foreign == {23764, 4134, 4837}
     assert base.cc[4134] == base.cc[4837] == "CN"
@@ -148,17 +156,16 @@ def test_link_sweep_repair_equals_recomputation_on_real_kz_links(base: Base) -> 
     one that moves routes off Kazakhtelecom (43727-9198), one tie-only peering of
     Kazakhtelecom (3356-9198) -- repaired per destination vs measured from scratch on
     the edited graph."""
-    from crossroads.scenarios._countries import countries_from
     from crossroads.scenarios.sweep import _link_sweep, _measure
 
-    c = countries_from(base.info)
+    t = base.table
     items: list[tuple[int, ...]] = [(48096, 212189), (43727, 9198), (3356, 9198)]
     assert all(_kz(base, a) != _kz(base, b) for a, b in items)  # border links
-    before, got = _link_sweep(base.graph, c, base.info, "KZ", items, "all-best", None, 1)
-    want = _measure(base.graph, c, base.info, "KZ", "all-best")
+    before, got = _link_sweep(base.graph, t, "KZ", items, "all-best", None, 1)
+    want = _measure(base.graph, t, "KZ", "all-best")
     assert before[:3] == pytest.approx(want[:3], rel=1e-12)
     for item, m in zip(items, got, strict=True):
-        after = _measure(base.graph.without_links([item]), c, base.info, "KZ", "all-best")
+        after = _measure(base.graph.without_links([item]), t, "KZ", "all-best")
         assert m[:3] == pytest.approx(after[:3], rel=1e-12), item
         keys = set(m[3]) | set(after[3])
         assert {k: m[3].get(k, 0.0) for k in keys} == pytest.approx(

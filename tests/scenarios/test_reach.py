@@ -12,7 +12,7 @@ from tests.scenarios._graph import INFO, LINKS
 
 from crossroads.routing import ASGraph
 from crossroads.scenarios import reachability
-from crossroads.scenarios._countries import countries_from
+from crossroads.snapshots import ASTable
 
 EXTRA = [(2, 13, -1), (10, 13, -1), (2, 14, -1), (10, 14, -1)]
 INFO2 = pd.concat(
@@ -32,7 +32,8 @@ def _graph(without: int | None = None) -> ASGraph:
 @pytest.mark.parametrize("without", [None, 2, 3, 10])
 @pytest.mark.parametrize("mode", ["deterministic", "all-best"])
 def test_grouping_stubs_changes_nothing(without: int | None, mode: str) -> None:
-    g, c = _graph(without), countries_from(INFO2)
+    g = _graph(without)
+    c = ASTable.from_frame(g, INFO2)
     grouped = reachability(g, c, "KZ", mode=mode)  # type: ignore[arg-type]
     alone = reachability(g, c, "KZ", mode=mode, group=False)  # type: ignore[arg-type]
     assert grouped == alone
@@ -47,7 +48,7 @@ def test_critical_after_removing_as2() -> None:
     # AS10 is transit for 11, 13, 14: 256 + 64 + 64 = 384 (not for itself, the origin).
     # Links: 3>10 for all four (640); 10>11 (256), 10>13 (64), 10>14 (64). 1>3 carries 2
     # of 3 sources: not critical. Origin 12 has a single source (21): nothing.
-    r = reachability(_graph(2), countries_from(INFO2), "KZ", mode="all-best")
+    r = reachability(_graph(2), ASTable.from_frame(_graph(2), INFO2), "KZ", mode="all-best")
     assert r.critical_ases == {3: 640, 10: 384}
     assert r.critical_links == {(3, 10): 640, (10, 11): 256, (10, 13): 64, (10, 14): 64}
     # R_in: 10, 11, 13, 14 reached by 3 of 5 sources, 12 by 1 of 5:

@@ -23,21 +23,21 @@ from tests.scenarios.test_reach import INFO2
 from tests.scenarios.test_reach import _graph as reach_graph
 
 from crossroads.routing import ASGraph
-from crossroads.scenarios import sweep_on
-from crossroads.scenarios._countries import countries_from
+from crossroads.scenarios import sweep
 from crossroads.scenarios._incremental import without_link
-from crossroads.scenarios.sweep import _link_sweep, _measure, border_links, foreign_upstreams
+from crossroads.scenarios.sweep import _link_sweep, _measure, crossing_links, foreign_upstreams
+from crossroads.snapshots import ASTable, Snapshot
 
 
 def test_border_links_and_upstreams() -> None:
-    c = countries_from(INFO)
-    assert border_links(graph(), c, "KZ") == [(2, 10), (3, 10), (2, 11), (2, 12), (21, 12)]
+    c = ASTable.from_frame(graph(), INFO)
+    assert crossing_links(graph(), c, "KZ") == [(2, 10), (3, 10), (2, 11), (2, 12), (21, 12)]
     assert foreign_upstreams(graph(), c, "KZ") == [2, 3]
 
 
 @pytest.mark.slow
 def test_link_sweep_on_local_cluster() -> None:
-    res = sweep_on(graph(), INFO, "kz", kind="links", workers=2)
+    res = sweep(Snapshot.of(graph(), INFO), "kz", kind="links", workers=2)
     assert res.country == "KZ" and (res.baseline_inbound, res.baseline_outbound) == (1.0, 1.0)
     assert [r.item for r in res.rows] == [(2, 12), (2, 10), (2, 11), (3, 10), (21, 12)]
     top = res.rows[0]
@@ -51,7 +51,7 @@ def test_link_sweep_on_local_cluster() -> None:
     assert all(r.isolated == 0 for r in res.rows)
     # Removing the upstream AS2 leaves 12 with its peer 21 (R_in 0.4, see test_operations);
     # removing AS3 isolates AS3 itself, one of the 5 sources, and nothing else: R_in 4/5.
-    ases = sweep_on(graph(), INFO, "KZ", kind="ases", workers=2)
+    ases = sweep(Snapshot.of(graph(), INFO), "KZ", kind="ases", workers=2)
     assert [r.item for r in ases.rows] == [(2,), (3,)]
     assert ases.rows[0].lost_inbound == pytest.approx(0.6)
     assert ases.rows[1].lost_inbound == pytest.approx(0.2)
@@ -69,17 +69,17 @@ def test_incremental_link_evaluation_equals_full_recomputation() -> None:
     the repaired measure equals reachability + dependency recomputed on the edited
     graph, and the CSR edit equals a rebuild."""
     g, info = reach_graph(), INFO2
-    c = countries_from(info)
-    items = [tuple(x) for x in border_links(g, c, "KZ")]
-    base, got = _link_sweep(g, c, info, "KZ", items, "all-best", None, 1)
+    c = ASTable.from_frame(g, info)
+    items = [tuple(x) for x in crossing_links(g, c, "KZ")]
+    base, got = _link_sweep(g, c, "KZ", items, "all-best", None, 1)
     assert base[:2] == (1.0, 1.0)
-    assert _same(base, _measure(g, c, info, "KZ", "all-best"))
+    assert _same(base, _measure(g, c, "KZ", "all-best"))
     for (a, b), m in zip(items, got, strict=True):
         fast = without_link(g, a, b)
         slow = g.without_links([(a, b)])
         for x, y in zip(fast.adjacency, slow.adjacency, strict=True):
             assert np.array_equal(x, y)
-        assert _same(m, _measure(slow, c, info, "KZ", "all-best")), (a, b)
+        assert _same(m, _measure(slow, c, "KZ", "all-best")), (a, b)
 
 
 def _random_graph(seed: int, n: int) -> tuple[ASGraph, pd.DataFrame]:
@@ -108,9 +108,9 @@ def test_repair_equals_recomputation_on_random_graphs(seed: int) -> None:
     """Random valley-free graphs (ties, peer routes, routes that get shorter when a
     link goes): every border link, repaired vs recomputed on the edited graph."""
     g, info = _random_graph(seed, 60)
-    c = countries_from(info)
-    items = [tuple(x) for x in border_links(g, c, "KZ")]
+    c = ASTable.from_frame(g, info)
+    items = [tuple(x) for x in crossing_links(g, c, "KZ")]
     assert items
-    _, got = _link_sweep(g, c, info, "KZ", items, "all-best", None, 1)
+    _, got = _link_sweep(g, c, "KZ", items, "all-best", None, 1)
     for item, m in zip(items, got, strict=True):
-        assert _same(m, _measure(g.without_links([item]), c, info, "KZ", "all-best")), item
+        assert _same(m, _measure(g.without_links([item]), c, "KZ", "all-best")), item

@@ -117,8 +117,8 @@ def test_optional_files_in_the_mirror_are_loaded(tmp_path: Path, small_catalogue
     }
 
     # the AS view names its source dataset with the name
-    summary = as_summary(settings, 9198)
-    assert summary.name == "JSC Kazakhtelecom" and ORG in {d.name for d in summary.datasets}
+    summary = as_summary(open_store(settings), 9198)
+    assert summary.name == "JSC Kazakhtelecom" and ORG in {d.dataset for d in summary.datasets}
 
     # pfx2as fixture: 6 IPv4 lines, 3 IPv6 lines, both files current (same date).
     assert (store.pfx2as().num_rows, store.pfx2as(6).num_rows) == (9, 3)

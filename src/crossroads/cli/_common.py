@@ -1,9 +1,25 @@
-"""Options and helpers shared by the command modules."""
+"""The CLI's one vocabulary: arguments, options and helpers every command module shares.
+
+An option that means the same thing is spelt, typed, defaulted and documented the same
+way in every command: the country argument, ``--date``, ``--mode``, ``--workers``,
+``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--json``, ``--mirror`` and
+``--data-dir``. Commands that route load one :class:`~crossroads.snapshots.Snapshot` with
+:func:`load_snapshot` after validating their inputs, call one API function and render.
+
+Validators here run before any computation starts (before a Dask cluster, before an hour
+of routing), so a bad country, count, port or output path is one line and exit 2, not a
+traceback after the work: :func:`count_option` (bounded counts), :func:`check_country`,
+:func:`check_inputs`, :func:`check_output`, :func:`bind_socket`.
+"""
 
 from __future__ import annotations
 
-import json
+import ipaddress
+import os
+import socket
+from collections.abc import Sequence
 from datetime import date as Date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,14 +28,58 @@ from rich.console import Console
 
 from crossroads.config import Settings, get_settings
 from crossroads.errors import CrossroadsError
+from crossroads.formatting import to_json
+from crossroads.ids import country_code
 
 __all__ = [
-    "DataDirOpt", "JsonOpt", "MirrorOpt", "ObservedOpt", "RibGapOpt", "console", "parse_date",
-    "print_json", "settings_from",
+    "DEFAULT_WORKERS",
+    "CountryArg",
+    "DataDirOpt",
+    "DateOpt",
+    "JsonOpt",
+    "MirrorOpt",
+    "ModeChoice",
+    "ModeOpt",
+    "ObservedOpt",
+    "OutOpt",
+    "PlotOpt",
+    "PortOpt",
+    "RibGapOpt",
+    "SchedulerOpt",
+    "TopOpt",
+    "WorkersOpt",
+    "bind_socket",
+    "check_country",
+    "check_inputs",
+    "check_output",
+    "console",
+    "count_option",
+    "load_routing",
+    "load_snapshot",
+    "parse_date",
+    "print_json",
+    "settings_from",
+    "warn_if_exposed",
 ]
 
 console = Console()
 
+DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
+"""``--workers`` default everywhere: two, or one on a single-core machine."""
+
+
+class ModeChoice(StrEnum):
+    """``--mode`` values: how routes that tie on class and length are treated, or
+    ``calibrated``: the routes seen in ``--observed`` RIBs kept, the rest simulated."""
+
+    all_best = "all-best"
+    deterministic = "deterministic"
+    calibrated = "calibrated"
+
+
+CountryArg = Annotated[
+    str, typer.Argument(help="ISO 3166-1 alpha-2 country code, e.g. KZ.", metavar="CC")
+]
 MirrorOpt = Annotated[
     Path | None,
     typer.Option("--mirror", help="Read public data from this local mirror directory."),
@@ -29,15 +89,54 @@ DataDirOpt = Annotated[
     typer.Option("--data-dir", help="Store directory (default: the user data dir)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+DateOpt = Annotated[
+    str | None,
+    typer.Option("--date", help="Use the AS-relationship snapshot in force on this date: "
+                 "the latest on or before it (YYYY-MM-DD; default: the newest)."),
+]
+ModeOpt = Annotated[
+    ModeChoice,
+    typer.Option("--mode", help="all-best: routes that tie split their weight evenly; "
+                 "deterministic: lowest next-hop ASN (as BGPy); calibrated: the routes seen "
+                 "in the --observed RIBs kept, the rest simulated."),
+]
 ObservedOpt = Annotated[
     list[Path] | None,
     typer.Option("--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
                  "calibrated. Repeatable."),
 ]
 RibGapOpt = Annotated[
-    int, typer.Option("--rib-max-gap", help="Calibrated mode: the most days between the RIBs "
-                      "and the AS graph."),
+    int, typer.Option("--rib-max-gap", min=0, help="Calibrated mode: the most days between "
+                      "the RIBs and the AS graph."),
 ]
+WorkersOpt = Annotated[
+    int,
+    typer.Option("--workers", min=1, max=256,
+                 help="Parallel workers: threads, or processes of a local cluster."),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Dask scheduler address (tcp://host:8786); default: "
+                 "a local cluster of --workers processes."),
+]
+PlotOpt = Annotated[
+    Path | None, typer.Option("--plot", help="Also write a figure (.png or .svg).")
+]
+OutOpt = Annotated[Path, typer.Option("--out", help="Output file.")]
+PortOpt = Annotated[int, typer.Option(
+    "--port", min=0, max=65535, help="TCP port to listen on (0: any free port).")]
+
+MAX_COUNT = 100_000
+"""The largest ``--top``/``--limit``/``--sample`` accepted (more rows than any table has)."""
+
+
+def count_option(flag: str, help: str, *, low: int = 0, high: int = MAX_COUNT) -> Any:
+    """A ``typer.Option`` for a count bounded to ``[low, high]``: out of range is a usage
+    error (exit 2) naming the flag and the range."""
+    return typer.Option(flag, help=help, min=low, max=high)
+
+
+TopOpt = Annotated[int, count_option("--top", "Rows per table.", low=1)]
 
 
 def settings_from(mirror: Path | None = None, data_dir: Path | None = None) -> Settings:
@@ -45,17 +144,57 @@ def settings_from(mirror: Path | None = None, data_dir: Path | None = None) -> S
     return get_settings(mirror=mirror, data_dir=data_dir)
 
 
+def check_country(text: str) -> str:
+    """A country argument as an ISO 3166-1 alpha-2 code (:func:`crossroads.ids.
+    country_code`), validated before anything loads."""
+    return country_code(text)
+
+
+def load_snapshot(
+    mirror: Path | None = None,
+    data_dir: Path | None = None,
+    *,
+    date: str | None = None,
+    merge_siblings: bool = False,
+) -> Any:
+    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``."""
+    from crossroads.snapshots import snapshot
+
+    return snapshot(settings_from(mirror, data_dir), date=parse_date(date),
+                    merge_siblings=merge_siblings)
+
+
+def load_routing(
+    mirror: Path | None = None,
+    data_dir: Path | None = None,
+    *,
+    date: str | None = None,
+    mode: ModeChoice = ModeChoice.all_best,
+    observed: Sequence[Path] | None = None,
+    rib_max_gap: int = 730,
+    merge_siblings: bool = False,
+    prepare: Any = None,
+) -> tuple[Any, Any]:
+    """``(snapshot, calibration)``: with ``--mode calibrated`` the snapshot of the RIBs'
+    date calibrated by them (:func:`crossroads.snapshots.calibrated_snapshot`; ``prepare``
+    edits its graph first), else :func:`load_snapshot` and None. ``--observed`` without
+    calibrated mode is left to the command."""
+    if mode != ModeChoice.calibrated:
+        return load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings), None
+    if merge_siblings:
+        raise CrossroadsError("--merge-siblings and --mode calibrated cannot be combined",
+                              hint="observed paths name member ASes, not organisations")
+    from crossroads.snapshots import calibrated_snapshot
+
+    ribs = check_inputs(list(observed or ()), what="RIB")
+    return calibrated_snapshot(settings_from(mirror, data_dir), ribs, date=parse_date(date),
+                               max_gap_days=rib_max_gap, prepare=prepare)
+
+
 def print_json(obj: Any) -> None:
-    """Print ``obj`` as indented JSON on stdout (dates and numpy scalars made plain)."""
-    typer.echo(json.dumps(obj, indent=2, default=_plain, ensure_ascii=False))
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    """Print ``obj`` as indented JSON on stdout (:func:`crossroads.formatting.to_json`:
+    dates as ISO strings, numpy scalars as numbers, NaN as null)."""
+    typer.echo(to_json(obj))
 
 
 def parse_date(text: str | None) -> Date | None:
@@ -66,3 +205,78 @@ def parse_date(text: str | None) -> Date | None:
         return Date.fromisoformat(text)
     except ValueError:
         raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from None
+
+
+def check_inputs(paths: Sequence[Path], *, what: str = "input") -> list[Path]:
+    """``paths`` if each is a readable regular file: a missing one or a directory is a
+    one-line :class:`~crossroads.errors.DataFormatError`, raised before any work."""
+    from crossroads.errors import DataFormatError
+
+    for path in paths:
+        if path.is_dir():
+            raise DataFormatError(path, f"is a directory, not an {what} file",
+                                  hint="give the files inside it, e.g. DIR/*.gz")
+        if not path.is_file():
+            raise DataFormatError(path, f"{what} file not found")
+        if not os.access(path, os.R_OK):
+            raise DataFormatError(path, f"{what} file is not readable")
+    return list(paths)
+
+
+def check_output(path: Path, *, flag: str, suffixes: Sequence[str] = ()) -> Path:
+    """``path`` if a file can be written there: a known suffix (when ``suffixes``), not a
+    directory, its folder existing (or creatable) and writable. Checked before any
+    computation, so a long run never ends in a failed write."""
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise CrossroadsError(f"{flag} {path}: the file name must end in "
+                              f"{' or '.join(suffixes)}")
+    if path.is_dir():
+        raise CrossroadsError(f"{flag} {path} is a directory; give a file name")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CrossroadsError(
+            f"{flag} {path}: cannot create the folder {folder}: {exc.strerror or exc}"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CrossroadsError(f"{flag} {path}: the folder {folder} is not writable")
+    return path
+
+
+def bind_socket(host: str, port: int, *, what: str) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (port 0: a free one), not yet listening; a
+    port in use, a privileged port, an unknown host are one-line errors."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        raise CrossroadsError(f"cannot listen for {what} on {host}:{port}: unknown host "
+                              f"({exc})", hint="give an address such as 127.0.0.1") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        hint = {13: "ports below 1024 need root; use a higher --port",
+                98: "another program listens there; choose another --port (0: any free)",
+                99: "that address is not one of this machine's"}.get(exc.errno or 0)
+        raise CrossroadsError(f"cannot listen for {what} on {host}:{port}: "
+                              f"{exc.strerror or exc}", hint=hint) from None
+    return sock
+
+
+def warn_if_exposed(host: str, what: str) -> None:
+    """Say so on stderr when ``host`` is not a loopback address: then other machines can
+    reach ``what``, which has no authentication."""
+    name = host.strip("[]").lower()
+    try:
+        loopback = name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        Console(stderr=True).print(
+            f"warning: {what} listens on {host}, reachable from other machines; it has no "
+            "authentication", highlight=False)

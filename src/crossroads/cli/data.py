@@ -16,27 +16,24 @@ from rich.progress import (
 from rich.table import Table
 
 from crossroads.cli._common import (
+    CountryArg,
     DataDirOpt,
+    DateOpt,
     JsonOpt,
     MirrorOpt,
+    TopOpt,
+    check_country,
     console,
     parse_date,
     print_json,
     settings_from,
 )
+from crossroads.ids import parse_asn
 from crossroads.metrics.inventory import ASSummary, CountryProfile, as_summary, country_profile
+from crossroads.provenance import Provenance
 from crossroads.store import DatasetRecord, LoadResult, fetch, open_store
 
 __all__ = ["register"]
-
-DateOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--date",
-        help="Use the AS-relationship snapshot in force on this date: the latest on or "
-        "before it (YYYY-MM-DD).",
-    ),
-]
 
 _LABEL = {
     "as-rel": "CAIDA as-rel",
@@ -62,11 +59,18 @@ def fetch_cmd(
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
     date: DateOpt = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load files even when they hold no rows or less than half of the "
+        "loaded dataset's rows (refused otherwise).")] = False,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Download again even when the cache holds the files.")] = False,
 ) -> None:
     """Get the public datasets (mirror, cache or download) and load them into the store."""
     settings = settings_from(mirror, data_dir)
+    on = parse_date(date)
     with _FetchBars() as bars:
-        results = fetch(settings, names or (), on=parse_date(date), progress=bars)
+        results = fetch(settings, names or (), on=on, progress=bars, force=force,
+                        refresh=refresh)
     console.print(_results_table(results, str(settings.data_dir)))
 
 
@@ -83,27 +87,29 @@ def as_cmd(
     asn: Annotated[str, typer.Argument(help="AS number, e.g. 9198 or AS9198.")],
     data_dir: DataDirOpt = None,
     date: DateOpt = None,
-    limit: Annotated[
-        int, typer.Option("--limit", help="Neighbours listed per group in the table view.")
-    ] = 25,
+    top: TopOpt = 25,
     json: JsonOpt = False,
 ) -> None:
-    """One AS: name, countries, address counts, providers, customers and peers."""
-    summary = as_summary(settings_from(None, data_dir), asn, on=parse_date(date))
+    """One AS: name, countries, address counts, providers, customers and peers (--top of
+    each group in the table view)."""
+    number = parse_asn(asn)
+    summary = as_summary(open_store(settings_from(None, data_dir)), number, on=parse_date(date))
     if json:
         print_json(summary.as_dict())
         return
-    _print_as(summary, limit)
+    _print_as(summary, top)
 
 
 def profile_cmd(
-    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ.")],
+    country: CountryArg,
     data_dir: DataDirOpt = None,
-    top: Annotated[int, typer.Option("--top", help="Number of top originating ASes.")] = 10,
+    top: TopOpt = 10,
     json: JsonOpt = False,
 ) -> None:
-    """A country's inventory: ASes, allocated and originated address space, top origins."""
-    profile = country_profile(settings_from(None, data_dir), country, top=top)
+    """A country's inventory: ASes, allocated and originated address space, top origins
+    (--top originating ASes)."""
+    cc = check_country(country)
+    profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top)
     if json:
         print_json(profile.as_dict())
         return
@@ -174,7 +180,7 @@ def _datasets_table(records: list[DatasetRecord]) -> Table:
     return table
 
 
-def _cite(records: tuple[DatasetRecord, ...], *kinds: str) -> str:
+def _cite(records: tuple[Provenance, ...], *kinds: str) -> str:
     """``"RIR delegated-extended 2018-10-13; ip-location-db asn 2026-06-17"``."""
     parts = []
     for kind in kinds:
@@ -231,7 +237,7 @@ def _print_as(s: ASSummary, limit: int) -> None:
     table.add_row("originated IPv4", f"{s.ipv4_addresses:,} addresses")
     table.add_row("originated IPv6", f"{s.ipv6_slash48s:,.2f} /48 blocks")
     table.add_row("attributes from", _cite(s.datasets, *ranges))
-    table.add_row("neighbours from", f"{s.as_rel.name} ({s.as_rel.data_date.isoformat()})")
+    table.add_row("neighbours from", f"{s.as_rel.dataset} ({s.as_rel.data_date.isoformat()})")
     for label, group in (("providers", s.providers), ("customers", s.customers),
                          ("peers", s.peers)):
         shown = ", ".join(f"AS{n.asn}" + (f" {n.name}" if n.name else "") for n in group[:limit])

@@ -1,11 +1,12 @@
 """``crossroads dependency`` and ``crossroads world-matrix``: what a country's paths cross.
 
-Thin: parse the options, call :func:`crossroads.metrics.report.country_dependency` (or
+Thin: parse the options, load one snapshot, call :func:`crossroads.metrics.dependency` (or
 :func:`crossroads.metrics.world.world_matrix`), render tables or JSON.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,18 +14,30 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from crossroads.atomic import atomic_path
 from crossroads.cli._common import (
+    DEFAULT_WORKERS,
+    CountryArg,
     DataDirOpt,
+    DateOpt,
     JsonOpt,
     MirrorOpt,
+    ModeChoice,
+    ModeOpt,
     ObservedOpt,
+    PlotOpt,
     RibGapOpt,
+    TopOpt,
+    WorkersOpt,
+    check_country,
+    check_inputs,
+    check_output,
     console,
-    parse_date,
+    count_option,
+    load_routing,
     print_json,
-    settings_from,
 )
-from crossroads.errors import CrossroadsError
+from crossroads.formatting import pct
 
 __all__ = ["register"]
 
@@ -35,14 +48,6 @@ class DirectionChoice(StrEnum):
     inbound = "inbound"
     outbound = "outbound"
     both = "both"
-
-
-class ModeChoice(StrEnum):
-    """``--mode`` values (tie handling of the routes; calibrated: observed routes kept)."""
-
-    all_best = "all-best"
-    deterministic = "deterministic"
-    calibrated = "calibrated"
 
 
 class SourcesChoice(StrEnum):
@@ -60,7 +65,7 @@ class TargetsChoice(StrEnum):
 
 
 def dependency(
-    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ.")],
+    country: CountryArg,
     direction: Annotated[DirectionChoice, typer.Option(
         "--direction", help="inbound (world -> country), outbound, or both.")
     ] = DirectionChoice.both,
@@ -68,46 +73,55 @@ def dependency(
         "--observed", help="Compute from the AS paths of these RIB files (`bgpdump -m` "
         "text or MRT) instead of simulated routes; with --mode calibrated, calibrate the "
         "simulation with them. Repeatable.")] = None,
-    mode: Annotated[ModeChoice, typer.Option(
-        "--mode", help="all-best: ties split evenly; deterministic: lowest next-hop ASN; "
-        "calibrated: routes seen in the --observed RIBs kept, the rest simulated.")
-    ] = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.all_best,
     rib_max_gap: RibGapOpt = 730,
-    date: Annotated[str | None, typer.Option(
-        "--date", help="AS-relationship snapshot in force on this date (YYYY-MM-DD).")] = None,
+    date: DateOpt = None,
     sources: Annotated[SourcesChoice, typer.Option(
         "--sources", help="Inbound sources: every foreign AS by IPv4 space, or the "
         "collectors' full-feed peers.")] = SourcesChoice.addresses,
     targets: Annotated[TargetsChoice, typer.Option(
         "--targets", help="Outbound destinations: content/cloud ASes and the largest "
         "customer cones, or every foreign origin by IPv4 space (slow).")] = TargetsChoice.networks,
-    chokepoints: Annotated[int, typer.Option(
-        "--chokepoints", help="Candidates per kind for the chokepoint losses (0: skip).")] = 5,
-    robustness: Annotated[int, typer.Option(
-        "--robustness", help="Links in the inbound robustness table, each removed and "
-        "recomputed (0: skip).")] = 5,
+    chokepoints: Annotated[int, count_option(
+        "--chokepoints", "Candidates per kind for the chokepoint losses (0: skip).",
+        high=1000)] = 5,
+    robustness: Annotated[int, count_option(
+        "--robustness", "Links in the inbound robustness table, each removed and "
+        "recomputed (0: skip).", high=1000)] = 5,
     robust: Annotated[bool, typer.Option(
         "--robust", help="Route implausible provider links (a provider whose own customer "
         "cone is over 10x smaller than its customer's) as peer links.")] = False,
-    top: Annotated[int, typer.Option("--top", help="Rows per table.")] = 10,
+    top: TopOpt = 10,
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
         "(its lowest ASN); needs the as-org dataset loaded.")] = False,
+    workers: WorkersOpt = DEFAULT_WORKERS,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Foreign countries and ASes a country's Internet paths depend on, border ASes,
     chokepoints and address-space concentration."""
-    from crossroads.metrics.report import country_dependency
+    from crossroads.metrics import dependency as run
+    from crossroads.metrics import observed_dependency
+    from crossroads.metrics.robustness import discount_implausible, robust_snapshot
 
-    report = country_dependency(
-        settings_from(mirror, data_dir), country, direction=direction.value, mode=mode.value,
-        date=parse_date(date), observed=[str(p) for p in observed] if observed else None,
-        sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
-        merge_siblings=merge_siblings, max_rib_gap_days=rib_max_gap,
-        robustness_k=robustness, robust=robust,
-    )
+    cc = check_country(country)
+    if observed:
+        check_inputs(observed, what="RIB")
+    calibrated = mode == ModeChoice.calibrated
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap, merge_siblings=merge_siblings,
+                             prepare=discount_implausible if robust else None)
+    if robust:  # calibrated: the graph was discounted before the RIBs calibrated it
+        snap = robust_snapshot(snap) if not calibrated else replace(snap, notes=(
+            *snap.notes, "--robust: implausible provider links routed as peer links"))
+    if observed and not calibrated:
+        report = observed_dependency(snap, [str(p) for p in observed], cc)
+    else:
+        report = run(snap, cc, direction=direction.value, mode=mode.value,
+                     sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
+                     workers=workers, calibration=cal, robustness_k=robustness)
     if json_out:
         print_json(report.as_dict(top=top))
     else:
@@ -116,42 +130,44 @@ def dependency(
 
 def world_matrix_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output table: .parquet or .csv.")],
-    png: Annotated[Path | None, typer.Option("--png", help="Also write a heat map PNG.")] = None,
-    mode: Annotated[ModeChoice, typer.Option(
-        "--mode", help="Tie handling, or calibrated (with --observed).")] = ModeChoice.all_best,
+    plot: PlotOpt = None,
+    mode: ModeOpt = ModeChoice.all_best,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
-    date: Annotated[str | None, typer.Option("--date", help="Snapshot date (YYYY-MM-DD).")] = None,
-    sample: Annotated[int | None, typer.Option(
-        "--sample", help="Evaluate only this many random destination groups (a preview).")] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
+    date: DateOpt = None,
+    sample: Annotated[int | None, count_option(
+        "--sample", "Evaluate only this many random destination groups (a preview).",
+        low=1, high=10_000_000)] = None,
+    workers: WorkersOpt = DEFAULT_WORKERS,
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Resumable progress file (.npz).")] = None,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Every country's inbound gateway dependency on every other country."""
-    from crossroads.metrics.world import plot_world_matrix, world_matrix_from_settings
+    from crossroads.metrics.world import plot_world_matrix, world_matrix
 
-    if out.suffix.lower() not in (".parquet", ".csv"):
-        raise CrossroadsError(f"--out {out} must end in .parquet or .csv")
-    m = world_matrix_from_settings(
-        settings_from(mirror, data_dir), mode=mode.value, date=parse_date(date), sample=sample,
-        workers=workers, checkpoint=checkpoint, observed=observed, max_rib_gap_days=rib_max_gap,
-    )
+    check_output(out, flag="--out", suffixes=(".parquet", ".csv"))
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png",))
+    if checkpoint is not None:
+        check_output(checkpoint, flag="--checkpoint", suffixes=(".npz",))
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap)
+    m = world_matrix(snap, mode=mode.value, sample=sample, workers=workers,
+                     checkpoint=checkpoint, calibration=cal)
     table = m.long()
-    tmp = out.with_name(out.name + ".part")
-    if out.suffix.lower() == ".csv":
-        table.to_csv(tmp, index=False)
-    else:
-        table.to_parquet(tmp, index=False)
-    tmp.replace(out)
-    if png is not None:
-        plot_world_matrix(m, png)
+    with atomic_path(out) as tmp:
+        if out.suffix.lower() == ".csv":
+            table.to_csv(tmp, index=False)
+        else:
+            table.to_parquet(tmp, index=False)
+    if plot is not None:
+        plot_world_matrix(m, plot)
     what = "sampled " if m.sampled else ""
     console.print(f"{what}world matrix: {m.shares.shape[0]} countries, "
                   f"{m.groups_done:,}/{m.groups_total:,} destination groups, "
-                  f"{m.seconds:.1f} s -> {out}" + (f", {png}" if png else ""))
+                  f"{m.seconds:.1f} s -> {out}" + (f", {plot}" if plot else ""))
     if m.calibration is not None:
         console.print(f"{m.calibration}; {100 * (m.observed_share or 0):.1f} % of the path "
                       "mass's hops follow observed routes", highlight=False)
@@ -161,10 +177,6 @@ def register(app: typer.Typer) -> None:
     """Add ``dependency`` and ``world-matrix`` to the CLI."""
     app.command("dependency")(dependency)
     app.command("world-matrix")(world_matrix_cmd)
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None or x != x else f"{100 * x:.1f} %"
 
 
 def _render(report, top: int) -> None:
@@ -177,20 +189,20 @@ def _render(report, top: int) -> None:
         for col in ("country", "gateway share", "any share"):
             t.add_column(col, justify="right" if col != "country" else "left")
         for r in res.by_country.head(top).itertuples():
-            t.add_row(r.country, _pct(r.gateway_share), _pct(r.any_share))
-        t.add_row("(direct)", _pct(res.direct_share), "")
-        t.add_row("(domestic)", _pct(res.domestic_share), "")
-        t.caption = f"unreachable: {_pct(res.unreachable_share)} of pairs"
+            t.add_row(r.country, pct(r.gateway_share), pct(r.any_share))
+        t.add_row("(direct)", pct(res.direct_share), "")
+        t.add_row("(domestic)", pct(res.domestic_share), "")
+        t.caption = f"unreachable: {pct(res.unreachable_share)} of pairs"
         if res.observed_share is not None:
-            t.caption += (f"; hops along observed routes: {_pct(res.observed_share)}, "
-                          f"pairs observed end to end: {_pct(res.observed_pair_share)}")
+            t.caption += (f"; hops along observed routes: {pct(res.observed_share)}, "
+                          f"pairs observed end to end: {pct(res.observed_pair_share)}")
         console.print(t)
         a = Table(title=f"{res.direction}: top foreign ASes")
         for col in ("AS", "name", "country", "hegemony", "transit share", "gateway share"):
             a.add_column(col)
         for r in res.by_as.head(top).itertuples():
-            a.add_row(str(r.asn), str(r.name)[:40], r.country, _pct(r.hegemony),
-                      _pct(r.transit_share), _pct(r.gateway_share))
+            a.add_row(str(r.asn), str(r.name)[:40], r.country, pct(r.hegemony),
+                      pct(r.transit_share), pct(r.gateway_share))
         console.print(a)
     if report.robustness is not None and not report.robustness.empty:
         _render_robustness(report.robustness)
@@ -201,18 +213,19 @@ def _render(report, top: int) -> None:
 
 def _render_robustness(rob) -> None:  # type: ignore[no-untyped-def]
     deltas = [c for c in rob.columns if c.startswith("delta_")]
-    t = Table(title="robustness: inbound links carrying the most path mass, each removed")
-    for col in ("link", "mass", "CAIDA source", "observed paths", "cones (provider own / "
-                "customer)", "shift", *[f"{c[6:]} change" for c in deltas]):
+    t = Table(title="robustness: inbound links carrying the most path mass, each removed "
+              "(cones: provider's own / customer's)")
+    for col in ("link", "mass", "source", "seen", "cones", "shift",
+                *[f"{c[6:]} +/-" for c in deltas]):
         t.add_column(col)
     for r in rob.itertuples():
         cones = "-" if r.rel != "p2c" else (
-            f"{r.cone_provider_own:,.0f} / {r.cone_customer:,.0f}"
-            + (" small provider" if r.small_provider else ""))
-        t.add_row(f"AS{r.as1} {'>' if r.rel == 'p2c' else '-'} AS{r.as2}", _pct(r.mass_share),
+            f"{r.cone_provider_own:,.0f}/{r.cone_customer:,.0f}"
+            + (" small" if r.small_provider else ""))
+        t.add_row(f"{r.as1}{'>' if r.rel == 'p2c' else '-'}{r.as2}", pct(r.mass_share),
                   str(r.source or "-"), "-" if r.observed_paths is None else
-                  f"{r.observed_paths:,}", cones, _pct(r.shift),
-                  *[f"{100 * getattr(r, c):+.1f} pt" for c in deltas])
+                  f"{r.observed_paths:,}", cones, pct(r.shift),
+                  *[f"{100 * getattr(r, c):+.1f}" for c in deltas])
     console.print(t)
 
 
@@ -230,26 +243,26 @@ def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]
 def _render_rest(report) -> None:  # type: ignore[no-untyped-def]
     if report.chokepoints is not None:
         c = report.chokepoints
-        k = Table(title=f"chokepoints (baseline reachability {_pct(c.baseline)}; "
+        k = Table(title=f"chokepoints (baseline reachability {pct(c.baseline)}; "
                   "loss = share of address-weighted pairs cut off)")
         for col in ("kind", "element", "loss"):
             k.add_column(col)
         for r in c.ases.itertuples():
-            k.add_row("AS", f"AS{r.asn} {str(r.name)[:30]} ({r.country})", _pct(r.loss))
+            k.add_row("AS", f"AS{r.asn} {str(r.name)[:30]} ({r.country})", pct(r.loss))
         for r in c.links.itertuples():
-            k.add_row("link", f"AS{r.as1}-AS{r.as2} ({r.country2})", _pct(r.loss))
+            k.add_row("link", f"AS{r.as1}-AS{r.as2} ({r.country2})", pct(r.loss))
         for r in c.countries.itertuples():
-            k.add_row("country", r.country, _pct(r.loss))
+            k.add_row("country", r.country, pct(r.loss))
         console.print(k)
         path = ", ".join(f"AS{r.asn} ({r.country})" for r in c.carrying.itertuples())
-        console.print(f"greedy set carrying >= {_pct(c.threshold)} of inbound paths: {path}")
+        console.print(f"greedy set carrying >= {pct(c.threshold)} of inbound paths: {path}")
     cn = report.concentration
     console.print(f"IPv4 concentration: {cn.total_ipv4:,} addresses; HHI by origin AS "
-                  f"{cn.hhi:,.0f} (0-10 000, shares in percent); top-1 {_pct(cn.top1)}, "
-                  f"top-3 {_pct(cn.top3)}, top-5 {_pct(cn.top5)}; HHI by organisation "
+                  f"{cn.hhi:,.0f} (0-10 000, shares in percent); top-1 {pct(cn.top1)}, "
+                  f"top-3 {pct(cn.top3)}, top-5 {pct(cn.top5)}; HHI by organisation "
                   f"{cn.by_org_hhi:,.0f}")
     for note in report.notes:
         console.print(f"note: {note}")
     for d in report.datasets:
-        console.print(f"data: {d.get('dataset') or d.get('name')} ({d.get('data_date')}, "
-                      f"{d.get('source')})", highlight=False)
+        console.print(f"data: {d.dataset} ({d.data_date.isoformat()}, {d.source})",
+                      highlight=False)

@@ -10,17 +10,25 @@ import typer
 from rich.table import Table
 
 from crossroads.cli._common import (
+    DEFAULT_WORKERS,
+    CountryArg,
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    ModeChoice,
+    ModeOpt,
     ObservedOpt,
+    PlotOpt,
     RibGapOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    check_country,
+    check_inputs,
+    check_output,
     console,
+    load_snapshot,
     print_json,
-    settings_from,
 )
-from crossroads.cli.route import Mode
-from crossroads.errors import CrossroadsError
 
 __all__ = ["register"]
 
@@ -37,18 +45,17 @@ class Option(StrEnum):
 
 
 def history(
-    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KZ.")],
-    from_year: Annotated[int | None, typer.Option("--from", help="First year.")] = None,
-    to_year: Annotated[int | None, typer.Option("--to", help="Last year.")] = None,
-    mode: Annotated[Mode, typer.Option(
-        "--mode", help="Tie mode of the routes, or calibrated (with --observed: only the "
-        "snapshots near a RIB).")] = Mode.all_best,
+    country: CountryArg,
+    since: Annotated[int | None, typer.Option(
+        "--since", min=1990, max=2100, help="First year (default: the oldest snapshot).")] = None,
+    until: Annotated[int | None, typer.Option(
+        "--until", min=1990, max=2100, help="Last year (default: the newest snapshot).")] = None,
+    mode: ModeOpt = ModeChoice.all_best,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Dask scheduler address (default: a local cluster).")] = None,
-    plot: Annotated[Path | None, typer.Option(
-        "--plot", help="Also draw the line chart to this PNG/SVG file.")] = None,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = DEFAULT_WORKERS,
+    plot: PlotOpt = None,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -56,9 +63,13 @@ def history(
     """A country's foreign dependency for every AS-relationship snapshot (2002-2025)."""
     from crossroads.metrics.history import history as run
 
-    result = run(settings_from(mirror, data_dir), country, start_year=from_year,
-                 end_year=to_year, mode=mode.value, scheduler=scheduler,  # type: ignore[arg-type]
-                 observed=observed or (), max_rib_gap_days=rib_max_gap)
+    cc = check_country(country)  # before the Dask cluster starts
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
+    ribs = check_inputs(list(observed or ()), what="RIB")
+    result = run(load_snapshot(mirror, data_dir), cc, start_year=since, end_year=until,
+                 mode=mode.value, scheduler=scheduler, workers=workers, observed=ribs,
+                 max_rib_gap_days=rib_max_gap)
     if plot is not None:
         from crossroads.cli._history_plot import plot_history
 
@@ -94,12 +105,12 @@ def history(
 def fidelity(
     relationships: Annotated[Path, typer.Option(
         "--relationships", help="CAIDA as-rel(2) file of (nearly) the RIB's date.")],
-    rib: Annotated[Path, typer.Option("--rib", help="RIB as `bgpdump -m` text (gz/bz2 ok).")],
-    mode: Annotated[Mode, typer.Option(
-        "--mode", help="deterministic (one path per AS) or all-best (tie-split).")]
-    = Mode.deterministic,
+    rib: Annotated[Path, typer.Option("--rib", help="RIB as `bgpdump -m` text or MRT "
+                                      "(gz/bz2 ok).")],
+    mode: ModeOpt = ModeChoice.deterministic,
     option: Annotated[list[Option] | None, typer.Option(
-        "--option", help="Improvement to measure (held out, leave-one-VP-out); repeatable.")]
+        "--option", help="Improvement to measure (held out, leave-one-VP-AS-out); "
+        "repeatable.")]
     = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -107,11 +118,9 @@ def fidelity(
     from crossroads.routing.fidelity import fidelity as run
     from crossroads.routing.load import graph_from_file
 
-    for path in (relationships, rib):
-        if not path.is_file():
-            raise CrossroadsError(f"{path}: no such file")
+    check_inputs([relationships, rib])
     graph = graph_from_file(relationships)
-    rep = run(graph, rib, mode=mode.value, options=[o.value for o in option or []],  # type: ignore[misc]
+    rep = run(graph, rib, mode=mode.value, options=[o.value for o in option or []],
               graph_label=f"{relationships.name} ({graph.n:,} ASes, {len(graph.links):,} links)")
     if json_out:
         print_json(rep.as_dict())

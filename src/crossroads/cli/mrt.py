@@ -9,7 +9,16 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crossroads.cli._common import JsonOpt, console, print_json
+from crossroads.cli._common import (
+    DEFAULT_WORKERS,
+    JsonOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    check_inputs,
+    console,
+    print_json,
+)
+from crossroads.errors import CrossroadsError
 
 __all__ = ["register"]
 
@@ -19,7 +28,9 @@ mrt_app = typer.Typer(
 )
 
 FilesArg = Annotated[list[Path], typer.Argument(help="MRT files (.gz, .bz2 or plain).")]
-OutOpt = Annotated[Path, typer.Option("--out", help="Directory for the <file>.parquet outputs.")]
+OutDirOpt = Annotated[
+    Path, typer.Option("--out", help="Directory for the <file>.parquet outputs.")
+]
 CollectorOpt = Annotated[
     str | None, typer.Option("--collector", help="Collector name to store in every row.")
 ]
@@ -42,6 +53,14 @@ def _updater(bars: Progress, tasks: dict[str, int]):  # type: ignore[no-untyped-
     return update
 
 
+def _check(files: list[Path], out: Path) -> None:
+    """Every input a readable file and ``--out`` a folder, before any parsing (or any Dask
+    worker) starts."""
+    check_inputs(files, what="MRT")
+    if out.exists() and not out.is_dir():
+        raise CrossroadsError(f"--out {out} is a file; give a folder for the .parquet outputs")
+
+
 def _render(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
     if as_json:
         print_json([r.__dict__ for r in results])
@@ -55,11 +74,12 @@ def _render(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
 
 
 @mrt_app.command("parse")
-def parse(files: FilesArg, out: OutOpt, collector: CollectorOpt = None,
+def parse(files: FilesArg, out: OutDirOpt, collector: CollectorOpt = None,
           as_json: JsonOpt = False) -> None:
     """Parse MRT files one after the other in this process."""
     from crossroads.sources.mrt.ingest import parse_files
 
+    _check(files, out)
     bars, tasks = _bars()
     with bars:
         results = parse_files(files, out, collector=collector,
@@ -69,19 +89,16 @@ def parse(files: FilesArg, out: OutOpt, collector: CollectorOpt = None,
 
 @mrt_app.command("ingest")
 def ingest(
-    files: FilesArg, out: OutOpt,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Dask scheduler address (tcp://host:port); default: a local cluster."
-    )] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", help="Worker processes of the local cluster (default: CPU count)."
-    )] = None,
+    files: FilesArg, out: OutDirOpt,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = DEFAULT_WORKERS,
     collector: CollectorOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Parse many MRT files in parallel on Dask distributed, a progress bar per file."""
     from crossroads.sources.mrt.ingest import ingest_files
 
+    _check(files, out)
     bars, tasks = _bars()
     with bars:
         results = ingest_files(files, out, scheduler=scheduler, workers=workers,

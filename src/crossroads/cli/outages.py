@@ -12,9 +12,16 @@ import typer
 from rich.table import Table
 
 from crossroads.cli._common import (
+    DEFAULT_WORKERS,
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
+    PlotOpt,
+    SchedulerOpt,
+    WorkersOpt,
+    bind_socket,
+    check_inputs,
+    check_output,
     console,
     print_json,
     settings_from,
@@ -40,11 +47,9 @@ def outages(
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
     bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
     json_out: JsonOpt = False,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write a PNG timeline.")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Dask scheduler (tcp://host:8786); default: a LocalCluster.")] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", help="LocalCluster workers; 0 reads in this process.")] = None,
+    plot: PlotOpt = None,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = DEFAULT_WORKERS,
     full_feed_peer: Annotated[list[str] | None, typer.Option(
         "--full-feed-peer", help="Peer address to count as full feed (repeatable).")] = None,
     all_asns: Annotated[bool, typer.Option("--all-asns", help="List AS-level events too.")]
@@ -54,12 +59,17 @@ def outages(
 ) -> None:
     """Detect visibility drops and update bursts of a country in MRT archives."""
     from crossroads.outages import outages_from_files
-    from crossroads.outages.countries import asn_countries, check_country
+    from crossroads.outages.countries import asn_countries, registered_country
+    from crossroads.store import open_store
 
-    asn_country = asn_countries(settings_from(mirror, data_dir))
-    cc = check_country(country, asn_country)
+    check_inputs(files, what="MRT")
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png",))
+    width = parse_bin(bin)
+    asn_country = asn_countries(open_store(settings_from(mirror, data_dir)))
+    cc = registered_country(country, asn_country)
     report = outages_from_files(
-        files, country=cc, asn_country=asn_country, bin=parse_bin(bin), scheduler=scheduler,
+        files, country=cc, asn_country=asn_country, bin=width, scheduler=scheduler,
         workers=workers, full_feed_peers=full_feed_peer or None,
     )
     if plot is not None:
@@ -105,20 +115,22 @@ def watch_cmd(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Listen for BMP from routers and write outage events to the store as they happen."""
-    from crossroads.outages.countries import asn_countries, check_country
+    from crossroads.outages.countries import asn_countries, registered_country
     from crossroads.outages.live import LiveMonitor, default_event_log, watch
+    from crossroads.store import open_store
 
     host, _, port = bmp.rpartition(":")
-    if not host or not port.isdigit():
-        raise CrossroadsError(f"--bmp {bmp!r} is not HOST:PORT")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise CrossroadsError(f"--bmp {bmp!r} is not HOST:PORT (port 0-65535)")
+    width = parse_bin(bin)
+    sock = bind_socket(host, int(port), what="BMP")  # one-line errors, before anything
     settings = settings_from(mirror, data_dir)
-    asn_country = asn_countries(settings)
-    cc = check_country(country, asn_country)
+    asn_country = asn_countries(open_store(settings))
+    cc = registered_country(country, asn_country)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log = default_event_log(settings.data_dir)
-    monitor = LiveMonitor(country=cc, asn_country=asn_country, bin=parse_bin(bin),
-                          event_log=log)
-    watch(host.strip("[]"), int(port), monitor=monitor,
+    monitor = LiveMonitor(country=cc, asn_country=asn_country, bin=width, event_log=log)
+    watch(host.strip("[]"), int(port), monitor=monitor, sock=sock,
           ready=lambda p: console.print(f"listening for BMP on {host}:{p}; events -> {log.path}"))
 
 

@@ -7,15 +7,24 @@ from typing import Annotated
 
 import typer
 
-from crossroads.cli._common import DataDirOpt, MirrorOpt, console, settings_from
+from crossroads.cli._common import (
+    CountryArg,
+    DataDirOpt,
+    MirrorOpt,
+    OutOpt,
+    check_country,
+    check_output,
+    console,
+    settings_from,
+)
 from crossroads.report import write_report
 
 __all__ = ["register"]
 
 
 def report(
-    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 country code, e.g. KZ.")],
-    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    country: CountryArg,
+    out: OutOpt,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Also write this PDF.")] = None,
     scenarios: Annotated[list[str] | None, typer.Option(
         "--scenarios", help="Scenario preset name or YAML file to include (repeatable).")] = None,
@@ -25,8 +34,13 @@ def report(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Write COUNTRY's report: profile, dependency, chokepoints, history, scenarios, TLS,
-    sources. Long results are cached, so a second report of the same data is quick."""
-    done = write_report(settings_from(mirror, data_dir), country, html=out, pdf=pdf,
+    sources, into the HTML file --out. Long results are cached, so a second report of the
+    same data is quick."""
+    cc = check_country(country)
+    check_output(out, flag="--out", suffixes=(".html", ".htm"))
+    if pdf is not None:
+        check_output(pdf, flag="--pdf", suffixes=(".pdf",))
+    done = write_report(settings_from(mirror, data_dir), cc, html=out, pdf=pdf,
                         scenarios=scenarios or (), history=history)
     console.print(f"wrote {out}" + (f" and {pdf}" if pdf else ""), highlight=False)
     for part, why in done.missing.items():

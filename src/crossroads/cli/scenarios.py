@@ -6,63 +6,67 @@ and renders the result as rich tables or ``--json``.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from crossroads.cli._common import (
+    DEFAULT_WORKERS,
+    CountryArg,
     DataDirOpt,
+    DateOpt,
     JsonOpt,
     MirrorOpt,
+    ModeChoice,
+    ModeOpt,
     ObservedOpt,
+    PlotOpt,
     RibGapOpt,
+    SchedulerOpt,
+    TopOpt,
+    WorkersOpt,
+    check_country,
+    check_output,
     console,
-    parse_date,
+    load_routing,
     print_json,
-    settings_from,
 )
-from crossroads.routing import RouteMode
+from crossroads.formatting import pct, signed
 from crossroads.scenarios import (
     ScenarioResult,
     SweepResult,
     list_presets,
     load_scenario,
     plot_result,
-    run,
+    simulate,
     sweep,
 )
 
 __all__ = ["register"]
-
-ModeOpt = Annotated[
-    str,
-    typer.Option("--mode", help="Route selection: all-best (ties split), deterministic, or "
-                 "calibrated (routes seen in the --observed RIBs kept, the rest simulated)."),
-]
 
 
 def simulate_cmd(
     scenario: Annotated[str, typer.Argument(help="A scenario YAML file or a preset name.",
                                             metavar="SCENARIO.yaml|PRESET")],
     json_out: JsonOpt = False,
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write before/after bars to "
-                                              "this PNG or SVG file.")] = None,
-    mode: ModeOpt = "all-best",
+    plot: PlotOpt = None,
+    mode: ModeOpt = ModeChoice.all_best,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
-    date: Annotated[str | None, typer.Option("--date", help="Use the AS graph in force on "
-                                             "this day (YYYY-MM-DD).")] = None,
-    top: Annotated[int, typer.Option("--top", help="Rows per list.")] = 10,
+    date: DateOpt = None,
+    top: TopOpt = 10,
+    workers: WorkersOpt = DEFAULT_WORKERS,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Apply a what-if scenario and show the country before and after."""
-    result = run(
-        settings_from(mirror, data_dir), load_scenario(scenario), mode=_mode(mode),
-        date=parse_date(date), observed=observed or (), max_rib_gap_days=rib_max_gap,
-    )
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
+    sc = load_scenario(scenario)
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap)
+    result = simulate(snap, sc, mode=mode.value, workers=workers, calibration=cal)
     if plot is not None:
         plot_result(result, plot)
     if json_out:
@@ -88,18 +92,18 @@ def scenarios_cmd(json_out: JsonOpt = False) -> None:
 
 
 def sweep_cmd(
-    country: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 country code.")],
+    country: CountryArg,
     single_link_failures: Annotated[bool, typer.Option("--single-link-failures",
                                     help="Remove each border link in turn.")] = False,
     single_as_failures: Annotated[bool, typer.Option("--single-as-failures",
                                   help="Remove each foreign upstream AS in turn.")] = False,
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler "
-                         "address tcp://host:port (default: a local cluster).")] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Local worker processes.")] = 2,
-    mode: ModeOpt = "all-best",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = DEFAULT_WORKERS,
+    mode: ModeOpt = ModeChoice.all_best,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
-    top: Annotated[int, typer.Option("--top", help="Rows to show (JSON: all).")] = 20,
+    date: DateOpt = None,
+    top: TopOpt = 20,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -108,12 +112,11 @@ def sweep_cmd(
     if single_link_failures == single_as_failures:
         raise typer.BadParameter("give exactly one of --single-link-failures, "
                                  "--single-as-failures")
-    result = sweep(
-        settings_from(mirror, data_dir), country,
-        kind="links" if single_link_failures else "ases", mode=_mode(mode),
-        scheduler=scheduler, workers=workers, observed=observed or (),
-        max_rib_gap_days=rib_max_gap,
-    )
+    cc = check_country(country)
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap)
+    result = sweep(snap, cc, kind="links" if single_link_failures else "ases",
+                   mode=mode.value, scheduler=scheduler, workers=workers, calibration=cal)
     if json_out:
         print_json(result.as_dict())
     else:
@@ -128,33 +131,22 @@ def register(app: typer.Typer) -> None:
 
 
 # ------------------------------------------------------------------ rendering
-def _mode(value: str) -> RouteMode:
-    if value not in ("all-best", "deterministic", "calibrated"):
-        raise typer.BadParameter(
-            f"--mode is all-best, deterministic or calibrated, not {value!r}")
-    return value  # type: ignore[return-value]
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.2f} %"
-
-
 def _render_result(result: ScenarioResult, top: int) -> None:
     b, a = result.before, result.after
-    dates = ", ".join(f"{k} {v}" for k, v in result.data.items())
+    dates = ", ".join(f"{p.dataset} {p.data_date.isoformat()}" for p in result.datasets)
     console.print(f"[bold]{result.scenario.name}[/] — {result.country}, mode {result.mode}")
     console.print(f"data: {dates}", highlight=False)
     if b.inbound.observed_share is not None:
         console.print(f"{b.inbound.calibration}; inbound path mass's hops on observed routes: "
-                      f"{_pct(b.inbound.observed_share)} before, "
-                      f"{_pct(a.inbound.observed_share or 0)} after (observed routes through "
+                      f"{pct(b.inbound.observed_share)} before, "
+                      f"{pct(a.inbound.observed_share or 0)} after (observed routes through "
                       "removed elements are dropped)", highlight=False)
     t = Table("measure", "before", "after", "change", title="reachability (share of IPv4 space)")
     for name, x, y in (
         ("inbound (world → country)", b.reach.inbound, a.reach.inbound),
         ("outbound (country → world)", b.reach.outbound, a.reach.outbound),
     ):
-        t.add_row(name, _pct(x), _pct(y), f"{100 * (y - x):+.2f} pp")
+        t.add_row(name, pct(x), pct(y), signed(y - x))
     t.add_row("origins without international route", str(len(b.reach.isolated)),
               str(len(a.reach.isolated)), f"{len(a.reach.isolated) - len(b.reach.isolated):+d}")
     console.print(t)
@@ -165,10 +157,10 @@ def _render_result(result: ScenarioResult, top: int) -> None:
         t = Table("country", "any before", "any after", "gateway before", "gateway after",
                   title=f"{direction} dependency by country (share of paths)")
         for cc in codes:
-            t.add_row(cc, _pct(_get(before, cc, "any_share")),
-                      _pct(_get(after, cc, "any_share")),
-                      _pct(_get(before, cc, "gateway_share")),
-                      _pct(_get(after, cc, "gateway_share")))
+            t.add_row(cc, pct(_get(before, cc, "any_share")),
+                      pct(_get(after, cc, "any_share")),
+                      pct(_get(before, cc, "gateway_share")),
+                      pct(_get(after, cc, "gateway_share")))
         console.print(t)
     t = Table("foreign AS", "country", "transit before", "transit after",
               title="top foreign ASes on inbound paths (share of paths)")
@@ -177,7 +169,7 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     for asn in list(dict.fromkeys([*bas.index[:top], *aas.index[:top]]))[:top]:
         src = bas if asn in bas.index else aas
         t.add_row(f"AS{asn} {src.at[asn, 'name']}", str(src.at[asn, "country"]),
-                  _pct(_get(bas, asn, "transit_share")), _pct(_get(aas, asn, "transit_share")))
+                  pct(_get(bas, asn, "transit_share")), pct(_get(aas, asn, "transit_share")))
     console.print(t)
     lost = result.lost_international
     console.print(f"origins that lost all international routes: {len(lost)}"
@@ -201,8 +193,8 @@ def _get(frame: object, key: object, column: str) -> float:
 def _render_sweep(result: SweepResult, top: int) -> None:
     what = "border link" if result.kind == "links" else "foreign upstream"
     console.print(f"{result.country}: {len(result.rows)} {what}s, baseline inbound "
-                  f"{_pct(result.baseline_inbound)}, outbound {_pct(result.baseline_outbound)}; "
-                  f"data: {', '.join(f'{k} {v}' for k, v in result.data.items())}",
+                  f"{pct(result.baseline_inbound)}, outbound {pct(result.baseline_outbound)}; "
+                  f"data: {', '.join(f'{p.dataset} {p.data_date}' for p in result.datasets)}",
                   highlight=False)
     t = Table(what, "lost inbound", "lost outbound", "isolated origins", "dependency shift",
               title=f"single {what} failures, most damaging first")

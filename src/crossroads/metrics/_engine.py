@@ -23,14 +23,12 @@ from typing import TypeVar
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics import _link_kernels as _lk
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
 from crossroads.routing.calibration import Calibration
-from crossroads.routing.graph import _pair_key
+from crossroads.snapshots.astable import ASTable
 
-__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "link_ids", "observed_mass",
-           "observed_origins", "routes_of", "run"]
+__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "link_ids", "link_key",
+           "observed_mass", "observed_origins", "routes_of", "run"]
 
 T = TypeVar("T")
 
@@ -203,17 +201,24 @@ def _routes_part(
             observed_mass(routes, transit, w), lmass)
 
 
+def link_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """An order-free uint64 key per AS pair (ASNs): ``min << 32 | max``."""
+    lo = np.minimum(a, b).astype(np.uint64)
+    hi = np.maximum(a, b).astype(np.uint64)
+    return (lo << np.uint64(32)) | hi
+
+
 def link_ids(graph: ASGraph) -> tuple[np.ndarray, ...]:
     """The number (position in ``graph.links``) of the link of every entry of the
     provider, customer and peer CSRs."""
     lk = graph.links
-    keys = _pair_key(lk.as1, lk.as2)
+    keys = link_key(lk.as1, lk.as2)
     order = np.argsort(keys)
     out = []
     for ptr, idx in ((graph.prov_ptr, graph.prov_idx), (graph.cust_ptr, graph.cust_idx),
                      (graph.peer_ptr, graph.peer_idx)):
         rows = np.repeat(np.arange(graph.n), np.diff(ptr))
-        key = _pair_key(graph.asns[rows], graph.asns[idx])
+        key = link_key(graph.asns[rows], graph.asns[idx])
         out.append(order[np.searchsorted(keys[order], key)].astype(np.int64))
     return tuple(out)
 
@@ -225,7 +230,7 @@ def _link_part(
     """Path mass crossing every link towards one destination (a virtual group's stub
     links carry all that reaches the root, split by the stubs' weights)."""
     mass = np.where(routes.length >= 0, transit + w, 0.0)
-    out = _lk.link_mass(routes.length, routes.nh_ptr, routes.nh_idx, mass, *graph.adjacency,
+    out = _k.link_mass(routes.length, routes.nh_ptr, routes.nh_idx, mass, *graph.adjacency,
                         *lids, np.zeros(len(graph.links)))
     if g.virtual and g.weight > 0:
         at_root = float(transit[g.root] + w[g.root])

@@ -9,7 +9,7 @@ Example -- AS 10 (AA) has providers 20 (BB) and 3 (AA); AS 3 has provider 30 (CC
 
     >>> import pandas as pd
     >>> from crossroads.routing import ASGraph
-    >>> from crossroads.metrics.astable import ASTable
+    >>> from crossroads.snapshots.astable import ASTable
     >>> g = ASGraph.from_links([20, 3, 30], [10, 10, 3], [-1, -1, -1])
     >>> t = ASTable.from_frame(g, pd.DataFrame({"asn": [3, 10, 20, 30],
     ...     "reg_cc": ["AA", "AA", "BB", "CC"], "ipv4_addresses": [0, 256, 0, 0]}))
@@ -22,8 +22,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph
+from crossroads.snapshots.astable import ASTable
 
 __all__ = ["border_ases", "border_links"]
 

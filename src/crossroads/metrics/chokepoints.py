@@ -38,12 +38,12 @@ import pandas as pd
 
 from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many
 from crossroads.routing.calibration import Calibration
+from crossroads.snapshots.astable import ASTable
 
-__all__ = ["Chokepoints", "carrying_set", "chokepoints", "reachability"]
+__all__ = ["Chokepoints", "carrying_set", "chokepoints", "reached_share"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Chokepoints:
         }
 
 
-def reachability(
+def reached_share(
     graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None,
     calibration: Calibration | None = None,
 ) -> float:

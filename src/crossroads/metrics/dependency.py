@@ -55,9 +55,9 @@ import pandas as pd
 
 from crossroads.metrics import _engine
 from crossroads.metrics._typing import SourceWeighting
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
+from crossroads.snapshots.astable import ASTable
 
 __all__ = ["TOP_LINKS", "DirectionResult", "inbound", "outbound", "result_from_sums"]
 

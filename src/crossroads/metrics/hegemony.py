@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from crossroads.metrics import _engine
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, RouteMode, propagate
+from crossroads.snapshots.astable import ASTable
 
 __all__ = ["hegemony"]
 

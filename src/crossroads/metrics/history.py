@@ -2,7 +2,7 @@
 
 For every catalogued AS-relationship snapshot in ``[start_year, end_year]`` (CAIDA serial-1
 every two years 2002-2018, serial-2 2025-09-01; mirror, cache or download), we run
-:func:`crossroads.metrics.report.dependency_report` without chokepoints and keep its
+:func:`crossroads.metrics.report.dependency` without chokepoints and keep its
 inbound and outbound foreign-country shares (both the *any* and the *gateway* variant),
 the country's border ASes, its distinct foreign upstreams (foreign ASes that are providers
 of one of its ASes) and its top foreign transit ASes. Snapshots are independent, so they
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +35,16 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from crossroads._dask import dask_client
-from crossroads.config import Settings
 from crossroads.errors import CrossroadsError, DatasetMissingError
-from crossroads.metrics.astable import UNKNOWN, ASTable
 from crossroads.metrics.border import border_links
-from crossroads.metrics.report import dependency_report
-from crossroads.routing import ASGraph, RouteMode
+from crossroads.metrics.report import dependency
+from crossroads.provenance import Provenance
+from crossroads.routing import ASGraph, RouteMode, load_graph
 from crossroads.routing.calibration import Calibration
 from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
-from crossroads.sources import catalog
-from crossroads.sources._fetch import DatasetSpec
+from crossroads.snapshots import UNKNOWN, Snapshot
+from crossroads.sources import DatasetSpec, catalog
+from crossroads.store import Store
 
 __all__ = [
     "History", "history", "history_snapshots", "snapshot_summary", "summarise_graph",
@@ -67,8 +67,9 @@ class History:
     summary: pd.DataFrame
     by_country: pd.DataFrame
     top_ases: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    datasets: tuple[Provenance, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -79,7 +80,8 @@ class History:
             "summary": _records(self.summary),
             "by_country": _records(self.by_country),
             "top_ases": _records(self.top_ases),
-            "notes": self.notes,
+            "notes": list(self.notes),
+            "datasets": [p.as_dict() for p in self.datasets],
         }
 
 
@@ -94,7 +96,7 @@ def history_snapshots(
 
 
 def history(
-    settings: Settings,
+    snap: Snapshot,
     country: str,
     *,
     start_year: int | None = None,
@@ -106,7 +108,8 @@ def history(
     observed: Sequence[str | Path] = (),
     max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
 ) -> History:
-    """The dependency history of ``country`` over every snapshot in the year range.
+    """The dependency history of ``country`` over every snapshot in the year range, with
+    ``snap``'s AS table (the graphs of the other dates are read from its store).
 
     ``scheduler``: address of a Dask scheduler (``tcp://host:8786``); without it a
     ``LocalCluster`` of ``workers`` processes (default 2) runs the snapshots.
@@ -114,55 +117,58 @@ def history(
     ``max_rib_gap_days`` of their date are measured, each calibrated by those RIBs; the
     others are listed in the notes as skipped.
     """
-    from crossroads.store import open_store
-
     start = time.perf_counter()
+    cc = snap.require_country(country)
+    if snap.store is None:
+        raise DatasetMissingError("history reads the graph of every date from the store; "
+                                  "this snapshot has none", hint="run `crossroads fetch`")
     specs = history_snapshots(start_year, end_year)
     if not specs:
         raise DatasetMissingError(
             f"no AS-relationship snapshot between {start_year} and {end_year}",
             hint="the catalogue has CAIDA snapshots 2002-2018 (every two years) and 2025",
         )
-    info = open_store(settings).as_info()
-    if info.empty:
-        raise DatasetMissingError("as_info is empty", hint="run `crossroads fetch`")
     ribs, skipped = _ribs_per_snapshot(specs, mode, observed, max_rib_gap_days)
     specs = [sp for sp in specs if mode != "calibrated" or sp.name in ribs]
     if not specs:
         raise CrossroadsError("no snapshot has RIBs within the gap",
                               hint=f"--rib-max-gap is {max_rib_gap_days} days")
-    parts = _run_on_dask(settings, specs, info, country, mode, top, scheduler, workers, ribs)
+    parts = _run_on_dask(snap.store, specs, snap.info, cc, mode, top, scheduler, workers,
+                         ribs)
     summary = pd.DataFrame([p["summary"] for p in parts])
     by_country = pd.concat([p["by_country"] for p in parts], ignore_index=True)
     top_ases = pd.concat([p["top_ases"] for p in parts], ignore_index=True)
+    graphs = tuple(p["provenance"] for p in parts if p["provenance"] is not None)
     return History(
         country=str(summary["country"].iloc[0]),
         mode=mode,
         summary=summary.drop(columns="country"),
         by_country=by_country,
         top_ases=top_ases,
-        notes=_notes(info) + ([f"calibrated mode: no RIB within {max_rib_gap_days} days of "
-                               f"{', '.join(skipped)}: not measured"] if skipped else []),
+        notes=tuple(_notes(snap.info)) + ((f"calibrated mode: no RIB within "
+                                            f"{max_rib_gap_days} days of "
+                                            f"{', '.join(skipped)}: not measured",)
+                                           if skipped else ()),
         seconds=round(time.perf_counter() - start, 1),
+        datasets=(*graphs, *(p for p in snap.datasets if p.kind != "as-rel")),
     )
 
 
 def snapshot_summary(
-    settings: Settings, spec_name: str, info: pd.DataFrame, country: str,
+    store: Store, spec_name: str, info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, ribs: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One snapshot's row of the history (runs on a Dask worker; plain data out)."""
-    from crossroads.routing import load_graph
-
     spec = catalog.by_name(spec_name)
     cal = None
     if mode == "calibrated":
-        graph, cal = calibrated_graph(settings, ribs, spec.data_date, max_gap_days=10**6)
+        graph, cal = calibrated_graph(store.settings, ribs, spec.data_date, max_gap_days=10**6)
     else:
-        graph = load_graph(settings, spec.data_date)
-    return summarise_graph(graph, info, country, mode=mode, top=top,
-                           when=spec.data_date.isoformat(), dataset=spec.name,
-                           calibration=cal)
+        graph = load_graph(store.settings, spec.data_date)
+    out = summarise_graph(graph, info, country, mode=mode, top=top,
+                          when=spec.data_date.isoformat(), dataset=spec.name, calibration=cal)
+    out["provenance"] = graph.provenance
+    return out
 
 
 def summarise_graph(
@@ -170,9 +176,9 @@ def summarise_graph(
     top: int = 5, when: str = "", dataset: str = "", calibration: Calibration | None = None,
 ) -> dict[str, Any]:
     """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph."""
-    rep = dependency_report(graph, info, country, mode=mode, chokepoint_k=0,
-                            calibration=calibration)
-    table = ASTable.from_frame(graph, info)
+    snap = Snapshot.of(graph, info)
+    rep = dependency(snap, country, mode=mode, chokepoint_k=0, calibration=calibration)
+    table = snap.table
     cc = rep.country
     links = border_links(graph, table, cc)
     row: dict[str, Any] = {
@@ -184,8 +190,7 @@ def summarise_graph(
         "country_ases": int(np.count_nonzero(table.cc_id == table.country_id(cc))),
         "border_ases": int(rep.border.shape[0]),
         "foreign_upstreams": int(links.loc[links.relationship == "provider", "neighbor"].nunique()),
-        "unknown_as_share": round(float(np.mean(table.cc_id == table.country_id(UNKNOWN))), 4)
-        if UNKNOWN in table.codes else 0.0,
+        "unknown_as_share": round(float(np.mean(table.cc_id == table.unknown_id)), 4),
     }
     countries, ases = [], []
     for direction, res in (("inbound", rep.inbound), ("outbound", rep.outbound)):
@@ -220,14 +225,14 @@ def summarise_graph(
 
 
 def _run_on_dask(
-    settings: Settings, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
+    store: Store, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
     ribs: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     with dask_client(scheduler, workers=workers or 2) as client:
         shared = client.scatter(info, broadcast=True)
         futures = [
-            client.submit(snapshot_summary, settings, s.name, shared, country, mode, top,
+            client.submit(snapshot_summary, store, s.name, shared, country, mode, top,
                           ribs.get(s.name, []), key=f"history-{country}-{s.name}", pure=False)
             for s in specs
         ]

@@ -24,10 +24,11 @@ from typing import Any
 
 import duckdb
 
-from crossroads._countries import country_code, country_name
-from crossroads.config import Settings
+from crossroads._countries import country_name
 from crossroads.errors import DatasetMissingError, UnknownASNError
-from crossroads.store import DatasetRecord, Store, open_store
+from crossroads.ids import country_code, no_as_in, parse_asn
+from crossroads.provenance import Provenance
+from crossroads.store import DatasetRecord, Store
 
 __all__ = [
     "ASSummary",
@@ -36,7 +37,6 @@ __all__ = [
     "Origin",
     "as_summary",
     "country_profile",
-    "parse_asn",
 ]
 
 _INVENTORY_KINDS = ("rir", "asn-ranges", "country-ranges", "geo-ranges")
@@ -69,11 +69,11 @@ class CountryProfile:
     ipv6_originated_slash48s: float
     ipv6_geolocated_slash48s: float
     top_origins: tuple[Origin, ...]
-    datasets: tuple[DatasetRecord, ...]
+    datasets: tuple[Provenance, ...]
 
     def sources(self, *kinds: str) -> list[str]:
         """Names of the datasets of ``kinds`` this profile used."""
-        return [d.name for d in self.datasets if d.kind in kinds]
+        return [d.dataset for d in self.datasets if d.kind in kinds]
 
     def as_dict(self) -> dict[str, Any]:
         """The ``profile --json`` shape: every figure with its unit and datasets."""
@@ -143,8 +143,8 @@ class ASSummary:
     providers: tuple[Neighbor, ...]
     customers: tuple[Neighbor, ...]
     peers: tuple[Neighbor, ...]
-    as_rel: DatasetRecord
-    datasets: tuple[DatasetRecord, ...]
+    as_rel: Provenance
+    datasets: tuple[Provenance, ...]
 
     def as_dict(self) -> dict[str, Any]:
         """The ``as --json`` shape."""
@@ -171,31 +171,17 @@ class ASSummary:
         }
 
 
-def parse_asn(text: str | int) -> int:
-    """``"AS9198"``, ``"as9198"`` or ``"9198"`` → 9198; anything else is an error.
-
-    >>> parse_asn("AS9198")
-    9198
-    """
-    raw = str(text).strip()
-    digits = raw[2:] if raw[:2].upper() == "AS" else raw
-    if not digits.isdigit() or int(digits) >= 1 << 32:
-        raise UnknownASNError(
-            f"not an AS number: {raw!r}", hint="use a number 0 … 4294967295, e.g. 9198"
-        )
-    return int(digits)
-
-
-def country_profile(source: Settings | Store, country: str, *, top: int = 10) -> CountryProfile:
+def country_profile(store: Store, country: str, *, top: int = 10) -> CountryProfile:
     """The inventory of ``country`` (ISO 3166-1 alpha-2) from the current datasets."""
     cc = country_code(country)
-    store = _store(source)
     used = (*(d for kind in _INVENTORY_KINDS for d in store.current(kind)),
             *_maybe_current(store, "as-org"))  # as-org: the names, when loaded
     with store.connection() as con:
         by_rule = dict(
             _rows(con, "SELECT reg_rule, count(*) FROM as_info WHERE reg_cc = ? GROUP BY 1", [cc])
         )
+        if not by_rule:
+            raise no_as_in(cc)
         v4_orig, v6_orig = _one(
             con,
             "SELECT coalesce(sum(ipv4_addresses), 0), coalesce(sum(ipv6_slash48s), 0) "
@@ -240,12 +226,12 @@ def country_profile(source: Settings | Store, country: str, *, top: int = 10) ->
         ipv6_originated_slash48s=float(v6_orig),
         ipv6_geolocated_slash48s=float(geo.get(6, 0.0)),
         top_origins=origins,
-        datasets=used,
+        datasets=_provenance(store, used),
     )
 
 
 def as_summary(
-    source: Settings | Store,
+    store: Store,
     asn: int | str,
     *,
     as_rel: str | None = None,
@@ -255,7 +241,6 @@ def as_summary(
     AS-relationship snapshot ``as_rel`` (else the one in force on ``on``: the latest on or
     before it; else the newest)."""
     number = parse_asn(asn)
-    store = _store(source)
     snapshot = store.as_rel_dataset(as_rel, on=on)
     used = tuple(d for kind in (*_INVENTORY_KINDS, "as-org") for d in _maybe_current(store, kind))
     with store.connection() as con:
@@ -287,8 +272,8 @@ def as_summary(
         providers=tuple(by_role["provider"]),
         customers=tuple(by_role["customer"]),
         peers=tuple(by_role["peer"]),
-        as_rel=snapshot,
-        datasets=(snapshot, *used),
+        as_rel=snapshot.provenance(str(store.settings.database)),
+        datasets=_provenance(store, (snapshot, *used)),
     )
 
 
@@ -309,8 +294,8 @@ def _names(used: tuple[DatasetRecord, ...], *kinds: str) -> list[str]:
     return [d.name for d in used if d.kind in kinds]
 
 
-def _store(source: Settings | Store) -> Store:
-    return source if isinstance(source, Store) else open_store(source)
+def _provenance(store: Store, records: tuple[DatasetRecord, ...]) -> tuple[Provenance, ...]:
+    return tuple(r.provenance(str(store.settings.database)) for r in records)
 
 
 def _maybe_current(store: Store, kind: str) -> list[DatasetRecord]:

@@ -33,14 +33,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crossroads.metrics.astable import UNKNOWN
+from crossroads.errors import DataFormatError
+from crossroads.ids import country_code, no_as_in
 from crossroads.metrics.concentration import concentration
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.metrics.report import DependencyReport
-from crossroads.routing.ribs import read_rib
+from crossroads.routing.ribs import read_rib, rib_provenance
+from crossroads.snapshots import UNKNOWN, Snapshot
+from crossroads.snapshots.load import AS_INFO_KINDS
 from crossroads.sources.bgpdump_text import clean_paths
 
-__all__ = ["observed_direction", "observed_paths", "observed_report", "read_rib_paths"]
+__all__ = [
+    "observed_dependency", "observed_direction", "observed_paths", "read_rib_paths",
+    "rib_provenance",
+]
 
 
 def read_rib_paths(path: str | Path) -> pa.Table:
@@ -140,41 +146,37 @@ def observed_direction(
     )
 
 
-def observed_report(
-    files: Sequence[str | Path],
-    info: pd.DataFrame,
-    country: str,
-    *,
-    datasets: Sequence[dict[str, str]] = (),
+def observed_dependency(
+    snap: Snapshot, files: Sequence[str | Path], country: str
 ) -> DependencyReport:
-    """The dependency report of ``country`` from the paths of the RIB ``files``."""
+    """The dependency report of ``country`` from the paths of the RIB ``files``, with the
+    countries and names of ``snap``'s AS table (its graph is not used)."""
+    cc = country_code(country)
+    if snap.table.id_of(cc) < 0:
+        raise no_as_in(cc)
     tables = [read_rib_paths(f) for f in files]
+    for f, t in zip(files, tables, strict=True):
+        if t.num_rows == 0:
+            raise DataFormatError(f, "no routes in this RIB file",
+                                  hint="give a RIB dump (MRT TABLE_DUMP/_V2 or bgpdump -m text)")
     paths = pd.concat([observed_paths(t) for t in tables], ignore_index=True)
-    dates = [_first_date(t) for t in tables]
+    info = snap.info
     cc_col = info.set_index("asn")["reg_cc"].dropna()
     country_of = {int(a): str(c) for a, c in cc_col.items() if c}
     names = {int(a): str(n) for a, n in info.set_index("asn")["name"].dropna().items()}
-    inb = observed_direction(paths, country_of, names, country, direction="inbound")
-    out = observed_direction(paths, country_of, names, country, direction="outbound")
+    inb = observed_direction(paths, country_of, names, cc, direction="inbound")
+    out = observed_direction(paths, country_of, names, cc, direction="outbound")
     notes = [f"observed mode: {len(paths):,} IPv4 paths from {', '.join(map(str, files))}",
              "countries are today's registrations (as_info), not those of the RIB's date"]
     if out is None:
-        notes.append(f"outbound not observable: no RIB peer is registered in {country.upper()}")
-    files_ds = [{"dataset": Path(f).name, "source": str(f), "data_date": d}
-                for f, d in zip(files, dates, strict=True)]
+        notes.append(f"outbound not observable: no RIB peer is registered in {cc}")
+    ribs = tuple(rib_provenance(f, t) for f, t in zip(files, tables, strict=True))
+    as_info_sets = tuple(p for p in snap.datasets if p.kind in AS_INFO_KINDS)
     return DependencyReport(
-        country=country.upper(), mode="observed", inbound=inb, outbound=out,
-        border=pd.DataFrame(), chokepoints=None, concentration=concentration(info, country),
-        datasets=[*files_ds, *datasets], notes=notes,
+        country=cc, mode="observed", inbound=inb, outbound=out,
+        border=pd.DataFrame(), chokepoints=None, concentration=concentration(info, cc),
+        datasets=(*ribs, *as_info_sets), notes=tuple(notes),
     )
-
-
-def _first_date(table: pa.Table) -> str:
-    """The date (UTC) of the earliest record of a RIB table, ISO format ('' if empty)."""
-    if table.num_rows == 0:
-        return ""
-    first = pc.min(table.column("timestamp")).as_py()
-    return first.date().isoformat() if first is not None else ""
 
 
 def _gateway(path: tuple[int, ...], ccs: list[str], cc: str, direction: str) -> int | None:

@@ -35,20 +35,22 @@ sends AS 40's paths through AS 30, so CC's gateway share rises from 11/32 to 1 (
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from crossroads.metrics._engine import link_key
 from crossroads.metrics._typing import SourceWeighting
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import DirectionResult, inbound
 from crossroads.metrics.targets import customer_cone_sizes
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
-from crossroads.routing.graph import _pair_key
+from crossroads.snapshots import Snapshot
+from crossroads.snapshots.astable import ASTable
 
 __all__ = ["CONE_RATIO", "LinkSources", "discount_implausible", "implausible_links",
-           "robustness"]
+           "robust_snapshot", "robustness"]
 
 LinkSources = tuple[np.ndarray, np.ndarray, np.ndarray]
 """``(as1, as2, source)`` columns of a CAIDA link table (``source`` may hold None)."""
@@ -131,6 +133,15 @@ def discount_implausible(graph: ASGraph, ratio: float = CONE_RATIO) -> ASGraph:
     return graph.with_links(bad.as1.to_numpy(), bad.as2.to_numpy(), np.zeros(len(bad), np.int8))
 
 
+def robust_snapshot(snap: Snapshot, ratio: float = CONE_RATIO) -> Snapshot:
+    """``snap`` on the :func:`discount_implausible` graph, with a note saying so."""
+    n = len(implausible_links(snap.graph, ratio))
+    note = (f"--robust: {n:,} implausible provider links (customer cone over {ratio:g}x the "
+            "provider's own) routed as peer links")
+    edited = snap.with_graph(discount_implausible(snap.graph, ratio))
+    return replace(edited, notes=(*edited.notes, note))
+
+
 def _observed_paths(cal: Calibration, a: int, b: int) -> int:
     """Observed path steps crossing the link, in either direction."""
     keys = np.array([(int(a) << 32) | int(b), (int(b) << 32) | int(a)], np.int64)
@@ -152,10 +163,10 @@ def _sources_of(links: pd.DataFrame, table: LinkSources | None) -> list[str | No
     if table is None:
         return [None] * len(links)
     as1, as2, source = (np.asarray(c) for c in table)
-    keys = _pair_key(as1.astype(np.int64), as2.astype(np.int64))
+    keys = link_key(as1.astype(np.int64), as2.astype(np.int64))
     order = np.argsort(keys)
     sorted_keys = keys[order]
-    want = _pair_key(links.as1.to_numpy(np.int64), links.as2.to_numpy(np.int64))
+    want = link_key(links.as1.to_numpy(np.int64), links.as2.to_numpy(np.int64))
     out: list[str | None] = []
     for k, p in zip(want.tolist(), np.searchsorted(sorted_keys, want).tolist(), strict=True):
         hit = p < sorted_keys.size and int(sorted_keys[p]) == k

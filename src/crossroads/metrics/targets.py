@@ -22,8 +22,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph
+from crossroads.snapshots.astable import ASTable
 
 __all__ = ["CONTENT_ASNS", "customer_cone_sizes", "default_destinations", "top_cones"]
 

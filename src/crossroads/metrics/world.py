@@ -23,20 +23,18 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date as Date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crossroads._atomic import atomic_path
-from crossroads.config import Settings
+from crossroads.atomic import atomic_path
 from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics.astable import UNKNOWN, ASTable
+from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
+from crossroads.snapshots import UNKNOWN, ASTable, Snapshot
 
 __all__ = ["WorldMatrix", "plot_world_matrix", "world_groups", "world_matrix"]
 
@@ -55,6 +53,7 @@ class WorldMatrix:
     groups_total: int
     seconds: float
     mode: str
+    datasets: tuple[Provenance, ...] = ()
     calibration: str | None = None  # calibrated mode: the RIBs
     observed_share: float | None = None  # calibrated: share of hop mass on observed routes
 
@@ -94,8 +93,7 @@ def world_groups(
 
 
 def world_matrix(
-    graph: ASGraph,
-    table: ASTable,
+    snap: Snapshot,
     *,
     mode: RouteMode = "all-best",
     sample: int | None = None,
@@ -106,10 +104,12 @@ def world_matrix(
     progress: Callable[[int, int], None] | None = None,
     calibration: Calibration | None = None,
 ) -> WorldMatrix:
-    """Compute the matrix (see the module doc); ``checkpoint`` (an ``.npz`` path) makes
-    the run resumable, ``workers`` > 1 uses that many processes. ``mode="calibrated"``
-    routes with ``calibration`` (one propagation per observed per-prefix variant)."""
+    """Compute the matrix of ``snap`` (see the module doc); ``checkpoint`` (an ``.npz``
+    path) makes the run resumable, ``workers`` > 1 uses that many processes.
+    ``mode="calibrated"`` routes with ``calibration`` (built on ``snap``'s graph; one
+    propagation per observed per-prefix variant)."""
     start = time.perf_counter()
+    graph, table = snap.graph, snap.table
     groups = world_groups(graph, table,
                           keep_apart=_engine.observed_origins(graph, calibration))
     total = len(groups)
@@ -151,7 +151,7 @@ def world_matrix(
     shares.index.name = "country"
     shares = shares.loc[:, (shares > 0).any(axis=0)]
     return WorldMatrix(shares, pd.Series(reached[rows], index=shares.index), len(groups),
-                       total, time.perf_counter() - start, mode,
+                       total, time.perf_counter() - start, mode, snap.datasets,
                        None if calibration is None else calibration.describe(),
                        None if calibration is None else float(hops[1] / max(hops[0], 1e-300)))
 
@@ -218,26 +218,10 @@ def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Pat
     fig.colorbar(im, ax=ax, label="share of address-weighted, tie-split paths")
     fig.tight_layout()
     out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format="png", dpi=120)
+    finally:
+        plt.close(fig)
     return out
 
-
-def world_matrix_from_settings(
-    settings: Settings, *, date: Date | None = None, **options: Any
-) -> WorldMatrix:
-    """:func:`world_matrix` on the graph of ``date`` and the store's ``as_info``."""
-    from crossroads.routing import load_graph
-    from crossroads.store import open_store
-
-    observed = options.pop("observed", None)
-    if options.get("mode") == "calibrated":
-        from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
-
-        gap = options.pop("max_rib_gap_days", RIB_MAX_GAP_DAYS)
-        graph, options["calibration"] = calibrated_graph(settings, observed or (), date, gap)
-    else:
-        options.pop("max_rib_gap_days", None)
-        graph = load_graph(settings, date)
-    table = ASTable.from_frame(graph, open_store(settings).as_info())
-    return world_matrix(graph, table, **options)

@@ -1,8 +1,8 @@
 """Outage detection over MRT archives: read files in parallel, build series, detect.
 
 Files are read by the MRT parser (:func:`crossroads.sources.mrt.iter_mrt_batches`), one
-Dask task per file (a ``LocalCluster`` when no scheduler is given, in-process for
-``workers=0``), keeping only the columns the series need. The rows are then merged in
+Dask task per file (a ``LocalCluster`` when no scheduler is given; in this process for
+one file or ``workers <= 1``), keeping only the columns the series need. The rows are then merged in
 time order (stable: file order, then record order) and replayed through one
 :class:`~crossroads.outages.series.SeriesBuilder`.
 
@@ -55,7 +55,7 @@ def read_routes(path: str | Path) -> pa.Table:
 
 
 def _read_all(paths: Sequence[Path], scheduler: str | None, workers: int | None) -> pa.Table:
-    if workers == 0 or (scheduler is None and len(paths) == 1):
+    if scheduler is None and (len(paths) == 1 or (workers is not None and workers <= 1)):
         tables = [read_routes(p) for p in paths]
     else:
         tables = _read_dask(paths, scheduler, workers)

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import pandas as pd
 
-from crossroads.config import Settings
-from crossroads.errors import UnknownCountryError
+from crossroads.ids import country_code, no_as_in
+from crossroads.store import Store
 
-__all__ = ["asn_countries", "check_country"]
+__all__ = ["asn_countries", "registered_country"]
 
 
-def asn_countries(settings: Settings) -> pd.Series:
-    """``reg_cc`` of every AS in the store (index: AS number); needs ``crossroads fetch``."""
-    from crossroads.store import open_store
-
-    info = open_store(settings).as_info()
+def asn_countries(store: Store) -> pd.Series:
+    """``reg_cc`` of every AS in ``store`` (index: AS number); needs ``crossroads fetch``."""
+    info = store.as_info()
     return info.dropna(subset=["reg_cc"]).set_index("asn")["reg_cc"]
 
 
-def check_country(country: str, asn_country: pd.Series) -> str:
-    """``country`` upper-cased, if some AS is registered there."""
-    cc = country.upper()
-    if len(cc) != 2 or not cc.isalpha():
-        raise UnknownCountryError(f"{country!r} is not an ISO 3166-1 alpha-2 code")
+def registered_country(country: str, asn_country: pd.Series) -> str:
+    """``country`` as an ISO code (:func:`crossroads.ids.country_code`) that some AS of
+    ``asn_country`` is registered in.
+
+    >>> registered_country("kz", pd.Series(["KZ"], index=[9198]))
+    'KZ'
+    """
+    cc = country_code(country)
     if not (asn_country == cc).any():
-        raise UnknownCountryError(f"no AS is registered in {cc} in the loaded data",
-                                  hint="check the code, or run `crossroads fetch`")
+        raise no_as_in(cc)
     return cc

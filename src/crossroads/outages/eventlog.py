@@ -18,7 +18,7 @@ import pandas as pd
 
 from crossroads.outages.model import OutageEvent
 
-__all__ = ["EventLog"]
+__all__ = ["EventLog", "event_id"]
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS outage_events (

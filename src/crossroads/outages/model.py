@@ -21,6 +21,7 @@ __all__ = [
     "OutageSeries",
     "Severity",
     "Signal",
+    "events_frame",
 ]
 
 Anchor = Literal["auto", "rib", "infer", "empty"]

@@ -19,9 +19,11 @@ from typing import Any
 import jinja2
 
 from crossroads import __version__
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
+from crossroads.formatting import num, pct, signed
+from crossroads.ids import country_code
 from crossroads.report import sections
 from crossroads.report.figures import country_name
 from crossroads.report.views import dependency_view, history_view, scenario_view, short_sources
@@ -56,7 +58,7 @@ def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
     """Call every API the report needs for ``country`` and the named scenario presets
     (or YAML files). The dependency history runs on its own Dask processes, so it is
     started first and collected last, while the dependency and scenarios compute here."""
-    cc = sections.country_code(country)
+    cc = country_code(country)
     report = Report(cc, country_name(cc), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                     __version__)
     report.parts["datasets"] = sections.datasets(settings)
@@ -77,45 +79,6 @@ def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
         if past is not None:
             _try(report, "history", lambda: history_view(past.result()))
     return report
-
-
-def pct(value: Any) -> str:
-    """A fraction as a percentage: one decimal, or two significant digits below 0.1 %
-    ("–" when missing).
-
-    >>> pct(0.5582), pct(4.2e-05), pct(0)
-    ('55.8 %', '0.0042 %', '0.0 %')
-    """
-    if value is None or value != value:
-        return "–"
-    v = 100 * float(value)
-    return f"{v:.1f} %" if abs(v) >= 0.1 or v == 0 else f"{v:.2g} %"
-
-
-def num(value: Any) -> str:
-    """A count with thousands separators (no decimals for large values).
-
-    >>> num(3273472), num(2578.1678), num(0.5)
-    ('3,273,472', '2,578', '0.50')
-    """
-    if value is None or value != value:
-        return "–"
-    v = float(value)
-    return f"{v:,.0f}" if v.is_integer() or abs(v) >= 100 else f"{v:,.2f}"
-
-
-def signed(value: Any) -> str:
-    """A change of a fraction in percentage points, with its sign.
-
-    >>> signed(-0.0027451), signed(0.0)
-    ('−0.27 pp', '±0 pp')
-    """
-    if value is None or value != value:
-        return "–"
-    v = 100 * float(value)
-    if v == 0:
-        return "±0 pp"
-    return f"{'+' if v > 0 else '−'}{abs(v):.2f} pp"
 
 
 def environment(package: str = "crossroads.report") -> jinja2.Environment:

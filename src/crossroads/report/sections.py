@@ -11,31 +11,35 @@ routes (:func:`crossroads.routing.fidelity_note.fidelity_note`).
 
 from __future__ import annotations
 
-import dataclasses
-import math
+import json
 from datetime import date as Date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from crossroads.config import Settings
-from crossroads.errors import UnknownCountryError
+from crossroads.formatting import jsonable as plain
+from crossroads.ids import country_code
 from crossroads.report._memo import memo
 from crossroads.routing.fidelity_note import fidelity_note
+
+if TYPE_CHECKING:
+    from crossroads.scenarios.model import Scenario
 
 __all__ = [
     "Direction",
     "as_summary",
-    "country_code",
     "datasets",
     "dependency",
     "graph_date",
     "history",
+    "load_scenario",
     "outages",
-    "plain",
     "presets",
     "profile",
     "route",
+    "run_scenario",
     "scenario",
+    "scenario_key",
     "scenario_text",
     "tls_episodes",
     "tls_roots",
@@ -44,51 +48,11 @@ __all__ = [
 Direction = Literal["inbound", "outbound"]
 
 
-def plain(value: Any) -> Any:
-    """``value`` as JSON-ready data: ``as_dict()``/pydantic/dataclasses/DataFrames/numpy
-    become dicts, lists and Python scalars; NaN becomes ``None``."""
-    if hasattr(value, "as_dict"):
-        return plain(value.as_dict())
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="json")
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if hasattr(value, "to_dict") and hasattr(value, "columns"):
-        return [plain(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [plain(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if getattr(value, "ndim", 0) > 0 and hasattr(value, "tolist"):  # a numpy array
-        return plain(value.tolist())
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def country_code(text: str) -> str:
-    """``text`` as an upper-case ISO 3166-1 alpha-2 code, or :class:`UnknownCountryError`."""
-    code = text.strip().upper()
-    if len(code) != 2 or not code.isascii() or not code.isalpha():
-        raise UnknownCountryError(
-            f"not an ISO 3166-1 alpha-2 country code: {text!r}", hint="e.g. KZ"
-        )
-    return code
-
-
 def graph_date(result: dict[str, Any]) -> str | None:
     """The data date of the AS-relationship graph named in a result's provenance."""
     for d in result.get("datasets") or []:
-        name = d.get("dataset") or d.get("name") or ""
-        if name.startswith("caida-as-rel"):
+        if d.get("kind") == "as-rel":
             return str(d.get("data_date"))
-    for name, when in (result.get("data") or {}).items():
-        if name.startswith("caida-as-rel"):
-            return str(when)
     return None
 
 
@@ -106,27 +70,30 @@ def datasets(settings: Settings) -> list[dict[str, Any]]:
 def profile(settings: Settings, country: str) -> dict[str, Any]:
     """The country inventory (:func:`crossroads.metrics.inventory.country_profile`)."""
     from crossroads.metrics.inventory import country_profile
+    from crossroads.store import open_store
 
-    return plain(country_profile(settings, country_code(country)))  # type: ignore[no-any-return]
+    return plain(country_profile(open_store(settings), country_code(country)))  # type: ignore[no-any-return]
 
 
 def as_summary(settings: Settings, asn: int) -> dict[str, Any]:
     """One AS (:func:`crossroads.metrics.inventory.as_summary`)."""
     from crossroads.metrics.inventory import as_summary as summary
+    from crossroads.store import open_store
 
-    return plain(summary(settings, asn))  # type: ignore[no-any-return]
+    return plain(summary(open_store(settings), asn))  # type: ignore[no-any-return]
 
 
 def dependency(settings: Settings, country: str, *, date: Date | None = None) -> dict[str, Any]:
     """Foreign dependency of ``country`` in both directions, chokepoints, concentration and
-    border ASes (:func:`crossroads.metrics.report.country_dependency`), with the graph date
+    border ASes (:func:`crossroads.metrics.report.dependency`), with the graph date
     and its fidelity note."""
-    from crossroads.metrics.report import country_dependency
+    from crossroads.metrics.report import dependency as run
+    from crossroads.snapshots import snapshot
 
     cc = country_code(country)
 
     def compute() -> dict[str, Any]:
-        out: dict[str, Any] = plain(country_dependency(settings, cc, date=date))
+        out: dict[str, Any] = plain(run(snapshot(settings, date=date), cc))
         out["graph_date"] = graph_date(out)
         out["fidelity_note"] = _note(out["graph_date"])
         return out
@@ -134,15 +101,17 @@ def dependency(settings: Settings, country: str, *, date: Date | None = None) ->
     return memo(settings, "dependency", {"cc": cc, "date": date}, compute)  # type: ignore[no-any-return]
 
 
-def history(settings: Settings, country: str) -> dict[str, Any]:
+def history(settings: Settings, country: str, *, scheduler: str | None = None) -> dict[str, Any]:
     """The country's dependency for every AS-graph snapshot 2002-2025
-    (:func:`crossroads.metrics.history.history`)."""
+    (:func:`crossroads.metrics.history.history`), on the Dask ``scheduler`` when given
+    (the web server's one shared cluster), else on a cluster of its own."""
     from crossroads.metrics.history import history as run
+    from crossroads.snapshots import snapshot
 
     cc = country_code(country)
 
     def compute() -> dict[str, Any]:
-        out: dict[str, Any] = plain(run(settings, cc))
+        out: dict[str, Any] = plain(run(snapshot(settings), cc, scheduler=scheduler))
         out["fidelity_note"] = _note(None)
         return out
 
@@ -161,12 +130,16 @@ def presets() -> list[dict[str, Any]]:
     ]
 
 
-def scenario_text(source: str) -> str:
-    """The YAML text of a preset name or a scenario file path."""
+def scenario_text(source: str, *, files: bool = True) -> str:
+    """The YAML text of a preset name or (with ``files``) a scenario file path.
+
+    Without ``files`` only the shipped presets can be named: the web API passes
+    ``files=False``, so a request never opens a file of the server.
+    """
     from crossroads.errors import ScenarioError
     from crossroads.scenarios.load import preset_text
 
-    if "/" not in source and not source.endswith((".yaml", ".yml")):
+    if not files or ("/" not in source and not source.endswith((".yaml", ".yml"))):
         return preset_text(source)
     try:
         return Path(source).read_text(encoding="utf-8")
@@ -174,21 +147,42 @@ def scenario_text(source: str) -> str:
         raise ScenarioError(f"{source}: cannot read the scenario file: {exc}") from None
 
 
-def scenario(settings: Settings, source: str, *, is_yaml: bool = False) -> dict[str, Any]:
-    """Before/after of one scenario: a preset name or file, or YAML text when ``is_yaml``
-    (:func:`crossroads.scenarios.run`), with the fidelity note of its graph."""
-    from crossroads.scenarios import parse_scenario, run
+def load_scenario(source: str, *, is_yaml: bool = False, files: bool = True) -> Scenario:
+    """The validated scenario of a preset name, a file (with ``files``) or YAML text (when
+    ``is_yaml``); bad input fails here, before anything is computed or cached."""
+    from crossroads.scenarios import parse_scenario
 
-    text = source if is_yaml else scenario_text(source)
-    where = "<scenario text>" if is_yaml else source
-    sc = parse_scenario(text, path=where)  # bad input fails here, before any caching
+    text = source if is_yaml else scenario_text(source, files=files)
+    where = "<scenario text>" if is_yaml else source if files else f"preset {source}"
+    return parse_scenario(text, path=where)
+
+
+def scenario_key(sc: Scenario) -> str:
+    """What identifies a scenario's result: its validated model as canonical JSON (so a
+    changed comment or key order is the same scenario)."""
+    return json.dumps(sc.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+def run_scenario(settings: Settings, sc: Scenario) -> dict[str, Any]:
+    """Before/after of a validated scenario (:func:`crossroads.scenarios.simulate`), with
+    the fidelity note of its graph; cached on disk by :func:`scenario_key`."""
+    from crossroads.scenarios import simulate
+    from crossroads.snapshots import snapshot
 
     def compute() -> dict[str, Any]:
-        out: dict[str, Any] = plain(run(settings, sc))
+        out: dict[str, Any] = plain(simulate(snapshot(settings), sc))
         out["fidelity_note"] = _note(graph_date(out))
         return out
 
-    return memo(settings, "scenario", {"yaml": text}, compute)  # type: ignore[no-any-return]
+    return memo(settings, "scenario", {"scenario": scenario_key(sc)}, compute)  # type: ignore[no-any-return]
+
+
+def scenario(
+    settings: Settings, source: str, *, is_yaml: bool = False, files: bool = True,
+) -> dict[str, Any]:
+    """Before/after of one scenario: a preset name or (with ``files``) a file, or YAML
+    text when ``is_yaml`` (:func:`load_scenario`, :func:`run_scenario`)."""
+    return run_scenario(settings, load_scenario(source, is_yaml=is_yaml, files=files))
 
 
 def route(
@@ -197,10 +191,12 @@ def route(
 ) -> dict[str, Any]:
     """Routes towards ``origins`` (:func:`crossroads.routing.query.route_query`)."""
     from crossroads.routing.query import route_query
+    from crossroads.snapshots import snapshot
 
+    graph = snapshot(settings, date=date).graph
     out: dict[str, Any] = plain(
-        route_query(settings, origins, from_asn=from_asn, mode=mode, date=date))  # type: ignore[arg-type]
-    out["fidelity_note"] = _note(out.get("data_date"))
+        route_query(graph, origins, from_asn=from_asn, mode=mode))  # type: ignore[arg-type]
+    out["fidelity_note"] = _note(graph_date(out))
     return out
 
 

@@ -42,19 +42,15 @@ def short_sources(datasets: Any) -> str:
     for d in datasets or []:
         if isinstance(d, str):
             continue
-        name = str(d.get("dataset") or d.get("name") or "?")
+        name = str(d.get("dataset") or "?")
         family = next((label for prefix, label in _FAMILIES if name.startswith(prefix)), name)
         seen.setdefault(family, set()).add(str(d.get("data_date", "?")))
     return "; ".join(f"{fam} {', '.join(sorted(dates))}" for fam, dates in seen.items())
 
 
 def provenance_line(result: dict[str, Any]) -> str:
-    """"Data: SOURCE DATE; …" from the provenance a result carries (``datasets`` records
-    or a ``data`` mapping of dataset name to data date)."""
-    sets = result.get("datasets")
-    if not sets and isinstance(result.get("data"), dict):
-        sets = [{"name": k, "data_date": v} for k, v in result["data"].items()]
-    text = short_sources(sets)
+    """"Data: SOURCE DATE; …" from the provenance a result carries (its ``datasets``)."""
+    text = short_sources(result.get("datasets"))
     return f"Data: {text}" if text else "Data: the loaded crossroads store"
 
 
@@ -157,8 +153,8 @@ def scenario_view(res: dict[str, Any]) -> dict[str, Any]:
 
 
 def _graph(res: dict[str, Any]) -> str:
-    return next((v for k, v in (res.get("data") or {}).items() if k.startswith("caida-as-rel")),
-                "?")
+    return next((str(d.get("data_date")) for d in res.get("datasets") or []
+                 if d.get("kind") == "as-rel"), "?")
 
 
 def history_view(hist: dict[str, Any], *, top: int = 5) -> dict[str, Any]:

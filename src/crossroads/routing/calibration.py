@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from crossroads.provenance import Provenance
 from crossroads.routing import _calibration_build as _b
 from crossroads.routing._calibrated_kernels import MAX_WEIGHT
 from crossroads.routing._fidelity_data import Observed, observed_routes
@@ -94,6 +95,7 @@ class Calibration:
     pref_keys: np.ndarray
     pref_vals: np.ndarray
     stats: dict[str, int]
+    provenance: tuple[Provenance, ...] = ()  # the RIB files, when read from files
     _bound: list = field(default_factory=list, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:

@@ -1,8 +1,10 @@
 """Loading the AS graph of a date: the one place routing touches the data layer.
 
-The graph of a date is built from the CAIDA AS-relationship snapshot catalogued for the
-latest data date on or before it (serial-2 for 2025-09-01, serial-1 every two years
-2002-2018); without a date, the newest snapshot. Its links come from the store when
+The graph of a date is built from the CAIDA AS-relationship snapshot in force on it: the
+latest one dated on or before it (:func:`crossroads.sources.catalog.in_force_on`), among
+the snapshots loaded in the store when it holds any -- the same set ``crossroads as``
+chooses from -- else among the catalogued ones (serial-2 for 2025-09-01, serial-1 every
+two years 2002-2018); without a date, the newest. Its links come from the store when
 ``crossroads fetch`` loaded that snapshot there (so nothing needs the mirror or the network
 afterwards); otherwise the file comes through :func:`crossroads.sources._fetch.obtain`
 (mirror, cache or download) and is parsed by :func:`crossroads.sources.caida.read_as_rel`.
@@ -13,6 +15,7 @@ the same one repeatedly.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date as Date
 from functools import lru_cache
 from pathlib import Path
@@ -21,11 +24,9 @@ from typing import TYPE_CHECKING
 import pyarrow.compute as pc
 
 from crossroads.config import Settings
-from crossroads.errors import CrossroadsError, DatasetMissingError
-from crossroads.provenance import Provenance
+from crossroads.errors import CrossroadsError, DataFormatError, DatasetMissingError
 from crossroads.routing.graph import ASGraph
-from crossroads.sources import catalog
-from crossroads.sources._fetch import DatasetSpec, obtain
+from crossroads.sources import DatasetSpec, catalog, obtain
 from crossroads.sources.caida import read_as_rel
 
 if TYPE_CHECKING:
@@ -49,14 +50,29 @@ def relationship_snapshot(date: Date | None = None) -> DatasetSpec:
 
 
 def graph_from_file(path: str | Path) -> ASGraph:
-    """The graph of one CAIDA as-rel file (serial-1 or serial-2; plain, gz or bz2)."""
+    """The graph of one CAIDA as-rel file (serial-1 or serial-2; plain, gz or bz2); a file
+    with no links is a :class:`~crossroads.errors.DataFormatError`."""
     table = read_as_rel(path)
+    if table.num_rows == 0:
+        raise DataFormatError(path, "holds no AS links (an empty or comments-only file)")
     return ASGraph.from_links(table.column("as1"), table.column("as2"), table.column("rel"))
 
 
 def load_graph(settings: Settings, date: Date | None = None) -> ASGraph:
     """The AS graph in force on ``date`` (newest when None), with its provenance."""
-    return _load(settings, relationship_snapshot(date).name)
+    return _load(settings, _snapshot_name(settings, date))
+
+
+def _snapshot_name(settings: Settings, date: Date | None) -> str:
+    """The loaded snapshot in force on ``date`` when the store holds any, else the
+    catalogued one."""
+    if settings.database.is_file():
+        from crossroads.store import open_store
+
+        loaded = open_store(settings).datasets("as-rel")
+        if loaded:
+            return catalog.in_force_on(loaded, date, what="loaded AS-relationship snapshot").name
+    return relationship_snapshot(date).name
 
 
 @lru_cache(maxsize=4)
@@ -64,7 +80,7 @@ def _load(settings: Settings, name: str) -> ASGraph:
     stored = _from_store(settings, name)
     if stored is not None:
         return stored
-    prov = obtain(catalog.by_name(name), settings)
+    prov = replace(obtain(catalog.by_name(name), settings), kind="as-rel")
     table = read_as_rel(prov.path)
     return ASGraph.from_links(
         table.column("as1"), table.column("as2"), table.column("rel"), provenance=prov
@@ -83,14 +99,7 @@ def _from_store(settings: Settings, name: str) -> ASGraph | None:
     except DatasetMissingError:
         return None
     table = store.links(name)
-    prov = Provenance(
-        dataset=name,
-        source=rec.source,
-        data_date=rec.data_date,
-        sha256=rec.sha256,
-        retrieved_at=rec.retrieved_at,
-        path=str(settings.database),
-    )
+    prov = rec.provenance(str(settings.database))
     return ASGraph.from_links(
         table.column("as1"), table.column("as2"), table.column("rel"), provenance=prov
     )
@@ -108,13 +117,19 @@ def calibrated_graph(
     the routes of the RIB files ``ribs`` (:func:`crossroads.routing.calibration.calibrate`;
     the returned graph carries the RIB links added). ``prepare`` edits the graph first.
     RIBs more than ``max_gap_days`` from the graph's date are refused."""
+    from dataclasses import replace
+
+    import pyarrow as pa
+
     from crossroads.routing.calibration import calibrate
-    from crossroads.routing.ribs import read_ribs
+    from crossroads.routing.ribs import RIB_SCHEMA, read_rib, rib_provenance
 
     if not ribs:
         raise CrossroadsError("--mode calibrated needs observed routes",
                               hint="give RIB files with --observed FILE (bgpdump -m or MRT)")
-    table = read_ribs(list(ribs))
+    tables = [read_rib(p) for p in ribs]
+    provs = tuple(rib_provenance(p, t) for p, t in zip(ribs, tables, strict=True))
+    table = pa.concat_tables([t.cast(RIB_SCHEMA) for t in tables])
     if table.num_rows == 0:
         raise CrossroadsError(f"no IPv4 route in {', '.join(map(str, ribs))}")
     rib_date = pc.min(table.column("timestamp")).as_py().date()
@@ -129,4 +144,4 @@ def calibrated_graph(
     if prepare is not None:
         graph = prepare(graph)
     cal = calibrate(graph, table, label=", ".join(Path(p).name for p in ribs))
-    return cal.graph, cal
+    return cal.graph, replace(cal, provenance=provs)

@@ -22,16 +22,18 @@ prefixes are left out (calibration weighs IPv4 address space).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from crossroads.sources._open import iter_lines
+from crossroads.provenance import Provenance, sha256_file
+from crossroads.sources import iter_lines
 from crossroads.sources.bgpdump_text import read_bgpdump
 
-__all__ = ["RIB_COLUMNS", "read_rib", "read_ribs"]
+__all__ = ["RIB_COLUMNS", "RIB_SCHEMA", "read_rib", "read_ribs", "rib_provenance"]
 
 RIB_COLUMNS = ("timestamp", "entry_type", "peer_ip", "peer_asn", "prefix", "as_path",
                "has_as_set")
@@ -54,9 +56,8 @@ def read_rib(path: str | Path) -> pa.Table:
 
 
 def read_ribs(paths: Sequence[str | Path]) -> pa.Table:
-    """Several RIB files as one table (timestamps in microseconds)."""
-    tables = [read_rib(p) for p in paths]
-    return pa.concat_tables([t.cast(_schema(pa.timestamp("us", tz="UTC"))) for t in tables])
+    """Several RIB files as one table (:data:`RIB_SCHEMA`)."""
+    return pa.concat_tables([read_rib(p).cast(RIB_SCHEMA) for p in paths])
 
 
 def _from_mrt(path: str | Path) -> pa.Table:
@@ -82,3 +83,19 @@ def _schema(ts: pa.DataType) -> pa.Schema:
     return pa.schema([("timestamp", ts), ("entry_type", pa.string()), ("peer_ip", pa.string()),
                       ("peer_asn", pa.uint32()), ("prefix", pa.string()),
                       ("as_path", pa.list_(pa.uint32())), ("has_as_set", pa.bool_())])
+
+
+def rib_provenance(path: str | Path, table: pa.Table) -> Provenance:
+    """Provenance of one RIB file: its path, SHA-256, the date (UTC) of its earliest
+    record and the file's modification time as the retrieval time."""
+    p = Path(path)
+    first = pc.min(table.column("timestamp")).as_py() if table.num_rows else None
+    mtime = datetime.fromtimestamp(p.stat().st_mtime, UTC)
+    return Provenance(
+        dataset=p.name, source=str(p), data_date=first.date() if first else mtime.date(),
+        sha256=sha256_file(p), retrieved_at=mtime, path=str(p), kind="rib",
+    )
+
+
+RIB_SCHEMA = _schema(pa.timestamp("us", tz="UTC"))
+"""The columns of :func:`read_ribs` (timestamps in microseconds, whatever the format)."""

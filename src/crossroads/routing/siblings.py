@@ -38,10 +38,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.routing.cycles import find_p2c_cycles
 from crossroads.routing.graph import ASGraph, _pair_key
+from crossroads.store import Store
 
 __all__ = ["SiblingMerge", "merge_siblings", "merged_from_store", "sibling_groups"]
 
@@ -147,11 +147,10 @@ def merge_siblings(graph: ASGraph, groups: Iterable[Iterable[int]]) -> SiblingMe
     )
 
 
-def merged_from_store(settings: Settings, graph: ASGraph) -> tuple[SiblingMerge, str]:
-    """``graph`` merged by the organisations of the CAIDA as-org dataset loaded in the
-    store, and that dataset's name; :class:`DatasetMissingError` when none is loaded."""
+def merged_from_store(store: Store, graph: ASGraph) -> tuple[SiblingMerge, str]:
+    """``graph`` merged by the organisations of the CAIDA as-org dataset loaded in
+    ``store``, and that dataset's name; :class:`DatasetMissingError` when none is loaded."""
     from crossroads.sources.catalog import CATALOG
-    from crossroads.store import open_store
 
     names = ", ".join(s.name for s in CATALOG if s.kind == "as-org")
     missing = DatasetMissingError(
@@ -159,9 +158,8 @@ def merged_from_store(settings: Settings, graph: ASGraph) -> tuple[SiblingMerge,
         hint="sibling merging groups ASes by their CAIDA organisation; "
         "the public-data mirror has no as-org file",
     )
-    if not settings.database.is_file():
+    if not store.settings.database.is_file():
         raise missing
-    store = open_store(settings)
     try:
         name = store.current("as-org")[0].name
     except DatasetMissingError:

@@ -1,9 +1,10 @@
 """crossroads.scenarios: what-if edits of the AS graph and their effect on one country.
 
 A scenario (YAML, :func:`load_scenario`) lists operations applied in order
-(:func:`apply`); :func:`run` measures the target country before and after (reachability,
-dependency by country, critical ASes and links); :func:`sweep` removes each border link
-or foreign upstream in turn on Dask. See ``docs/methods/scenarios.md``.
+(:func:`apply`); :func:`simulate` measures the target country of a
+:class:`~crossroads.snapshots.Snapshot` before and after (reachability, dependency by
+country, critical ASes and links); :func:`sweep` removes each border link or foreign
+upstream in turn on Dask. See ``docs/methods/scenarios.md``.
 """
 
 from crossroads.scenarios.apply import AppliedLog, AppliedStep, apply
@@ -12,8 +13,8 @@ from crossroads.scenarios.model import Scenario
 from crossroads.scenarios.plot import plot_result
 from crossroads.scenarios.reach import Reachability, reachability
 from crossroads.scenarios.result import ScenarioResult, Side
-from crossroads.scenarios.run import run, run_on
-from crossroads.scenarios.sweep import SweepResult, SweepRow, sweep, sweep_on
+from crossroads.scenarios.run import simulate
+from crossroads.scenarios.sweep import SweepResult, SweepRow, sweep
 
 __all__ = [
     "AppliedLog",
@@ -30,8 +31,6 @@ __all__ = [
     "parse_scenario",
     "plot_result",
     "reachability",
-    "run",
-    "run_on",
+    "simulate",
     "sweep",
-    "sweep_on",
 ]

@@ -34,10 +34,10 @@ import numpy as np
 
 from crossroads.metrics import _kernels as _mk
 from crossroads.metrics._engine import Group, group_destinations
-from crossroads.metrics.astable import ASTable
 from crossroads.routing import ASGraph, propagate
 from crossroads.routing._kernels import push_mass
 from crossroads.scenarios import _kernels as _k
+from crossroads.snapshots.astable import ASTable
 
 __all__ = ["GroupDelta", "SweepBase", "group_deltas", "pair_key", "sweep_base",
            "without_link"]

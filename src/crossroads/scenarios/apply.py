@@ -24,12 +24,13 @@ Example -- AS 1 (KZ) provides AS 2 (KZ) and AS 3 (RU)::
     >>> import pandas as pd
     >>> from crossroads.routing import ASGraph
     >>> from crossroads.scenarios.model import Scenario
+    >>> from crossroads.snapshots import ASTable
     >>> g = ASGraph.from_links([1, 1], [2, 3], [-1, -1])
     >>> info = pd.DataFrame({"asn": [1, 2, 3], "reg_cc": ["KZ", "KZ", "RU"],
     ...                      "ipv4_addresses": [0, 256, 256], "name": [None] * 3})
     >>> s = Scenario.model_validate({"name": "t", "country": "KZ",
     ...     "operations": [{"op": "no_foreign_transit", "country": "KZ"}]})
-    >>> after, log = apply(g, info, s)
+    >>> after, log = apply(g, ASTable.from_frame(g, info), s)
     >>> len(after.links), log.steps[0].removed
     (1, 1)
 """
@@ -39,14 +40,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from crossroads.errors import ScenarioError
+from crossroads.ids import no_as_in
 from crossroads.routing import ASGraph
 from crossroads.scenarios import model as m
-from crossroads.scenarios._countries import Countries, countries_from
+from crossroads.snapshots import ASTable
 
-__all__ = ["AppliedLog", "AppliedStep", "apply", "apply_with"]
+__all__ = ["AppliedLog", "AppliedStep", "apply"]
 
 _REL = {"p2c": -1, "c2p": -1, "p2p": 0}
 
@@ -100,22 +101,16 @@ class AppliedLog:
 
 
 def apply(
-    graph: ASGraph, as_info: pd.DataFrame, scenario: m.Scenario
+    graph: ASGraph, table: ASTable, scenario: m.Scenario
 ) -> tuple[ASGraph, AppliedLog]:
     """The graph after ``scenario``'s operations, and what each of them changed.
 
-    Unknown ASes, countries without any registered AS, missing links (to remove or
-    re-type) and already existing links (to add) raise :class:`ScenarioError` naming the
-    scenario file and the operation's line.
+    ``table`` gives the country of every AS (by ASN, so an AS that an ``add_link`` brings
+    into the graph has its country too). Unknown ASes, countries without any registered
+    AS, missing links (to remove or re-type) and already existing links (to add) raise
+    :class:`ScenarioError` naming the scenario file and the operation's line.
     """
-    return apply_with(graph, countries_from(as_info), scenario)
-
-
-def apply_with(
-    graph: ASGraph, countries: Countries, scenario: m.Scenario
-) -> tuple[ASGraph, AppliedLog]:
-    """:func:`apply` with the country index already built (sweeps reuse it)."""
-    state = _State(graph, countries, scenario)
+    state = _State(graph, table, scenario)
     _check_country(state, None, scenario.country)
     for op in scenario.operations:
         state.steps.append(_HANDLERS[type(op)](state, op))
@@ -140,7 +135,7 @@ def apply_with(
 @dataclass
 class _State:
     graph: ASGraph
-    countries: Countries
+    table: ASTable
     scenario: m.Scenario
     a: np.ndarray = field(init=False)
     b: np.ndarray = field(init=False)
@@ -168,7 +163,7 @@ class _State:
         return ((self.a == x) & (self.b == y)) | ((self.a == y) & (self.b == x))
 
     def cc(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.countries.code_of(self.a), self.countries.code_of(self.b)
+        return self.table.ids_of(self.a), self.table.ids_of(self.b)
 
 
 def _fail(state: _State, op: m._Op | None, problem: str, hint: str | None = None) -> None:
@@ -181,7 +176,7 @@ def _check_asn(state: _State, op: m._Op, asn: int, *, allow_new: bool = False) -
     i = int(np.searchsorted(state.graph.asns, asn))
     if i < state.graph.n and int(state.graph.asns[i]) == asn:
         return
-    if allow_new and state.countries.known(asn):
+    if allow_new and state.table.listed(asn):
         return
     where = "the AS graph or as_info" if allow_new else "the AS graph"
     snap = state.graph.provenance.dataset if state.graph.provenance is not None else "this graph"
@@ -190,10 +185,10 @@ def _check_asn(state: _State, op: m._Op, asn: int, *, allow_new: bool = False) -
 
 
 def _check_country(state: _State, op: m._Op | None, cc: str) -> int:
-    code = state.countries.code(cc)
+    code = state.table.id_of(cc)
     if code < 0:
-        _fail(state, op, f"no AS is registered in country {cc!r}",
-              hint="countries are ISO 3166-1 alpha-2 codes, e.g. KZ, RU, CN")
+        err = no_as_in(cc)
+        _fail(state, op, err.message, hint=err.hint)
     return code
 
 
@@ -279,9 +274,9 @@ def _disconnect_country(state: _State, op: m.DisconnectCountry) -> AppliedStep:
 
 def _restrict(state: _State, op: m.Restrict) -> AppliedStep:
     if op.origins is not None:
-        target = state.countries.code(state.scenario.country)
+        target = state.table.id_of(state.scenario.country)
         for asn in op.origins:
-            if state.countries.code_of(np.array([asn]))[0] != target:
+            if state.table.ids_of([asn])[0] != target:
                 _fail(state, op, f"origin AS{asn} is not registered in "
                       f"{state.scenario.country}, the scenario's country")
         mine = tuple(sorted(set(op.origins)))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.errors import CrossroadsError
 from crossroads.scenarios.result import ScenarioResult
 
@@ -35,7 +35,7 @@ def plot_result(result: ScenarioResult, path: str | Path, *, top: int = 8) -> Pa
     _reach_bars(axes[0], result)
     for ax, direction in zip(axes[1:], ("inbound", "outbound"), strict=True):
         _country_bars(ax, result, direction, top)
-    dates = ", ".join(f"{k} ({v})" for k, v in result.data.items())
+    dates = ", ".join(f"{p.dataset} ({p.data_date})" for p in result.datasets)
     fig.suptitle(f"{result.scenario.name}: {result.country}, before vs after")
     fig.text(0.01, 0.01, f"data: {dates}; routes: Gao-Rexford, {result.mode}", fontsize=7)
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))

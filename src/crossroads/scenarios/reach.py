@@ -27,11 +27,11 @@ Example -- AS 1 (foreign, 256 addresses) provides AS 2 (KZ, 256) and AS 3 (KZ, 7
 
     >>> import numpy as np, pandas as pd
     >>> from crossroads.routing import ASGraph
-    >>> from crossroads.scenarios._countries import countries_from
+    >>> from crossroads.snapshots import ASTable
     >>> g = ASGraph.from_links([1, 1, 3], [2, 3, 4], [-1, -1, -1])
-    >>> c = countries_from(pd.DataFrame({"asn": [1, 2, 3, 4], "name": [None] * 4,
+    >>> t = ASTable.from_frame(g, pd.DataFrame({"asn": [1, 2, 3, 4], "name": [None] * 4,
     ...     "reg_cc": ["RU", "KZ", "KZ", "CN"], "ipv4_addresses": [256, 256, 768, 512]}))
-    >>> r = reachability(g, c, "KZ")
+    >>> r = reachability(g, t, "KZ")
     >>> r.inbound, r.outbound   # everyone reaches everyone: 1 and 1
     (1.0, 1.0)
 """
@@ -45,7 +45,7 @@ import numpy as np
 
 from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many, through_weights
 from crossroads.routing.calibration import Calibration
-from crossroads.scenarios._countries import Countries
+from crossroads.snapshots import ASTable
 
 __all__ = ["Reachability", "propagation_jobs", "reachability"]
 
@@ -91,7 +91,7 @@ class Reachability:
 
 def reachability(
     graph: ASGraph,
-    countries: Countries,
+    table: ASTable,
     country: str,
     *,
     origins: tuple[int, ...] | None = None,
@@ -112,9 +112,10 @@ def reachability(
     ``calibrated`` mode, where each origin's observed routes are its own; the
     ``calibration`` then routes every origin's main observed variant).
     """
-    code = countries.code(country)
-    cc = countries.code_of(graph.asns)
-    space = countries.ipv4_of(graph.asns)
+    table = table.aligned(graph)
+    code = table.id_of(country)
+    cc = table.cc_id
+    space = table.ipv4
     foreign = cc != code
     mine = ~foreign & (space > 0)
     if origins is not None:

@@ -2,7 +2,7 @@
 
 Every share is a fraction in [0, 1]; address space is IPv4 addresses originated (as_info,
 ip-location-db); routes follow the Gao-Rexford model on the CAIDA AS-relationship snapshot
-named in :attr:`ScenarioResult.data`. The JSON form has at least the keys ``scenario``,
+named in :attr:`ScenarioResult.datasets`. The JSON form has at least the keys ``scenario``,
 ``country``, ``before`` and ``after``, each side with ``reachability_inbound``,
 ``reachability_outbound`` and ``by_country``.
 """
@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from crossroads.provenance import Provenance
 from crossroads.scenarios.apply import AppliedLog
 from crossroads.scenarios.model import Scenario
 from crossroads.scenarios.reach import Reachability
@@ -75,7 +76,7 @@ class ScenarioResult:
     log: AppliedLog
     before: Side
     after: Side
-    data: dict[str, str]  # dataset -> data date, for every input
+    datasets: tuple[Provenance, ...] = ()  # every input: graph, AS table, vantage points
 
     @property
     def country(self) -> str:
@@ -108,7 +109,7 @@ class ScenarioResult:
             "sources": self.scenario.sources,
             "country": self.country,
             "mode": self.mode,
-            "data": self.data,
+            "datasets": [p.as_dict() for p in self.datasets],
             "units": UNITS,
             "applied": self.log.as_dict(),
             "before": self.before.as_dict(top=top),

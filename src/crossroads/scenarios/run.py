@@ -1,125 +1,98 @@
 """Running a scenario: apply it, then measure the country on the graph before and after.
 
-:func:`run` loads the AS graph of a date and the store's ``as_info`` and calls
-:func:`run_on`, the pure core that tests and sweeps call with graphs of their own. Each
-side gets
+:func:`simulate` takes a :class:`~crossroads.snapshots.Snapshot` and a scenario; each side
+gets
 
 * reachability in and out (:mod:`crossroads.scenarios.reach`), with the path-length
   distribution, the critical ASes and links, and the origins without international routes;
 * foreign-country dependency in both variants and the top foreign ASes with hegemony,
   computed by :mod:`crossroads.metrics.dependency` on the same graph, as
-  :func:`crossroads.metrics.report.dependency_report` does (outbound towards the same
+  :func:`crossroads.metrics.report.dependency` does (outbound towards the same
   destinations on both sides).
+
+Worked example -- AS 1 (RU) provides AS 2 (KZ), which provides AS 3 (KZ); cutting the
+RU-KZ link leaves Kazakh space without any foreign route::
+
+    >>> import pandas as pd
+    >>> from crossroads.routing import ASGraph
+    >>> from crossroads.scenarios.model import Scenario
+    >>> from crossroads.snapshots import Snapshot
+    >>> g = ASGraph.from_links([1, 2], [2, 3], [-1, -1])
+    >>> snap = Snapshot.of(g, pd.DataFrame({"asn": [1, 2, 3], "reg_cc": ["RU", "KZ", "KZ"],
+    ...                                     "ipv4_addresses": [512, 0, 256]}))
+    >>> sc = Scenario.model_validate({"name": "cut", "country": "KZ",
+    ...     "operations": [{"op": "remove_link", "a": 1, "b": 2}]})
+    >>> r = simulate(snap, sc, workers=1)
+    >>> r.before.reach.inbound, r.after.reach.inbound
+    (1.0, 0.0)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date as Date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from crossroads.config import Settings
-from crossroads.errors import DatasetMissingError
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import inbound, outbound
 from crossroads.metrics.targets import default_destinations
-from crossroads.metrics.vantage import full_feed_asns
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
-from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph, load_graph
-from crossroads.scenarios._countries import Countries, countries_from
 from crossroads.scenarios._memo import IdentityCache
-from crossroads.scenarios.apply import AppliedLog, apply_with
+from crossroads.scenarios.apply import AppliedLog, apply
 from crossroads.scenarios.model import Scenario
 from crossroads.scenarios.reach import reachability
 from crossroads.scenarios.result import ScenarioResult, Side
-from crossroads.store import Store, open_store
+from crossroads.snapshots import ASTable, Snapshot
 
-__all__ = ["collector_asns", "measure", "run", "run_on"]
+__all__ = ["measure", "simulate"]
 
 
-def run(
-    settings: Settings,
+def simulate(
+    snap: Snapshot,
     scenario: Scenario,
     *,
     mode: RouteMode = "all-best",
-    date: Date | None = None,
     workers: int = 2,
-    observed: Sequence[str | Path] = (),
-    max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
-) -> ScenarioResult:
-    """Run ``scenario`` on the AS graph in force on ``date`` (newest when None); with
-    ``mode="calibrated"`` on the graph calibrated by the ``observed`` RIB files (in force
-    on their date unless ``date`` is given)."""
-    calibration = None
-    if mode == "calibrated":
-        graph, calibration = calibrated_graph(settings, observed, date, max_rib_gap_days)
-    else:
-        graph = load_graph(settings, date)
-    store = open_store(settings)
-    as_info = store.as_info()
-    data = _data_dates(graph, store)
-    if calibration is not None:
-        data.update({r: (d.isoformat() if d else "") for r, d in
-                     zip(calibration.ribs, calibration.rib_dates, strict=True)})
-    return run_on(
-        graph, as_info, scenario, mode=mode, collectors=collector_asns(settings),
-        workers=workers, data=data, calibration=calibration,
-    )
-
-
-def run_on(
-    graph: ASGraph,
-    as_info: pd.DataFrame,
-    scenario: Scenario,
-    *,
-    mode: RouteMode = "all-best",
-    collectors: Sequence[int] = (),
-    workers: int = 2,
-    data: dict[str, str] | None = None,
     calibration: Calibration | None = None,
 ) -> ScenarioResult:
-    """Apply ``scenario`` to ``graph`` and measure its country before and after.
+    """Apply ``scenario`` to ``snap``'s graph and measure its country before and after.
 
-    ``collectors`` are the route-collector peers (ASNs): the vantage points of hegemony,
-    and the sources when the scenario restricts to ``collectors``. The outbound
-    destinations are chosen once, on the graph before, and kept for the graph after.
-    The "before" side depends only on the graph, ``as_info`` and the measuring scope, so
-    it is computed once per (graph object, as_info object, scope) and reused. In
-    ``calibrated`` mode (``calibration``) the "after" side drops every observed route
-    through a removed AS or link, and those ASes fall back to simulation.
+    The snapshot's vantage points (route-collector peers) give hegemony, and the sources
+    when the scenario restricts to ``collectors``. The outbound destinations are chosen
+    once, on the graph before, and kept for the graph after. The "before" side depends
+    only on the snapshot and the measuring scope, so it is computed once per (snapshot
+    graph, table, scope) in the process and reused. ``mode="calibrated"`` routes with
+    ``calibration`` (built on ``snap``'s graph): on the "after" side every observed route
+    through a removed AS or link is dropped, and those ASes fall back to simulation.
     """
-    countries = _COUNTRIES.get((as_info,), None, lambda: countries_from(as_info))
-    after_graph, log = apply_with(graph, countries, scenario)
-    cc = scenario.country
-    info = _scoped_info(as_info, cc, log)
-    table = _TABLES.get((graph, as_info), (cc, log.origins),
-                        lambda: ASTable.from_frame(graph, info))
+    graph = snap.graph
+    after_graph, log = apply(graph, snap.table, scenario)
+    cc = snap.require_country(scenario.country)
+    table = _TABLES.get((graph, snap.table), (cc, log.origins),
+                        lambda: _scoped(snap.table, snap.info, graph, cc, log))
+    collectors = tuple(int(a) for a in snap.vantage_points)
 
     def baseline() -> tuple[list[int], Side]:
         dests = default_destinations(graph, table, cc)
-        side = measure(graph, info, countries, cc, log, mode=mode, collectors=collectors,
-                       workers=workers, destinations=dests, table=table,
-                       calibration=calibration)
+        side = measure(graph, table, cc, log, mode=mode, collectors=collectors,
+                       workers=workers, destinations=dests, calibration=calibration)
         return dests, side
 
-    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, tuple(collectors),
+    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, collectors,
              id(calibration))
-    dests, before = _BASELINES.get((graph, as_info), scope, baseline)
-    after = measure(after_graph, info, countries, cc, log, mode=mode, collectors=collectors,
-                    workers=workers, destinations=dests, table=table, calibration=calibration)
+    dests, before = _BASELINES.get((graph, snap.table), scope, baseline)
+    after = measure(after_graph, table, cc, log, mode=mode, collectors=collectors,
+                    workers=workers, destinations=dests, calibration=calibration)
     return ScenarioResult(
-        scenario=scenario, mode=mode, log=log, before=before, after=after, data=data or {}
+        scenario=scenario, mode=mode, log=log, before=before, after=after,
+        datasets=snap.datasets,
     )
 
 
 def measure(
     graph: ASGraph,
-    as_info: pd.DataFrame,
-    countries: Countries,
+    table: ASTable,
     country: str,
     log: AppliedLog,
     *,
@@ -127,23 +100,21 @@ def measure(
     collectors: Sequence[int],
     destinations: Sequence[int],
     workers: int = 1,
-    table: ASTable | None = None,
     calibration: Calibration | None = None,
 ) -> Side:
     """Reachability and dependency of ``country`` on ``graph`` within ``log``'s scope.
 
-    The dependency part is what :func:`crossroads.metrics.report.dependency_report`
-    computes for its inbound and outbound directions (both variants, top foreign ASes
-    with hegemony), without chokepoints. ``table`` is ``as_info`` aligned with a graph
-    of the same ASes (rebuilt when the ASes differ, e.g. after a new AS was linked).
+    The dependency part is what :func:`crossroads.metrics.report.dependency` computes
+    for its inbound and outbound directions (both variants, top foreign ASes with
+    hegemony), without chokepoints. ``table`` is re-aligned when ``graph`` has other
+    ASes (e.g. after a new AS was linked).
     """
+    table = table.aligned(graph)
     sources = _sources(log, collectors)
     reach = reachability(
-        graph, countries, country, origins=log.origins, sources=sources, mode=mode,
+        graph, table, country, origins=log.origins, sources=sources, mode=mode,
         workers=workers, calibration=calibration,
     )
-    if table is None or not np.array_equal(table.asns, graph.asns):
-        table = ASTable.from_frame(graph, as_info)
     cc = table.codes[table.country_id(country)]
     vps = list(collectors) if sources is None else sources.tolist()
     inb = inbound(graph, table, cc, mode=mode,
@@ -155,13 +126,7 @@ def measure(
     return Side(reach=reach, inbound=inb, outbound=out)
 
 
-def collector_asns(settings: Settings) -> list[int]:
-    """ASNs with a full IPv4 feed at a RIS or RouteViews collector (the vantage points)."""
-    return full_feed_asns(open_store(settings))
-
-
 # ------------------------------------------------------------------ private helpers
-_COUNTRIES = IdentityCache(size=2)
 _BASELINES = IdentityCache(size=8)
 _TABLES = IdentityCache(size=4)
 
@@ -177,24 +142,13 @@ def _sources(log: AppliedLog, collectors: Sequence[int]) -> np.ndarray | None:
     return vp
 
 
-def _scoped_info(as_info: pd.DataFrame, country: str, log: AppliedLog) -> pd.DataFrame:
-    """``as_info`` with the country's unmeasured origins given no space (restrict)."""
+def _scoped(
+    table: ASTable, info: pd.DataFrame, graph: ASGraph, country: str, log: AppliedLog
+) -> ASTable:
+    """The table with the country's unmeasured origins given no space (``restrict``)."""
     if log.origins is None:
-        return as_info
-    out = as_info.copy()
-    drop = (out["reg_cc"] == country) & ~out["asn"].isin(log.origins)
+        return table
+    out = info.copy()
+    drop = (out[table.country_column] == country) & ~out["asn"].isin(log.origins)
     out.loc[drop, "ipv4_addresses"] = 0
-    return out
-
-
-def _data_dates(graph: ASGraph, store: Store) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if graph.provenance is not None:
-        out[graph.provenance.dataset] = graph.provenance.data_date.isoformat()
-    for kind in ("asn-ranges", "country-ranges", "rir", "ris-peers", "routeviews-peers"):
-        try:
-            records = store.current(kind)
-        except DatasetMissingError:  # a kind that is not loaded is simply not listed
-            continue
-        out.update({rec.name: rec.data_date.isoformat() for rec in records})
-    return out
+    return ASTable.from_frame(graph, out, country_column=table.country_column)

@@ -25,28 +25,23 @@ shipped with every task.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import pandas as pd
 
-from crossroads.config import Settings
-from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import inbound
+from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
-from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph, load_graph
-from crossroads.scenarios._countries import Countries, countries_from
 from crossroads.scenarios._incremental import GroupDelta, SweepBase, group_deltas, sweep_base
 from crossroads.scenarios.reach import reachability
-from crossroads.store import open_store
+from crossroads.snapshots import ASTable, Snapshot
 
-__all__ = ["SweepKind", "SweepResult", "SweepRow", "border_links", "foreign_upstreams",
-           "sweep", "sweep_on"]
+__all__ = ["SweepKind", "SweepResult", "SweepRow", "crossing_links", "foreign_upstreams",
+           "sweep"]
 
 SweepKind = Literal["links", "ases"]
 """``links``: every border link in turn; ``ases``: every foreign upstream AS in turn."""
@@ -89,7 +84,7 @@ class SweepResult:
     baseline_inbound: float
     baseline_outbound: float
     rows: tuple[SweepRow, ...]
-    data: dict[str, str]
+    datasets: tuple[Provenance, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -97,7 +92,7 @@ class SweepResult:
             "country": self.country,
             "kind": self.kind,
             "mode": self.mode,
-            "data": self.data,
+            "datasets": [p.as_dict() for p in self.datasets],
             "units": "fractions of IPv4 address space; dependency_shift in [0, 1]",
             "baseline": {
                 "reachability_inbound": self.baseline_inbound,
@@ -108,28 +103,26 @@ class SweepResult:
         }
 
 
-def border_links(graph: ASGraph, countries: Countries, country: str) -> list[tuple[int, int]]:
+def crossing_links(graph: ASGraph, table: ASTable, country: str) -> list[tuple[int, int]]:
     """Links (as ``(as1, as2)`` in CAIDA order) with exactly one end in ``country``."""
-    code = countries.code(country)
+    code = table.id_of(country)
     a, b = graph.links.as1, graph.links.as2
-    inside_a = countries.code_of(a) == code
-    inside_b = countries.code_of(b) == code
-    cross = inside_a != inside_b
+    cross = (table.ids_of(a) == code) != (table.ids_of(b) == code)
     return [(int(x), int(y)) for x, y in zip(a[cross], b[cross], strict=True)]
 
 
-def foreign_upstreams(graph: ASGraph, countries: Countries, country: str) -> list[int]:
+def foreign_upstreams(graph: ASGraph, table: ASTable, country: str) -> list[int]:
     """Foreign ASes that are providers of at least one AS of ``country``."""
-    code = countries.code(country)
+    code = table.id_of(country)
     links = graph.links
     p2c = links.rel == -1
-    prov_out = countries.code_of(links.as1) != code
-    cust_in = countries.code_of(links.as2) == code
+    prov_out = table.ids_of(links.as1) != code
+    cust_in = table.ids_of(links.as2) == code
     return sorted({int(x) for x in links.as1[p2c & prov_out & cust_in]})
 
 
 def sweep(
-    settings: Settings,
+    snap: Snapshot,
     country: str,
     *,
     kind: SweepKind = "links",
@@ -137,67 +130,33 @@ def sweep(
     scheduler: str | None = None,
     workers: int = 2,
     limit: int | None = None,
-    observed: Sequence[str | Path] = (),
-    max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
-) -> SweepResult:
-    """Sweep ``country``'s border links or foreign upstreams on the newest graph (in
-    ``calibrated`` mode: the graph of the ``observed`` RIBs' date, calibrated by them)."""
-    calibration = None
-    if mode == "calibrated":
-        graph, calibration = calibrated_graph(settings, observed, None, max_rib_gap_days)
-    else:
-        graph = load_graph(settings)
-    as_info = open_store(settings).as_info()
-    data = {}
-    if graph.provenance is not None:
-        data[graph.provenance.dataset] = graph.provenance.data_date.isoformat()
-    if calibration is not None:
-        data.update({r: (d.isoformat() if d else "") for r, d in
-                     zip(calibration.ribs, calibration.rib_dates, strict=True)})
-    return sweep_on(
-        graph, as_info, country, kind=kind, mode=mode, scheduler=scheduler,
-        workers=workers, limit=limit, data=data, calibration=calibration,
-    )
-
-
-def sweep_on(
-    graph: ASGraph,
-    as_info: pd.DataFrame,
-    country: str,
-    *,
-    kind: SweepKind = "links",
-    mode: RouteMode = "all-best",
-    scheduler: str | None = None,
-    workers: int = 2,
-    limit: int | None = None,
-    data: dict[str, str] | None = None,
     calibration: Calibration | None = None,
 ) -> SweepResult:
-    """:func:`sweep` on a given graph and ``as_info``; ``limit`` keeps the first items.
-    ``calibration`` (mode ``calibrated``): every item is removed and recomputed, the
-    observed routes through it dropped."""
-    countries = countries_from(as_info)
-    country = countries.require(country)
+    """Sweep ``country``'s border links or foreign upstreams on ``snap``'s graph;
+    ``limit`` keeps the first items. ``calibration`` (mode ``calibrated``, built on
+    ``snap``'s graph): every item is removed and recomputed in full, the observed routes
+    through it dropped."""
+    country = snap.require_country(country)
+    graph, table = snap.graph, snap.table
     items: list[tuple[int, ...]]
     if kind == "links":
-        items = [tuple(x) for x in border_links(graph, countries, country)]
+        items = [tuple(x) for x in crossing_links(graph, table, country)]
     elif kind == "ases":
-        items = [(a,) for a in foreign_upstreams(graph, countries, country)]
+        items = [(a,) for a in foreign_upstreams(graph, table, country)]
     else:
         raise ValueError(f"unknown sweep kind {kind!r}; use 'links' or 'ases'")
     if limit is not None:
         items = items[:limit]
     if kind == "links" and calibration is None:
-        base, measured = _link_sweep(graph, countries, as_info, country, items, mode,
-                                     scheduler, workers)
+        base, measured = _link_sweep(graph, table, country, items, mode, scheduler, workers)
     else:
-        base, measured = _full_sweep(graph, countries, as_info, country, items, mode,
-                                     scheduler, workers, calibration)
+        base, measured = _full_sweep(graph, table, country, items, mode, scheduler, workers,
+                                     calibration)
     rows = [_row(item, m, base) for item, m in zip(items, measured, strict=True)]
     rows.sort(key=lambda r: (-r.lost_inbound, -r.lost_outbound, -r.dependency_shift, r.item))
     return SweepResult(
         country=country, kind=kind, mode=mode, baseline_inbound=base[0],
-        baseline_outbound=base[1], rows=tuple(rows), data=data or {},
+        baseline_outbound=base[1], rows=tuple(rows), datasets=snap.datasets,
     )
 
 
@@ -206,17 +165,15 @@ _Measure = tuple[float, float, int, dict[str, float]]
 
 
 def _link_sweep(
-    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str,
+    graph: ASGraph, table: ASTable, country: str,
     items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
 ) -> tuple[_Measure, list[_Measure]]:
     """Border links, repaired per destination group
     (:mod:`crossroads.scenarios._incremental`): the groups are split into tasks, each
     returns its baseline sums and the change every swept link of its DAG makes."""
     if mode != "all-best":  # the repair follows the all-best DAG; recompute in full
-        return _full_sweep(graph, countries, as_info, country, items, mode, scheduler,
-                           workers)
+        return _full_sweep(graph, table, country, items, mode, scheduler, workers)
     links = np.array(items, dtype=np.int64).reshape(-1, 2)
-    table = ASTable.from_frame(graph, as_info)
     sb = sweep_base(graph, table, country, links)
     chunks = _chunks(len(sb.groups), 4 * max(workers, 1))
     if scheduler is None and workers <= 1:
@@ -274,30 +231,29 @@ def _chunks(n: int, k: int) -> list[list[int]]:
 
 
 def _full_sweep(
-    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str,
+    graph: ASGraph, table: ASTable, country: str,
     items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
     calibration: Calibration | None = None,
 ) -> tuple[_Measure, list[_Measure]]:
     """Every item removed and the country measured again from scratch."""
-    base = _measure(graph, countries, as_info, country, mode, calibration)
+    base = _measure(graph, table, country, mode, calibration)
     with _client(scheduler, workers) as client:
-        shared = client.scatter([graph, countries, as_info, calibration], broadcast=True)
+        shared = client.scatter([graph, table, calibration], broadcast=True)
         futures = client.map(
-            _one, items, graph=shared[0], countries=shared[1], as_info=shared[2],
-            calibration=shared[3], country=country, mode=mode, pure=False,
+            _one, items, graph=shared[0], table=shared[1], calibration=shared[2],
+            country=country, mode=mode, pure=False,
         )
         return base, client.gather(futures)
 
 
 def _measure(
-    graph: ASGraph, countries: Countries, as_info: pd.DataFrame, country: str, mode: RouteMode,
+    graph: ASGraph, table: ASTable, country: str, mode: RouteMode,
     calibration: Calibration | None = None,
 ) -> _Measure:
-    reach = reachability(graph, countries, country,
+    reach = reachability(graph, table, country,
                          mode="deterministic" if calibration is None else "calibrated",
                          calibration=calibration)
-    dep = inbound(graph, ASTable.from_frame(graph, as_info), country, mode=mode,
-                  calibration=calibration)
+    dep = inbound(graph, table, country, mode=mode, calibration=calibration)
     gw = dict(zip(dep.by_country["country"], dep.by_country["gateway_share"], strict=True))
     gw["(direct)"] = dep.direct_share
     gw["(domestic)"] = dep.domestic_share
@@ -308,14 +264,13 @@ def _one(
     item: tuple[int, ...],
     *,
     graph: ASGraph,
-    countries: Countries,
-    as_info: pd.DataFrame,
+    table: ASTable,
     country: str,
     mode: RouteMode,
     calibration: Calibration | None = None,
 ) -> _Measure:
     edited = graph.without_links([item]) if len(item) == 2 else graph.without_ases(item)
-    return _measure(edited, countries, as_info, country, mode, calibration)
+    return _measure(edited, table, country, mode, calibration)
 
 
 def _row(item: tuple[int, ...], m: _Measure, base: _Measure) -> SweepRow:

@@ -1,1 +1,12 @@
-"""Readers for the public data crossroads analyses, one module per source."""
+"""Readers for the public data crossroads analyses, one module per source.
+
+The package itself exports what the layers above read through it: the description of a
+catalogued public file (:class:`DatasetSpec`), getting that file (:func:`obtain`: mirror,
+cache or download, with provenance) and reading any text source line by line whatever its
+compression (:func:`iter_lines`).
+"""
+
+from crossroads.sources._fetch import DatasetSpec, ProgressFn, in_mirror, obtain
+from crossroads.sources._open import iter_lines
+
+__all__ = ["DatasetSpec", "ProgressFn", "in_mirror", "iter_lines", "obtain"]

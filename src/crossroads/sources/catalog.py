@@ -18,7 +18,9 @@ from typing import Protocol, TypeVar
 from crossroads.errors import DatasetMissingError
 from crossroads.sources._fetch import DatasetSpec
 
-__all__ = ["CATALOG", "DEFAULT_FETCH", "by_name", "in_force_on", "serial1_snapshots"]
+__all__ = [
+    "CATALOG", "DEFAULT_FETCH", "Dated", "by_name", "in_force_on", "serial1_snapshots",
+]
 
 _PUBLIC = "https://publicdata.caida.org/datasets"
 _CAIDA = f"{_PUBLIC}/as-relationships"
@@ -57,6 +59,8 @@ CATALOG: tuple[DatasetSpec, ...] = (
         url=f"{_CAIDA}/serial-2/20250901.as-rel2.txt.bz2",
         mirror_path="caida/20250901.as-rel2.txt.bz2",
         data_date=date(2025, 9, 1),
+        # the published file (dated, never changed), as copied into the reference mirror
+        sha256="12eea56af0c66adf98e013b0c9fb1b8854cc09e1bd878c4bd7455f15f402a8b4",
     ),
     *serial1_snapshots(),
     *(

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-__all__ = ["INPUT_KINDS", "refresh_as_info"]
+__all__ = ["INPUT_KINDS", "as_info_is_current", "refresh_as_info"]
 
 INPUT_KINDS = ("as-org", "as-rel", "asn-ranges", "country-ranges", "geo-ranges", "rir")
 """Dataset kinds ``as_info`` is derived from; a change to any rebuilds it."""
@@ -161,11 +161,20 @@ def _current(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     kinds = ", ".join(f"'{k}'" for k in INPUT_KINDS)
-    row = con.execute(
+    rows = con.execute(
         f"SELECT string_agg(name || ':' || sha256, ',' ORDER BY name) FROM datasets "
         f"WHERE kind IN ({kinds})"
-    ).fetchone()
-    return f"{_VERSION};{row[0] if row and row[0] else ''}"
+    ).fetchall()
+    return f"{_VERSION};{rows[0][0] if rows and rows[0][0] else ''}"
+
+
+def as_info_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``as_info`` was built from the datasets loaded now. It is not after a
+    ``fetch`` killed between a dataset's commit and the rebuild (two transactions); the
+    next ``fetch`` rebuilds it, and readers refuse it until then."""
+    rows = con.execute("SELECT inputs FROM derived WHERE name = 'as_info'").fetchall()
+    built = rows[0][0] if rows else f"{_VERSION};"  # never built: empty, no inputs
+    return bool(built == _fingerprint(con))
 
 
 def refresh_as_info(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:

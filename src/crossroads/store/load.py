@@ -13,7 +13,14 @@ A process killed during step 1 or 2 leaves at most an unreferenced file (removed
 next fetch); killed during step 3, DuckDB discards the uncommitted transaction. Either way
 the store reads exactly as before. A dataset whose SHA-256 equals the loaded one is
 skipped, so re-running ``fetch`` never duplicates rows. Derived tables (``as_info``) are
-rebuilt afterwards, in their own transaction, whenever their inputs changed.
+rebuilt afterwards, in their own transaction, whenever their inputs changed; a process
+killed between the two leaves ``as_info`` older than the datasets, which readers detect
+(its input fingerprint) and refuse until the next ``fetch`` rebuilds it.
+
+**No silent loss.** A file that parses into no rows, or into fewer than
+``1 - MAX_DROP`` (half) of the rows of the same dataset loaded now, is refused before
+anything is written (a truncated or emptied archive is still a valid archive); the loaded
+version stays. ``force`` loads it anyway.
 """
 
 from __future__ import annotations
@@ -32,18 +39,24 @@ import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.config import Settings
-from crossroads.errors import CrossroadsError, DatasetMissingError
+from crossroads.errors import CrossroadsError, DataFormatError, DatasetMissingError
 from crossroads.provenance import Provenance
-from crossroads.sources._fetch import DatasetSpec, in_mirror, obtain
+from crossroads.sources import DatasetSpec, in_mirror, obtain
 from crossroads.sources.catalog import CATALOG, DEFAULT_FETCH, in_force_on
 from crossroads.store._asinfo import refresh_as_info
 from crossroads.store._db import connect, ensure_schema
 from crossroads.store._readers import conform, read_kind
 from crossroads.store._schema import DATA_TABLES
 
-__all__ = ["FetchProgress", "LoadResult", "LoadStatus", "fetch", "load_file", "select_specs"]
+__all__ = [
+    "MAX_DROP", "FetchProgress", "LoadResult", "LoadStatus", "fetch", "load_file",
+    "select_specs",
+]
+
+MAX_DROP = 0.5
+"""The largest share of a loaded dataset's rows a reload may lose without ``force``."""
 
 LoadStatus = Literal["loaded", "unchanged", "skipped"]
 
@@ -98,6 +111,8 @@ def fetch(
     on: date | None = None,
     progress: FetchProgress | None = None,
     client: httpx.Client | None = None,
+    force: bool = False,
+    refresh: bool = False,
 ) -> list[LoadResult]:
     """Obtain and load the selected datasets (see :func:`select_specs`), then refresh
     ``as_info``. Stops at the first bad file; what was loaded before it stays loaded.
@@ -105,7 +120,9 @@ def fetch(
     With a mirror and no ``names``, an ``optional`` entry the mirror lacks is not fetched:
     its result has status ``skipped`` and a note saying where the file would come from.
     Named explicitly, it must be in the mirror like any other. Without a mirror, files
-    are taken from the cache or downloaded with ``client`` (default: a new httpx client).
+    are taken from the cache or downloaded with ``client`` (default: a new httpx client);
+    ``refresh`` downloads them again whatever the cache holds. ``force`` loads files that
+    would lose most of a dataset (see the module doc).
     """
     specs = select_specs(names, on=on)
     results: list[LoadResult] = []
@@ -117,8 +134,8 @@ def fetch(
                     results.append(_skipped(spec, settings.mirror))
                     continue
                 cb = _bytes_progress(spec.name, progress)
-                prov = obtain(spec, settings, client=client, progress=cb)
-                results.append(load_file(settings, spec, prov, progress=progress))
+                prov = obtain(spec, settings, client=client, progress=cb, refresh=refresh)
+                results.append(load_file(settings, spec, prov, progress=progress, force=force))
         finally:
             with connect(settings, read_only=False) as con:
                 ensure_schema(con)
@@ -134,6 +151,7 @@ def load_file(
     *,
     progress: FetchProgress | None = None,
     hook: Hook | None = None,
+    force: bool = False,
 ) -> LoadResult:
     """Load one obtained file (``prov.path``) as dataset ``spec.name``; see module doc."""
     started = time.perf_counter()
@@ -150,6 +168,9 @@ def load_file(
 
     say(spec.name, "parse", 0, None)
     tables = read_kind(spec.kind, Path(prov.path))
+    if not force:
+        _refuse_loss(spec, prov, sum(t.num_rows for t in tables.values()),
+                     None if row is None else int(row[1]))
     say(spec.name, "write", 0, None)
     files = {
         name: _write_parquet(settings.parquet_dir, name, spec.name, prov.sha256, table)
@@ -163,6 +184,20 @@ def load_file(
     step("committed")
     say(spec.name, "loaded", 1, 1)
     return _result(spec, prov, "loaded", rows, started)
+
+
+def _refuse_loss(spec: DatasetSpec, prov: Provenance, rows: int, loaded: int | None) -> None:
+    """Refuse a file of no rows, or one losing more than :data:`MAX_DROP` of ``loaded``."""
+    keep = "the loaded version stays" if loaded else "nothing was loaded"
+    if rows == 0:
+        raise DataFormatError(
+            prov.path, f"dataset {spec.name} parses into no rows (an empty or comments-only "
+            f"file); {keep}", hint="check the file; `crossroads fetch --force` loads it anyway")
+    if loaded and rows < (1 - MAX_DROP) * loaded:
+        raise DataFormatError(
+            prov.path, f"dataset {spec.name} would shrink from {loaded:,} to {rows:,} rows "
+            f"(a loss of {1 - rows / loaded:.1%}, more than {MAX_DROP:.0%}); {keep}",
+            hint="a truncated or wrong file? `crossroads fetch --force` loads it anyway")
 
 
 def _replace_in_transaction(
@@ -234,7 +269,14 @@ def _remove_orphans(con: duckdb.DuckDBPyConnection, root: Path) -> None:
 @contextmanager
 def _fetch_lock(settings: Settings) -> Iterator[None]:
     """One fetch at a time per data directory (an advisory lock the OS drops on exit)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise CrossroadsError(f"the data directory {settings.data_dir} is a file",
+                              hint="give --data-dir a folder (it is created if missing)")
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CrossroadsError(f"cannot create the data directory {settings.data_dir}: "
+                              f"{exc.strerror or exc}") from None
     with open(settings.data_dir / ".fetch.lock", "w") as f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -20,8 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crossroads.config import Settings
-from crossroads.errors import DatasetMissingError
+from crossroads.errors import CrossroadsError, DatasetMissingError
+from crossroads.provenance import Provenance
 from crossroads.sources.catalog import in_force_on
+from crossroads.store._asinfo import as_info_is_current
 from crossroads.store._db import connect, ensure_schema
 
 __all__ = ["DatasetRecord", "PeeringDBTable", "Store", "open_store"]
@@ -56,6 +58,13 @@ class DatasetRecord:
             "rows": self.rows,
         }
 
+    def provenance(self, path: str = "") -> Provenance:
+        """The same record in the shape every result carries (:class:`Provenance`);
+        ``path`` is where the data was read (the store's database)."""
+        return Provenance(dataset=self.name, source=self.source, data_date=self.data_date,
+                          sha256=self.sha256, retrieved_at=self.retrieved_at, path=path,
+                          kind=self.kind)
+
 
 @dataclass(frozen=True)
 class Store:
@@ -65,8 +74,10 @@ class Store:
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One read-only connection for several queries in a row (closed on exit)."""
+        """One read-only connection for several queries in a row (closed on exit); the
+        derived ``as_info`` is checked to match the loaded datasets."""
         with connect(self.settings) as con:
+            _check_as_info(con, self.settings)
             yield con
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
@@ -109,6 +120,17 @@ class Store:
         newest = max(r.data_date for r in recs)
         return [r for r in recs if r.data_date == newest]
 
+    def provenance(self, *kinds: str) -> tuple[Provenance, ...]:
+        """Provenance of the current datasets of each of ``kinds``, in that order; a kind
+        that is not loaded is left out (the caller says what it needs)."""
+        out: list[Provenance] = []
+        for kind in kinds:
+            try:
+                out.extend(r.provenance(str(self.settings.database)) for r in self.current(kind))
+            except DatasetMissingError:
+                continue
+        return tuple(out)
+
     def as_rel_dataset(self, name: str | None = None, *, on: date | None = None) -> DatasetRecord:
         """An AS-relationship snapshot: ``name``, else the loaded one in force on ``on``
         (the latest dated on or before it, :func:`crossroads.sources.catalog.in_force_on`),
@@ -132,18 +154,24 @@ class Store:
         )
 
     def as_info(self) -> pd.DataFrame:
-        """The derived AS table (see :mod:`crossroads.store._asinfo`), one row per AS."""
-        return self.frame("SELECT * FROM as_info ORDER BY asn")
+        """The derived AS table (see :mod:`crossroads.store._asinfo`), one row per AS;
+        refused when it was built from other datasets than those loaded."""
+        with self.connection() as con:
+            return con.sql("SELECT * FROM as_info ORDER BY asn").df()
 
     def ip_ranges(self, family: int | None = None) -> pa.Table:
         """Current origin ranges: ``family, start_ip, end_ip, start_num, end_num, asn, org,
         addresses`` (IPv4 addresses, or IPv6 /48 blocks)."""
-        return self._ranges("ip_ranges", "asn-ranges", family, "")
+        return self._ranges("ip_ranges", "asn-ranges", family)
 
-    def country_ranges(self, kind: str = "registration", family: int | None = None) -> pa.Table:
+    def country_ranges(
+        self, kind: Literal["registration", "geo"] = "registration", family: int | None = None,
+    ) -> pa.Table:
         """Current AS-country (``registration``) or geolocation (``geo``) ranges."""
-        dataset_kind = "country-ranges" if kind == "registration" else "geo-ranges"
-        return self._ranges("country_ranges", dataset_kind, family, f"AND kind = '{kind}'")
+        kinds = {"registration": "country-ranges", "geo": "geo-ranges"}
+        if kind not in kinds:
+            raise ValueError(f"kind is 'registration' or 'geo', not {kind!r}")
+        return self._ranges("country_ranges", kinds[kind], family, "AND kind = ?", [kind])
 
     def rir_delegations(self) -> pa.Table:
         """Current RIR delegated-extended rows (all registries)."""
@@ -184,10 +212,12 @@ class Store:
             [names],
         )
 
-    def _ranges(self, table: str, kind: str, family: int | None, extra: str) -> pa.Table:
+    def _ranges(self, table: str, kind: str, family: int | None, extra: str = "",
+                extra_params: list[Any] | None = None) -> pa.Table:
         names = [r.name for r in self.current(kind)]
         fam = "AND family = ?" if family is not None else ""
-        params: list[Any] = [names, *([family] if family is not None else [])]
+        params: list[Any] = [names, *([family] if family is not None else []),
+                             *(extra_params or [])]
         return self.query(
             f"SELECT * EXCLUDE (dataset) FROM {table} "
             f"WHERE dataset IN (SELECT unnest(?::VARCHAR[])) {fam} {extra} "
@@ -206,6 +236,15 @@ def open_store(settings: Settings, *, read_only: bool = True) -> Store:
         with connect(settings, read_only=False) as con:
             ensure_schema(con)
     return Store(settings)
+
+
+def _check_as_info(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    if not as_info_is_current(con):
+        raise CrossroadsError(
+            f"the AS table (as_info) in {settings.data_dir} was built from other datasets "
+            "than those loaded (a fetch was interrupted before rebuilding it)",
+            hint="run `crossroads fetch` again: it rebuilds the table and loads nothing twice",
+        )
 
 
 def _record(row: tuple[Any, ...]) -> DatasetRecord:

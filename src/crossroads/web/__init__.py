@@ -1,1 +1,3 @@
-"""crossroads.web."""
+"""crossroads.web: the dashboard and JSON API (:func:`crossroads.web.app.create_app`)."""
+
+__all__: list[str] = []

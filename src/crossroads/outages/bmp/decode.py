@@ -40,7 +40,7 @@ from crossroads.outages.bmp.wire import (
     parse_tlvs,
 )
 
-__all__ = ["Decoded", "decode", "mrt_record"]
+__all__ = ["Decoded", "decode", "mrt_record", "peer_name"]
 
 _MARKER = b"\xff" * 16
 _IDLE = 1  # BGP FSM state Idle: a peer-down row clears the peer's routes

@@ -19,18 +19,21 @@ __all__ = ["atomic_path"]
 
 
 @contextmanager
-def atomic_path(target: str | Path, *, fsync: bool = False) -> Iterator[Path]:
+def atomic_path(
+    target: str | Path, *, fsync: bool = False, temp_suffix: str | None = None,
+) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``target``.
 
     The temporary name keeps ``target``'s suffix (writers such as ``numpy.savez`` add
-    their own otherwise). With ``fsync`` the data reach the disk before the rename, so a
-    crash cannot leave a renamed but empty file.
+    their own otherwise), unless ``temp_suffix`` is given: outputs that others read by
+    glob (``OUT/*.parquet``) pass ``.part`` so that a temporary left by a killed process
+    never matches. With ``fsync`` the data reach the disk before the rename, so a crash
+    cannot leave a renamed but empty file.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=f".part{target.suffix}", dir=target.parent
-    )
+    suffix = temp_suffix if temp_suffix is not None else f".part{target.suffix}"
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     tmp = Path(name)
     try:
