@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path"]
+__all__ = ["atomic_path", "promote"]
 
 
 @contextmanager
@@ -38,13 +38,21 @@ def atomic_path(
     tmp = Path(name)
     try:
         yield tmp
-        if fsync:
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
+        promote(tmp, target, fsync=fsync)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def promote(tmp: str | Path, target: str | Path, *, fsync: bool = False) -> None:
+    """Rename the finished file ``tmp`` over ``target`` in one step, with the usual
+    permissions (and its data on disk first with ``fsync``). :func:`atomic_path` ends
+    with this; a resumable download, whose partial file has a fixed name, calls it
+    directly."""
+    if fsync:
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -109,15 +110,24 @@ def test_cached_downloads_are_verified_and_refreshable(mirror: Path, tmp_path: P
 
 def test_a_download_that_differs_from_the_published_checksum(mirror: Path,
                                                              tmp_path: Path) -> None:
-    spec = by_name(NAME)
-    assert spec.sha256 is not None
+    """A spec whose checksum is pinned (``DatasetSpec.sha256``; none is pinned in the
+    shipped catalogue, where no publisher checksum could be checked) refuses another
+    file, and accepts the pinned one."""
+    from dataclasses import replace
+
+    from crossroads.sources import obtain
+
+    good = (mirror / by_name(NAME).mirror_path).read_bytes()
+    spec = replace(by_name(NAME), sha256=hashlib.sha256(good).hexdigest())
     settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", mirror=None)
-    other = bz2.compress(b"1|2|-1|bgp\n")
+    served = [bz2.compress(b"1|2|-1|bgp\n")]
     client = httpx.Client(transport=httpx.MockTransport(
-        lambda r: httpx.Response(200, stream=httpx.ByteStream(other))))
+        lambda r: httpx.Response(200, stream=httpx.ByteStream(served[0]))))
     with pytest.raises(CrossroadsError, match="not the published"):
-        fetch(settings, [NAME], client=client)
+        obtain(spec, settings, client=client)
     assert not (settings.cache_dir / "as-rel" / spec.filename).exists()
+    served[0] = good
+    assert obtain(spec, settings, client=client).sha256 == spec.sha256
 
 
 def test_country_ranges_binds_its_argument(tiny_store: Settings) -> None:

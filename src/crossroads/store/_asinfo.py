@@ -1,7 +1,7 @@
 """``as_info``: one row per AS with its countries, organisation name and originated space.
 
-Rules (see ``docs/methods/inventory.md``), each computed on the newest loaded dataset(s)
-of the kind it uses:
+Rules (see ``docs/methods/inventory.md``), each computed on the current dataset(s) of the
+kind it uses (per part the newest loaded, :mod:`crossroads.store._current`):
 
 - **registration country** ``reg_cc``: the country of the AS's allocated/assigned entry in
   the RIR delegated files (``reg_rule = 'rir'``); for an AS absent from them, the country
@@ -32,6 +32,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import duckdb
+
+from crossroads.store._current import current_names
 
 __all__ = ["INPUT_KINDS", "as_info_is_current", "refresh_as_info"]
 
@@ -148,15 +150,9 @@ ORDER BY a.asn""",
 
 
 def _current(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Kind → names of its loaded datasets with the newest data date."""
-    rows = con.execute(
-        "SELECT kind, name FROM datasets "
-        "QUALIFY data_date = max(data_date) OVER (PARTITION BY kind) ORDER BY name"
-    ).fetchall()
-    out: dict[str, list[str]] = {}
-    for kind, name in rows:
-        out.setdefault(kind, []).append(name)
-    return out
+    """Kind → names of its current datasets (per part the newest, :mod:`._current`)."""
+    rows = con.execute("SELECT name, kind, data_date FROM datasets").fetchall()
+    return {kind: current_names(rows, kind) for kind in INPUT_KINDS}
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:

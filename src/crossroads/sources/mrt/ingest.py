@@ -31,7 +31,8 @@ from crossroads.errors import CrossroadsError, DataFormatError
 from crossroads.sources.mrt.columns import SCHEMA
 from crossroads.sources.mrt.reader import iter_mrt_batches
 
-__all__ = ["DAMAGE_KEY", "ParseResult", "ingest_files", "parse_file", "parse_files"]
+__all__ = ["DAMAGE_KEY", "ParseResult", "drain_queue", "ingest_files", "parse_file",
+           "parse_files"]
 
 DAMAGE_KEY = "crossroads:damage"
 """Parquet key-value metadata of a partial output: the damage found in its input."""
@@ -157,16 +158,18 @@ def ingest_files(
             for i, p in enumerate(paths)
         ]
         while queue is not None and not all(f.done() for f in futures):
-            _drain(queue, progress)
+            drain_queue(queue, progress)
         wait(futures)
         if queue is not None:
-            _drain(queue, progress, timeout=0.2)
+            drain_queue(queue, progress, timeout=0.2)
         results = client.gather(futures)
     _raise_damage(results)
     return list(results)
 
 
-def _drain(queue: object, progress: Progress | None, timeout: float = 0.5) -> None:
+def drain_queue(queue: object, progress: Progress | None, timeout: float = 0.5) -> None:
+    """Hand the ``(name, done, total)`` triples workers posted to ``queue`` to
+    ``progress`` (waits up to ``timeout`` seconds for the first)."""
     try:
         items = queue.get(timeout=timeout, batch=True)  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - a timeout only means nothing was posted
