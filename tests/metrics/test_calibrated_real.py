@@ -88,3 +88,23 @@ def test_route_from_the_vantage_point_is_its_observed_route(
     assert q.observed is True and q.datasets[0].data_date.isoformat() == "2002-01-01"
     assert [p.asns for p in q.paths] == [(1853, 1239, 5511, 2854, 9198)]
     assert "bview.20020722.2337.gz" in q.calibration
+
+
+def test_calibration_from_the_ribs_in_the_store(publishers, scratch_settings) -> None:  # noqa: ANN001
+    """Without RIB files, calibrated mode reads the RIBs ``crossroads fetch ribs`` stored:
+    here rrc00's dump of 2024-09-01 is the mirror's 2002 bview (a local publisher), so the
+    calibration is that of the file itself -- same routes, same graph of 2002-01-01."""
+    from datetime import date
+
+    from crossroads.routing.load import calibrated_graph
+    from crossroads.sources.index import HttpTransport
+    from crossroads.store import fetch_ribs
+
+    fetch_ribs(scratch_settings, on=date(2024, 9, 1), collectors=["rrc00"],
+               transport=HttpTransport(base=publishers.base, timeout=5.0))
+    g, stored = calibrated_graph(scratch_settings, [])
+    _, direct = calibrated_graph(scratch_settings, [scratch_settings.mirror / BVIEW])
+    assert stored.stats == direct.stats and g.provenance.data_date == date(2002, 1, 1)
+    assert [p.dataset for p in stored.provenance] == ["rib-rrc00-20240901.0000"]
+    with pytest.raises(CrossroadsError, match="no RIB stored"):
+        calibrated_graph(scratch_settings, [], date(2020, 1, 1))

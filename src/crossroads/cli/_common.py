@@ -103,7 +103,8 @@ ModeOpt = Annotated[
 ObservedOpt = Annotated[
     list[Path] | None,
     typer.Option("--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
-                 "calibrated. Repeatable."),
+                 "calibrated (default: the RIBs stored by `crossroads fetch ribs`, in force "
+                 "on --date or the newest). Repeatable."),
 ]
 RibGapOpt = Annotated[
     int, typer.Option("--rib-max-gap", min=0, help="Calibrated mode: the most days between "

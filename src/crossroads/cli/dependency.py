@@ -72,7 +72,8 @@ def dependency(
     observed: Annotated[list[Path] | None, typer.Option(
         "--observed", help="Compute from the AS paths of these RIB files (`bgpdump -m` "
         "text or MRT) instead of simulated routes; with --mode calibrated, calibrate the "
-        "simulation with them. Repeatable.")] = None,
+        "simulation with them (default: the RIBs stored by `crossroads fetch ribs`). "
+        "Repeatable.")] = None,
     mode: ModeOpt = ModeChoice.all_best,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,

@@ -9,9 +9,9 @@ Private: arrays in, arrays out; :mod:`crossroads.routing.calibration` is the API
   the graph lacks the AS); ``node_par[i]`` is the node of the suffix one hop shorter
   (-1 at the root, the origin) and comes before ``i``; ``node_cnt[i]`` counts the
   observed paths that contain the suffix;
-* learned preference counts aligned with the three CSRs (``*_pref[k]``: how often the
-  row's AS was seen choosing the neighbour at position ``k``), for simulated ties, and
-  ``has_pref[v]``: whether any count of AS ``v`` is non-zero.
+* learned preference counts aligned with the three CSRs (``up_pref``, ``down_pref``,
+  ``across_pref``: for the neighbour at position ``k`` of AS ``u``'s provider, customer,
+  peer row, how often it was seen choosing ``u``), for simulated ties.
 
 Phases: (1) a suffix is *valid* when its parent is valid and its first link exists in
 the graph (the root must be an origin), so a removed AS or link invalidates every
@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.routing._fidelity_kernels import _ACROSS, _DOWN, _NONE, _position, _relation
+from crossroads.routing._fidelity_kernels import _ACROSS, _DOWN, _NONE, _relation
 from crossroads.routing._kernels import (
     CUSTOMER,
     ORIGIN,
@@ -175,7 +175,7 @@ def _resolve(rel, ev, eu, ec, ed, fpos, f_start, state, height):
 @njit(cache=True, nogil=True)
 def calibrated_routes(
     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, origins,
-    node_idx, node_par, node_cnt, lo, hi, prov_pref, cust_pref, peer_pref, has_pref,
+    node_idx, node_par, node_cnt, lo, hi, up_pref, down_pref, across_pref,
 ):
     """``(rel, length, next_hop, nh_ptr, nh_idx, fixed, stats)`` of every AS (module doc).
 
@@ -236,8 +236,8 @@ def calibrated_routes(
     fixed_list = np.empty(nf, np.int32)
     for f in range(nf):
         fixed_list[f] = ev[f_start[f]]
-    _simulate(adj, (prov_pref, cust_pref, peer_pref, has_pref), rel, length, nh, fixed,
-              origins, fixed_list)
+    _simulate(adj, (up_pref, down_pref, across_pref), rel, length, nh, fixed, origins,
+              fixed_list)
     nh_ptr, nh_idx = _next_hop_csr(rel, nh, fixed, fpos, f_start, eu, mult)
     stats = np.array([n_fixed, dropped, cut], np.int64)
     return rel, length, nh, nh_ptr, nh_idx, fixed, stats
@@ -247,10 +247,14 @@ def calibrated_routes(
 def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
     """The three Gao-Rexford phases around the fixed routes; a simulated AS's next hop is
     its equally best neighbour seen most often (then the lowest index), kept up to date
-    as offers arrive (a preference is looked up only on a tie)."""
+    as offers arrive. ``prefs`` = ``(up, down, across)``, aligned with the provider,
+    customer and peer CSRs: entry ``k`` of AS ``u``'s row holds how often that neighbour
+    was seen choosing ``u`` -- the count an offer from ``u`` carries, so a tie costs one
+    array read."""
     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx = adj
-    prov_pref, cust_pref, peer_pref, has_pref = prefs
+    up_pref, down_pref, across_pref = prefs
     n = rel.shape[0]
+    npref = np.zeros(n, np.int64)  # the count of each simulated AS's current choice
     routed = np.empty(n, np.int32)
     m = 0
     for o in origins:
@@ -267,8 +271,8 @@ def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
             ns += 1
     seeds = _sort_by_length(seeds[:ns], length)
     # up: customer routes, offered by origin/customer routes to providers
-    tail = _spread(prov_ptr, prov_idx, cust_ptr, cust_idx, cust_pref, has_pref, seeds,
-                   routed, m, rel, length, nh, fixed, CUSTOMER)
+    tail = _spread(prov_ptr, prov_idx, up_pref, seeds, routed, m, rel, length, nh, npref,
+                   fixed, CUSTOMER)
     # across: every origin/customer route one hop to peers without a customer route
     for j in range(tail):
         u = routed[j]
@@ -281,38 +285,31 @@ def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
                 continue
             if rel[w] == UNREACHABLE:
                 rel[w] = PEER
-                length[w] = lu
-                nh[w] = u
                 routed[tail] = w
                 tail += 1
-            elif rel[w] == PEER and (lu < length[w] or (
-                    lu == length[w] and _better(peer_ptr, peer_idx, peer_pref, has_pref, w, u,
-                                                     nh[w]))):
-                length[w] = lu
-                nh[w] = u
+            elif not (rel[w] == PEER and (lu < length[w] or (lu == length[w] and _better(
+                    across_pref[k], u, npref[w], nh[w])))):
+                continue
+            length[w] = lu
+            nh[w] = u
+            npref[w] = across_pref[k]
     # down: provider routes, offered by every route to customers
     seeds = _sort_by_length(routed[:tail], length)
-    _spread(cust_ptr, cust_idx, prov_ptr, prov_idx, prov_pref, has_pref, seeds, routed,
-            tail, rel, length, nh, fixed, PROVIDER)
+    _spread(cust_ptr, cust_idx, down_pref, seeds, routed, tail, rel, length, nh, npref,
+            fixed, PROVIDER)
 
 
 @njit(cache=True, nogil=True)
-def _better(ptr, idx, pref, has_pref, x, u, cur):
-    """Whether ``x`` prefers neighbour ``u`` to its current next hop ``cur`` (both in row
-    ``x`` of the CSR): seen more often, or as often and a lower index (``has_pref[x]``:
-    some count of ``x`` is non-zero; most ASes have none)."""
-    if not has_pref[x]:
-        return u < cur
-    pu = pref[_position(ptr, idx, x, u)]
-    pc = pref[_position(ptr, idx, x, cur)]
-    return pu > pc or (pu == pc and u < cur)
+def _better(p_new, u, p_cur, cur):
+    """Whether an offer from ``u`` seen ``p_new`` times beats the current next hop
+    ``cur`` seen ``p_cur`` times: more often, or as often and a lower index."""
+    return p_new > p_cur or (p_new == p_cur and u < cur)
 
 
 @njit(cache=True, nogil=True)
-def _spread(ptr, idx, back_ptr, back_idx, back_pref, has_pref, seeds, out, tail, rel,
-            length, nh, fixed, cls):
-    """Unit-weight Dijkstra from length-sorted ``seeds`` along one CSR (``back_*``: the
-    reverse relationship, where the reached AS's preferences sit): an AS reached first
+def _spread(ptr, idx, pref, seeds, out, tail, rel, length, nh, npref, fixed, cls):
+    """Unit-weight Dijkstra from length-sorted ``seeds`` along one CSR (``pref`` aligned
+    with it: the count of the reached AS choosing the offering one): an AS reached first
     (shortest) takes class ``cls``; equal offers go to the preferred neighbour. Reached
     ASes are appended to ``out`` from ``tail``; returns the new tail."""
     head = tail
@@ -334,11 +331,12 @@ def _spread(ptr, idx, back_ptr, back_idx, back_pref, has_pref, seeds, out, tail,
                 rel[x] = cls
                 length[x] = lu
                 nh[x] = u
+                npref[x] = pref[k]
                 out[tail] = x
                 tail += 1
-            elif rel[x] == cls and length[x] == lu and _better(
-                    back_ptr, back_idx, back_pref, has_pref, x, u, nh[x]):
+            elif rel[x] == cls and length[x] == lu and _better(pref[k], u, npref[x], nh[x]):
                 nh[x] = u
+                npref[x] = pref[k]
     return tail
 
 

@@ -32,7 +32,7 @@ from crossroads.routing._fidelity_kernels import _best_row, _check_path, _is_bes
 def score_calibrated(
     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
     grp_ptr, grp_orig, grp_lo, grp_hi, node_idx, node_par, node_cnt,
-    prov_pref, cust_pref, peer_pref, has_pref, route_ptr, vp, path_ptr, path_idx,
+    up_pref, down_pref, across_pref, route_ptr, vp, path_ptr, path_idx,
 ):
     """Score every route; group ``g`` announces from ``grp_orig[grp_ptr[g]:grp_ptr[g+1]]``
     with the trie nodes ``grp_lo[g]:grp_hi[g]``; its routes are rows
@@ -50,7 +50,7 @@ def score_calibrated(
         rel, length, nh, ptr, idx, fixed, _ = calibrated_routes(
             prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
             grp_orig[grp_ptr[g] : grp_ptr[g + 1]], node_idx, node_par, node_cnt,
-            grp_lo[g], grp_hi[g], prov_pref, cust_pref, peer_pref, has_pref,
+            grp_lo[g], grp_hi[g], up_pref, down_pref, across_pref,
         )
         for i in range(route_ptr[g], route_ptr[g + 1]):
             a = path_ptr[i]

@@ -144,37 +144,32 @@ class Calibration:
 
 @dataclass(frozen=True)
 class _Bound:
-    """Trie nodes as AS indices of one graph, preferences aligned with its CSRs."""
+    """Trie nodes as AS indices of one graph; learned counts aligned with its CSRs."""
 
     node_idx: np.ndarray
-    prov_pref: np.ndarray
-    cust_pref: np.ndarray
-    peer_pref: np.ndarray
-    has_pref: np.ndarray
+    up_pref: np.ndarray  # provider CSR entry (u -> provider p): how often p chose u
+    down_pref: np.ndarray  # customer CSR entry (u -> customer c): how often c chose u
+    across_pref: np.ndarray  # peer CSR entry (u -> peer w): how often w chose u
 
     @property
     def prefs(self) -> tuple[np.ndarray, ...]:
-        """``(prov_pref, cust_pref, peer_pref, has_pref)``, kernel order."""
-        return self.prov_pref, self.cust_pref, self.peer_pref, self.has_pref
+        """``(up_pref, down_pref, across_pref)``, kernel order."""
+        return self.up_pref, self.down_pref, self.across_pref
 
     @classmethod
     def make(cls, cal: Calibration, graph: ASGraph) -> _Bound:
-        def aligned(ptr: np.ndarray, idx: np.ndarray) -> np.ndarray:
-            rows = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(ptr))
-            keys = (graph.asns[rows] << 32) | graph.asns[idx]
-            pos = np.minimum(np.searchsorted(cal.pref_keys, keys), cal.pref_keys.size - 1)
+        def incoming(ptr: np.ndarray, idx: np.ndarray) -> np.ndarray:
+            """Per CSR entry (row u, column x): the count of the step x -> u."""
             if cal.pref_keys.size == 0:
                 return np.zeros(idx.size, np.int64)
+            rows = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(ptr))
+            keys = (graph.asns[idx] << 32) | graph.asns[rows]
+            pos = np.minimum(np.searchsorted(cal.pref_keys, keys), cal.pref_keys.size - 1)
             return np.where(cal.pref_keys[pos] == keys, cal.pref_vals[pos], 0).astype(np.int64)
 
-        prefs = [aligned(graph.prov_ptr, graph.prov_idx), aligned(graph.cust_ptr, graph.cust_idx),
-                 aligned(graph.peer_ptr, graph.peer_idx)]
-        has = np.zeros(graph.n, bool)
-        for (ptr, _), pref in zip(((graph.prov_ptr, 0), (graph.cust_ptr, 0),
-                                   (graph.peer_ptr, 0)), prefs, strict=True):
-            rows = np.repeat(np.arange(graph.n), np.diff(ptr))
-            has[rows[pref > 0]] = True
-        return cls(indices(graph, cal.node_asn), *prefs, has)
+        return cls(indices(graph, cal.node_asn), incoming(graph.prov_ptr, graph.prov_idx),
+                   incoming(graph.cust_ptr, graph.cust_idx),
+                   incoming(graph.peer_ptr, graph.peer_idx))
 
     def nodes(self, cal: Calibration, variants: Sequence[int]) -> tuple[np.ndarray, ...]:
         """``(node_idx, node_par, node_cnt, lo, hi)`` of the variants' tries together."""

@@ -114,24 +114,37 @@ def calibrated_graph(
     prepare: Callable[[ASGraph], ASGraph] | None = None,
 ) -> tuple[ASGraph, Calibration]:
     """The graph in force on ``date`` (default: the RIBs' earliest date) calibrated with
-    the routes of the RIB files ``ribs`` (:func:`crossroads.routing.calibration.calibrate`;
-    the returned graph carries the RIB links added). ``prepare`` edits the graph first.
-    RIBs more than ``max_gap_days`` from the graph's date are refused."""
+    the routes of the RIB files ``ribs`` -- or, without files, of the RIBs stored by
+    ``crossroads fetch ribs`` in force on ``date`` (the newest without it)
+    (:func:`crossroads.routing.calibration.calibrate`; the returned graph carries the RIB
+    links added). ``prepare`` edits the graph first. RIBs more than ``max_gap_days`` from
+    the graph's date are refused."""
     from dataclasses import replace
 
     import pyarrow as pa
 
     from crossroads.routing.calibration import calibrate
-    from crossroads.routing.ribs import RIB_SCHEMA, read_rib, rib_provenance
+    from crossroads.routing.ribs import (
+        RIB_SCHEMA,
+        read_rib,
+        rib_provenance,
+        stored_rib_tables,
+    )
 
-    if not ribs:
-        raise CrossroadsError("--mode calibrated needs observed routes",
-                              hint="give RIB files with --observed FILE (bgpdump -m or MRT)")
-    tables = [read_rib(p) for p in ribs]
-    provs = tuple(rib_provenance(p, t) for p, t in zip(ribs, tables, strict=True))
+    if ribs:
+        tables = [read_rib(p) for p in ribs]
+        provs = tuple(rib_provenance(p, t) for p, t in zip(ribs, tables, strict=True))
+    else:
+        tables, provs = stored_rib_tables(settings, date)
+        if not tables:
+            raise CrossroadsError(
+                "--mode calibrated needs observed routes: none given and no RIB stored",
+                hint="give RIB files with --observed FILE (bgpdump -m or MRT), or run "
+                     "`crossroads fetch ribs`")
     table = pa.concat_tables([t.cast(RIB_SCHEMA) for t in tables])
+    names = ", ".join(p.dataset for p in provs)
     if table.num_rows == 0:
-        raise CrossroadsError(f"no IPv4 route in {', '.join(map(str, ribs))}")
+        raise CrossroadsError(f"no IPv4 route in {names}")
     rib_date = pc.min(table.column("timestamp")).as_py().date()
     graph = load_graph(settings, date or rib_date)
     graph_date = graph.provenance.data_date if graph.provenance is not None else rib_date
@@ -143,5 +156,5 @@ def calibrated_graph(
             hint="leave out --date to use the graph in force on the RIBs' date")
     if prepare is not None:
         graph = prepare(graph)
-    cal = calibrate(graph, table, label=", ".join(Path(p).name for p in ribs))
+    cal = calibrate(graph, table, label=names)
     return cal.graph, replace(cal, provenance=provs)

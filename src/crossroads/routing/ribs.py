@@ -23,17 +23,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from datetime import date as Date
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crossroads.config import Settings
 from crossroads.provenance import Provenance, sha256_file
 from crossroads.sources import iter_lines
 from crossroads.sources.bgpdump_text import read_bgpdump
 
-__all__ = ["RIB_COLUMNS", "RIB_SCHEMA", "read_rib", "read_ribs", "rib_provenance"]
+__all__ = ["RIB_COLUMNS", "RIB_SCHEMA", "from_mrt_table", "read_rib", "read_ribs",
+           "rib_provenance", "stored_rib_tables"]
 
 RIB_COLUMNS = ("timestamp", "entry_type", "peer_ip", "peer_asn", "prefix", "as_path",
                "has_as_set")
@@ -51,6 +54,10 @@ def read_rib(path: str | Path) -> pa.Table:
         t = t.select(list(RIB_COLUMNS)).cast(_schema(t.schema.field("timestamp").type))
     else:
         t = _from_mrt(path)
+    return _ipv4(t)
+
+
+def _ipv4(t: pa.Table) -> pa.Table:
     v4 = pc.invert(pc.match_substring(t.column("prefix"), ":"))
     return t.filter(pc.fill_null(v4, False))
 
@@ -63,7 +70,12 @@ def read_ribs(paths: Sequence[str | Path]) -> pa.Table:
 def _from_mrt(path: str | Path) -> pa.Table:
     from crossroads.sources.mrt import read_mrt
 
-    t = read_mrt(path)
+    return from_mrt_table(read_mrt(path))
+
+
+def from_mrt_table(t: pa.Table) -> pa.Table:
+    """:data:`RIB_COLUMNS` of a table of parsed MRT routes (the reader's, or a RIB stored
+    by ``crossroads fetch ribs``; IPv6 prefixes kept: :func:`read_rib` drops them)."""
     t = t.filter(pc.is_in(t.column("type"), pa.array(list(_KINDS))))
     kind = pc.replace_substring_regex(t.column("type"), "^rib$", "B")
     kind = pc.replace_substring_regex(kind, "^announce$", "A")
@@ -99,3 +111,20 @@ def rib_provenance(path: str | Path, table: pa.Table) -> Provenance:
 
 RIB_SCHEMA = _schema(pa.timestamp("us", tz="UTC"))
 """The columns of :func:`read_ribs` (timestamps in microseconds, whatever the format)."""
+
+
+def stored_rib_tables(
+    settings: Settings, on: Date | None
+) -> tuple[list[pa.Table], tuple[Provenance, ...]]:
+    """The RIBs stored by ``crossroads fetch ribs`` in force on ``on`` (the newest without
+    it), one per collector, as :data:`RIB_SCHEMA` tables, and their provenance."""
+    import pyarrow.parquet as pq
+
+    from crossroads.store import open_store
+
+    recs = open_store(settings).ribs(on=on) if settings.database.is_file() else []
+    tables = [_ipv4(from_mrt_table(pq.read_table(r.path))).cast(RIB_SCHEMA) for r in recs]
+    provs = tuple(Provenance(dataset=r.name, source=r.source, data_date=r.data_time.date(),
+                             sha256=r.sha256, retrieved_at=r.data_time, path=str(r.path),
+                             kind="rib") for r in recs)
+    return tables, provs

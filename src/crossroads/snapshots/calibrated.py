@@ -33,9 +33,10 @@ def calibrated_snapshot(
     prepare: Callable[[ASGraph], ASGraph] | None = None,
 ) -> tuple[Snapshot, Calibration]:
     """The snapshot of the RIBs' date (or ``date``) on the calibrated graph, and the
-    calibration to route with (``mode="calibrated"``). ``prepare`` edits the graph before
-    it is calibrated (``--robust``). RIBs more than ``max_gap_days`` from the graph's
-    date are refused."""
+    calibration to route with (``mode="calibrated"``). ``ribs`` are RIB files; empty,
+    the RIBs stored by ``crossroads fetch ribs`` in force on ``date`` (the newest without
+    it). ``prepare`` edits the graph before it is calibrated (``--robust``). RIBs more
+    than ``max_gap_days`` from the graph's date are refused."""
     graph, cal = calibrated_graph(settings, ribs, date, max_gap_days, prepare=prepare)
     when = graph.provenance.data_date if graph.provenance is not None else date
     snap = snapshot(settings, date=when).with_graph(graph)
