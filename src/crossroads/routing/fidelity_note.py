@@ -53,10 +53,13 @@ def fidelity_note(date: Date | None = None, *, mode: str = "deterministic") -> s
     far = f"; nearest measurement is {years:.0f} years from this graph" if years >= 1 else ""
     what = "Calibrated paths (held out by vantage-point AS; " if calibrated else \
         "Simulated paths ("
+    m = best.get("mean_over_vp_ases") or {}
+    per_as = (f" (first hop as a mean over the {m['vp_ases']} vantage-point ASes: "
+              f"{100 * m['next_hop']:.0f} %)") if m.get("vp_ases", 0) > 1 else ""
     return (
         f"{what}fidelity measured on the {best['graph_date']} CAIDA graph against "
         f"{best['rib']} of {best['rib_date']}, {best['vantage_points']} vantage points): "
         f"{100 * o['next_hop']:.0f} % of observed routes have the simulated first hop, "
         f"{100 * o['exact']:.0f} % the exact path, {100 * o['among_best']:.0f} % are among "
-        f"the equally best simulated paths{far}. See docs/validation.md."
+        f"the equally best simulated paths{per_as}{far}. See docs/validation.md."
     )
