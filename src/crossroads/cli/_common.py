@@ -1,9 +1,9 @@
 """The CLI's one vocabulary: arguments, options and helpers every command module shares.
 
 An option that means the same thing is spelt, typed, defaulted and documented the same
-way in every command: the country argument, ``--date``, ``--mode``, ``--workers``,
-``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--json``, ``--mirror`` and
-``--data-dir``. Commands that route load one :class:`~crossroads.snapshots.Snapshot` with
+way in every command: the country argument, ``--date``, ``--mode``, ``--country-by``,
+``--workers``, ``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--json``, ``--mirror``
+and ``--data-dir``. Commands that route load one :class:`~crossroads.snapshots.Snapshot` with
 :func:`load_snapshot` after validating their inputs, call one API function and render.
 """
 
@@ -26,6 +26,8 @@ from crossroads.ids import country_code
 __all__ = [
     "DEFAULT_WORKERS",
     "CountryArg",
+    "CountryByChoice",
+    "CountryByOpt",
     "DataDirOpt",
     "DateOpt",
     "JsonOpt",
@@ -58,6 +60,21 @@ class ModeChoice(StrEnum):
     deterministic = "deterministic"
 
 
+class CountryByChoice(StrEnum):
+    """``--country-by`` values: which country an AS belongs to."""
+
+    operation = "operation"
+    registration = "registration"
+    ownership = "ownership"
+
+
+CountryByOpt = Annotated[
+    CountryByChoice,
+    typer.Option("--country-by", help="The country of an AS: operation (where its address "
+                 "space is geolocated; its PeeringDB facilities when it has none), "
+                 "registration (its RIR record) or ownership (its majority state owner; "
+                 "CAIDA as-org when loaded). Regional codes such as EU are never a country."),
+]
 CountryArg = Annotated[
     str, typer.Argument(help="ISO 3166-1 alpha-2 country code, e.g. KZ.", metavar="CC")
 ]
@@ -113,12 +130,14 @@ def load_snapshot(
     *,
     date: str | None = None,
     merge_siblings: bool = False,
+    country_by: CountryByChoice = CountryByChoice.operation,
 ) -> Any:
-    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``."""
+    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``,
+    countries in the meaning ``country_by``."""
     from crossroads.snapshots import snapshot
 
     return snapshot(settings_from(mirror, data_dir), date=parse_date(date),
-                    merge_siblings=merge_siblings)
+                    merge_siblings=merge_siblings, country_by=country_by.value)
 
 
 def print_json(obj: Any) -> None:

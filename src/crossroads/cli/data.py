@@ -17,6 +17,8 @@ from rich.table import Table
 
 from crossroads.cli._common import (
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -95,6 +97,7 @@ def as_cmd(
 
 def profile_cmd(
     country: CountryArg,
+    country_by: CountryByOpt = CountryByChoice.operation,
     data_dir: DataDirOpt = None,
     top: TopOpt = 10,
     json: JsonOpt = False,
@@ -102,7 +105,8 @@ def profile_cmd(
     """A country's inventory: ASes, allocated and originated address space, top origins
     (--top originating ASes)."""
     cc = country_arg(country)
-    profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top)
+    profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top,
+                              country_by=country_by.value)
     if json:
         print_json(profile.as_dict())
         return
@@ -188,11 +192,11 @@ def _print_profile(p: CountryProfile) -> None:
     rules = ", ".join(f"{k}: {v}" for k, v in sorted(p.asns_by_rule.items()))
     table = Table(
         title=f"{p.country_name} ({p.country}) — inventory",
-        caption=f"ASes by registration rule: {rules}. {_LEGEND}",
+        caption=f"ASes of {p.country} by {p.country_by}, by rule: {rules}. {_LEGEND}",
     )
     for col in ("figure", "value", "unit", "source and data date"):
         table.add_column(col, justify="right" if col == "value" else "left")
-    table.add_row("ASes registered", f"{p.asns:,}", "ASes", _cite(p.datasets, *orig))
+    table.add_row(f"ASes ({p.country_by})", f"{p.asns:,}", "ASes", _cite(p.datasets, *orig))
     for label, value, unit, kinds in (
         ("IPv4 allocated", f"{p.ipv4_allocated:,}", "addresses", ("rir",)),
         ("IPv4 originated", f"{p.ipv4_originated:,}", "addresses", orig),
@@ -227,6 +231,15 @@ def _print_as(s: ASSummary, limit: int) -> None:
     reg += f", {s.registry} {s.reg_date})" if s.registry else ")"
     table.add_row("registration country", reg)
     table.add_row("geolocated country", s.geo_cc or "unknown")
+    m = s.meanings or {}
+    if m.get("op_rule"):
+        share = m.get("op_share")
+        held = f", {100 * share:.0f} % of its space" if share is not None and \
+            m["op_rule"] == "geolocated-space" else ""
+        table.add_row("operation country", f"{m['op_cc']} (rule: {m['op_rule']}{held})")
+    if m.get("own_rule"):
+        owner = f", {m['owner']}" if m.get("owner") else ""
+        table.add_row("ownership country", f"{m['own_cc']} (rule: {m['own_rule']}{owner})")
     table.add_row("originated IPv4", f"{s.ipv4_addresses:,} addresses")
     table.add_row("originated IPv6", f"{s.ipv6_slash48s:,.2f} /48 blocks")
     table.add_row("attributes from", _cite(s.datasets, *ranges))

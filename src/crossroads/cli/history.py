@@ -12,6 +12,8 @@ from rich.table import Table
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
@@ -48,6 +50,7 @@ def history(
     until: Annotated[int | None, typer.Option(
         "--until", min=1990, max=2100, help="Last year (default: the newest snapshot).")] = None,
     mode: ModeOpt = ModeChoice.all_best,
+    country_by: CountryByOpt = CountryByChoice.operation,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     plot: PlotOpt = None,
@@ -59,8 +62,8 @@ def history(
     from crossroads.metrics.history import history as run
 
     cc = country_arg(country)
-    result = run(load_snapshot(mirror, data_dir), cc, start_year=since, end_year=until,
-                 mode=mode.value, scheduler=scheduler, workers=workers)
+    result = run(load_snapshot(mirror, data_dir, country_by=country_by), cc, start_year=since,
+                 end_year=until, mode=mode.value, scheduler=scheduler, workers=workers)
     if plot is not None:
         from crossroads.cli._history_plot import plot_history
 

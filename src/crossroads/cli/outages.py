@@ -13,6 +13,8 @@ from rich.table import Table
 
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
@@ -43,6 +45,7 @@ def outages(
     files: Annotated[list[Path], typer.Argument(help="MRT update files (and RIB dumps).")],
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
     bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
+    country_by: CountryByOpt = CountryByChoice.operation,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
     scheduler: SchedulerOpt = None,
@@ -59,7 +62,8 @@ def outages(
     from crossroads.outages.countries import asn_countries, check_country
     from crossroads.store import open_store
 
-    asn_country = asn_countries(open_store(settings_from(mirror, data_dir)))
+    asn_country = asn_countries(open_store(settings_from(mirror, data_dir)),
+                                country_by=country_by.value)
     cc = check_country(country, asn_country)
     report = outages_from_files(
         files, country=cc, asn_country=asn_country, bin=parse_bin(bin), scheduler=scheduler,
@@ -104,6 +108,7 @@ def watch_cmd(
     bmp: Annotated[str, typer.Option("--bmp", help="HOST:PORT to listen on for BMP.")],
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
     bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
+    country_by: CountryByOpt = CountryByChoice.operation,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -116,7 +121,7 @@ def watch_cmd(
     if not host or not port.isdigit():
         raise CrossroadsError(f"--bmp {bmp!r} is not HOST:PORT")
     settings = settings_from(mirror, data_dir)
-    asn_country = asn_countries(open_store(settings))
+    asn_country = asn_countries(open_store(settings), country_by=country_by.value)
     cc = check_country(country, asn_country)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log = default_event_log(settings.data_dir)
