@@ -75,7 +75,7 @@ def _cached(
     if info.empty:
         raise DatasetMissingError("as_info is empty", hint="run `crossroads fetch`")
     column = meaning_column(country_by)
-    if info[column].isna().all():
+    if column not in info.columns or (info[column].isna().all() and info.reg_cc.notna().any()):
         raise DatasetMissingError(
             f"as_info in {settings.data_dir} has no {country_by} countries ({column}): it "
             "was built before the country meanings", hint="run `crossroads fetch` to rebuild it")
