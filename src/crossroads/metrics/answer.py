@@ -189,8 +189,9 @@ def _compare(
                       if partner is None or f.partner == partner or f.value is None)
     obs_share = basis = None
     if observed is not None and partner is not None:
-        rows = observed.by_country.set_index("country")
-        obs_share = float(rows.at[partner, "gateway_share"]) if partner in rows.index else 0.0
+        shares = dict(zip(observed.by_country.country, observed.by_country.gateway_share,
+                          strict=True))
+        obs_share = float(shares.get(partner, 0.0))
         ribs = [p for p in observed_sets if p.kind == "rib"]
         basis = (f"gateway share on {observed.n_vantage_points} vantage points of "
                  + ", ".join(f"{p.dataset} ({p.data_date.isoformat()})" for p in ribs))

@@ -30,7 +30,9 @@ Worked example: AS 20 carries every path and is registered in AU but operates in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,7 +57,7 @@ def _text(value: object) -> str | None:
         or value is pd.NA or value == "" else str(value)
 
 
-def reason(row: pd.Series | dict[str, object], asn: int, name: str = "") -> str | None:
+def reason(row: Mapping[str, Any], asn: int, name: str = "") -> str | None:
     """Why the country of AS ``asn`` (its ``as_info`` ``row``) is disputed; None when its
     meanings agree (or rest on one piece of evidence only).
 
@@ -71,7 +73,8 @@ def reason(row: pd.Series | dict[str, object], asn: int, name: str = "") -> str 
     reg, op, own = _text(get("reg_cc")), _text(get("op_cc")), _text(get("own_cc"))
     what = _OP_EVIDENCE.get(str(get("op_rule")))
     share = get("op_share")
-    split = what is not None and share is not None and float(share) < 0.5  # type: ignore[arg-type]
+    held = None if what is None or share is None or _text(share) is None else float(share)
+    split = held is not None and held < 0.5
     if what is None:
         op = None
     if _text(get("own_rule")) not in _OWN_EVIDENCE:
@@ -80,8 +83,8 @@ def reason(row: pd.Series | dict[str, object], asn: int, name: str = "") -> str 
         return None
     parts = []
     if op:
-        held = f" ({100 * float(share):.0f} % of its {what})" if split else ""  # type: ignore[arg-type]
-        parts.append(f"operates {op}{held}")
+        of = f" ({100 * held:.0f} % of its {what})" if split and held is not None else ""
+        parts.append(f"operates {op}{of}")
     if reg:
         parts.append(f"registered {reg}")
     if own:
@@ -96,15 +99,15 @@ def disputes(info: pd.DataFrame, asns: np.ndarray | list[int] | None = None) -> 
     disputed; empty when ``info`` lacks the meaning columns (a hand-made frame)."""
     if any(c not in info.columns for c in ("reg_cc", "op_cc", "own_cc")):
         return {}
-    rows = info.drop_duplicates("asn").set_index("asn")
+    rows = info.drop_duplicates("asn")
     if asns is not None:
-        rows = rows[rows.index.isin(np.asarray(asns, np.int64))]
+        rows = rows[rows.asn.isin(np.asarray(asns, np.int64))]
     out: dict[int, str] = {}
-    for asn, row in rows.iterrows():
-        name = _text(row.get("name")) or ""
-        why = reason(row, int(asn), name)  # type: ignore[arg-type]
+    for rec in rows.to_dict("records"):
+        row: dict[str, Any] = {str(k): v for k, v in rec.items()}
+        why = reason(row, int(row["asn"]), _text(row.get("name")) or "")
         if why is not None:
-            out[int(asn)] = why  # type: ignore[arg-type]
+            out[int(row["asn"])] = why
     return out
 
 
@@ -117,9 +120,9 @@ def flag_disputed(
     why = disputes(info, heavy.asn.to_numpy())
     as_flags = [why.get(int(a), "") for a in by_as.asn]
     per_country: dict[str, list[str]] = {}
-    for r in heavy.itertuples():
-        if int(r.asn) in why:
-            per_country.setdefault(str(r.country), []).append(why[int(r.asn)])
+    for asn, country in zip(heavy.asn.tolist(), heavy.country.tolist(), strict=True):
+        if int(asn) in why:
+            per_country.setdefault(str(country), []).append(why[int(asn)])
     country_flags = [_joined(per_country.get(str(c), [])) for c in result.by_country.country]
     return replace(result, by_as=by_as.assign(flag=as_flags),
                    by_country=result.by_country.assign(flag=country_flags))

@@ -82,19 +82,21 @@ class Chokepoints:
         """The single AS or link whose failure cuts the most pairs off from the country
         while their sources keep the rest of the world (``element`` None when no candidate
         does), with a sentence that also names the worst whole-country failure."""
-        rows = [(f"AS{r.asn} {r.name} ({r.country})".replace("  ", " "), r.country_loss,
-                 r.isolated_loss) for r in self.ases.itertuples()]
-        rows += [(f"the link AS{r.as1}-AS{r.as2} ({r.country2})", r.country_loss,
-                  r.isolated_loss) for r in self.links.itertuples()]
-        best = max(rows, key=lambda r: r[1], default=None)
+        rows: list[tuple[str | None, float, float]] = [
+            (f"AS{r['asn']} {r['name']} ({r['country']})".replace("  ", " "),
+             float(r["country_loss"]), float(r["isolated_loss"]))
+            for r in self.ases.to_dict("records")]
+        rows += [(f"the link AS{r['as1']}-AS{r['as2']} ({r['country2']})",
+                  float(r["country_loss"]), float(r["isolated_loss"]))
+                 for r in self.links.to_dict("records")]
+        element, lost, isolated = max(rows, key=lambda r: r[1], default=(None, 0.0, 0.0))
         here = self.country
-        if best is not None and best[1] > 0:
-            element: str | None = best[0]
-            text = (f"Without {best[0]}, {pct(best[1])} of the address-weighted (foreign, "
+        if lost > 0:
+            text = (f"Without {element}, {pct(lost)} of the address-weighted (foreign, "
                     f"{here}) pairs lose every route while their sources still reach the rest "
                     f"of the world")
         else:
-            element = None
+            element, lost, isolated = None, 0.0, 0.0
             text = (f"No single foreign AS or link among the candidates cuts {here} off from "
                     "sources that still reach the rest of the world")
         worst = self.countries.dropna(subset=["country_loss"])
@@ -103,8 +105,8 @@ class Chokepoints:
             text += (f"; without every network of {w.country} at once, "
                      f"{pct(w.country_loss)} do (and {pct(w.isolated_loss)} more from sources "
                      "left with no route anywhere)")
-        return {"element": element, "country_loss": best[1] if element else 0.0,
-                "isolated_loss": best[2] if element else 0.0, "sentence": text + "."}
+        return {"element": element, "country_loss": lost, "isolated_loss": isolated,
+                "sentence": text + "."}
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""

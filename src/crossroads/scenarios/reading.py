@@ -16,7 +16,7 @@ printed beside every result:
 
     >>> reading("KZ", 0.996, 0.0, 0.99, 0.0, lost=158)
     'Inbound reachability falls from 99.6 % to 0.0 % (−99.60 pp) and outbound from 99.0 % \
-to 0.0 %: 158 origins of Kazakhstan lose every international route in the model.'
+to 0.0 %; 158 origins of Kazakhstan lose every international route in the model.'
     >>> reading("KZ", 0.9993, 0.9966, 0.999, 0.998,
     ...         gateway=("RU", 0.558, 0.012))  # doctest: +ELLIPSIS
     'Reachability barely moves (−0.27 pp inbound, −0.10 pp outbound): in the model, \
@@ -60,17 +60,18 @@ def reading(
     if abs(d_in) < _SMALL and abs(d_out) < _SMALL:
         text = (f"Reachability barely moves ({signed(d_in)} inbound, {signed(d_out)} "
                 f"outbound): in the model, {name} keeps a route around the change, on "
-                "alternative links assumed usable at any capacity -- a route still exists, "
+                "alternative links assumed usable at any capacity — a route still exists, "
                 "not that the traffic still fits")
     else:
         verb = "falls" if d_in < 0 else "rises"
         text = (f"Inbound reachability {verb} from {pct(inbound_before)} to "
                 f"{pct(inbound_after)} ({signed(d_in)}) and outbound from "
                 f"{pct(outbound_before)} to {pct(outbound_after)}")
+    parts = [text]
     if lost:
-        text += f": {lost} origins of {name} lose every international route in the model"
+        parts.append(f"{lost} origins of {name} lose every international route in the model")
     if gateway is not None:
         code, before, after = gateway
-        text += (f"; the inbound gateway share of {place(code)} goes from {pct(before)} to "
-                 f"{pct(after)}")
-    return text + "."
+        parts.append(f"the inbound gateway share of {place(code)} goes from {pct(before)} "
+                     f"to {pct(after)}")
+    return "; ".join(parts) + "."

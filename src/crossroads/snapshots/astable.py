@@ -73,7 +73,7 @@ def meaning_column(country_by: str) -> str:
     if country_by not in COUNTRY_COLUMNS:
         raise ValueError(f"unknown country meaning {country_by!r}; use one of "
                          + ", ".join(get_args(CountryBy)))
-    return COUNTRY_COLUMNS[country_by]  # type: ignore[index]
+    return COUNTRY_COLUMNS[country_by]
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,10 @@ from crossroads.store import Store, open_store
 
 __all__ = ["AS_INFO_KINDS", "VANTAGE_KINDS", "full_feed_asns", "merged_info", "snapshot"]
 
-AS_INFO_KINDS = ("asn-ranges", "country-ranges", "rir", "as-org")
-"""Dataset kinds whose provenance a snapshot lists for its AS table."""
+AS_INFO_KINDS = ("asn-ranges", "country-ranges", "rir", "as-org", "geo-ranges", "state-owned",
+                 "peeringdb")
+"""Dataset kinds whose provenance a snapshot lists for its AS table (names, the three
+country meanings, address space); kinds not loaded are left out."""
 
 VANTAGE_KINDS = ("ris-peers", "routeviews-peers")
 """Dataset kinds of the collector peer lists (the vantage points)."""
