@@ -43,7 +43,9 @@ _LABEL = {
     "asn-ranges": "ILDB asn",
     "country-ranges": "ILDB asn-country",
     "geo-ranges": "ILDB geo-whois",
+    "peeringdb": "PeeringDB",
     "rir": "RIR",
+    "state-owned": "state-owned ASes",
 }
 _LEGEND = (
     "RIR = delegated-extended files of the five RIRs; ILDB = ip-location-db "
@@ -196,7 +198,9 @@ def _print_profile(p: CountryProfile) -> None:
     )
     for col in ("figure", "value", "unit", "source and data date"):
         table.add_column(col, justify="right" if col == "value" else "left")
-    table.add_row(f"ASes ({p.country_by})", f"{p.asns:,}", "ASes", _cite(p.datasets, *orig))
+    meaning = {"operation": ("geo-ranges", "peeringdb"), "ownership": ("state-owned", "as-org")}
+    table.add_row(f"ASes ({p.country_by})", f"{p.asns:,}", "ASes",
+                  _cite(p.datasets, *orig, *meaning.get(p.country_by, ())))
     for label, value, unit, kinds in (
         ("IPv4 allocated", f"{p.ipv4_allocated:,}", "addresses", ("rir",)),
         ("IPv4 originated", f"{p.ipv4_originated:,}", "addresses", orig),
@@ -223,7 +227,8 @@ def _print_profile(p: CountryProfile) -> None:
 
 
 def _print_as(s: ASSummary, limit: int) -> None:
-    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges", "as-org")
+    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges", "as-org", "state-owned",
+              "peeringdb")
     table = Table(title=f"AS{s.asn} {s.name or ''}".rstrip(), show_header=False)
     table.add_column("field")
     table.add_column("value")

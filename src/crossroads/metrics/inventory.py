@@ -185,8 +185,10 @@ def country_profile(
     cc = country_code(country)
     col = meaning_column(country_by)
     rule = {"reg_cc": "reg_rule", "op_cc": "op_rule", "own_cc": "own_rule"}[col]
+    extra = {"operation": ("peeringdb",), "ownership": ("state-owned", "as-org")}
     used = (*(d for kind in _INVENTORY_KINDS for d in store.current(kind)),
-            *_maybe_current(store, "as-org"))  # as-org: the names, when loaded
+            *(d for kind in dict.fromkeys(("as-org", *extra.get(country_by, ())))
+              for d in _maybe_current(store, kind)))  # as-org: the names; the meaning's
     with store.connection() as con:
         by_rule = dict(
             _rows(con, f"SELECT {rule}, count(*) FROM as_info WHERE {col} = ? GROUP BY 1", [cc])
@@ -254,7 +256,8 @@ def as_summary(
     before it; else the newest)."""
     number = parse_asn(asn)
     snapshot = store.as_rel_dataset(as_rel, on=on)
-    used = tuple(d for kind in (*_INVENTORY_KINDS, "as-org") for d in _maybe_current(store, kind))
+    used = tuple(d for kind in (*_INVENTORY_KINDS, "as-org", "state-owned", "peeringdb")
+                 for d in _maybe_current(store, kind))
     with store.connection() as con:
         info = con.execute(
             "SELECT name, reg_cc, reg_rule, registry, reg_date, geo_cc, ipv4_addresses, "
