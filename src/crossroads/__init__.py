@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from crossroads.config import Settings, get_settings
 from crossroads.errors import (
+    BusyError,
     CrossroadsError,
     DataFormatError,
     DatasetMissingError,
@@ -94,6 +95,7 @@ __all__ = [
     "ASN",
     "ASSummary",
     "ASTable",
+    "BusyError",
     "CountryProfile",
     "CrossroadsError",
     "DataFormatError",

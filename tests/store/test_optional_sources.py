@@ -17,8 +17,8 @@ from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.metrics.inventory import as_summary
 from crossroads.sources.catalog import by_name
+from crossroads.store import _plan as plan_module
 from crossroads.store import fetch, open_store
-from crossroads.store import load as load_module
 
 FIXTURES = Path(__file__).resolve().parents[1] / "sources" / "fixtures"
 REL = "caida-as-rel-20020101"
@@ -61,7 +61,7 @@ def _add_optional(mirror: Path) -> None:
 @pytest.fixture()
 def small_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
     """The default fetch limited to the two required files above and the optional four."""
-    monkeypatch.setattr(load_module, "DEFAULT_FETCH", (REL, ILDB, *OPTIONAL))
+    monkeypatch.setattr(plan_module, "DEFAULT_FETCH", (REL, ILDB, *OPTIONAL))
 
 
 def _names(settings: Settings) -> dict[int, tuple[str | None, str | None]]:

@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from crossroads.atomic import atomic_path
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
@@ -29,12 +30,14 @@ from crossroads.cli._common import (
     PlotOpt,
     TopOpt,
     WorkersOpt,
+    check_country,
+    check_inputs,
+    check_output,
     console,
-    country_arg,
+    count_option,
     load_snapshot,
     print_json,
 )
-from crossroads.errors import CrossroadsError
 from crossroads.formatting import pct
 
 __all__ = ["register"]
@@ -79,9 +82,9 @@ def dependency(
     targets: Annotated[TargetsChoice, typer.Option(
         "--targets", help="Outbound destinations: content/cloud ASes and the largest "
         "customer cones, or every foreign origin by IPv4 space (slow).")] = TargetsChoice.networks,
-    chokepoints: Annotated[int, typer.Option(
-        "--chokepoints", min=0, max=100,
-        help="Candidates per kind for the chokepoint losses (0: skip).")] = 5,
+    chokepoints: Annotated[int, count_option(
+        "--chokepoints", "Candidates per kind for the chokepoint losses (0: skip).",
+        high=1000)] = 5,
     compare_rib: Annotated[list[Path] | None, typer.Option(
         "--compare-rib", help="Also read these RIB files (`bgpdump -m` text or MRT) for "
         "the observed share in the comparison beside the simulated answer. "
@@ -100,11 +103,11 @@ def dependency(
     from crossroads.metrics import dependency as run
     from crossroads.metrics import observed_dependency
 
-    cc = country_arg(country)
-    for name, files in (("--observed", observed), ("--compare-rib", compare_rib)):
-        for f in files or ():
-            if not f.is_file():
-                raise CrossroadsError(f"{name} {f}: not a file")
+    cc = check_country(country)
+    if observed:
+        check_inputs(observed, what="RIB")
+    if compare_rib:
+        check_inputs(compare_rib, what="RIB")
     snap = load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
                          country_by=country_by)
     if observed:
@@ -125,9 +128,9 @@ def world_matrix_cmd(
     mode: ModeOpt = ModeChoice.all_best,
     date: DateOpt = None,
     country_by: CountryByOpt = CountryByChoice.operation,
-    sample: Annotated[int | None, typer.Option(
-        "--sample", min=1, help="Evaluate only this many random destination groups "
-        "(a preview).")] = None,
+    sample: Annotated[int | None, count_option(
+        "--sample", "Evaluate only this many random destination groups (a preview).",
+        low=1, high=10_000_000)] = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Resumable progress file (.npz).")] = None,
@@ -137,18 +140,20 @@ def world_matrix_cmd(
     """Every country's inbound gateway dependency on every other country."""
     from crossroads.metrics.world import plot_world_matrix, world_matrix
 
-    if out.suffix.lower() not in (".parquet", ".csv"):
-        raise CrossroadsError(f"--out {out} must end in .parquet or .csv")
+    check_output(out, flag="--out", suffixes=(".parquet", ".csv"))
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png",))
+    if checkpoint is not None:
+        check_output(checkpoint, flag="--checkpoint", suffixes=(".npz",))
     m = world_matrix(load_snapshot(mirror, data_dir, date=date, country_by=country_by),
                      mode=mode.value,
                      sample=sample, workers=workers, checkpoint=checkpoint)
     table = m.long()
-    tmp = out.with_name(out.name + ".part")
-    if out.suffix.lower() == ".csv":
-        table.to_csv(tmp, index=False)
-    else:
-        table.to_parquet(tmp, index=False)
-    tmp.replace(out)
+    with atomic_path(out) as tmp:
+        if out.suffix.lower() == ".csv":
+            table.to_csv(tmp, index=False)
+        else:
+            table.to_parquet(tmp, index=False)
     if plot is not None:
         plot_world_matrix(m, plot)
     what = "sampled " if m.sampled else ""

@@ -21,6 +21,9 @@ from crossroads.cli._common import (
     PlotOpt,
     SchedulerOpt,
     WorkersOpt,
+    bind_socket,
+    check_inputs,
+    check_output,
     console,
     print_json,
     settings_from,
@@ -59,14 +62,18 @@ def outages(
 ) -> None:
     """Detect visibility drops and update bursts of a country in MRT archives."""
     from crossroads.outages import outages_from_files
-    from crossroads.outages.countries import asn_countries, check_country
+    from crossroads.outages.countries import asn_countries, registered_country
     from crossroads.store import open_store
 
+    check_inputs(files, what="MRT")
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png",))
+    width = parse_bin(bin)
     asn_country = asn_countries(open_store(settings_from(mirror, data_dir)),
                                 country_by=country_by.value)
-    cc = check_country(country, asn_country)
+    cc = registered_country(country, asn_country)
     report = outages_from_files(
-        files, country=cc, asn_country=asn_country, bin=parse_bin(bin), scheduler=scheduler,
+        files, country=cc, asn_country=asn_country, bin=width, scheduler=scheduler,
         workers=workers, full_feed_peers=full_feed_peer or None,
     )
     if plot is not None:
@@ -113,21 +120,22 @@ def watch_cmd(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Listen for BMP from routers and write outage events to the store as they happen."""
-    from crossroads.outages.countries import asn_countries, check_country
+    from crossroads.outages.countries import asn_countries, registered_country
     from crossroads.outages.live import LiveMonitor, default_event_log, watch
     from crossroads.store import open_store
 
     host, _, port = bmp.rpartition(":")
-    if not host or not port.isdigit():
-        raise CrossroadsError(f"--bmp {bmp!r} is not HOST:PORT")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise CrossroadsError(f"--bmp {bmp!r} is not HOST:PORT (port 0-65535)")
+    width = parse_bin(bin)
+    sock = bind_socket(host, int(port), what="BMP")  # one-line errors, before anything
     settings = settings_from(mirror, data_dir)
     asn_country = asn_countries(open_store(settings), country_by=country_by.value)
-    cc = check_country(country, asn_country)
+    cc = registered_country(country, asn_country)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log = default_event_log(settings.data_dir)
-    monitor = LiveMonitor(country=cc, asn_country=asn_country, bin=parse_bin(bin),
-                          event_log=log)
-    watch(host.strip("[]"), int(port), monitor=monitor,
+    monitor = LiveMonitor(country=cc, asn_country=asn_country, bin=width, event_log=log)
+    watch(host.strip("[]"), int(port), monitor=monitor, sock=sock,
           ready=lambda p: console.print(f"listening for BMP on {host}:{p}; events -> {log.path}"))
 
 

@@ -26,8 +26,9 @@ from crossroads.cli._common import (
     SchedulerOpt,
     TopOpt,
     WorkersOpt,
+    check_country,
+    check_output,
     console,
-    country_arg,
     load_snapshot,
     print_json,
 )
@@ -60,6 +61,8 @@ def simulate_cmd(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Apply a what-if scenario and show the country before and after."""
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     sc = load_scenario(scenario)
     snap = load_snapshot(mirror, data_dir, date=date, country_by=country_by)
     result = simulate(snap, sc, mode=mode.value, workers=workers)
@@ -107,7 +110,7 @@ def sweep_cmd(
     if single_link_failures == single_as_failures:
         raise typer.BadParameter("give exactly one of --single-link-failures, "
                                  "--single-as-failures")
-    cc = country_arg(country)
+    cc = check_country(country)
     result = sweep(
         load_snapshot(mirror, data_dir, date=date, country_by=country_by), cc,
         kind="links" if single_link_failures else "ases", mode=mode.value,

@@ -9,7 +9,7 @@ from crossroads.ids import country_code, no_as_in
 from crossroads.snapshots.astable import CountryBy, meaning_column
 from crossroads.store import Store
 
-__all__ = ["asn_countries", "check_country"]
+__all__ = ["asn_countries", "registered_country"]
 
 
 def asn_countries(store: Store, *, country_by: CountryBy = "operation") -> pd.Series:
@@ -20,11 +20,11 @@ def asn_countries(store: Store, *, country_by: CountryBy = "operation") -> pd.Se
     return info.dropna(subset=[column]).set_index("asn")[column]
 
 
-def check_country(country: str, asn_country: pd.Series) -> str:
+def registered_country(country: str, asn_country: pd.Series) -> str:
     """``country`` as an ISO code (:func:`crossroads.ids.country_code`) that some AS of
     ``asn_country`` is registered in.
 
-    >>> check_country("kz", pd.Series(["KZ"], index=[9198]))
+    >>> registered_country("kz", pd.Series(["KZ"], index=[9198]))
     'KZ'
     """
     cc = country_code(country)

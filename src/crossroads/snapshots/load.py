@@ -10,7 +10,10 @@
    :data:`~crossroads.snapshots.astable.CountryBy`);
 3. the vantage points: the ASes with a full IPv4 feed (>= 600,000 prefixes) at a RIPE RIS
    or RouteViews collector, as IHR uses them for AS hegemony (Fontugne et al., PAM 2018);
-4. the provenance of all of them, so every result can say what it was computed from.
+4. the provenance of all of them, so every result can say what it was computed from, and
+   a note for every input whose date lies more than a year from the graph's
+   (:func:`crossroads.sources.catalog.date_mix_notes`: "AS→country (RIR delegations) of
+   2018-10-13 with the AS graph … of 2025-09-01: 6.9 years apart").
 
 With ``merge_siblings`` the graph's CAIDA as-org sibling groups are contracted into their
 lowest ASN (:mod:`crossroads.routing.siblings`); a group weighs the IPv4 space of all its
@@ -35,6 +38,7 @@ from crossroads.ids import ASN
 from crossroads.routing import load_graph
 from crossroads.snapshots.astable import ASTable, CountryBy, meaning_column
 from crossroads.snapshots.model import Snapshot
+from crossroads.sources.catalog import date_mix_notes
 from crossroads.sources.collectors import full_feed_peers
 from crossroads.store import Store, open_store
 
@@ -89,7 +93,7 @@ def _cached(
         datasets.extend(store.provenance(*VANTAGE_KINDS))
     except DatasetMissingError:
         vps = []
-    notes: list[str] = []
+    notes = date_mix_notes(datasets)  # e.g. AS->country of 2018 with a 2025 graph
     merge = None
     if merge_siblings:
         from crossroads.routing.siblings import merged_from_store

@@ -1,7 +1,7 @@
 """``as_info``: one row per AS with its countries, organisation name and originated space.
 
-Rules (see ``docs/methods/inventory.md``), each computed on the newest loaded dataset(s)
-of the kind it uses:
+Rules (see ``docs/methods/inventory.md``), each computed on the current dataset(s) of the
+kind it uses (per part the newest loaded, :mod:`crossroads.store._current`):
 
 - **registration country** ``reg_cc``: the country of the AS's allocated/assigned entry in
   the RIR delegated files (``reg_rule = 'rir'``); for an AS absent from them, the country
@@ -44,8 +44,9 @@ from crossroads.store._attribution import (
     select_columns,
     sql_in,
 )
+from crossroads.store._current import current_names
 
-__all__ = ["INPUT_KINDS", "refresh_as_info"]
+__all__ = ["INPUT_KINDS", "as_info_is_current", "refresh_as_info"]
 
 INPUT_KINDS = ("as-org", "as-rel", "asn-ranges", "country-ranges", "geo-ranges", "peeringdb",
                "rir", "state-owned")
@@ -159,24 +160,27 @@ ORDER BY a.asn""",
 
 
 def _current(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
-    """Kind → names of its loaded datasets with the newest data date."""
-    rows = con.execute(
-        "SELECT kind, name FROM datasets "
-        "QUALIFY data_date = max(data_date) OVER (PARTITION BY kind) ORDER BY name"
-    ).fetchall()
-    out: dict[str, list[str]] = {}
-    for kind, name in rows:
-        out.setdefault(kind, []).append(name)
-    return out
+    """Kind → names of its current datasets (per part the newest, :mod:`._current`)."""
+    rows = con.execute("SELECT name, kind, data_date FROM datasets").fetchall()
+    return {kind: current_names(rows, kind) for kind in INPUT_KINDS}
 
 
 def _fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     kinds = ", ".join(f"'{k}'" for k in INPUT_KINDS)
-    row = con.execute(
+    rows = con.execute(
         f"SELECT string_agg(name || ':' || sha256, ',' ORDER BY name) FROM datasets "
         f"WHERE kind IN ({kinds})"
-    ).fetchone()
-    return f"{_VERSION};{row[0] if row and row[0] else ''}"
+    ).fetchall()
+    return f"{_VERSION};{rows[0][0] if rows and rows[0][0] else ''}"
+
+
+def as_info_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``as_info`` was built from the datasets loaded now. It is not after a
+    ``fetch`` killed between a dataset's commit and the rebuild (two transactions); the
+    next ``fetch`` rebuilds it, and readers refuse it until then."""
+    rows = con.execute("SELECT inputs FROM derived WHERE name = 'as_info'").fetchall()
+    built = rows[0][0] if rows else f"{_VERSION};"  # never built: empty, no inputs
+    return bool(built == _fingerprint(con))
 
 
 def refresh_as_info(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> bool:

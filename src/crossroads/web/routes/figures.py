@@ -3,6 +3,7 @@ report uses, from the same cached API results as the JSON endpoints."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -25,9 +26,9 @@ async def world_map(
     code = known_country(cc)
     settings = request.app.state.settings
     dep = await cached(request, ("dependency", code, None),
-                       lambda: sections.dependency(settings, code))
+                       partial(sections.dependency, settings, code, date=None))
     view = await cached(request, ("dependency-view", code),
-                        lambda: dependency_view(dep, code))
+                        lambda: dependency_view(dep, code), pool=None)
     part = view["directions"].get(direction)
     svg = part["map_any"] if part else ""
     return Response(svg, media_type="image/svg+xml",
