@@ -28,14 +28,14 @@ from crossroads.metrics.targets import CONTENT_ASNS, customer_cone_sizes, defaul
 from crossroads.metrics.world import WorldMatrix, plot_world_matrix, world_matrix
 
 __all__ = [
-    "CONTENT_ASNS",
-    "PUBLISHED",
     "Answer",
+    "CONTENT_ASNS",
     "Chokepoints",
     "Comparison",
     "Concentration",
     "DependencyReport",
     "DirectionResult",
+    "PUBLISHED",
     "PublishedFigure",
     "WorldMatrix",
     "border_ases",

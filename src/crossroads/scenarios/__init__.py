@@ -18,9 +18,9 @@ from crossroads.scenarios.run import simulate
 from crossroads.scenarios.sweep import SweepResult, SweepRow, sweep
 
 __all__ = [
-    "LIMITS",
     "AppliedLog",
     "AppliedStep",
+    "LIMITS",
     "Reachability",
     "Scenario",
     "ScenarioResult",

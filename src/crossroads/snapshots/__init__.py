@@ -11,11 +11,11 @@ from crossroads.snapshots.load import full_feed_asns, merged_info, snapshot
 from crossroads.snapshots.model import Snapshot
 
 __all__ = [
-    "COUNTRY_COLUMNS",
-    "UNKNOWN",
     "ASTable",
+    "COUNTRY_COLUMNS",
     "CountryBy",
     "Snapshot",
+    "UNKNOWN",
     "full_feed_asns",
     "merged_info",
     "snapshot",
