@@ -1,9 +1,9 @@
 """The CLI's one vocabulary: arguments, options and helpers every command module shares.
 
 An option that means the same thing is spelt, typed, defaulted and documented the same
-way in every command: the country argument, ``--date``, ``--mode``, ``--workers``,
-``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--json``, ``--mirror`` and
-``--data-dir``. Commands that route load one :class:`~crossroads.snapshots.Snapshot` with
+way in every command: the country argument, ``--date``, ``--mode``, ``--country-by``,
+``--workers``, ``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--json``, ``--mirror``
+and ``--data-dir``. Commands that route load one :class:`~crossroads.snapshots.Snapshot` with
 :func:`load_snapshot` after validating their inputs, call one API function and render.
 
 Validators here run before any computation starts (before a Dask cluster, before an hour
@@ -34,6 +34,8 @@ from crossroads.ids import country_code
 __all__ = [
     "DEFAULT_WORKERS",
     "CountryArg",
+    "CountryByChoice",
+    "CountryByOpt",
     "DataDirOpt",
     "DateOpt",
     "JsonOpt",
@@ -77,6 +79,21 @@ class ModeChoice(StrEnum):
     calibrated = "calibrated"
 
 
+class CountryByChoice(StrEnum):
+    """``--country-by`` values: which country an AS belongs to."""
+
+    operation = "operation"
+    registration = "registration"
+    ownership = "ownership"
+
+
+CountryByOpt = Annotated[
+    CountryByChoice,
+    typer.Option("--country-by", help="The country of an AS: operation (where its address "
+                 "space is geolocated; its PeeringDB facilities when it has none), "
+                 "registration (its RIR record) or ownership (its majority state owner; "
+                 "CAIDA as-org when loaded). Regional codes such as EU are never a country."),
+]
 CountryArg = Annotated[
     str, typer.Argument(help="ISO 3166-1 alpha-2 country code, e.g. KZ.", metavar="CC")
 ]
@@ -157,12 +174,14 @@ def load_snapshot(
     *,
     date: str | None = None,
     merge_siblings: bool = False,
+    country_by: CountryByChoice = CountryByChoice.operation,
 ) -> Any:
-    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``."""
+    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``,
+    countries in the meaning ``country_by``."""
     from crossroads.snapshots import snapshot
 
     return snapshot(settings_from(mirror, data_dir), date=parse_date(date),
-                    merge_siblings=merge_siblings)
+                    merge_siblings=merge_siblings, country_by=country_by.value)
 
 
 def load_routing(
@@ -175,13 +194,15 @@ def load_routing(
     rib_max_gap: int = 730,
     merge_siblings: bool = False,
     prepare: Any = None,
+    country_by: CountryByChoice = CountryByChoice.operation,
 ) -> tuple[Any, Any]:
     """``(snapshot, calibration)``: with ``--mode calibrated`` the snapshot of the RIBs'
     date calibrated by them (:func:`crossroads.snapshots.calibrated_snapshot`; ``prepare``
     edits its graph first), else :func:`load_snapshot` and None. ``--observed`` without
     calibrated mode is left to the command."""
     if mode != ModeChoice.calibrated:
-        return load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings), None
+        return load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
+                             country_by=country_by), None
     if merge_siblings:
         raise CrossroadsError("--merge-siblings and --mode calibrated cannot be combined",
                               hint="observed paths name member ASes, not organisations")
@@ -189,7 +210,8 @@ def load_routing(
 
     ribs = check_inputs(list(observed or ()), what="RIB")
     return calibrated_snapshot(settings_from(mirror, data_dir), ribs, date=parse_date(date),
-                               max_gap_days=rib_max_gap, prepare=prepare)
+                               max_gap_days=rib_max_gap, prepare=prepare,
+                               country_by=country_by.value)
 
 
 def print_json(obj: Any) -> None:

@@ -1,7 +1,9 @@
 """``crossroads dependency`` and ``crossroads world-matrix``: what a country's paths cross.
 
 Thin: parse the options, load one snapshot, call :func:`crossroads.metrics.dependency` (or
-:func:`crossroads.metrics.world.world_matrix`), render tables or JSON.
+:func:`crossroads.metrics.world.world_matrix`), render tables or JSON. The answer comes
+first: each direction's lead sentence and its comparison with observed and published
+figures; rows whose country attribution is disputed carry their reason.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from crossroads.atomic import atomic_path
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -77,6 +81,7 @@ def dependency(
     mode: ModeOpt = ModeChoice.all_best,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     sources: Annotated[SourcesChoice, typer.Option(
         "--sources", help="Inbound sources: every foreign AS by IPv4 space, or the "
         "collectors' full-feed peers.")] = SourcesChoice.addresses,
@@ -92,6 +97,10 @@ def dependency(
     robust: Annotated[bool, typer.Option(
         "--robust", help="Route implausible provider links (a provider whose own customer "
         "cone is over 10x smaller than its customer's) as peer links.")] = False,
+    compare_rib: Annotated[list[Path] | None, typer.Option(
+        "--compare-rib", help="Also read these RIB files (`bgpdump -m` text or MRT) for "
+        "the observed share in the comparison beside the simulated answer. "
+        "Repeatable.")] = None,
     top: TopOpt = 10,
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
@@ -110,10 +119,13 @@ def dependency(
     cc = check_country(country)
     if observed:
         check_inputs(observed, what="RIB")
+    if compare_rib:
+        check_inputs(compare_rib, what="RIB")
     calibrated = mode == ModeChoice.calibrated
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, merge_siblings=merge_siblings,
-                             prepare=discount_implausible if robust else None)
+                             prepare=discount_implausible if robust else None,
+                             country_by=country_by)
     if robust:  # calibrated: the graph was discounted before the RIBs calibrated it
         snap = robust_snapshot(snap) if not calibrated else replace(snap, notes=(
             *snap.notes, "--robust: implausible provider links routed as peer links"))
@@ -122,7 +134,8 @@ def dependency(
     else:
         report = run(snap, cc, direction=direction.value, mode=mode.value,
                      sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
-                     workers=workers, calibration=cal, robustness_k=robustness)
+                     workers=workers, calibration=cal, robustness_k=robustness,
+                     ribs=[str(p) for p in compare_rib or ()])
     if json_out:
         print_json(report.as_dict(top=top))
     else:
@@ -136,6 +149,7 @@ def world_matrix_cmd(
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     sample: Annotated[int | None, count_option(
         "--sample", "Evaluate only this many random destination groups (a preview).",
         low=1, high=10_000_000)] = None,
@@ -154,7 +168,7 @@ def world_matrix_cmd(
     if checkpoint is not None:
         check_output(checkpoint, flag="--checkpoint", suffixes=(".npz",))
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
-                             rib_max_gap=rib_max_gap)
+                             rib_max_gap=rib_max_gap, country_by=country_by)
     m = world_matrix(snap, mode=mode.value, sample=sample, workers=workers,
                      checkpoint=checkpoint, calibration=cal)
     table = m.long()
@@ -181,16 +195,20 @@ def register(app: typer.Typer) -> None:
 
 
 def _render(report, top: int) -> None:
+    for answer in report.answers:
+        _render_answer(answer)
     console.print(f"[bold]{report.country}[/]: dependency on foreign countries and ASes "
-                  f"({report.mode} routes; shares of address-weighted, tie-split paths)")
+                  f"({report.mode} routes; shares of address-weighted, tie-split paths; "
+                  f"countries by {report.country_by})")
     for res in (report.inbound, report.outbound):
         if res is None:
             continue
-        t = Table(title=f"{res.direction}: foreign countries (sources: {res.sources})")
-        for col in ("country", "gateway share", "any share"):
-            t.add_column(col, justify="right" if col != "country" else "left")
+        t = Table(title=f"{res.direction}: foreign countries (sources: {res.sources})",
+                  caption="⚑: the country of an AS carrying ≥ 1 % of the paths is disputed")
+        for col in ("country", "gateway share", "any share", "⚑ attribution"):
+            t.add_column(col, justify="right" if "share" in col else "left")
         for r in res.by_country.head(top).itertuples():
-            t.add_row(r.country, pct(r.gateway_share), pct(r.any_share))
+            t.add_row(r.country, pct(r.gateway_share), pct(r.any_share), _flag(r))
         t.add_row("(direct)", pct(res.direct_share), "")
         t.add_row("(domestic)", pct(res.domestic_share), "")
         t.caption = f"unreachable: {pct(res.unreachable_share)} of pairs"
@@ -199,11 +217,12 @@ def _render(report, top: int) -> None:
                           f"pairs observed end to end: {pct(res.observed_pair_share)}")
         console.print(t)
         a = Table(title=f"{res.direction}: top foreign ASes")
-        for col in ("AS", "name", "country", "hegemony", "transit share", "gateway share"):
+        for col in ("AS", "name", "country", "hegemony", "transit share", "gateway share",
+                    "⚑"):
             a.add_column(col)
         for r in res.by_as.head(top).itertuples():
             a.add_row(str(r.asn), str(r.name)[:40], r.country, pct(r.hegemony),
-                      pct(r.transit_share), pct(r.gateway_share))
+                      pct(r.transit_share), pct(r.gateway_share), "⚑" if _flag(r) else "")
         console.print(a)
     if report.robustness is not None and not report.robustness.empty:
         _render_robustness(report.robustness)
@@ -241,19 +260,50 @@ def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]
     console.print(b)
 
 
+def _render_answer(answer) -> None:  # type: ignore[no-untyped-def]
+    console.print(f"[bold]{answer.sentence}[/]", highlight=False)
+    c = answer.comparison
+    if c.partner is None:
+        return
+    t = Table("figure", "share", "basis", title=f"compared with published figures "
+              f"({answer.direction}, via {c.partner})", title_justify="left")
+    if c.simulated is not None:
+        t.add_row("crossroads, simulated", pct(c.simulated), "gateway share, this run")
+    if c.observed is not None:
+        t.add_row("crossroads, observed", pct(c.observed), c.observed_basis or "")
+    elif answer.mode != "observed":
+        t.add_row("crossroads, observed", "–", "no RIB read (add --compare-rib FILE)")
+    for f in c.published:
+        region = " (regional figure)" if f.scope == "region" else ""
+        t.add_row(f"{f.source.split(',')[0].split(' (')[0]} {f.year}{region}",
+                  pct(f.value) if f.value is not None else "no figure",
+                  f"{f.measure}: \"{f.quote}\" — {f.url}")
+    t.caption = f"why they differ: {c.why}"
+    console.print(t)
+
+
+def _flag(row) -> str:  # type: ignore[no-untyped-def]
+    return str(getattr(row, "flag", "") or "")
+
+
 def _render_rest(report) -> None:  # type: ignore[no-untyped-def]
     if report.chokepoints is not None:
         c = report.chokepoints
-        k = Table(title=f"chokepoints (baseline reachability {pct(c.baseline)}; "
-                  "loss = share of address-weighted pairs cut off)")
-        for col in ("kind", "element", "loss"):
+        here = report.country
+        console.print(f"[bold]{c.headline['sentence']}[/]", highlight=False)
+        k = Table(title=f"chokepoints about {here} (baseline reachability {pct(c.baseline)}; "
+                  "shares of address-weighted pairs cut off)",
+                  caption=f"ranked by the pairs cut off from {here} whose source still "
+                  "reaches the rest of the world; sources cut off from everything apart")
+        for col in ("kind", "element", f"cut off from {here} only", "sources cut off from all",
+                    "loss"):
             k.add_column(col)
-        for r in c.ases.itertuples():
-            k.add_row("AS", f"AS{r.asn} {str(r.name)[:30]} ({r.country})", pct(r.loss))
-        for r in c.links.itertuples():
-            k.add_row("link", f"AS{r.as1}-AS{r.as2} ({r.country2})", pct(r.loss))
-        for r in c.countries.itertuples():
-            k.add_row("country", r.country, pct(r.loss))
+        rows = [("AS", f"AS{r.asn} {str(r.name)[:30]} ({r.country})", r)
+                for r in c.ases.itertuples()]
+        rows += [("link", f"AS{r.as1}-AS{r.as2} ({r.country2})", r) for r in c.links.itertuples()]
+        rows += [("country", r.country, r) for r in c.countries.itertuples()]
+        for kind, element, r in rows:
+            k.add_row(kind, element, pct(r.country_loss), pct(r.isolated_loss), pct(r.loss))
         console.print(k)
         path = ", ".join(f"AS{r.asn} ({r.country})" for r in c.carrying.itertuples())
         console.print(f"greedy set carrying >= {pct(c.threshold)} of inbound paths: {path}")

@@ -12,6 +12,8 @@ from rich.table import Table
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
@@ -53,6 +55,7 @@ def history(
     mode: ModeOpt = ModeChoice.all_best,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
+    country_by: CountryByOpt = CountryByChoice.operation,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     plot: PlotOpt = None,
@@ -67,9 +70,9 @@ def history(
     if plot is not None:
         check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     ribs = check_inputs(list(observed or ()), what="RIB")
-    result = run(load_snapshot(mirror, data_dir), cc, start_year=since, end_year=until,
-                 mode=mode.value, scheduler=scheduler, workers=workers, observed=ribs,
-                 max_rib_gap_days=rib_max_gap)
+    result = run(load_snapshot(mirror, data_dir, country_by=country_by), cc, start_year=since,
+                 end_year=until, mode=mode.value, scheduler=scheduler, workers=workers,
+                 observed=ribs, max_rib_gap_days=rib_max_gap)
     if plot is not None:
         from crossroads.cli._history_plot import plot_history
 

@@ -8,6 +8,8 @@ import typer
 from rich.table import Table
 
 from crossroads.cli._common import (
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -37,6 +39,7 @@ def route(
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
         "(its lowest ASN); needs the as-org dataset loaded.")] = False,
@@ -48,7 +51,8 @@ def route(
     origins = [parse_asn(o) for o in origin]
     source = None if from_asn is None else parse_asn(from_asn)
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
-                             rib_max_gap=rib_max_gap, merge_siblings=merge_siblings)
+                             rib_max_gap=rib_max_gap, merge_siblings=merge_siblings,
+                             country_by=country_by)
     result = route_query(snap.graph, origins, from_asn=source, mode=mode.value,
                          merge=snap.merge, calibration=cal)
     if json_out:

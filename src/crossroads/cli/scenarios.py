@@ -14,6 +14,8 @@ from rich.table import Table
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -34,6 +36,7 @@ from crossroads.cli._common import (
 )
 from crossroads.formatting import pct, signed
 from crossroads.scenarios import (
+    LIMITS,
     ScenarioResult,
     SweepResult,
     list_presets,
@@ -55,6 +58,7 @@ def simulate_cmd(
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     top: TopOpt = 10,
     workers: WorkersOpt = DEFAULT_WORKERS,
     mirror: MirrorOpt = None,
@@ -65,7 +69,7 @@ def simulate_cmd(
         check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     sc = load_scenario(scenario)
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
-                             rib_max_gap=rib_max_gap)
+                             rib_max_gap=rib_max_gap, country_by=country_by)
     result = simulate(snap, sc, mode=mode.value, workers=workers, calibration=cal)
     if plot is not None:
         plot_result(result, plot)
@@ -103,6 +107,7 @@ def sweep_cmd(
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     top: TopOpt = 20,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
@@ -114,7 +119,7 @@ def sweep_cmd(
                                  "--single-as-failures")
     cc = check_country(country)
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
-                             rib_max_gap=rib_max_gap)
+                             rib_max_gap=rib_max_gap, country_by=country_by)
     result = sweep(snap, cc, kind="links" if single_link_failures else "ases",
                    mode=mode.value, scheduler=scheduler, workers=workers, calibration=cal)
     if json_out:
@@ -135,6 +140,7 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     b, a = result.before, result.after
     dates = ", ".join(f"{p.dataset} {p.data_date.isoformat()}" for p in result.datasets)
     console.print(f"[bold]{result.scenario.name}[/] — {result.country}, mode {result.mode}")
+    console.print(f"[bold]{result.reading}[/]", highlight=False)
     console.print(f"data: {dates}", highlight=False)
     if b.inbound.observed_share is not None:
         console.print(f"{b.inbound.calibration}; inbound path mass's hops on observed routes: "
@@ -181,6 +187,7 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     console.print("links that became critical: "
                   + (", ".join(f"AS{x}-AS{y} ({v:,} IPv4)" for (x, y), v in links)
                      if links else "none"))
+    console.print("limits of the model: " + "; ".join(LIMITS) + ".", highlight=False)
 
 
 def _get(frame: object, key: object, column: str) -> float:

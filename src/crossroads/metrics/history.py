@@ -42,7 +42,7 @@ from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode, load_graph
 from crossroads.routing.calibration import Calibration
 from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
-from crossroads.snapshots import UNKNOWN, Snapshot
+from crossroads.snapshots import UNKNOWN, CountryBy, Snapshot
 from crossroads.sources import DatasetSpec, catalog
 from crossroads.store import Store
 
@@ -134,7 +134,7 @@ def history(
         raise CrossroadsError("no snapshot has RIBs within the gap",
                               hint=f"--rib-max-gap is {max_rib_gap_days} days")
     parts = _run_on_dask(snap.store, specs, snap.info, cc, mode, top, scheduler, workers,
-                         ribs)
+                         snap.country_by, ribs)
     summary = pd.DataFrame([p["summary"] for p in parts])
     by_country = pd.concat([p["by_country"] for p in parts], ignore_index=True)
     top_ases = pd.concat([p["top_ases"] for p in parts], ignore_index=True)
@@ -156,7 +156,8 @@ def history(
 
 def snapshot_summary(
     store: Store, spec_name: str, info: pd.DataFrame, country: str,
-    mode: RouteMode, top: int, ribs: Sequence[str] = (),
+    mode: RouteMode, top: int, country_by: CountryBy = "registration",
+    ribs: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One snapshot's row of the history (runs on a Dask worker; plain data out)."""
     spec = catalog.by_name(spec_name)
@@ -166,17 +167,21 @@ def snapshot_summary(
     else:
         graph = load_graph(store.settings, spec.data_date)
     out = summarise_graph(graph, info, country, mode=mode, top=top,
-                          when=spec.data_date.isoformat(), dataset=spec.name, calibration=cal)
+                          when=spec.data_date.isoformat(), dataset=spec.name,
+                          country_by=country_by, calibration=cal)
     out["provenance"] = graph.provenance
     return out
 
 
 def summarise_graph(
     graph: ASGraph, info: pd.DataFrame, country: str, *, mode: RouteMode = "all-best",
-    top: int = 5, when: str = "", dataset: str = "", calibration: Calibration | None = None,
+    top: int = 5, when: str = "", dataset: str = "", country_by: CountryBy = "registration",
+    calibration: Calibration | None = None,
 ) -> dict[str, Any]:
-    """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph."""
-    snap = Snapshot.of(graph, info)
+    """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph, with
+    the countries of ``info`` in the meaning ``country_by`` (``calibration``: routes
+    calibrated by RIBs, ``mode="calibrated"``)."""
+    snap = Snapshot.of(graph, info, country_by=country_by)
     rep = dependency(snap, country, mode=mode, chokepoint_k=0, calibration=calibration)
     table = snap.table
     cc = rep.country
@@ -227,12 +232,13 @@ def summarise_graph(
 def _run_on_dask(
     store: Store, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
+    country_by: CountryBy,
     ribs: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     with dask_client(scheduler, workers=workers or 2) as client:
         shared = client.scatter(info, broadcast=True)
         futures = [
-            client.submit(snapshot_summary, store, s.name, shared, country, mode, top,
+            client.submit(snapshot_summary, store, s.name, shared, country, mode, top, country_by,
                           ribs.get(s.name, []), key=f"history-{country}-{s.name}", pure=False)
             for s in specs
         ]

@@ -2,7 +2,10 @@
 
 :func:`dependency` takes a :class:`~crossroads.snapshots.Snapshot` (the store's, or one
 made of an edited graph by a scenario) and measures the country on it: inbound and
-outbound foreign dependency, border ASes, chokepoints and address-space concentration.
+outbound foreign dependency, border ASes, chokepoints and address-space concentration,
+with the answer first (:mod:`crossroads.metrics.answer`: one lead sentence per direction
+and its comparison with observed and published figures) and every row whose country is
+disputed flagged (:mod:`crossroads.metrics.attribution`).
 The CLI, the web dashboard and the reports call it; observed mode (paths of real RIBs)
 is :func:`crossroads.metrics.observed.observed_dependency`. See
 ``docs/methods/dependency.md``.
@@ -28,11 +31,14 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from crossroads.errors import DatasetMissingError
 from crossroads.metrics._typing import Direction, OutboundTargets, SourceWeighting
+from crossroads.metrics.answer import Answer, lead
+from crossroads.metrics.attribution import flag_disputed
 from crossroads.metrics.border import border_ases
 from crossroads.metrics.chokepoints import Chokepoints, chokepoints
 from crossroads.metrics.concentration import Concentration, concentration
@@ -63,12 +69,16 @@ class DependencyReport:
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
     robustness: pd.DataFrame | None = None  # inbound: the links carrying most mass
+    country_by: str = "registration"
+    answers: tuple[Answer, ...] = ()
 
     def as_dict(self, *, top: int = 20) -> dict[str, object]:
-        """JSON-ready form (``top`` rows of the AS and border tables)."""
+        """JSON-ready form (``top`` rows of the AS and border tables); ``answers`` first."""
         return {
             "country": self.country,
             "mode": self.mode,
+            "country_by": self.country_by,
+            "answers": [a.as_dict() for a in self.answers],
             "inbound": self.inbound.as_dict(top=top) if self.inbound else None,
             "outbound": self.outbound.as_dict(top=top) if self.outbound else None,
             "border": self.border.head(top).to_dict(orient="records"),
@@ -97,6 +107,7 @@ def dependency(
     workers: int = 1,
     calibration: Calibration | None = None,
     robustness_k: int = 0,
+    ribs: Sequence[str | Path] = (),
 ) -> DependencyReport:
     """The full report of ``country`` on ``snap``.
 
@@ -110,7 +121,9 @@ def dependency(
     (:func:`crossroads.snapshots.calibrated_snapshot`); the result names the RIBs and the
     share of the path mass on observed routes. ``robustness_k`` > 0 adds the robustness
     table of the inbound result (:func:`crossroads.metrics.robustness.robustness`; one
-    recomputation per link)."""
+    recomputation per link). ``ribs``: RIB files whose observed paths give the observed
+    share in the answers' comparison
+    (:func:`crossroads.metrics.observed.observed_dependency`)."""
     start = time.perf_counter()
     cc = snap.require_country(country)
     graph, table = snap.graph, snap.table
@@ -147,6 +160,9 @@ def dependency(
         notes.extend(_observed_notes(calibration, (inb, out)))
     # every simulated figure says how far simulated paths can be trusted
     notes.append(fidelity_note(snap.data_date, mode=mode))
+    inb = flag_disputed(inb, snap.info) if inb is not None else None
+    out = flag_disputed(out, snap.info) if out is not None else None
+    seen = _observed(snap, cc, ribs)
     return DependencyReport(
         country=cc,
         mode=mode,
@@ -154,12 +170,27 @@ def dependency(
         outbound=out,
         border=border_ases(graph, table, cc),
         chokepoints=chokes,
-        concentration=concentration(_own_space(snap), cc),
+        concentration=concentration(_own_space(snap), cc, country_column=table.country_column),
         datasets=snap.datasets,
         notes=tuple(notes),
         seconds=time.perf_counter() - start,
         robustness=robust,
+        country_by=snap.country_by,
+        answers=tuple(
+            lead(r, country_by=snap.country_by, datasets=snap.datasets,
+                 observed=getattr(seen, r.direction) if seen else None,
+                 observed_datasets=seen.datasets if seen else ())
+            for r in (inb, out) if r is not None),
     )
+
+
+def _observed(snap: Snapshot, country: str, ribs: Sequence[str | Path]) -> DependencyReport | None:
+    """The observed report of the RIB files (None without any)."""
+    if not ribs:
+        return None
+    from crossroads.metrics.observed import observed_dependency  # it builds a report
+
+    return observed_dependency(snap, ribs, country)
 
 
 def _observed_notes(

@@ -18,6 +18,7 @@ from crossroads.config import Settings
 from crossroads.routing import ASGraph
 from crossroads.routing.calibration import Calibration
 from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
+from crossroads.snapshots.astable import CountryBy
 from crossroads.snapshots.load import snapshot
 from crossroads.snapshots.model import Snapshot
 
@@ -31,13 +32,15 @@ def calibrated_snapshot(
     date: Date | None = None,
     max_gap_days: int = RIB_MAX_GAP_DAYS,
     prepare: Callable[[ASGraph], ASGraph] | None = None,
+    country_by: CountryBy = "operation",
 ) -> tuple[Snapshot, Calibration]:
     """The snapshot of the RIBs' date (or ``date``) on the calibrated graph, and the
     calibration to route with (``mode="calibrated"``). ``ribs`` are RIB files; empty,
     the RIBs stored by ``crossroads fetch ribs`` in force on ``date`` (the newest without
     it). ``prepare`` edits the graph before it is calibrated (``--robust``). RIBs more
-    than ``max_gap_days`` from the graph's date are refused."""
+    than ``max_gap_days`` from the graph's date are refused; ``country_by``: the meaning
+    of every AS's country (:func:`crossroads.snapshots.snapshot`)."""
     graph, cal = calibrated_graph(settings, ribs, date, max_gap_days, prepare=prepare)
     when = graph.provenance.data_date if graph.provenance is not None else date
-    snap = snapshot(settings, date=when).with_graph(graph)
+    snap = snapshot(settings, date=when, country_by=country_by).with_graph(graph)
     return replace(snap, datasets=(*snap.datasets, *cal.provenance)), cal
