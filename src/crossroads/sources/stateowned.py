@@ -21,8 +21,8 @@ ownership_cc, target_cc, source, url``; quoted fields may span lines.
     ...     "source,quote,quote_lang,url,additional_info,inputs,parent_org,target_cc,"
     ...     "target_country_name\\n9198,KZ-KAZAKHTELECOM,O,JSC Kazakhtelecom,KZ,"
     ...     'Kazakhstan,RIPE,Freedom House,"state-owned",English,https://x,,"W, O",,,\\n')
-    >>> t.select(["asn", "conglomerate", "ownership", "ownership_cc"]).to_pylist()
-    [{'asn': 9198, 'conglomerate': 'KZ-KAZAKHTELECOM', 'ownership': 'majority', 'ownership_cc': 'KZ'}]
+    >>> t.select(["asn", "conglomerate", "ownership"]).to_pylist()
+    [{'asn': 9198, 'conglomerate': 'KZ-KAZAKHTELECOM', 'ownership': 'majority'}]
 """
 
 from __future__ import annotations

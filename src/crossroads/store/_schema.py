@@ -9,8 +9,8 @@ was built from.
 
 ``pdb_*`` tables hold a PeeringDB dump (exchanges, their peering-LAN prefixes, networks'
 ports on them, facilities and networks' presences at them); ``state_owned_ases`` the
-ASes of state-owned operators (Carisimo et al., IMC 2021); ``pfx2as`` the CAIDA RouteViews prefix-to-AS rows; ``as_orgs`` the CAIDA
-AS-organisation rows.
+ASes of state-owned operators (Carisimo et al., IMC 2021); ``pfx2as`` the CAIDA
+RouteViews prefix-to-AS rows; ``as_orgs`` the CAIDA AS-organisation rows.
 
 IP-range columns are ``start_ip``/``end_ip`` (``end`` is an SQL keyword); ``start_num`` /
 ``end_num`` are the IPv4 address as an integer, or the top 64 bits of an IPv6 address.

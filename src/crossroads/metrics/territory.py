@@ -1,0 +1,160 @@
+"""The territorial section of the dependency report, and state control.
+
+:func:`territorial_report` places C's crossing links (the links of
+:attr:`DirectionResult.crossings`) with :func:`crossroads.physical.place_links`, routes
+C to every candidate metro over the corridors (:func:`crossroads.physical.country_routes`)
+and turns the link masses into territorial shares with ranges
+(:func:`crossroads.physical.territory`); see ``docs/methods/physical.md``.
+
+:func:`owner_labels` labels every AS of a state-owned operator with its owning state, so
+that the "any" dynamic programme of the dependency engine gives, per state, the share of
+C's paths with at least one such AS strictly inside (:func:`state_control`).
+
+Worked example (the hand graph of :mod:`crossroads.metrics.dependency`): AA's origin AS
+10 (here in KZ) is reached over AS 20 (RU) and AS 30 (CN), half the paths each. With a
+border corridor to each neighbour, each link is placed at its border, so each territory
+is crossed by half of the paths::
+
+    >>> import pandas as pd
+    >>> from crossroads.routing import ASGraph
+    >>> from crossroads.metrics.astable import ASTable
+    >>> from crossroads.metrics.dependency import inbound
+    >>> from crossroads.physical import CorridorSet, Corridor
+    >>> g = ASGraph.from_links([20, 30, 40, 40], [10, 10, 20, 30], [-1, -1, -1, -1])
+    >>> info = pd.DataFrame({"asn": [10, 20, 30, 40], "reg_cc": ["KZ", "RU", "CN", "DE"],
+    ...                      "ipv4_addresses": [256, 0, 0, 1024]})
+    >>> t = ASTable.from_frame(g, info)
+    >>> inb = inbound(g, t, "KZ", crossings=True)
+    >>> border = lambda a, b: Corridor(f"{a}-{b}", "border", (a, b), 1, (), (), "operational",
+    ...     None, "A", "u", "t", "2025")
+    >>> cs = CorridorSet((border("KZ", "RU"), border("KZ", "CN")), {}, ())
+    >>> tr = territorial_report("KZ", inb, None, cs, t)
+    >>> tr.inbound.by_country[["country", "share"]].values.tolist()
+    [['CN', 0.5], ['RU', 0.5]]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from crossroads.metrics.astable import ASTable
+from crossroads.metrics.dependency import DirectionResult, Owners
+from crossroads.physical import (
+    CorridorSet,
+    Presence,
+    Satellite,
+    Territory,
+    country_routes,
+    place_links,
+    placements_frame,
+    territory,
+)
+from crossroads.routing import ASGraph
+
+__all__ = ["TerritorialReport", "owner_labels", "state_control", "territorial_report"]
+
+
+@dataclass(frozen=True)
+class TerritorialReport:
+    """Territorial shares in both directions, the placements, and what they rest on."""
+
+    country: str
+    inbound: Territory | None
+    outbound: Territory | None
+    placements: pd.DataFrame
+    corridors_version: str
+    corridor_sources: tuple[str, ...]
+    peeringdb: str  # dataset name, or "" when PeeringDB was not loaded
+
+    @property
+    def rule_share(self) -> float:
+        """Share of the crossing-link mass placed by rules (mean over the directions)."""
+        parts = [t.rule_share for t in (self.inbound, self.outbound) if t is not None]
+        return float(np.mean(parts)) if parts else 0.0
+
+    def as_dict(self, *, top: int | None = None) -> dict[str, object]:
+        """JSON-ready form: ``inbound``/``outbound`` (``by_country`` rows ``{country, share,
+        low, high}``), ``rule_share`` and the data it rests on."""
+        return {
+            "inbound": self.inbound.as_dict(top=top) if self.inbound else None,
+            "outbound": self.outbound.as_dict(top=top) if self.outbound else None,
+            "rule_share": self.rule_share,
+            "placements_by_evidence": (
+                self.placements.groupby("evidence")["foreign_asn"].count().to_dict()
+                if not self.placements.empty else {}),
+            "corridors": {"version": self.corridors_version,
+                          "sources": list(self.corridor_sources)},
+            "peeringdb": self.peeringdb or None,
+        }
+
+
+def territorial_report(
+    country: str,
+    inbound: DirectionResult | None,
+    outbound: DirectionResult | None,
+    corridors: CorridorSet,
+    table: ASTable,
+    *,
+    presence: Presence | None = None,
+    satellite: Satellite | None = None,
+) -> TerritorialReport:
+    """Territorial shares of ``country`` from the crossing links of the two directions
+    (each computed with ``crossings=True``); ``table`` gives each foreign AS's country."""
+    routes = country_routes(corridors, country)
+    frames = [d.crossings for d in (inbound, outbound) if d is not None and
+              d.crossings is not None]
+    links = (pd.concat(frames)[["home_asn", "foreign_asn"]].drop_duplicates()
+             if frames else pd.DataFrame(columns=["home_asn", "foreign_asn"]))
+    placed = place_links(country, links["home_asn"].tolist(), links["foreign_asn"].tolist(),
+                         [table.country_of(int(f)) for f in links["foreign_asn"]],
+                         corridors, presence)
+    sides = {}
+    for name, d in (("inbound", inbound), ("outbound", outbound)):
+        sides[name] = (None if d is None or d.crossings is None else
+                       territory(d.crossings, placed, routes, country, name,
+                                 satellite=satellite))
+    return TerritorialReport(
+        country=country, inbound=sides["inbound"], outbound=sides["outbound"],
+        placements=placements_frame(placed), corridors_version=corridors.version,
+        corridor_sources=corridors.sources,
+        peeringdb=presence.dataset if presence is not None else "",
+    )
+
+
+def owner_labels(graph: ASGraph, state_owned: pd.DataFrame) -> Owners:
+    """Label every AS of ``graph`` owned by a state (majority-owned rows of the
+    state-owned-ASes table) with its owning state; others get -1."""
+    rows = state_owned[state_owned["ownership"] == "majority"]
+    names = tuple(sorted(set(rows["ownership_cc"].dropna())))
+    lookup = {c: i for i, c in enumerate(names)}
+    labels = np.full(graph.n, -1, np.int32)
+    asns = rows["asn"].to_numpy(np.int64)
+    pos = np.searchsorted(graph.asns, asns)
+    ok = (pos < graph.n) & (graph.asns[np.minimum(pos, graph.n - 1)] == asns)
+    labels[pos[ok]] = [lookup[c] for c in rows["ownership_cc"].to_numpy()[ok]]
+    return labels, names
+
+
+def state_control(
+    inbound: DirectionResult | None, outbound: DirectionResult | None,
+    state_owned: pd.DataFrame,
+) -> dict[str, object]:
+    """Per direction, the share of C's paths crossing at least one majority state-owned
+    AS, by owning state, with the state's conglomerates (e.g. KZ-KAZAKHTELECOM)."""
+    groups = (state_owned[state_owned["ownership"] == "majority"]
+              .groupby("ownership_cc")["conglomerate"].agg(lambda s: sorted(set(s.dropna()))))
+    out: dict[str, object] = {
+        "units": "fraction of address-weighted, tie-split paths with a route that have a "
+                 "majority state-owned AS strictly inside (Carisimo et al., IMC 2021)",
+    }
+    for name, d in (("inbound", inbound), ("outbound", outbound)):
+        if d is None or d.owner_any is None:
+            out[name] = None
+            continue
+        rows = sorted(d.owner_any.items(), key=lambda kv: -kv[1])
+        out[name] = [{"state": s, "share": v, "conglomerates": groups.get(s, [])}
+                     for s, v in rows]
+    return out
