@@ -81,6 +81,12 @@ def dependency(
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
         "(its lowest ASN); needs the as-org dataset loaded.")] = False,
+    territory: Annotated[bool, typer.Option(
+        "--territory/--no-territory", help="Add the territorial section: whose territory "
+        "the paths cross (corridor data), with ranges, and state control.")] = True,
+    corridors: Annotated[Path | None, typer.Option(
+        "--corridors", help="A corridor file (schema of the shipped corridors.csv) whose "
+        "rows add to or replace the shipped ones.")] = None,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -93,7 +99,8 @@ def dependency(
         settings_from(mirror, data_dir), country, direction=direction.value, mode=mode.value,
         date=parse_date(date), observed=[str(p) for p in observed] if observed else None,
         sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
-        merge_siblings=merge_siblings,
+        merge_siblings=merge_siblings, territory=territory,
+        corridor_file=str(corridors) if corridors else None,
     )
     if json_out:
         print_json(report.as_dict(top=top))
@@ -172,6 +179,8 @@ def _render(report, top: int) -> None:
         console.print(a)
     if not report.border.empty:
         _render_border(report.border, top)
+    if report.territory is not None:
+        _render_territory(report, top)
     _render_rest(report)
 
 
@@ -184,6 +193,32 @@ def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]
         b.add_row(str(r.asn), str(r.name)[:40], f"{r.ipv4_addresses:,}", str(r.foreign_providers),
                   str(r.foreign_peers), str(r.upstream_countries)[:50])
     console.print(b)
+
+
+def _render_territory(report, top: int) -> None:  # type: ignore[no-untyped-def]
+    tr = report.territory
+    for side, dep in ((tr.inbound, report.inbound), (tr.outbound, report.outbound)):
+        if side is None or dep is None:
+            continue
+        gw = dep.by_country.set_index("country")
+        t = Table(title=f"{side.direction}: territory crossed (corridor routes to the "
+                  "interconnection metros) beside the AS-level shares")
+        for col in ("country", "territory share", "range", "AS gateway share", "AS any share"):
+            t.add_column(col, justify="left" if col == "country" else "right")
+        for r in side.by_country.head(top).itertuples():
+            g = gw.loc[r.country] if r.country in gw.index else None
+            t.add_row(r.country, _pct(r.share), f"{_pct(r.low)} - {_pct(r.high)}",
+                      _pct(None if g is None else g.gateway_share),
+                      _pct(None if g is None else g.any_share))
+        t.caption = (f"{_pct(side.rule_share)} of the crossing-link mass placed by rules "
+                     f"(range: extremes over their candidate metros); unrouted "
+                     f"{_pct(side.unrouted_share)}; corridor data {tr.corridors_version}")
+        console.print(t)
+    sc = report.state_control
+    if sc and sc.get("inbound"):
+        rows = ", ".join(f"{r['state']} {_pct(r['share'])}" for r in sc["inbound"][:top])
+        console.print(f"state control (inbound paths crossing a majority state-owned AS, "
+                      f"by owning state): {rows}")
 
 
 def _render_rest(report) -> None:  # type: ignore[no-untyped-def]

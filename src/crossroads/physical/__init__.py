@@ -32,6 +32,7 @@ from crossroads.physical.routes import (
     country_routes,
     cut_corridor,
 )
+from crossroads.physical.summary import CountryCorridors, corridor_map_svg, country_corridors
 from crossroads.physical.territory import Satellite, Territory, territory
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "Candidate",
     "Corridor",
     "CorridorSet",
+    "CountryCorridors",
     "CountryRoutes",
     "Edge",
     "Hub",
@@ -49,6 +51,8 @@ __all__ = [
     "Territory",
     "add_corridor",
     "corridor_edges",
+    "corridor_map_svg",
+    "country_corridors",
     "country_routes",
     "cut_corridor",
     "load_corridors",

@@ -198,11 +198,12 @@ def parse_corridors(
 
     >>> m = {"a": Metro("a", "A", "KZ", 0, 0)}
     >>> head = ",".join(COLUMNS)
-    >>> parse_corridors(head + "\\nx,border,KZ-RU,-1,a,,operational,,B,u,t,2025,", m,
-    ...                 path="my.csv")
-    Traceback (most recent call last):
-    ...
-    crossroads.errors.DataFormatError: my.csv, line 2: not a positive integer (field 'count', value '-1')
+    >>> try:
+    ...     parse_corridors(head + "\\nx,border,KZ-RU,-1,a,,operational,,B,u,t,2025,", m,
+    ...                     path="my.csv")
+    ... except DataFormatError as exc:
+    ...     print(exc.message)
+    my.csv, line 2: not a positive integer (field 'count', value '-1')
     """
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]

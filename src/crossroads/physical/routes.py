@@ -66,6 +66,13 @@ class CountryRoutes:
         """Whether some corridor path leads from the origin to ``country``."""
         return country in self.hops
 
+    def reaches(self, country: str, *, border: bool = False) -> bool:
+        """Whether a link can be made in ``country``: at the border (``border``) needs a
+        direct corridor; elsewhere a corridor route, or ``country`` being the origin."""
+        if border:
+            return country in self.direct
+        return country == self.origin or country in self.hops
+
     def crossing(self, country: str) -> dict[str, float]:
         """``{X: probability}`` of crossing X on the way to ``country`` ({} if domestic)."""
         return self.crosses.get(country, {})

@@ -170,9 +170,7 @@ def territory(
 def _routed(c: Candidate, routes: CountryRoutes) -> bool:
     """A border placement needs a direct corridor between the two countries; a metro
     needs a corridor route (or lies in C)."""
-    if c.border is not None:
-        return c.country in routes.direct
-    return c.country == routes.origin or routes.reachable(c.country)
+    return routes.reaches(c.country, border=c.border is not None)
 
 
 def _crossing(c: Candidate, routes: CountryRoutes) -> dict[str, float]:

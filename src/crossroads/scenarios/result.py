@@ -40,6 +40,18 @@ class Side:
     reach: Reachability
     inbound: Any
     outbound: Any
+    territory: Any = None  # crossroads.metrics.territory.TerritorialReport
+
+    @property
+    def reach_with_satellite(self) -> tuple[float, float] | None:
+        """Inbound/outbound reachability counting a satellite share as reached:
+        ``(1 - s) R + s`` (None without a satellite service)."""
+        sat = getattr(self.territory, "inbound", None)
+        sat = getattr(sat, "satellite", None)
+        if sat is None:
+            return None
+        s = sat.share
+        return (1 - s) * self.reach.inbound + s, (1 - s) * self.reach.outbound + s
 
     def by_country(self, direction: str = "inbound") -> pd.DataFrame:
         """``country, any_share, gateway_share`` of one direction."""
@@ -59,6 +71,11 @@ class Side:
             "inbound": self.inbound.as_dict(top=top)["by_as"],
             "outbound": self.outbound.as_dict(top=top)["by_as"],
         }
+        if self.territory is not None:
+            out["territory"] = self.territory.as_dict(top=top)
+            sat = self.reach_with_satellite
+            if sat is not None:
+                out["reachability_with_satellite"] = {"inbound": sat[0], "outbound": sat[1]}
         out["dependency"] = {
             d: {k: v for k, v in dep.as_dict(top=0).items() if k not in ("by_country", "by_as")}
             for d, dep in (("inbound", self.inbound), ("outbound", self.outbound))

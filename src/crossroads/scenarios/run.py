@@ -25,7 +25,9 @@ from crossroads.errors import DatasetMissingError
 from crossroads.metrics.astable import ASTable
 from crossroads.metrics.dependency import inbound, outbound
 from crossroads.metrics.targets import default_destinations
+from crossroads.metrics.territory import territorial_report
 from crossroads.metrics.vantage import full_feed_asns
+from crossroads.physical import CorridorSet, Satellite, load_corridors
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.load import load_graph
 from crossroads.scenarios._countries import Countries, countries_from
@@ -77,7 +79,8 @@ def run_on(
     it is computed once per (graph object, as_info object, scope) and reused.
     """
     countries = _COUNTRIES.get((as_info,), None, lambda: countries_from(as_info))
-    after_graph, log = apply_with(graph, countries, scenario)
+    base = _CORRIDORS.get((), None, load_corridors)
+    after_graph, log = apply_with(graph, countries, scenario, corridors=base)
     cc = scenario.country
     info = _scoped_info(as_info, cc, log)
     table = _TABLES.get((graph, as_info), (cc, log.origins),
@@ -86,13 +89,14 @@ def run_on(
     def baseline() -> tuple[list[int], Side]:
         dests = default_destinations(graph, table, cc)
         side = measure(graph, info, countries, cc, log, mode=mode, collectors=collectors,
-                       workers=workers, destinations=dests, table=table)
+                       workers=workers, destinations=dests, table=table, corridors=base)
         return dests, side
 
     scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, tuple(collectors))
     dests, before = _BASELINES.get((graph, as_info), scope, baseline)
     after = measure(after_graph, info, countries, cc, log, mode=mode, collectors=collectors,
-                    workers=workers, destinations=dests, table=table)
+                    workers=workers, destinations=dests, table=table,
+                    corridors=log.corridors or base, satellite=log.satellite)
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after, data=data or {}
     )
@@ -110,6 +114,8 @@ def measure(
     destinations: Sequence[int],
     workers: int = 1,
     table: ASTable | None = None,
+    corridors: CorridorSet | None = None,
+    satellite: Satellite | None = None,
 ) -> Side:
     """Reachability and dependency of ``country`` on ``graph`` within ``log``'s scope.
 
@@ -117,6 +123,7 @@ def measure(
     computes for its inbound and outbound directions (both variants, top foreign ASes
     with hegemony), without chokepoints. ``table`` is ``as_info`` aligned with a graph
     of the same ASes (rebuilt when the ASes differ, e.g. after a new AS was linked).
+    ``corridors`` adds the territorial tables (with ``satellite``, the LEO service).
     """
     sources = _sources(log, collectors)
     reach = reachability(
@@ -127,12 +134,16 @@ def measure(
         table = ASTable.from_frame(graph, as_info)
     cc = table.codes[table.country_id(country)]
     vps = list(collectors) if sources is None else sources.tolist()
+    phys = corridors is not None
     inb = inbound(graph, table, cc, mode=mode,
                   sources="addresses" if sources is None else "vantage-points",
-                  vantage_points=vps, workers=workers)
+                  vantage_points=vps, workers=workers, crossings=phys)
     dests = list(destinations) if destinations else default_destinations(graph, table, cc)
-    out = outbound(graph, table, cc, dests, mode=mode, workers=workers)
-    return Side(reach=reach, inbound=inb, outbound=out)
+    out = outbound(graph, table, cc, dests, mode=mode, workers=workers, crossings=phys)
+    terr = None
+    if corridors is not None:
+        terr = territorial_report(cc, inb, out, corridors, table, satellite=satellite)
+    return Side(reach=reach, inbound=inb, outbound=out, territory=terr)
 
 
 def collector_asns(settings: Settings) -> list[int]:
@@ -142,6 +153,7 @@ def collector_asns(settings: Settings) -> list[int]:
 
 # ------------------------------------------------------------------ private helpers
 _COUNTRIES = IdentityCache(size=2)
+_CORRIDORS = IdentityCache(size=1)
 _BASELINES = IdentityCache(size=8)
 _TABLES = IdentityCache(size=4)
 
