@@ -187,9 +187,7 @@ def _uses(c: Candidate, routes: CountryRoutes) -> dict[str, float]:
 
 def _add_station(frame: pd.DataFrame, sat: Satellite) -> pd.DataFrame:
     f = frame.set_index("country")
-    for col in ("share", "low", "high"):
-        if sat.country in f.index:
-            f.loc[sat.country, col] += sat.share
-        else:
-            f.loc[sat.country, col] = sat.share
+    if sat.country not in f.index:
+        f.loc[sat.country] = 0.0
+    f.loc[sat.country, ["share", "low", "high"]] += sat.share
     return f.reset_index()

@@ -69,8 +69,11 @@ def run_on(
     collectors: Sequence[int] = (),
     workers: int = 2,
     data: dict[str, str] | None = None,
+    corridors: CorridorSet | None = None,
 ) -> ScenarioResult:
     """Apply ``scenario`` to ``graph`` and measure its country before and after.
+
+    ``corridors``: the corridor data before the scenario (default: the shipped data).
 
     ``collectors`` are the route-collector peers (ASNs): the vantage points of hegemony,
     and the sources when the scenario restricts to ``collectors``. The outbound
@@ -79,7 +82,7 @@ def run_on(
     it is computed once per (graph object, as_info object, scope) and reused.
     """
     countries = _COUNTRIES.get((as_info,), None, lambda: countries_from(as_info))
-    base = _CORRIDORS.get((), None, load_corridors)
+    base = corridors or _CORRIDORS.get((), None, load_corridors)
     after_graph, log = apply_with(graph, countries, scenario, corridors=base)
     cc = scenario.country
     info = _scoped_info(as_info, cc, log)
@@ -92,7 +95,8 @@ def run_on(
                        workers=workers, destinations=dests, table=table, corridors=base)
         return dests, side
 
-    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, tuple(collectors))
+    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, tuple(collectors),
+             id(base))
     dests, before = _BASELINES.get((graph, as_info), scope, baseline)
     after = measure(after_graph, info, countries, cc, log, mode=mode, collectors=collectors,
                     workers=workers, destinations=dests, table=table,
