@@ -39,7 +39,8 @@ def world() -> tuple[ASGraph, pd.DataFrame, CorridorSet]:
         (_row("am-ge", ("AM", "GE"), 2), _row("am-ir", ("AM", "IR"), 1),
          _row("ge-tr", ("GE", "TR"), 1, "land"), _row("ir-tr", ("IR", "TR"), 1, "land")),
         metros,
-        (Hub("AM", "ist", 1.0, "A", "u", "t", "2025"), Hub("AM", "yvn", 1.0, "A", "u", "t", "2025")),
+        (Hub("AM", "ist", 1.0, "A", "u", "t", "2025"),
+         Hub("AM", "yvn", 1.0, "A", "u", "t", "2025")),
     )
     return g, info, cs
 
