@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "data",
     "route",
     "dependency",
+    "corridors",
     "scenarios",
     "mrt",
     "outages",

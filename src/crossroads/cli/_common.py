@@ -2,9 +2,10 @@
 
 An option that means the same thing is spelt, typed, defaulted and documented the same
 way in every command: the country argument, ``--date``, ``--mode``, ``--workers``,
-``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--json``, ``--mirror`` and
-``--data-dir``. Commands that route load one :class:`~crossroads.snapshots.Snapshot` with
-:func:`load_snapshot` after validating their inputs, call one API function and render.
+``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--corridors``, ``--json``,
+``--mirror`` and ``--data-dir``. Commands that route load one
+:class:`~crossroads.snapshots.Snapshot` with :func:`load_snapshot` after validating their
+inputs, call one API function and render.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from crossroads.ids import country_code
 
 __all__ = [
     "DEFAULT_WORKERS",
+    "CorridorsOpt",
     "CountryArg",
     "DataDirOpt",
     "DateOpt",
@@ -95,6 +97,12 @@ PlotOpt = Annotated[
 ]
 TopOpt = Annotated[int, typer.Option("--top", min=1, max=10_000, help="Rows per table.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output file.")]
+CorridorsOpt = Annotated[
+    Path | None,
+    typer.Option("--corridors", help="A corridor file (schema of the shipped "
+                 "crossroads/physical/data/corridors.csv) whose rows add to or replace the "
+                 "shipped ones."),
+]
 
 
 def settings_from(mirror: Path | None = None, data_dir: Path | None = None) -> Settings:

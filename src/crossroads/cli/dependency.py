@@ -15,6 +15,7 @@ from rich.table import Table
 
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
+    CorridorsOpt,
     CountryArg,
     DataDirOpt,
     DateOpt,
@@ -81,6 +82,10 @@ def dependency(
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
         "(its lowest ASN); needs the as-org dataset loaded.")] = False,
+    territory: Annotated[bool, typer.Option(
+        "--territory/--no-territory", help="Add the territorial section: whose territory "
+        "the paths cross (corridor data), with ranges, and state control.")] = True,
+    corridors: CorridorsOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
@@ -90,18 +95,20 @@ def dependency(
     chokepoints and address-space concentration."""
     from crossroads.metrics import dependency as run
     from crossroads.metrics import observed_dependency
+    from crossroads.physical import load_corridors
 
     cc = country_arg(country)
     for f in observed or ():
         if not f.is_file():
             raise CrossroadsError(f"--observed {f}: not a file")
+    cs = load_corridors(corridors) if corridors is not None and territory else None
     snap = load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings)
     if observed:
         report = observed_dependency(snap, [str(p) for p in observed], cc)
     else:
         report = run(snap, cc, direction=direction.value, mode=mode.value,
                      sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
-                     workers=workers)
+                     workers=workers, territory=territory, corridors=cs)
     if json_out:
         print_json(report.as_dict(top=top))
     else:
@@ -174,6 +181,8 @@ def _render(report, top: int) -> None:
         console.print(a)
     if not report.border.empty:
         _render_border(report.border, top)
+    if report.territory is not None:
+        _render_territory(report, top)
     _render_rest(report)
 
 
@@ -186,6 +195,33 @@ def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]
         b.add_row(str(r.asn), str(r.name)[:40], f"{r.ipv4_addresses:,}", str(r.foreign_providers),
                   str(r.foreign_peers), str(r.upstream_countries)[:50])
     console.print(b)
+
+
+def _render_territory(report, top: int) -> None:  # type: ignore[no-untyped-def]
+    tr = report.territory
+    for side, dep in ((tr.inbound, report.inbound), (tr.outbound, report.outbound)):
+        if side is None or dep is None:
+            continue
+        gw = dep.by_country.set_index("country")
+        t = Table(title=f"{side.direction}: territory crossed (corridor routes to the "
+                  "interconnection metros) beside the AS-level shares")
+        for col in ("country", "territory share", "range", "AS gateway share", "AS any share"):
+            t.add_column(col, justify="left" if col == "country" else "right")
+        for r in side.by_country.head(top).itertuples():
+            g = gw.loc[r.country] if r.country in gw.index else None
+            t.add_row(r.country, pct(r.share), f"{pct(r.low)} - {pct(r.high)}",
+                      pct(None if g is None else g.gateway_share),
+                      pct(None if g is None else g.any_share))
+        t.caption = (f"% of the path mass on {report.country}'s crossing links; "
+                     f"{pct(side.rule_share)} of it placed by rules (range: extremes over "
+                     f"their candidate metros); unrouted {pct(side.unrouted_share)}; "
+                     f"corridor data {tr.corridors_version}")
+        console.print(t)
+    sc = report.state_control
+    if sc is not None and sc.inbound:
+        rows = ", ".join(f"{r.state} {pct(r.share)}" for r in sc.inbound[:top])
+        console.print(f"state control (inbound paths crossing a majority state-owned AS, "
+                      f"by owning state): {rows}")
 
 
 def _render_rest(report) -> None:  # type: ignore[no-untyped-def]

@@ -59,7 +59,8 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
 
     Origin-side dynamic programme, exact for every country at once. With ``a(v)`` the
     vector of those probabilities for the path from ``v`` (``v`` itself excluded) and
-    ``b(u) = a(u)`` with entry ``cc[u]`` set to 1 (``u`` included)::
+    ``b(u) = a(u)`` with entry ``cc[u]`` set to 1 (``u`` included; a negative ``cc[u]``
+    labels nothing, so the kernel also serves sparse labellings such as owners)::
 
         a(v) = mean over next hops u of b(u);   b(root) = 0, or e_cc[root] if virtual
 
@@ -84,7 +85,7 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
         a, b = nh_ptr[v], nh_ptr[v + 1]
         nt = 0
         if a == b:  # the origin (or an AS announcing the prefix itself)
-            if virtual and v == root:
+            if virtual and v == root and cc[v] >= 0:
                 touched[0] = cc[v]
                 acc[cc[v]] = 1.0
                 nt = 1
@@ -105,12 +106,13 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
             if w[v] != 0.0:
                 for j in range(nt):
                     total[touched[j]] += w[v] * acc[touched[j]]
-            # b(v) = a(v) with cc[v] set to 1
+            # b(v) = a(v) with cc[v] set to 1 (a negative label marks no label)
             c = cc[v]
-            if acc[c] == 0.0:
-                touched[nt] = c
-                nt += 1
-            acc[c] = 1.0
+            if c >= 0:
+                if acc[c] == 0.0:
+                    touched[nt] = c
+                    nt += 1
+                acc[c] = 1.0
         if nt > width:
             return total, True
         if used + nt > cap:
@@ -206,6 +208,86 @@ def flow(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound
                 direct += w[v] * cont[v]
                 gateway[v] += transit[v] * cont[v]
     return transit, gateway, direct, domestic, reached
+
+
+@njit(cache=True, nogil=True)
+def crossings(length, nh_ptr, nh_idx, cc, home, w, transit, root, virtual, dest_home,
+              outbound):
+    """Path mass on each **crossing link** of one destination: the link at which a path
+    enters home for the last time (inbound) or leaves it for the first time (outbound).
+
+    Returns ``(home_as, foreign_as, mass, to_stub)``: one entry per crossing edge with
+    mass (several entries may name the same edge), and ``to_stub``, the mass crossing on
+    the virtual last hop between ``root`` and its stub destination. Inbound, the mass on
+    edge ``v -> u`` (v foreign, u home) is ``m(v)/k_v * dom(u)`` with ``m(v) =
+    transit[v] + w[v]`` the mass through v and ``dom`` as in :func:`flow`; outbound, the
+    mass pushed from home u to a foreign next hop v while it has not yet left home.
+    Summed with ``to_stub`` this is ``reached - domestic`` (every international path
+    crosses exactly once in this sense).
+    """
+    n = length.shape[0]
+    order = _order_by_length(length)
+    m = order.shape[0]
+    cap = 64
+    ha = np.empty(cap, np.int32)
+    fa = np.empty(cap, np.int32)
+    ms = np.empty(cap, np.float64)
+    k = 0
+    to_stub = 0.0
+    if outbound:
+        hm = np.zeros(n, np.float64)
+        for i in range(m):
+            v = order[i]
+            if cc[v] == home:
+                hm[v] = w[v]
+        for i in range(m - 1, -1, -1):
+            v = order[i]
+            x = hm[v]
+            if x == 0.0 or cc[v] != home:
+                continue
+            a, b = nh_ptr[v], nh_ptr[v + 1]
+            if a == b:
+                if virtual and not dest_home:
+                    to_stub += x
+                continue
+            for j in range(a, b):
+                u = nh_idx[j]
+                if cc[u] == home:
+                    hm[u] += x / (b - a)
+                    continue
+                if k == cap:
+                    cap *= 2
+                    ha, fa, ms = _grow_i32(ha, cap), _grow_i32(fa, cap), _grow_f64(ms, cap)
+                ha[k], fa[k], ms[k] = v, u, x / (b - a)
+                k += 1
+        return ha[:k], fa[:k], ms[:k], to_stub
+    dom = np.zeros(n, np.float64)
+    cont = np.zeros(n, np.float64)
+    for i in range(m):
+        v = order[i]
+        cont_of(v, nh_ptr[v], nh_ptr[v + 1], nh_idx, dom, cont, cc, home, virtual, dest_home)
+    for i in range(m):
+        v = order[i]
+        if cc[v] == home:
+            continue
+        x = transit[v] + w[v]
+        if x == 0.0:
+            continue
+        a, b = nh_ptr[v], nh_ptr[v + 1]
+        if a == b:
+            if virtual and v == root and dest_home:
+                to_stub += x
+            continue
+        for j in range(a, b):
+            u = nh_idx[j]
+            if cc[u] != home or dom[u] == 0.0:
+                continue
+            if k == cap:
+                cap *= 2
+                ha, fa, ms = _grow_i32(ha, cap), _grow_i32(fa, cap), _grow_f64(ms, cap)
+            ha[k], fa[k], ms[k] = u, v, x / (b - a) * dom[u]
+            k += 1
+    return ha[:k], fa[:k], ms[:k], to_stub
 
 
 @njit(cache=True, nogil=True)

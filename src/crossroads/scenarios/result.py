@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from crossroads.metrics.territory import TerritorialReport
 from crossroads.provenance import Provenance
 from crossroads.scenarios.apply import AppliedLog
 from crossroads.scenarios.model import Scenario
@@ -41,6 +42,18 @@ class Side:
     reach: Reachability
     inbound: Any
     outbound: Any
+    territory: TerritorialReport | None = None
+
+    @property
+    def reach_with_satellite(self) -> tuple[float, float] | None:
+        """Inbound/outbound reachability counting a satellite share as reached:
+        ``(1 - s) R + s`` (None without a satellite service)."""
+        sat = getattr(self.territory, "inbound", None)
+        sat = getattr(sat, "satellite", None)
+        if sat is None:
+            return None
+        s = sat.share
+        return (1 - s) * self.reach.inbound + s, (1 - s) * self.reach.outbound + s
 
     def by_country(self, direction: str = "inbound") -> pd.DataFrame:
         """``country, any_share, gateway_share`` of one direction."""
@@ -60,6 +73,11 @@ class Side:
             "inbound": self.inbound.as_dict(top=top)["by_as"],
             "outbound": self.outbound.as_dict(top=top)["by_as"],
         }
+        if self.territory is not None:
+            out["territory"] = self.territory.as_dict(top=top)
+            sat = self.reach_with_satellite
+            if sat is not None:
+                out["reachability_with_satellite"] = {"inbound": sat[0], "outbound": sat[1]}
         out["dependency"] = {
             d: {k: v for k, v in dep.as_dict(top=0).items() if k not in ("by_country", "by_as")}
             for d, dep in (("inbound", self.inbound), ("outbound", self.outbound))
@@ -76,7 +94,9 @@ class ScenarioResult:
     log: AppliedLog
     before: Side
     after: Side
-    datasets: tuple[Provenance, ...] = ()  # every input: graph, AS table, vantage points
+    datasets: tuple[Provenance, ...] = ()  # every input: graph, AS table, vantage points,
+    # corridor data, PeeringDB and state-owned ASes when loaded
+    notes: tuple[str, ...] = ()  # what a reader should know (e.g. PeeringDB not loaded)
 
     @property
     def country(self) -> str:
@@ -110,6 +130,7 @@ class ScenarioResult:
             "country": self.country,
             "mode": self.mode,
             "datasets": [p.as_dict() for p in self.datasets],
+            "notes": list(self.notes),
             "units": UNITS,
             "applied": self.log.as_dict(),
             "before": self.before.as_dict(top=top),

@@ -125,3 +125,28 @@ class Snapshot:
     def provenance_of(self, kind: str) -> tuple[Provenance, ...]:
         """The datasets of ``kind`` (``as-rel``, ``rir`` …) this snapshot was made of."""
         return tuple(p for p in self.datasets if p.kind == kind)
+
+    # ------------------------------------------------------------ optional store tables
+    def loaded(self, kind: str) -> tuple[Provenance, ...]:
+        """Provenance of the store's current datasets of ``kind`` (``peeringdb``,
+        ``state-owned`` …), including those the snapshot itself is not made of; ``()``
+        when none is loaded or for a hand-made snapshot (no store)."""
+        return () if self.store is None else self.store.provenance(kind)
+
+    def peeringdb(self) -> dict[str, pd.DataFrame] | None:
+        """The PeeringDB tables the physical layer reads -- ``fac``, ``netfac``, ``ix``,
+        ``netixlan`` -- of the store's current dump; None when none is loaded (the
+        optional ``peeringdb`` dataset) or for a hand-made snapshot."""
+        if self.store is None or not self.loaded("peeringdb"):
+            return None
+        return {t: self.store.peeringdb(t).to_pandas()
+                for t in ("fac", "netfac", "ix", "netixlan")}
+
+    def state_owned(self) -> pd.DataFrame | None:
+        """The ASes of state-owned operators (``state-owned`` datasets: ``asn,
+        conglomerate, ownership, ownership_cc`` …); None when not loaded or for a
+        hand-made snapshot."""
+        if self.store is None or not self.loaded("state-owned"):
+            return None
+        frame: pd.DataFrame = self.store.state_owned().to_pandas()
+        return frame
