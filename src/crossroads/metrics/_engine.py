@@ -109,14 +109,14 @@ def run(
     ``vantage_points`` (indices), when given, yields the hegemony sums. ``workers``
     threads evaluate groups side by side (the kernels release the GIL); the sums are
     added in group order either way, so the result does not depend on ``workers``.
-    ``crossings`` adds the mass on each crossing link (:func:`_kernels.crossings`);
+    ``crossings`` adds the mass on each crossing link (:func:`_kernels.flow_crossings`);
     ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
     sums of that labelling (e.g. the owning state of state-owned ASes).
     """
     n = graph.n
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
-    extra = _Extra(crossings, labels)
+    extra = _Extra.asked(crossings, labels, table.n_countries, n)
     keys: list[np.ndarray] = []
     masses: list[np.ndarray] = []
     if labels is not None:
@@ -151,12 +151,25 @@ def run(
 
 @dataclass(frozen=True)
 class _Extra:
-    """What a group computes beyond the standard sums."""
+    """What a group computes beyond the standard sums: asked for (``crossings``; the
+    second labelling ``second``, offset past the countries, ``n_labels`` ids in all),
+    then computed (``crossing``, ``label_any``)."""
 
     crossings: bool = False
-    labels: tuple[np.ndarray, int] | None = None
+    second: np.ndarray | None = None
+    n_labels: int = 0
     crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
     label_any: np.ndarray | None = None
+
+    @classmethod
+    def asked(cls, crossings: bool, labels: tuple[np.ndarray, int] | None, n_countries: int,
+              n: int) -> _Extra:
+        """The request: the labels become ids ``n_countries + label`` (-1: none), so one
+        "any" pass serves countries and labels together."""
+        if labels is None:
+            return cls(crossings, np.full(n, -1, np.int32), n_countries)
+        second = np.where(labels[0] >= 0, labels[0] + n_countries, -1).astype(np.int32)
+        return cls(crossings, second, n_countries + labels[1])
 
 
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
@@ -200,23 +213,18 @@ def _group_part(
         w[g.root] = 0.0  # a destination is never its own source
     dest_home = bool(table.cc_id[g.members[0]] == home)
     args = (routes.length, routes.nh_ptr, routes.nh_idx)
-    transit, gateway, direct, domestic, reached = _k.flow(
-        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound
+    (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = _k.flow_crossings(
+        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound, extra.crossings
     )
     heg = None
     if vantage_points is not None and len(vantage_points):
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
-    any_ = _any(args, table.cc_id, table.n_countries, w, g.root, g.virtual)
-    more = extra
-    if extra.crossings or extra.labels is not None:
-        crossing = label_any = None
-        if extra.crossings:
-            crossing = _k.crossings(*args, table.cc_id, home, w, transit, g.root, g.virtual,
-                                    dest_home, outbound)
-        if extra.labels is not None:
-            label_any = _any(args, extra.labels[0], extra.labels[1], w, g.root, g.virtual)
-        more = _Extra(crossing=crossing, label_any=label_any)
-    return any_, transit, gateway, direct, domestic, reached, heg, more
+    nc = table.n_countries
+    second = extra.second if extra.second is not None else np.full(graph.n, -1, np.int32)
+    total = _any(args, table.cc_id, second, max(extra.n_labels, nc), w, g.root, g.virtual)
+    more = _Extra(crossing=(ha, fa, ms, to_stub) if extra.crossings else None,
+                  label_any=total[nc:] if extra.n_labels > nc else None)
+    return total[:nc], transit, gateway, direct, domestic, reached, heg, more
 
 
 def _map(fn: Callable[[Group], _Part], groups: Sequence[Group], workers: int) -> Iterator[_Part]:
@@ -231,13 +239,15 @@ def _map(fn: Callable[[Group], _Part], groups: Sequence[Group], workers: int) ->
 
 
 def _any(
-    args: tuple[np.ndarray, ...], labels: np.ndarray, n_labels: int, w: np.ndarray, root: int,
-    virtual: bool,
+    args: tuple[np.ndarray, ...], labels: np.ndarray, second: np.ndarray, n_labels: int,
+    w: np.ndarray, root: int, virtual: bool,
 ) -> np.ndarray:
+    """Per label id, the weighted chance that a path has an AS with that label strictly
+    inside (:func:`_kernels.any_country`, its sparse width doubled until it fits)."""
     width = 32
     while True:
         total, overflow = _k.any_country(
-            *args, labels, w, root, virtual, n_labels, width
+            *args, labels, second, w, root, virtual, n_labels, width
         )
         if not overflow:
             return total

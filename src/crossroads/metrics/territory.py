@@ -220,13 +220,16 @@ def state_control(
 ) -> StateControl:
     """Per direction, the share of C's paths crossing at least one majority state-owned
     AS, by owning state, with the state's conglomerates (e.g. KZ-KAZAKHTELECOM)."""
-    groups = (state_owned[state_owned["ownership"] == "majority"]
-              .groupby("ownership_cc")["conglomerate"].agg(lambda s: sorted(set(s.dropna()))))
+    major = state_owned[state_owned["ownership"] == "majority"]
+    groups: dict[str, set[str]] = {}
+    for state, name in zip(major["ownership_cc"], major["conglomerate"], strict=True):
+        if isinstance(state, str) and isinstance(name, str):
+            groups.setdefault(state, set()).add(name)
 
     def rows(d: DirectionResult | None) -> tuple[StateShare, ...] | None:
         if d is None or d.owner_any is None:
             return None
-        return tuple(StateShare(s, v, tuple(groups.get(s, ())))
+        return tuple(StateShare(s, v, tuple(sorted(groups.get(s, ()))))
                      for s, v in sorted(d.owner_any.items(), key=lambda kv: -kv[1]))
 
     return StateControl(inbound=rows(inbound), outbound=rows(outbound))
