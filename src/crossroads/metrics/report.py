@@ -82,7 +82,8 @@ class DependencyReport:
             "datasets": [p.as_dict() for p in self.datasets],
             "notes": list(self.notes),
             "territory": self.territory.as_dict(top=top) if self.territory else None,
-            "state_control": self.state_control.as_dict() if self.state_control else None,
+            "state_control": (self.state_control.as_dict(top=top) if self.state_control
+                              else None),
         }
 
 

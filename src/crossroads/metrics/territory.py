@@ -119,14 +119,14 @@ class StateControl:
     inbound: tuple[StateShare, ...] | None
     outbound: tuple[StateShare, ...] | None
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self, *, top: int | None = None) -> dict[str, object]:
         """JSON-ready form: ``units`` and per direction rows ``{state, share,
-        conglomerates}``, largest share first."""
+        conglomerates}``, largest share first (the ``top`` first)."""
         out: dict[str, object] = {"units": _STATE_UNITS}
         for name, rows in (("inbound", self.inbound), ("outbound", self.outbound)):
             out[name] = None if rows is None else [
                 {"state": r.state, "share": r.share, "conglomerates": list(r.conglomerates)}
-                for r in rows]
+                for r in rows[:top]]
         return out
 
 

@@ -190,8 +190,9 @@ def _figure(view: CountryCorridors, places: Mapping[str, float], title: str) -> 
             off += share
             continue
         ax.scatter([xy[0]], [xy[1]], s=40 + 900 * share, alpha=0.35, color="navy")
-        ax.annotate(f"{100 * share:.0f} %", xy, fontsize=7, color="navy", ha="center",
-                    va="center")
+        if share >= 0.005:
+            ax.annotate(f"{100 * share:.0f} %", xy, fontsize=7, color="navy", ha="center",
+                        va="top", xytext=(0, -9), textcoords="offset points")
     ax.set_xlabel("longitude (°)")
     ax.set_ylabel("latitude (°)")
     ax.set_title(title or f"{view.country}: corridors (solid: in service, dashed: planned), "

@@ -27,6 +27,10 @@ UNITS = {
     "by_country": "fraction of address-weighted, tie-split paths with a route "
     "(any: crosses the country; gateway: crosses the border through it)",
     "critical": "IPv4 addresses of the country's origins whose every best path crosses it",
+    "isolated_share": "fraction of the country's measured IPv4 space that no foreign AS "
+    "reaches (space_lost_all_international_routes: the part that had a route before)",
+    "territory": "fraction of the path mass on the country's crossing links whose corridor "
+    "route crosses the territory (low/high: extremes over rule placements)",
     "path_lengths": "(source, origin) pairs by AS-path hops",
 }
 
@@ -110,6 +114,12 @@ class ScenarioResult:
         return tuple(a for a in self.after.reach.isolated if a not in was)
 
     @property
+    def lost_space_share(self) -> float:
+        """Share of the country's measured IPv4 space (after) whose origins had an
+        international route before and have none after."""
+        return self.after.reach.space_of(self.lost_international)
+
+    @property
     def new_critical_ases(self) -> dict[int, int]:
         """ASes critical after but not before -> IPv4 addresses they are critical for."""
         old = self.before.reach.critical_ases
@@ -140,6 +150,7 @@ class ScenarioResult:
                 "reachability_outbound": self.after.reach.outbound
                 - self.before.reach.outbound,
                 "origins_lost_all_international_routes": list(self.lost_international),
+                "space_lost_all_international_routes": self.lost_space_share,
                 "ases_became_critical": [
                     {"asn": a, "ipv4_addresses": v}
                     for a, v in list(self.new_critical_ases.items())[:top]
