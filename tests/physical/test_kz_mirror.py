@@ -112,6 +112,11 @@ def test_territory_via_russia_beside_the_as_level_share(
     assert gw == pytest.approx(0.558, abs=5e-4)
     assert got[1] >= gw - 1e-9  # the land-border links alone: at least the gateway share
     assert terr.inbound.rule_share == pytest.approx(1.0)
+    links = {(int(h), int(f)) for d in (report.inbound, report.outbound)
+             for h, f in zip(d.crossings["home_asn"], d.crossings["foreign_asn"], strict=True)}
+    by_evidence = terr.as_dict()["placements_by_evidence"]
+    assert sum(by_evidence.values()) == len(links)  # every link placed once
+    assert set(by_evidence) == {"rule:hub", "rule:land-neighbour"}
     cn = terr.inbound.share_of("CN")
     assert cn == pytest.approx(_rederived(report.inbound, snap, "CN"), abs=1e-9)
     out = terr.outbound

@@ -93,8 +93,9 @@ class TerritorialReport:
             "inbound": self.inbound.as_dict(top=top) if self.inbound else None,
             "outbound": self.outbound.as_dict(top=top) if self.outbound else None,
             "rule_share": self.rule_share,
-            "placements_by_evidence": (
-                self.placements.groupby("evidence")["foreign_asn"].count().to_dict()
+            "placements_by_evidence": (  # links (not candidate rows) per evidence
+                self.placements.drop_duplicates(["home_asn", "foreign_asn"])
+                .groupby("evidence")["foreign_asn"].count().to_dict()
                 if not self.placements.empty else {}),
             "corridors": {"version": self.corridors_version,
                           "sources": list(self.corridor_sources)},
