@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
+from crossroads.formatting import jsonable
+from crossroads.physical import country_corridors
 from crossroads.report import sections
 from crossroads.report.views import territory_view
 from crossroads.store import open_store
@@ -113,6 +115,15 @@ def test_territory_figures_are_the_reports(client: TestClient, loaded_settings: 
     m = client.get("/figures/KZ/corridors.svg?direction=outbound").text
     assert m.startswith("<svg") and "http://" not in m.replace("http://www.w3.org", "")
     assert "Frankfurt am Main" in m and "corridor data 2026.12" in m
+
+
+def test_corridors_equal_the_api(client: TestClient) -> None:
+    got = client.get("/api/countries/KZ/corridors").json()
+    assert got == jsonable(country_corridors("KZ"))
+    kz_ru = {c["id"]: c for c in got["corridors"]}["kz-ru-border"]
+    assert kz_ru["count"] == 17 and kz_ru["source"]["url"].startswith("https://")
+    assert got["datasets"][0]["dataset"] == "crossroads-corridors-2026.12"
+    assert client.get("/api/countries/EU/corridors").status_code == 404
 
 
 def test_outages_without_a_log_say_so(client: TestClient, loaded_settings: Settings) -> None:

@@ -28,12 +28,17 @@ from crossroads.errors import CrossroadsError
 from crossroads.ids import country_code
 from crossroads.physical.corridors import Corridor, CorridorSet, Hub, load_corridors
 from crossroads.physical.routes import CountryRoutes, country_routes
+from crossroads.provenance import Provenance
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = ["CountryCorridors", "corridor_map_svg", "country_corridors", "place_point",
            "plot_corridors"]
+
+# no <metadata> block: no creation date (the same map draws the same bytes) and no RDF
+# namespace URLs in a page that must reference nothing external
+_NO_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class CountryCorridors:
             "country": self.country,
             "version": self.data.version,
             "sources": list(self.data.sources),
+            "datasets": [p.as_dict() for p in self.datasets],
             "corridors": [c.as_dict() for c in self.corridors],
             "hubs": [{"metro": h.metro, "city": self.data.metros[h.metro].city,
                       "country": h.country, "weight": h.weight, "grade": h.grade,
@@ -67,6 +73,11 @@ class CountryCorridors:
             "units": "count: crossings, cables or systems (capacity weight); crosses: "
                      "probability that the shortest corridor route crosses the country",
         }
+
+    @property
+    def datasets(self) -> tuple[Provenance, ...]:
+        """The provenance of the corridor data read (shipped files, a user file)."""
+        return self.data.datasets
 
     def targets(self) -> dict[str, str]:
         """Where routes are shown to: each hub (metro id → its country), then each
@@ -108,7 +119,7 @@ def corridor_map_svg(
     buf = io.StringIO()
     try:
         with matplotlib.rc_context({"svg.fonttype": "none"}):
-            fig.savefig(buf, format="svg", bbox_inches="tight")
+            fig.savefig(buf, format="svg", bbox_inches="tight", metadata=_NO_METADATA)
     finally:
         plt.close(fig)
     text = buf.getvalue()
@@ -132,7 +143,8 @@ def plot_corridors(
     fig = _figure(view, places or {}, "")
     try:
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=120, bbox_inches="tight")
+            fig.savefig(tmp, format=fmt, dpi=120, bbox_inches="tight",
+                        metadata=_NO_METADATA if fmt == "svg" else None)
     finally:
         plt.close(fig)
     return path
