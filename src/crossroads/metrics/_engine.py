@@ -243,8 +243,10 @@ def _any(
     w: np.ndarray, root: int, virtual: bool,
 ) -> np.ndarray:
     """Per label id, the weighted chance that a path has an AS with that label strictly
-    inside (:func:`_kernels.any_country`, its sparse width doubled until it fits)."""
-    width = 32
+    inside (:func:`_kernels.any_country`, its sparse width doubled until it fits; 64
+    labels per AS fit every KZ destination with countries and owning states, so a
+    retry, a whole second pass, is rare)."""
+    width = 64
     while True:
         total, overflow = _k.any_country(
             *args, labels, second, w, root, virtual, n_labels, width

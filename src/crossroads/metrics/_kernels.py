@@ -253,7 +253,7 @@ def flow_crossings(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home
             direct += w[v] * cont[v]
             gateway[v] += transit[v] * cont[v]
             x = transit[v] + w[v]
-            if not record or x == 0.0:
+            if not record or x == 0.0 or cont[v] == 0.0:  # no next hop stays home
                 continue
             a, b = nh_ptr[v], nh_ptr[v + 1]
             if a == b:
