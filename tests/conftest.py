@@ -44,3 +44,31 @@ def loaded_settings(tmp_path_factory: pytest.TempPathFactory, mirror: Path) -> S
     settings = Settings(data_dir=root / "data", cache_dir=root / "cache", mirror=mirror)
     fetch(settings)
     return settings
+
+
+@pytest.fixture(scope="session")
+def publisher_tree(tmp_path_factory: pytest.TempPathFactory, mirror: Path):  # type: ignore[no-untyped-def]
+    """Publisher-shaped trees built once from the mirror (``tests/sources/_publishers``);
+    read-only: tests that change a tree use :func:`publishers`, which serves a copy."""
+    from tests.sources._publishers import build_tree
+
+    return build_tree(tmp_path_factory.mktemp("publishers") / "tree", mirror)
+
+
+@pytest.fixture()
+def publishers(tmp_path: Path, publisher_tree):  # type: ignore[no-untyped-def]
+    """A local HTTP server on 127.0.0.1 serving a fresh copy of the publisher tree; its
+    ``tree`` attribute is that copy (to publish into), ``base`` its URL."""
+    import dataclasses
+    import shutil
+
+    from tests.sources._publishers import PublisherServer
+
+    root = tmp_path / "tree"
+    shutil.copytree(publisher_tree.root, root)
+    server = PublisherServer(root)
+    server.tree = dataclasses.replace(publisher_tree, root=root)  # type: ignore[attr-defined]
+    try:
+        yield server
+    finally:
+        server.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 
 
 def test_success_replaces_target_with_normal_modes(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ CLI and web layer that use only public names of the library.
 * the CLI and the web layer import from the library only names in the ``__all__`` of a
   module with no private path component (their own package's private helpers aside);
 * no module imports a private name or module of another package (the root's shared
-  private modules -- ``crossroads._atomic``, ``_dask``, ``_countries`` -- aside).
+  private modules -- ``crossroads._dask``, ``_countries`` -- aside).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from crossroads import errors
 
 SRC = Path(crossroads.__file__).parent
 MODULES = sorted(m.name for m in pkgutil.walk_packages(crossroads.__path__, "crossroads."))
-ROOT_SHARED = {"crossroads._atomic", "crossroads._dask", "crossroads._countries"}
+ROOT_SHARED = {"crossroads._dask", "crossroads._countries"}
 # Numba kernels shared across layers (their jitted functions call each other, so they
 # cannot sit behind Python wrappers); being moved into public array modules.
 KERNEL_SHARING = {"crossroads.metrics._kernels", "crossroads.scenarios._incremental",

@@ -51,14 +51,32 @@ def test_download_is_atomic_and_checksummed(tmp_path: Path) -> None:
     assert prov.source == SPEC.url
 
 
-def test_interrupted_download_leaves_no_file(tmp_path: Path) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        # announces 10 000 bytes, sends 10: a connection cut mid-file
-        return httpx.Response(200, headers={"content-length": "10000"},
-                              stream=httpx.ByteStream(b"0123456789"))
+def test_interrupted_download_keeps_only_a_partial_and_resumes(tmp_path: Path) -> None:
+    body = b"1|2|-1\n" * 2000
+    ranges: list[str | None] = []
 
-    client = httpx.Client(transport=httpx.MockTransport(handler))
+    def cut(request: httpx.Request) -> httpx.Response:
+        # announces the whole body, sends its first 10 bytes: a connection cut mid-file
+        ranges.append(request.headers.get("range"))
+        return httpx.Response(200, headers={"content-length": str(len(body)), "etag": '"v1"'},
+                              stream=httpx.ByteStream(body[:10]))
+
     s = Settings(data_dir=tmp_path, cache_dir=tmp_path / "c", mirror=None)
-    with pytest.raises(DownloadError, match="got 10 of 10000 bytes"):
-        obtain(SPEC, s, client=client)
-    assert list((tmp_path / "c").rglob("*")) == [tmp_path / "c" / "as-rel"]
+    with pytest.raises(DownloadError, match=f"ended after 10 of {len(body):,} bytes"):
+        obtain(SPEC, s, client=httpx.Client(transport=httpx.MockTransport(cut)))
+    # three attempts (two resumed from byte 10 with If-Range), and never a file under the
+    # final name: only the hidden partial with its validator, for the next run
+    assert ranges == [None, "bytes=10-", "bytes=10-"]
+    assert sorted(p.name for p in (tmp_path / "c" / "as-rel").iterdir()) == [
+        ".f.txt.partial", ".f.txt.partial.json"]
+
+    def rest(request: httpx.Request) -> httpx.Response:
+        assert request.headers["range"] == "bytes=10-" and request.headers["if-range"] == '"v1"'
+        return httpx.Response(206, headers={"content-range": f"bytes 10-{len(body) - 1}/"
+                                            f"{len(body)}"}, stream=httpx.ByteStream(body[10:]))
+
+    prov = obtain(SPEC, s, client=httpx.Client(transport=httpx.MockTransport(rest)))
+    assert Path(prov.path).read_bytes() == body
+    assert prov.sha256 == hashlib.sha256(body).hexdigest()
+    assert sorted(p.name for p in (tmp_path / "c" / "as-rel").iterdir()) == [
+        "f.txt", "f.txt.sha256"]  # the file and its recorded checksum

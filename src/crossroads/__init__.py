@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from crossroads.config import Settings, get_settings
 from crossroads.errors import (
+    BusyError,
     CrossroadsError,
     DataFormatError,
     DatasetMissingError,
@@ -103,6 +104,7 @@ __all__ = [
     "ASN",
     "ASSummary",
     "ASTable",
+    "BusyError",
     "CorridorSet",
     "CountryCorridors",
     "CountryProfile",

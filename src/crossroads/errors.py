@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "BusyError",
     "CrossroadsError",
     "DataFormatError",
     "DatasetMissingError",
@@ -90,3 +91,13 @@ class ScenarioError(CrossroadsError):
 
 class TLSCheckError(CrossroadsError):
     """A TLS chain could not be fetched or read."""
+
+
+class BusyError(CrossroadsError):
+    """Too much is running now: the store is locked by another process, or the web
+    server's queue of long computations is full. Nothing was changed; retry after
+    ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, hint: str | None = None, retry_after: int = 5) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, hint=hint)

@@ -64,9 +64,9 @@ def test_fetch_summary_notes_skipped_optional_datasets(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, mirror: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from crossroads.store import load
+    from crossroads.store import _plan
 
-    monkeypatch.setattr(load, "DEFAULT_FETCH", ("caida-as-rel-20020101", "peeringdb-20241101"))
+    monkeypatch.setattr(_plan, "DEFAULT_FETCH", ("caida-as-rel-20020101", "peeringdb-20241101"))
     code, out, _ = run(capsys, "fetch", "--mirror", str(mirror), "--data-dir", str(tmp_path))
     assert code == 0
     assert "skipped" in out and "not in mirror" in " ".join(out.split())

@@ -15,6 +15,8 @@ from crossroads.store._asinfo import refresh_as_info
 from crossroads.store._db import connect, ensure_schema
 
 _LAST = "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"
+# two releases of one series: only the newer one is current (per part, the newest)
+OLD, NEW = "ip-location-db-asn-ipv4-20200101", "ip-location-db-asn-ipv4-20260617"
 
 
 def _v4(ip: str) -> int:
@@ -31,21 +33,21 @@ def info(tmp_path: Path) -> pd.DataFrame:
     now = datetime(2026, 1, 1)
     datasets = [  # name, kind, data date
         ("rir", "rir", date(2018, 10, 13)),
-        ("asn-old", "asn-ranges", date(2020, 1, 1)),
-        ("asn-new", "asn-ranges", date(2026, 6, 17)),
+        (OLD, "asn-ranges", date(2020, 1, 1)),
+        (NEW, "asn-ranges", date(2026, 6, 17)),
         ("reg", "country-ranges", date(2026, 6, 17)),
         ("geo", "geo-ranges", date(2026, 6, 17)),
         ("rel", "as-rel", date(2025, 9, 1)),
     ]
     v4 = [  # dataset, start, end, asn, org
-        ("asn-new", "10.0.0.0", "10.0.0.255", 200, "Org A"),     # 256 addresses
-        ("asn-new", "10.0.1.0", "10.0.1.127", 200, "Org B"),     # 128 addresses
-        ("asn-new", "10.0.2.0", "10.0.2.255", 100, "Telecom"),   # 256 addresses
-        ("asn-new", "10.0.3.0", "10.0.3.255", 500, "Tie"),       # 256 addresses
-        ("asn-old", "10.9.0.0", "10.9.255.255", 600, "Gone"),    # older release: ignored
+        (NEW, "10.0.0.0", "10.0.0.255", 200, "Org A"),     # 256 addresses
+        (NEW, "10.0.1.0", "10.0.1.127", 200, "Org B"),     # 128 addresses
+        (NEW, "10.0.2.0", "10.0.2.255", 100, "Telecom"),   # 256 addresses
+        (NEW, "10.0.3.0", "10.0.3.255", 500, "Tie"),       # 256 addresses
+        (OLD, "10.9.0.0", "10.9.255.255", 600, "Gone"),    # older release: ignored
     ]
     v6 = [  # dataset, start, end, asn, org, /48s (a /32 is 2^16 /48s)
-        ("asn-new", "2001:db8::", _LAST, 300, "V6 only", 65536.0),
+        (NEW, "2001:db8::", _LAST, 300, "V6 only", 65536.0),
     ]
     reg = [  # family, start, end, cc
         (4, "10.0.0.0", "10.0.0.255", "RU"),   # AS200: RU 256

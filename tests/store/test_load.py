@@ -115,8 +115,11 @@ def test_date_selects_the_as_rel_snapshot_in_force() -> None:
     # days against 424, but lies after it).
     rels = [s.name for s in select_specs(on=date(2011, 3, 1)) if s.kind == "as-rel"]
     assert rels == ["caida-as-rel-20100101"]
-    # other kinds are untouched by --date
-    assert "ip-location-db-asn-ipv4" in [s.name for s in select_specs(on=date(2011, 3, 1))]
+    # every kind follows the same rule: ip-location-db (2026-06-17) and the RIR files
+    # (2018-10-13) are not in force on 2011-03-01, so they are not taken
+    assert [s.name for s in select_specs(on=date(2011, 3, 1))] == ["caida-as-rel-20100101"]
+    on_2019 = [s.name for s in select_specs(on=date(2019, 1, 1))]
+    assert "rir-ripencc-20181013" in on_2019 and "ip-location-db-asn-ipv4" not in on_2019
     # 2021-06-01: 2018-01-01; 2025-09-01 itself: the serial-2 snapshot of that day.
     rels = [s.name for s in select_specs(on=date(2021, 6, 1)) if s.kind == "as-rel"]
     assert rels == ["caida-as-rel-20180101"]

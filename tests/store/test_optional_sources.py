@@ -17,8 +17,8 @@ from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.metrics.inventory import as_summary
 from crossroads.sources.catalog import by_name
+from crossroads.store import _plan as plan_module
 from crossroads.store import fetch, open_store
-from crossroads.store import load as load_module
 
 FIXTURES = Path(__file__).resolve().parents[1] / "sources" / "fixtures"
 REL = "caida-as-rel-20020101"
@@ -61,7 +61,7 @@ def _add_optional(mirror: Path) -> None:
 @pytest.fixture()
 def small_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
     """The default fetch limited to the two required files above and the optional four."""
-    monkeypatch.setattr(load_module, "DEFAULT_FETCH", (REL, ILDB, *OPTIONAL))
+    monkeypatch.setattr(plan_module, "DEFAULT_FETCH", (REL, ILDB, *OPTIONAL))
 
 
 def _names(settings: Settings) -> dict[int, tuple[str | None, str | None]]:
@@ -126,8 +126,8 @@ def test_optional_files_in_the_mirror_are_loaded(tmp_path: Path, small_catalogue
     assert [(r["prefix"], r["origin_asns"]) for r in moas] == [
         ("5.34.0.0/17", [9198, 50482]), ("45.8.0.0/22", [206026, 21299, 3216])]
 
-    # PeeringDB fixture: 2 exchanges, 3 prefixes, 4 ports, 1 facility and no network at a
-    # facility (see the fixtures README); the physical layer reads fac and netfac too.
+    # PeeringDB fixture: 2 exchanges, 3 prefixes, 4 ports, 1 facility (Almaty DC-1) and no
+    # network at a facility (see the fixtures README).
     tables = ("ix", "ixpfx", "netixlan", "fac", "netfac")
     assert [store.peeringdb(t).num_rows for t in tables] == [2, 3, 4, 1, 0]
     assert results[PDB].rows == 2 + 3 + 4 + 1

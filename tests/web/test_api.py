@@ -21,7 +21,7 @@ from crossroads.web.app import create_app
 
 @pytest.fixture(scope="module")
 def client(loaded_settings: Settings) -> TestClient:
-    return TestClient(create_app(loaded_settings))
+    return TestClient(create_app(loaded_settings), base_url="http://127.0.0.1")
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,8 @@ def test_unknown_country_message_names_the_code(client: TestClient) -> None:
 
 
 def test_missing_data_is_503(scratch_settings: Settings) -> None:
-    r = TestClient(create_app(scratch_settings)).get("/api/countries/KZ/profile")
+    app = TestClient(create_app(scratch_settings), base_url="http://127.0.0.1")
+    r = app.get("/api/countries/KZ/profile")
     assert r.status_code == 503 and r.json()["error"]["type"] == "DatasetMissingError"
 
 
@@ -146,7 +147,8 @@ def test_outages_read_the_event_log(scratch_settings: Settings) -> None:
 
     EventLog(scratch_settings.data_dir / "outage_events.duckdb").write(
         [(event("KZ"), False), (event("RU"), False)], source="test")
-    got = TestClient(create_app(scratch_settings)).get("/api/countries/KZ/outages").json()
+    app = TestClient(create_app(scratch_settings), base_url="http://127.0.0.1")
+    got = app.get("/api/countries/KZ/outages").json()
     assert [(e["key"], e["lost_slash24"], e["affected_asns"]) for e in got["events"]] == [
         ("KZ", 11600.0, [9198, 41798])]
 

@@ -19,6 +19,7 @@ __all__ = ["app", "main"]
 
 COMMAND_MODULES: tuple[str, ...] = (
     "data",
+    "update",
     "route",
     "dependency",
     "corridors",

@@ -1,16 +1,24 @@
 """The CLI's one vocabulary: arguments, options and helpers every command module shares.
 
 An option that means the same thing is spelt, typed, defaulted and documented the same
-way in every command: the country argument, ``--date``, ``--mode``, ``--workers``,
-``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--corridors``, ``--json``,
-``--mirror`` and ``--data-dir``. Commands that route load one
+way in every command: the country argument, ``--date``, ``--mode``, ``--country-by``,
+``--workers``, ``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--corridors``,
+``--json``, ``--mirror`` and ``--data-dir``. Commands that route load one
 :class:`~crossroads.snapshots.Snapshot` with :func:`load_snapshot` after validating their
 inputs, call one API function and render.
+
+Validators here run before any computation starts (before a Dask cluster, before an hour
+of routing), so a bad country, count, port or output path is one line and exit 2, not a
+traceback after the work: :func:`count_option` (bounded counts), :func:`check_country`,
+:func:`check_inputs`, :func:`check_output`, :func:`bind_socket`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
+from collections.abc import Sequence
 from datetime import date as Date
 from enum import StrEnum
 from pathlib import Path
@@ -28,6 +36,8 @@ __all__ = [
     "DEFAULT_WORKERS",
     "CorridorsOpt",
     "CountryArg",
+    "CountryByChoice",
+    "CountryByOpt",
     "DataDirOpt",
     "DateOpt",
     "JsonOpt",
@@ -36,15 +46,21 @@ __all__ = [
     "ModeOpt",
     "OutOpt",
     "PlotOpt",
+    "PortOpt",
     "SchedulerOpt",
     "TopOpt",
     "WorkersOpt",
+    "bind_socket",
+    "check_country",
+    "check_inputs",
+    "check_output",
     "console",
-    "country_arg",
+    "count_option",
     "load_snapshot",
     "parse_date",
     "print_json",
     "settings_from",
+    "warn_if_exposed",
 ]
 
 console = Console()
@@ -60,6 +76,21 @@ class ModeChoice(StrEnum):
     deterministic = "deterministic"
 
 
+class CountryByChoice(StrEnum):
+    """``--country-by`` values: which country an AS belongs to."""
+
+    operation = "operation"
+    registration = "registration"
+    ownership = "ownership"
+
+
+CountryByOpt = Annotated[
+    CountryByChoice,
+    typer.Option("--country-by", help="The country of an AS: operation (where its address "
+                 "space is geolocated; its PeeringDB facilities when it has none), "
+                 "registration (its RIR record) or ownership (its majority state owner; "
+                 "CAIDA as-org when loaded). Regional codes such as EU are never a country."),
+]
 CountryArg = Annotated[
     str, typer.Argument(help="ISO 3166-1 alpha-2 country code, e.g. KZ.", metavar="CC")
 ]
@@ -95,7 +126,6 @@ SchedulerOpt = Annotated[
 PlotOpt = Annotated[
     Path | None, typer.Option("--plot", help="Also write a figure (.png or .svg).")
 ]
-TopOpt = Annotated[int, typer.Option("--top", min=1, max=10_000, help="Rows per table.")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output file.")]
 CorridorsOpt = Annotated[
     Path | None,
@@ -103,6 +133,20 @@ CorridorsOpt = Annotated[
                  "crossroads/physical/data/corridors.csv) whose rows add to or replace the "
                  "shipped ones."),
 ]
+PortOpt = Annotated[int, typer.Option(
+    "--port", min=0, max=65535, help="TCP port to listen on (0: any free port).")]
+
+MAX_COUNT = 100_000
+"""The largest ``--top``/``--limit``/``--sample`` accepted (more rows than any table has)."""
+
+
+def count_option(flag: str, help: str, *, low: int = 0, high: int = MAX_COUNT) -> Any:
+    """A ``typer.Option`` for a count bounded to ``[low, high]``: out of range is a usage
+    error (exit 2) naming the flag and the range."""
+    return typer.Option(flag, help=help, min=low, max=high)
+
+
+TopOpt = Annotated[int, count_option("--top", "Rows per table.", low=1)]
 
 
 def settings_from(mirror: Path | None = None, data_dir: Path | None = None) -> Settings:
@@ -110,8 +154,9 @@ def settings_from(mirror: Path | None = None, data_dir: Path | None = None) -> S
     return get_settings(mirror=mirror, data_dir=data_dir)
 
 
-def country_arg(text: str) -> str:
-    """A country argument, validated before anything loads."""
+def check_country(text: str) -> str:
+    """A country argument as an ISO 3166-1 alpha-2 code (:func:`crossroads.ids.
+    country_code`), validated before anything loads."""
     return country_code(text)
 
 
@@ -121,12 +166,14 @@ def load_snapshot(
     *,
     date: str | None = None,
     merge_siblings: bool = False,
+    country_by: CountryByChoice = CountryByChoice.operation,
 ) -> Any:
-    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``."""
+    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``,
+    countries in the meaning ``country_by``."""
     from crossroads.snapshots import snapshot
 
     return snapshot(settings_from(mirror, data_dir), date=parse_date(date),
-                    merge_siblings=merge_siblings)
+                    merge_siblings=merge_siblings, country_by=country_by.value)
 
 
 def print_json(obj: Any) -> None:
@@ -143,3 +190,78 @@ def parse_date(text: str | None) -> Date | None:
         return Date.fromisoformat(text)
     except ValueError:
         raise CrossroadsError(f"--date {text!r} is not a date", hint="write YYYY-MM-DD") from None
+
+
+def check_inputs(paths: Sequence[Path], *, what: str = "input") -> list[Path]:
+    """``paths`` if each is a readable regular file: a missing one or a directory is a
+    one-line :class:`~crossroads.errors.DataFormatError`, raised before any work."""
+    from crossroads.errors import DataFormatError
+
+    for path in paths:
+        if path.is_dir():
+            raise DataFormatError(path, f"is a directory, not an {what} file",
+                                  hint="give the files inside it, e.g. DIR/*.gz")
+        if not path.is_file():
+            raise DataFormatError(path, f"{what} file not found")
+        if not os.access(path, os.R_OK):
+            raise DataFormatError(path, f"{what} file is not readable")
+    return list(paths)
+
+
+def check_output(path: Path, *, flag: str, suffixes: Sequence[str] = ()) -> Path:
+    """``path`` if a file can be written there: a known suffix (when ``suffixes``), not a
+    directory, its folder existing (or creatable) and writable. Checked before any
+    computation, so a long run never ends in a failed write."""
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise CrossroadsError(f"{flag} {path}: the file name must end in "
+                              f"{' or '.join(suffixes)}")
+    if path.is_dir():
+        raise CrossroadsError(f"{flag} {path} is a directory; give a file name")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CrossroadsError(
+            f"{flag} {path}: cannot create the folder {folder}: {exc.strerror or exc}"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CrossroadsError(f"{flag} {path}: the folder {folder} is not writable")
+    return path
+
+
+def bind_socket(host: str, port: int, *, what: str) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (port 0: a free one), not yet listening; a
+    port in use, a privileged port, an unknown host are one-line errors."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError) as exc:
+        raise CrossroadsError(f"cannot listen for {what} on {host}:{port}: unknown host "
+                              f"({exc})", hint="give an address such as 127.0.0.1") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        hint = {13: "ports below 1024 need root; use a higher --port",
+                98: "another program listens there; choose another --port (0: any free)",
+                99: "that address is not one of this machine's"}.get(exc.errno or 0)
+        raise CrossroadsError(f"cannot listen for {what} on {host}:{port}: "
+                              f"{exc.strerror or exc}", hint=hint) from None
+    return sock
+
+
+def warn_if_exposed(host: str, what: str) -> None:
+    """Say so on stderr when ``host`` is not a loopback address: then other machines can
+    reach ``what``, which has no authentication."""
+    name = host.strip("[]").lower()
+    try:
+        loopback = name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        Console(stderr=True).print(
+            f"warning: {what} listens on {host}, reachable from other machines; it has no "
+            "authentication", highlight=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crossroads.atomic import atomic_path
 from crossroads.metrics.history import History
 
 __all__ = ["plot_history"]
@@ -35,6 +36,9 @@ def plot_history(result: History, path: str | Path, *, countries: int = 5) -> Pa
     axes[0].set_ylabel("share of paths (solid any, dashed gateway)")
     fig.tight_layout()
     out = Path(path)
-    fig.savefig(out)
-    plt.close(fig)
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format=out.suffix.lower().lstrip(".") or "png")
+    finally:
+        plt.close(fig)
     return out

@@ -16,8 +16,8 @@ from crossroads.cli._common import (
     CountryArg,
     JsonOpt,
     PlotOpt,
+    check_country,
     console,
-    country_arg,
     print_json,
 )
 
@@ -35,7 +35,7 @@ def corridors(
     """Border crossings, long-haul systems and hubs of a country, each with its source."""
     from crossroads.physical import country_corridors, load_corridors, plot_corridors
 
-    cc = country_arg(country)
+    cc = check_country(country)
     data = load_corridors(corridor_file)
     view = country_corridors(cc, corridors=data, planned=planned)
     if plot is not None:

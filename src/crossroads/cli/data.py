@@ -2,38 +2,67 @@
 
 from __future__ import annotations
 
+from datetime import date as Date
+from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from crossroads.cli._common import (
+    DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
     MirrorOpt,
     TopOpt,
+    WorkersOpt,
+    check_country,
     console,
-    country_arg,
     parse_date,
     print_json,
     settings_from,
 )
+from crossroads.cli._progress import FetchBars
+from crossroads.errors import CrossroadsError
 from crossroads.ids import parse_asn
 from crossroads.metrics.inventory import ASSummary, CountryProfile, as_summary, country_profile
 from crossroads.provenance import Provenance
-from crossroads.store import DatasetRecord, LoadResult, fetch, open_store
+from crossroads.sources import DatasetSpec
+from crossroads.store import (
+    DatasetRecord,
+    LoadResult,
+    available,
+    fetch,
+    fetch_ribs,
+    open_store,
+)
 
 __all__ = ["register"]
+
+FetchDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="Take, per part of every kind, the snapshot in force on this date: the latest "
+        "on or before it (YYYY-MM-DD; for ribs also YYYY-MM-DDTHH:MM, UTC). Default: newest.",
+    ),
+]
+CollectorsOpt = Annotated[
+    str | None,
+    typer.Option("--collectors", help="fetch ribs: comma-separated collectors "
+                 "(default rrc00,route-views2)."),
+]
+AllOpt = Annotated[bool, typer.Option("--all", help="fetch ribs: every active collector.")]
+RibSchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="fetch ribs: run downloads and parsing as Dask tasks on "
+                 "this scheduler (tcp://host:8786, or 'local' for a local cluster of "
+                 "--workers processes)."),
+]
 
 _LABEL = {
     "as-rel": "CAIDA as-rel",
@@ -41,7 +70,9 @@ _LABEL = {
     "asn-ranges": "ILDB asn",
     "country-ranges": "ILDB asn-country",
     "geo-ranges": "ILDB geo-whois",
+    "peeringdb": "PeeringDB",
     "rir": "RIR",
+    "state-owned": "state-owned ASes",
 }
 _LEGEND = (
     "RIR = delegated-extended files of the five RIRs; ILDB = ip-location-db "
@@ -53,23 +84,77 @@ def fetch_cmd(
     names: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Datasets to fetch (default: every catalogued one).", metavar="[NAMES]..."
+            help="Datasets to fetch (default: every kind; `ribs` for route-collector RIBs).",
+            metavar="[NAMES]...",
         ),
     ] = None,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
-    date: DateOpt = None,
+    date: FetchDateOpt = None,
+    collectors: CollectorsOpt = None,
+    every: AllOpt = False,
+    scheduler: RibSchedulerOpt = None,
+    workers: WorkersOpt = DEFAULT_WORKERS,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Load files even when they hold no rows or less than half of the "
+        "loaded dataset's rows (refused otherwise).")] = False,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Download again even when the cache holds the files.")] = False,
 ) -> None:
-    """Get the public datasets (mirror, cache or download) and load them into the store."""
+    """Get the public datasets (mirror, cache or download) and load them into the store;
+    `fetch ribs` gets route-collector RIBs (--collectors, --all, --workers files at once)."""
     settings = settings_from(mirror, data_dir)
-    with _FetchBars() as bars:
-        results = fetch(settings, names or (), on=parse_date(date), progress=bars)
+    if names and names[0] == "ribs":
+        if len(names) > 1:
+            raise CrossroadsError("`fetch ribs` takes no dataset names",
+                                  hint="choose collectors with --collectors or --all")
+        with FetchBars() as bars:
+            results = fetch_ribs(
+                settings, on=_date_or_time(date), every=every, scheduler=scheduler,
+                collectors=collectors.split(",") if collectors else None, workers=workers,
+                progress=bars)
+    else:
+        if collectors or every or scheduler:
+            raise CrossroadsError("--collectors, --all and --scheduler go with `fetch ribs`")
+        with FetchBars(overall=False) as bars:
+            results = fetch(settings, names or (), on=parse_date(date), progress=bars,
+                            force=force, refresh=refresh)
     console.print(_results_table(results, str(settings.data_dir)))
 
 
-def datasets_cmd(data_dir: DataDirOpt = None, json: JsonOpt = False) -> None:
-    """List the loaded datasets with their provenance."""
-    records = open_store(settings_from(None, data_dir)).datasets()
+def datasets_cmd(
+    data_dir: DataDirOpt = None,
+    json: JsonOpt = False,
+    show_available: Annotated[
+        bool, typer.Option("--available", help="List what the publishers have (read from "
+                           "their indexes, cached) instead of what the store holds.")] = False,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Only this kind (repeatable): as-rel, "
+                                       "rir, asn-ranges, rib, updates …")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="With --available: only snapshots dated on "
+                                 "or after this date (YYYY-MM-DD).")] = None,
+    collectors: Annotated[
+        str | None, typer.Option("--collectors", help="With --available --kind rib/updates: "
+                                 "comma-separated collectors (default rrc00,route-views2).")
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="With --available: re-read the publishers' "
+                           "indexes instead of the cached copies.")] = False,
+    mirror: MirrorOpt = None,
+) -> None:
+    """List the loaded datasets with their provenance, or (--available) the publishers'."""
+    settings = settings_from(mirror, data_dir)
+    if show_available:
+        specs = available(settings, kinds=kind or None, since=parse_date(since),
+                          collectors=collectors.split(",") if collectors else None,
+                          refresh=refresh)
+        if json:
+            print_json([_spec_dict(s) for s in specs])
+            return
+        console.print(_available_table(specs))
+        return
+    records = [r for r in open_store(settings).datasets() if not kind or r.kind in kind]
     if json:
         print_json([r.as_dict() for r in records])
         return
@@ -95,14 +180,16 @@ def as_cmd(
 
 def profile_cmd(
     country: CountryArg,
+    country_by: CountryByOpt = CountryByChoice.operation,
     data_dir: DataDirOpt = None,
     top: TopOpt = 10,
     json: JsonOpt = False,
 ) -> None:
     """A country's inventory: ASes, allocated and originated address space, top origins
     (--top originating ASes)."""
-    cc = country_arg(country)
-    profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top)
+    cc = check_country(country)
+    profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top,
+                              country_by=country_by.value)
     if json:
         print_json(profile.as_dict())
         return
@@ -117,37 +204,6 @@ def register(app: typer.Typer) -> None:
     app.command("profile")(profile_cmd)
 
 
-class _FetchBars(Progress):
-    """One progress bar per dataset, fed by :func:`crossroads.store.fetch`'s callback."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            TextColumn("{task.fields[dataset]:<44}"),
-            BarColumn(),
-            DownloadColumn(),
-            TextColumn("{task.fields[phase]:<9}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        )
-        self._ids: dict[str, TaskID] = {}
-        self._sizes: dict[str, int] = {}
-
-    def __call__(self, dataset: str, phase: str, done: int, total: int | None) -> None:
-        task = self._ids.get(dataset)
-        if task is None:
-            task = self.add_task("", total=total, dataset=dataset, phase=phase)
-            self._ids[dataset] = task
-        if phase == "fetch":
-            self._sizes[dataset] = total or done
-            self.update(task, completed=done, total=total, phase="fetch")
-        elif phase in ("loaded", "unchanged"):
-            size = self._sizes.get(dataset) or 1
-            self.update(task, completed=size, total=size, phase=phase)
-        else:
-            self.update(task, phase=phase)
-
-
 def _results_table(results: list[LoadResult], where: str) -> Table:
     table = Table(title=f"Loaded into {where}")
     for col in ("dataset", "status", "rows", "data date"):
@@ -158,6 +214,50 @@ def _results_table(results: list[LoadResult], where: str) -> Table:
     notes = [f"{r.name}: {r.note}" for r in results if r.note]
     if notes:
         table.caption = "\n".join(notes)
+    return table
+
+
+def _date_or_time(text: str | None) -> Date | datetime | None:
+    """``--date`` of ``fetch ribs``: a day, or an instant ``YYYY-MM-DDTHH:MM`` (UTC)."""
+    if text is None or "T" not in text:
+        return parse_date(text)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise CrossroadsError(f"--date {text!r} is not a date or time",
+                              hint="write YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC)") from None
+
+
+def _spec_dict(s: DatasetSpec) -> dict[str, object]:
+    return {
+        "name": s.name, "kind": s.kind, "data_date": s.data_date.isoformat(),
+        "data_time": s.data_time.isoformat() if s.data_time else None,
+        "collector": s.collector, "size": s.size, "size_slack": s.size_slack,
+        "published": s.published.isoformat() if s.published else None,
+        "url": s.url, "checksum_url": s.checksum_url,
+    }
+
+
+def _size(s: DatasetSpec) -> str:
+    if s.size is None:
+        return "?"
+    approx = "≈" if s.size_slack else ""
+    if s.size < 1_000_000:
+        return f"{approx}{s.size / 1e3:,.0f} kB"
+    return f"{approx}{s.size / 1e6:,.1f} MB"
+
+
+def _available_table(specs: list[DatasetSpec]) -> Table:
+    table = Table(title="Available at the publishers")
+    for col in ("kind", "dataset", "data date", "size", "published (UTC)"):
+        table.add_column(col, no_wrap=True, justify="right" if col == "size" else "left")
+    table.add_column("source", overflow="fold")
+    for s in specs:
+        when = s.data_time.strftime("%Y-%m-%d %H:%M") if s.data_time else s.data_date.isoformat()
+        pub = s.published.strftime("%Y-%m-%d %H:%M") if s.published else "—"
+        table.add_row(s.kind, s.name, when, _size(s), pub, s.url)
+    table.caption = (f"{len(specs):,} snapshots; kB, MB = 10^3, 10^6 bytes (≈: the listing "
+                     "rounds it); checksums and JSON: --json")
     return table
 
 
@@ -188,11 +288,13 @@ def _print_profile(p: CountryProfile) -> None:
     rules = ", ".join(f"{k}: {v}" for k, v in sorted(p.asns_by_rule.items()))
     table = Table(
         title=f"{p.country_name} ({p.country}) — inventory",
-        caption=f"ASes by registration rule: {rules}. {_LEGEND}",
+        caption=f"ASes of {p.country} by {p.country_by}, by rule: {rules}. {_LEGEND}",
     )
     for col in ("figure", "value", "unit", "source and data date"):
         table.add_column(col, justify="right" if col == "value" else "left")
-    table.add_row("ASes registered", f"{p.asns:,}", "ASes", _cite(p.datasets, *orig))
+    meaning = {"operation": ("geo-ranges", "peeringdb"), "ownership": ("state-owned", "as-org")}
+    table.add_row(f"ASes ({p.country_by})", f"{p.asns:,}", "ASes",
+                  _cite(p.datasets, *orig, *meaning.get(p.country_by, ())))
     for label, value, unit, kinds in (
         ("IPv4 allocated", f"{p.ipv4_allocated:,}", "addresses", ("rir",)),
         ("IPv4 originated", f"{p.ipv4_originated:,}", "addresses", orig),
@@ -219,7 +321,8 @@ def _print_profile(p: CountryProfile) -> None:
 
 
 def _print_as(s: ASSummary, limit: int) -> None:
-    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges", "as-org")
+    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges", "as-org", "state-owned",
+              "peeringdb")
     table = Table(title=f"AS{s.asn} {s.name or ''}".rstrip(), show_header=False)
     table.add_column("field")
     table.add_column("value")
@@ -227,6 +330,15 @@ def _print_as(s: ASSummary, limit: int) -> None:
     reg += f", {s.registry} {s.reg_date})" if s.registry else ")"
     table.add_row("registration country", reg)
     table.add_row("geolocated country", s.geo_cc or "unknown")
+    m = s.meanings or {}
+    if m.get("op_rule"):
+        share = m.get("op_share")
+        held = f", {100 * share:.0f} % of its space" if share is not None and \
+            m["op_rule"] == "geolocated-space" else ""
+        table.add_row("operation country", f"{m['op_cc']} (rule: {m['op_rule']}{held})")
+    if m.get("own_rule"):
+        owner = f", {m['owner']}" if m.get("owner") else ""
+        table.add_row("ownership country", f"{m['own_cc']} (rule: {m['own_rule']}{owner})")
     table.add_row("originated IPv4", f"{s.ipv4_addresses:,} addresses")
     table.add_row("originated IPv6", f"{s.ipv6_slash48s:,.2f} /48 blocks")
     table.add_row("attributes from", _cite(s.datasets, *ranges))

@@ -1,7 +1,9 @@
 """``crossroads dependency`` and ``crossroads world-matrix``: what a country's paths cross.
 
 Thin: parse the options, load one snapshot, call :func:`crossroads.metrics.dependency` (or
-:func:`crossroads.metrics.world.world_matrix`), render tables or JSON.
+:func:`crossroads.metrics.world.world_matrix`), render tables or JSON. The answer comes
+first: each direction's lead sentence and its comparison with observed and published
+figures; rows whose country attribution is disputed carry their reason.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from crossroads.atomic import atomic_path
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CorridorsOpt,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -26,12 +31,14 @@ from crossroads.cli._common import (
     PlotOpt,
     TopOpt,
     WorkersOpt,
+    check_country,
+    check_inputs,
+    check_output,
     console,
-    country_arg,
+    count_option,
     load_snapshot,
     print_json,
 )
-from crossroads.errors import CrossroadsError
 from crossroads.formatting import pct
 
 __all__ = ["register"]
@@ -69,15 +76,20 @@ def dependency(
         "text or MRT) instead of simulated routes. Repeatable.")] = None,
     mode: ModeOpt = ModeChoice.all_best,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     sources: Annotated[SourcesChoice, typer.Option(
         "--sources", help="Inbound sources: every foreign AS by IPv4 space, or the "
         "collectors' full-feed peers.")] = SourcesChoice.addresses,
     targets: Annotated[TargetsChoice, typer.Option(
         "--targets", help="Outbound destinations: content/cloud ASes and the largest "
         "customer cones, or every foreign origin by IPv4 space (slow).")] = TargetsChoice.networks,
-    chokepoints: Annotated[int, typer.Option(
-        "--chokepoints", min=0, max=100,
-        help="Candidates per kind for the chokepoint losses (0: skip).")] = 5,
+    chokepoints: Annotated[int, count_option(
+        "--chokepoints", "Candidates per kind for the chokepoint losses (0: skip).",
+        high=1000)] = 5,
+    compare_rib: Annotated[list[Path] | None, typer.Option(
+        "--compare-rib", help="Also read these RIB files (`bgpdump -m` text or MRT) for "
+        "the observed share in the comparison beside the simulated answer. "
+        "Repeatable.")] = None,
     top: TopOpt = 10,
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
@@ -97,18 +109,21 @@ def dependency(
     from crossroads.metrics import observed_dependency
     from crossroads.physical import load_corridors
 
-    cc = country_arg(country)
-    for f in observed or ():
-        if not f.is_file():
-            raise CrossroadsError(f"--observed {f}: not a file")
+    cc = check_country(country)
+    if observed:
+        check_inputs(observed, what="RIB")
+    if compare_rib:
+        check_inputs(compare_rib, what="RIB")
     cs = load_corridors(corridors) if corridors is not None and territory else None
-    snap = load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings)
+    snap = load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
+                         country_by=country_by)
     if observed:
         report = observed_dependency(snap, [str(p) for p in observed], cc)
     else:
         report = run(snap, cc, direction=direction.value, mode=mode.value,
                      sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
-                     workers=workers, territory=territory, corridors=cs)
+                     workers=workers, ribs=[str(p) for p in compare_rib or ()],
+                     territory=territory, corridors=cs)
     if json_out:
         print_json(report.as_dict(top=top))
     else:
@@ -120,9 +135,10 @@ def world_matrix_cmd(
     plot: PlotOpt = None,
     mode: ModeOpt = ModeChoice.all_best,
     date: DateOpt = None,
-    sample: Annotated[int | None, typer.Option(
-        "--sample", min=1, help="Evaluate only this many random destination groups "
-        "(a preview).")] = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
+    sample: Annotated[int | None, count_option(
+        "--sample", "Evaluate only this many random destination groups (a preview).",
+        low=1, high=10_000_000)] = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     checkpoint: Annotated[Path | None, typer.Option(
         "--checkpoint", help="Resumable progress file (.npz).")] = None,
@@ -132,17 +148,20 @@ def world_matrix_cmd(
     """Every country's inbound gateway dependency on every other country."""
     from crossroads.metrics.world import plot_world_matrix, world_matrix
 
-    if out.suffix.lower() not in (".parquet", ".csv"):
-        raise CrossroadsError(f"--out {out} must end in .parquet or .csv")
-    m = world_matrix(load_snapshot(mirror, data_dir, date=date), mode=mode.value,
+    check_output(out, flag="--out", suffixes=(".parquet", ".csv"))
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png",))
+    if checkpoint is not None:
+        check_output(checkpoint, flag="--checkpoint", suffixes=(".npz",))
+    m = world_matrix(load_snapshot(mirror, data_dir, date=date, country_by=country_by),
+                     mode=mode.value,
                      sample=sample, workers=workers, checkpoint=checkpoint)
     table = m.long()
-    tmp = out.with_name(out.name + ".part")
-    if out.suffix.lower() == ".csv":
-        table.to_csv(tmp, index=False)
-    else:
-        table.to_parquet(tmp, index=False)
-    tmp.replace(out)
+    with atomic_path(out) as tmp:
+        if out.suffix.lower() == ".csv":
+            table.to_csv(tmp, index=False)
+        else:
+            table.to_parquet(tmp, index=False)
     if plot is not None:
         plot_world_matrix(m, plot)
     what = "sampled " if m.sampled else ""
@@ -158,26 +177,31 @@ def register(app: typer.Typer) -> None:
 
 
 def _render(report, top: int) -> None:
+    for answer in report.answers:
+        _render_answer(answer)
     console.print(f"[bold]{report.country}[/]: dependency on foreign countries and ASes "
-                  f"({report.mode} routes; shares of address-weighted, tie-split paths)")
+                  f"({report.mode} routes; shares of address-weighted, tie-split paths; "
+                  f"countries by {report.country_by})")
     for res in (report.inbound, report.outbound):
         if res is None:
             continue
-        t = Table(title=f"{res.direction}: foreign countries (sources: {res.sources})")
-        for col in ("country", "gateway share", "any share"):
-            t.add_column(col, justify="right" if col != "country" else "left")
+        t = Table(title=f"{res.direction}: foreign countries (sources: {res.sources})",
+                  caption="⚑: the country of an AS carrying ≥ 1 % of the paths is disputed")
+        for col in ("country", "gateway share", "any share", "⚑ attribution"):
+            t.add_column(col, justify="right" if "share" in col else "left")
         for r in res.by_country.head(top).itertuples():
-            t.add_row(r.country, pct(r.gateway_share), pct(r.any_share))
+            t.add_row(r.country, pct(r.gateway_share), pct(r.any_share), _flag(r))
         t.add_row("(direct)", pct(res.direct_share), "")
         t.add_row("(domestic)", pct(res.domestic_share), "")
         t.caption = f"unreachable: {pct(res.unreachable_share)} of pairs"
         console.print(t)
         a = Table(title=f"{res.direction}: top foreign ASes")
-        for col in ("AS", "name", "country", "hegemony", "transit share", "gateway share"):
+        for col in ("AS", "name", "country", "hegemony", "transit share", "gateway share",
+                    "⚑"):
             a.add_column(col)
         for r in res.by_as.head(top).itertuples():
             a.add_row(str(r.asn), str(r.name)[:40], r.country, pct(r.hegemony),
-                      pct(r.transit_share), pct(r.gateway_share))
+                      pct(r.transit_share), pct(r.gateway_share), "⚑" if _flag(r) else "")
         console.print(a)
     if not report.border.empty:
         _render_border(report.border, top)
@@ -224,19 +248,50 @@ def _render_territory(report, top: int) -> None:  # type: ignore[no-untyped-def]
                       f"by owning state): {rows}")
 
 
+def _render_answer(answer) -> None:  # type: ignore[no-untyped-def]
+    console.print(f"[bold]{answer.sentence}[/]", highlight=False)
+    c = answer.comparison
+    if c.partner is None:
+        return
+    t = Table("figure", "share", "basis", title=f"compared with published figures "
+              f"({answer.direction}, via {c.partner})", title_justify="left")
+    if c.simulated is not None:
+        t.add_row("crossroads, simulated", pct(c.simulated), "gateway share, this run")
+    if c.observed is not None:
+        t.add_row("crossroads, observed", pct(c.observed), c.observed_basis or "")
+    elif answer.mode != "observed":
+        t.add_row("crossroads, observed", "–", "no RIB read (add --compare-rib FILE)")
+    for f in c.published:
+        region = " (regional figure)" if f.scope == "region" else ""
+        t.add_row(f"{f.source.split(',')[0].split(' (')[0]} {f.year}{region}",
+                  pct(f.value) if f.value is not None else "no figure",
+                  f"{f.measure}: \"{f.quote}\" — {f.url}")
+    t.caption = f"why they differ: {c.why}"
+    console.print(t)
+
+
+def _flag(row) -> str:  # type: ignore[no-untyped-def]
+    return str(getattr(row, "flag", "") or "")
+
+
 def _render_rest(report) -> None:  # type: ignore[no-untyped-def]
     if report.chokepoints is not None:
         c = report.chokepoints
-        k = Table(title=f"chokepoints (baseline reachability {pct(c.baseline)}; "
-                  "loss = share of address-weighted pairs cut off)")
-        for col in ("kind", "element", "loss"):
+        here = report.country
+        console.print(f"[bold]{c.headline['sentence']}[/]", highlight=False)
+        k = Table(title=f"chokepoints about {here} (baseline reachability {pct(c.baseline)}; "
+                  "shares of address-weighted pairs cut off)",
+                  caption=f"ranked by the pairs cut off from {here} whose source still "
+                  "reaches the rest of the world; sources cut off from everything apart")
+        for col in ("kind", "element", f"cut off from {here} only", "sources cut off from all",
+                    "loss"):
             k.add_column(col)
-        for r in c.ases.itertuples():
-            k.add_row("AS", f"AS{r.asn} {str(r.name)[:30]} ({r.country})", pct(r.loss))
-        for r in c.links.itertuples():
-            k.add_row("link", f"AS{r.as1}-AS{r.as2} ({r.country2})", pct(r.loss))
-        for r in c.countries.itertuples():
-            k.add_row("country", r.country, pct(r.loss))
+        rows = [("AS", f"AS{r.asn} {str(r.name)[:30]} ({r.country})", r)
+                for r in c.ases.itertuples()]
+        rows += [("link", f"AS{r.as1}-AS{r.as2} ({r.country2})", r) for r in c.links.itertuples()]
+        rows += [("country", r.country, r) for r in c.countries.itertuples()]
+        for kind, element, r in rows:
+            k.add_row(kind, element, pct(r.country_loss), pct(r.isolated_loss), pct(r.loss))
         console.print(k)
         path = ", ".join(f"AS{r.asn} ({r.country})" for r in c.carrying.itertuples())
         console.print(f"greedy set carrying >= {pct(c.threshold)} of inbound paths: {path}")

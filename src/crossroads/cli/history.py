@@ -12,6 +12,8 @@ from rich.table import Table
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
@@ -20,12 +22,13 @@ from crossroads.cli._common import (
     PlotOpt,
     SchedulerOpt,
     WorkersOpt,
+    check_country,
+    check_inputs,
+    check_output,
     console,
-    country_arg,
     load_snapshot,
     print_json,
 )
-from crossroads.errors import CrossroadsError
 
 __all__ = ["register"]
 
@@ -48,6 +51,7 @@ def history(
     until: Annotated[int | None, typer.Option(
         "--until", min=1990, max=2100, help="Last year (default: the newest snapshot).")] = None,
     mode: ModeOpt = ModeChoice.all_best,
+    country_by: CountryByOpt = CountryByChoice.operation,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     plot: PlotOpt = None,
@@ -58,9 +62,11 @@ def history(
     """A country's foreign dependency for every AS-relationship snapshot (2002-2025)."""
     from crossroads.metrics.history import history as run
 
-    cc = country_arg(country)
-    result = run(load_snapshot(mirror, data_dir), cc, start_year=since, end_year=until,
-                 mode=mode.value, scheduler=scheduler, workers=workers)
+    cc = check_country(country)  # before the Dask cluster starts
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
+    result = run(load_snapshot(mirror, data_dir, country_by=country_by), cc, start_year=since,
+                 end_year=until, mode=mode.value, scheduler=scheduler, workers=workers)
     if plot is not None:
         from crossroads.cli._history_plot import plot_history
 
@@ -103,9 +109,7 @@ def fidelity(
     from crossroads.routing.fidelity import fidelity as run
     from crossroads.routing.load import graph_from_file
 
-    for path in (relationships, rib):
-        if not path.is_file():
-            raise CrossroadsError(f"{path}: no such file")
+    check_inputs([relationships, rib])
     graph = graph_from_file(relationships)
     rep = run(graph, rib, mode=mode.value, options=[o.value for o in option or []],
               graph_label=f"{relationships.name} ({graph.n:,} ASes, {len(graph.links):,} links)")

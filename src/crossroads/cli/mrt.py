@@ -14,9 +14,11 @@ from crossroads.cli._common import (
     JsonOpt,
     SchedulerOpt,
     WorkersOpt,
+    check_inputs,
     console,
     print_json,
 )
+from crossroads.errors import CrossroadsError
 
 __all__ = ["register"]
 
@@ -51,6 +53,14 @@ def _updater(bars: Progress, tasks: dict[str, int]):  # type: ignore[no-untyped-
     return update
 
 
+def _check(files: list[Path], out: Path) -> None:
+    """Every input a readable file and ``--out`` a folder, before any parsing (or any Dask
+    worker) starts."""
+    check_inputs(files, what="MRT")
+    if out.exists() and not out.is_dir():
+        raise CrossroadsError(f"--out {out} is a file; give a folder for the .parquet outputs")
+
+
 def _render(results: list, as_json: bool) -> None:  # type: ignore[type-arg]
     if as_json:
         print_json([r.__dict__ for r in results])
@@ -69,6 +79,7 @@ def parse(files: FilesArg, out: OutDirOpt, collector: CollectorOpt = None,
     """Parse MRT files one after the other in this process."""
     from crossroads.sources.mrt.ingest import parse_files
 
+    _check(files, out)
     bars, tasks = _bars()
     with bars:
         results = parse_files(files, out, collector=collector,
@@ -87,6 +98,7 @@ def ingest(
     """Parse many MRT files in parallel on Dask distributed, a progress bar per file."""
     from crossroads.sources.mrt.ingest import ingest_files
 
+    _check(files, out)
     bars, tasks = _bars()
     with bars:
         results = ingest_files(files, out, scheduler=scheduler, workers=workers,

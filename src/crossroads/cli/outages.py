@@ -13,12 +13,17 @@ from rich.table import Table
 
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
     PlotOpt,
     SchedulerOpt,
     WorkersOpt,
+    bind_socket,
+    check_inputs,
+    check_output,
     console,
     print_json,
     settings_from,
@@ -43,6 +48,7 @@ def outages(
     files: Annotated[list[Path], typer.Argument(help="MRT update files (and RIB dumps).")],
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
     bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
+    country_by: CountryByOpt = CountryByChoice.operation,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
     scheduler: SchedulerOpt = None,
@@ -56,13 +62,18 @@ def outages(
 ) -> None:
     """Detect visibility drops and update bursts of a country in MRT archives."""
     from crossroads.outages import outages_from_files
-    from crossroads.outages.countries import asn_countries, check_country
+    from crossroads.outages.countries import asn_countries, registered_country
     from crossroads.store import open_store
 
-    asn_country = asn_countries(open_store(settings_from(mirror, data_dir)))
-    cc = check_country(country, asn_country)
+    check_inputs(files, what="MRT")
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png",))
+    width = parse_bin(bin)
+    asn_country = asn_countries(open_store(settings_from(mirror, data_dir)),
+                                country_by=country_by.value)
+    cc = registered_country(country, asn_country)
     report = outages_from_files(
-        files, country=cc, asn_country=asn_country, bin=parse_bin(bin), scheduler=scheduler,
+        files, country=cc, asn_country=asn_country, bin=width, scheduler=scheduler,
         workers=workers, full_feed_peers=full_feed_peer or None,
     )
     if plot is not None:
@@ -104,25 +115,27 @@ def watch_cmd(
     bmp: Annotated[str, typer.Option("--bmp", help="HOST:PORT to listen on for BMP.")],
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
     bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
+    country_by: CountryByOpt = CountryByChoice.operation,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Listen for BMP from routers and write outage events to the store as they happen."""
-    from crossroads.outages.countries import asn_countries, check_country
+    from crossroads.outages.countries import asn_countries, registered_country
     from crossroads.outages.live import LiveMonitor, default_event_log, watch
     from crossroads.store import open_store
 
     host, _, port = bmp.rpartition(":")
-    if not host or not port.isdigit():
-        raise CrossroadsError(f"--bmp {bmp!r} is not HOST:PORT")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise CrossroadsError(f"--bmp {bmp!r} is not HOST:PORT (port 0-65535)")
+    width = parse_bin(bin)
+    sock = bind_socket(host, int(port), what="BMP")  # one-line errors, before anything
     settings = settings_from(mirror, data_dir)
-    asn_country = asn_countries(open_store(settings))
-    cc = check_country(country, asn_country)
+    asn_country = asn_countries(open_store(settings), country_by=country_by.value)
+    cc = registered_country(country, asn_country)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log = default_event_log(settings.data_dir)
-    monitor = LiveMonitor(country=cc, asn_country=asn_country, bin=parse_bin(bin),
-                          event_log=log)
-    watch(host.strip("[]"), int(port), monitor=monitor,
+    monitor = LiveMonitor(country=cc, asn_country=asn_country, bin=width, event_log=log)
+    watch(host.strip("[]"), int(port), monitor=monitor, sock=sock,
           ready=lambda p: console.print(f"listening for BMP on {host}:{p}; events -> {log.path}"))
 
 

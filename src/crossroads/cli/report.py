@@ -12,8 +12,9 @@ from crossroads.cli._common import (
     DataDirOpt,
     MirrorOpt,
     OutOpt,
+    check_country,
+    check_output,
     console,
-    country_arg,
     settings_from,
 )
 from crossroads.report import write_report
@@ -35,7 +36,10 @@ def report(
     """Write COUNTRY's report: profile, dependency, chokepoints, history, scenarios, TLS,
     sources, into the HTML file --out. Long results are cached, so a second report of the
     same data is quick."""
-    cc = country_arg(country)
+    cc = check_country(country)
+    check_output(out, flag="--out", suffixes=(".html", ".htm"))
+    if pdf is not None:
+        check_output(pdf, flag="--pdf", suffixes=(".pdf",))
     done = write_report(settings_from(mirror, data_dir), cc, html=out, pdf=pdf,
                         scenarios=scenarios or (), history=history)
     console.print(f"wrote {out}" + (f" and {pdf}" if pdf else ""), highlight=False)

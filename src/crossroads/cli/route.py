@@ -8,6 +8,8 @@ import typer
 from rich.table import Table
 
 from crossroads.cli._common import (
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -33,6 +35,7 @@ def route(
         "--from", help="Show the path(s) from this AS instead of the summary.")] = None,
     mode: ModeOpt = ModeChoice.all_best,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
         "(its lowest ASN); needs the as-org dataset loaded.")] = False,
@@ -43,7 +46,8 @@ def route(
     """Routes every AS would choose (Gao-Rexford, valley-free) towards ORIGIN_ASN."""
     origins = [parse_asn(o) for o in origin]
     source = None if from_asn is None else parse_asn(from_asn)
-    snap = load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings)
+    snap = load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
+                         country_by=country_by)
     result = route_query(snap.graph, origins, from_asn=source, mode=mode.value,
                          merge=snap.merge)
     if json_out:

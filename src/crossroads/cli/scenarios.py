@@ -14,6 +14,8 @@ from rich.table import Table
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -24,13 +26,15 @@ from crossroads.cli._common import (
     SchedulerOpt,
     TopOpt,
     WorkersOpt,
+    check_country,
+    check_output,
     console,
-    country_arg,
     load_snapshot,
     print_json,
 )
 from crossroads.formatting import pct, signed
 from crossroads.scenarios import (
+    LIMITS,
     ScenarioResult,
     SweepResult,
     list_presets,
@@ -50,15 +54,18 @@ def simulate_cmd(
     plot: PlotOpt = None,
     mode: ModeOpt = ModeChoice.all_best,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     top: TopOpt = 10,
     workers: WorkersOpt = DEFAULT_WORKERS,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Apply a what-if scenario and show the country before and after."""
+    if plot is not None:
+        check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     sc = load_scenario(scenario)
-    result = simulate(load_snapshot(mirror, data_dir, date=date), sc, mode=mode.value,
-                      workers=workers)
+    snap = load_snapshot(mirror, data_dir, date=date, country_by=country_by)
+    result = simulate(snap, sc, mode=mode.value, workers=workers)
     if plot is not None:
         plot_result(result, plot)
     if json_out:
@@ -93,6 +100,7 @@ def sweep_cmd(
     workers: WorkersOpt = DEFAULT_WORKERS,
     mode: ModeOpt = ModeChoice.all_best,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     top: TopOpt = 20,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
@@ -102,9 +110,9 @@ def sweep_cmd(
     if single_link_failures == single_as_failures:
         raise typer.BadParameter("give exactly one of --single-link-failures, "
                                  "--single-as-failures")
-    cc = country_arg(country)
+    cc = check_country(country)
     result = sweep(
-        load_snapshot(mirror, data_dir, date=date), cc,
+        load_snapshot(mirror, data_dir, date=date, country_by=country_by), cc,
         kind="links" if single_link_failures else "ases", mode=mode.value,
         scheduler=scheduler, workers=workers,
     )
@@ -126,6 +134,7 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     b, a = result.before, result.after
     dates = ", ".join(f"{p.dataset} {p.data_date.isoformat()}" for p in result.datasets)
     console.print(f"[bold]{result.scenario.name}[/] — {result.country}, mode {result.mode}")
+    console.print(f"[bold]{result.reading}[/]", highlight=False)
     console.print(f"data: {dates}", highlight=False)
     t = Table("measure", "before", "after", "change", title="reachability (share of IPv4 space)")
     for name, x, y in (
@@ -175,6 +184,7 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     console.print("links that became critical: "
                   + (", ".join(f"AS{x}-AS{y} ({v:,} IPv4)" for (x, y), v in links)
                      if links else "none"))
+    console.print("limits of the model: " + "; ".join(LIMITS) + ".", highlight=False)
 
 
 def _render_territory(result: ScenarioResult, top: int) -> None:

@@ -6,14 +6,25 @@ from typing import Annotated
 
 import typer
 
-from crossroads.cli._common import DataDirOpt, MirrorOpt, console, settings_from
+from crossroads.cli._common import (
+    DataDirOpt,
+    MirrorOpt,
+    PortOpt,
+    bind_socket,
+    console,
+    settings_from,
+    warn_if_exposed,
+)
 
 __all__ = ["register"]
 
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="TCP port to listen on.")] = 8000,
+    port: PortOpt = 8000,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Another name the Host header may carry (repeatable); "
+        "loopback names and --host are always allowed.")] = None,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -22,10 +33,16 @@ def serve(
 
     from crossroads.web.app import create_app
 
-    app = create_app(settings_from(mirror, data_dir))
-    url = f"http://{host}:{port}/"
-    console.print(f"crossroads dashboard on {url} (Ctrl-C to stop)", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    settings = settings_from(mirror, data_dir)
+    sock = bind_socket(host, port, what="the dashboard")  # one-line errors, before anything
+    bound = sock.getsockname()[1]
+    app = create_app(settings, allowed_hosts=[host, *(allow_host or [])])
+    name = f"[{host}]" if ":" in host else host
+    warn_if_exposed(host, "the dashboard")
+    console.print(f"crossroads dashboard on http://{name}:{bound}/ (Ctrl-C to stop)",
+                  highlight=False)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server.run(sockets=[sock])
 
 
 def register(app: typer.Typer) -> None:

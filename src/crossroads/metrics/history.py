@@ -37,7 +37,7 @@ from crossroads.metrics.border import border_links
 from crossroads.metrics.report import dependency
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode, load_graph
-from crossroads.snapshots import UNKNOWN, Snapshot
+from crossroads.snapshots import UNKNOWN, CountryBy, Snapshot
 from crossroads.sources import DatasetSpec, catalog
 from crossroads.store import Store
 
@@ -118,7 +118,8 @@ def history(
             f"no AS-relationship snapshot between {start_year} and {end_year}",
             hint="the catalogue has CAIDA snapshots 2002-2018 (every two years) and 2025",
         )
-    parts = _run_on_dask(snap.store, specs, snap.info, cc, mode, top, scheduler, workers)
+    parts = _run_on_dask(snap.store, specs, snap.info, cc, mode, top, scheduler, workers,
+                         snap.country_by)
     summary = pd.DataFrame([p["summary"] for p in parts])
     by_country = pd.concat([p["by_country"] for p in parts], ignore_index=True)
     top_ases = pd.concat([p["top_ases"] for p in parts], ignore_index=True)
@@ -137,23 +138,25 @@ def history(
 
 def snapshot_summary(
     store: Store, spec_name: str, info: pd.DataFrame, country: str,
-    mode: RouteMode, top: int,
+    mode: RouteMode, top: int, country_by: CountryBy = "registration",
 ) -> dict[str, Any]:
     """One snapshot's row of the history (runs on a Dask worker; plain data out)."""
     spec = catalog.by_name(spec_name)
     graph = load_graph(store.settings, spec.data_date)
     out = summarise_graph(graph, info, country, mode=mode, top=top,
-                          when=spec.data_date.isoformat(), dataset=spec.name)
+                          when=spec.data_date.isoformat(), dataset=spec.name,
+                          country_by=country_by)
     out["provenance"] = graph.provenance
     return out
 
 
 def summarise_graph(
     graph: ASGraph, info: pd.DataFrame, country: str, *, mode: RouteMode = "all-best",
-    top: int = 5, when: str = "", dataset: str = "",
+    top: int = 5, when: str = "", dataset: str = "", country_by: CountryBy = "registration",
 ) -> dict[str, Any]:
-    """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph."""
-    snap = Snapshot.of(graph, info)
+    """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph, with
+    the countries of ``info`` in the meaning ``country_by``."""
+    snap = Snapshot.of(graph, info, country_by=country_by)
     rep = dependency(snap, country, mode=mode, chokepoint_k=0)
     table = snap.table
     cc = rep.country
@@ -200,11 +203,12 @@ def summarise_graph(
 def _run_on_dask(
     store: Store, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
+    country_by: CountryBy,
 ) -> list[dict[str, Any]]:
     with dask_client(scheduler, workers=workers or 2) as client:
         shared = client.scatter(info, broadcast=True)
         futures = [
-            client.submit(snapshot_summary, store, s.name, shared, country, mode, top,
+            client.submit(snapshot_summary, store, s.name, shared, country, mode, top, country_by,
                           key=f"history-{country}-{s.name}", pure=False)
             for s in specs
         ]

@@ -19,8 +19,9 @@ simulated metrics (:mod:`crossroads.metrics.dependency`):
   Path suffixes that merely cross a C AS are *not* used: an AS exports to its neighbours
   mainly its customers' routes, so they would be a biased sample of C's outbound routes.
 
-Countries come from ``as_info`` (registration, current data): an old RIB is read with
-today's AS-to-country map, which the report notes.
+Countries come from ``as_info`` in the snapshot's meaning (operation, registration or
+ownership; current data): an old RIB is read with today's AS-to-country map, which the
+report notes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ import pyarrow.compute as pc
 
 from crossroads.errors import DataFormatError
 from crossroads.ids import country_code, no_as_in
+from crossroads.metrics.answer import lead
+from crossroads.metrics.attribution import flag_disputed
 from crossroads.metrics.concentration import concentration
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.metrics.report import DependencyReport
@@ -172,21 +175,28 @@ def observed_dependency(
                                   hint="give a RIB dump (MRT TABLE_DUMP/_V2 or bgpdump -m text)")
     paths = pd.concat([observed_paths(t) for t in tables], ignore_index=True)
     info = snap.info
-    cc_col = info.set_index("asn")["reg_cc"].dropna()
+    cc_col = info.set_index("asn")[snap.table.country_column].dropna()
     country_of = {int(a): str(c) for a, c in cc_col.items() if c}
     names = {int(a): str(n) for a, n in info.set_index("asn")["name"].dropna().items()}
     inb = observed_direction(paths, country_of, names, cc, direction="inbound")
     out = observed_direction(paths, country_of, names, cc, direction="outbound")
     notes = [f"observed mode: {len(paths):,} IPv4 paths from {', '.join(map(str, files))}",
-             "countries are today's registrations (as_info), not those of the RIB's date"]
+             f"countries by {snap.country_by} in today's data (as_info), not those of the "
+             "RIB's date"]
     if out is None:
         notes.append(f"outbound not observable: no RIB peer is registered in {cc}")
     ribs = tuple(rib_provenance(f, t) for f, t in zip(files, tables, strict=True))
     as_info_sets = tuple(p for p in snap.datasets if p.kind in AS_INFO_KINDS)
+    inb = flag_disputed(inb, info) if inb is not None else None
+    out = flag_disputed(out, info) if out is not None else None
+    sets = (*ribs, *as_info_sets)
     return DependencyReport(
         country=cc, mode="observed", inbound=inb, outbound=out,
-        border=pd.DataFrame(), chokepoints=None, concentration=concentration(info, cc),
-        datasets=(*ribs, *as_info_sets), notes=tuple(notes),
+        border=pd.DataFrame(), chokepoints=None,
+        concentration=concentration(info, cc, country_column=snap.table.country_column),
+        datasets=sets, notes=tuple(notes), country_by=snap.country_by,
+        answers=tuple(lead(r, country_by=snap.country_by, datasets=sets)
+                      for r in (inb, out) if r is not None),
     )
 
 

@@ -2,7 +2,10 @@
 
 :func:`dependency` takes a :class:`~crossroads.snapshots.Snapshot` (the store's, or one
 made of an edited graph by a scenario) and measures the country on it: inbound and
-outbound foreign dependency, border ASes, chokepoints and address-space concentration.
+outbound foreign dependency, border ASes, chokepoints and address-space concentration,
+with the answer first (:mod:`crossroads.metrics.answer`: one lead sentence per direction
+and its comparison with observed and published figures) and every row whose country is
+disputed flagged (:mod:`crossroads.metrics.attribution`).
 The CLI, the web dashboard and the reports call it; observed mode (paths of real RIBs)
 is :func:`crossroads.metrics.observed.observed_dependency`. See
 ``docs/methods/dependency.md``.
@@ -26,10 +29,13 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from crossroads.metrics._typing import Direction, OutboundTargets, SourceWeighting
+from crossroads.metrics.answer import Answer, lead
+from crossroads.metrics.attribution import flag_disputed
 from crossroads.metrics.border import border_ases
 from crossroads.metrics.chokepoints import Chokepoints, chokepoints
 from crossroads.metrics.concentration import Concentration, concentration
@@ -66,14 +72,18 @@ class DependencyReport:
     datasets: tuple[Provenance, ...] = ()
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
+    country_by: str = "registration"
+    answers: tuple[Answer, ...] = ()
     territory: TerritorialReport | None = None
     state_control: StateControl | None = None
 
     def as_dict(self, *, top: int = 20) -> dict[str, object]:
-        """JSON-ready form (``top`` rows of the AS and border tables)."""
+        """JSON-ready form (``top`` rows of the AS and border tables); ``answers`` first."""
         return {
             "country": self.country,
             "mode": self.mode,
+            "country_by": self.country_by,
+            "answers": [a.as_dict() for a in self.answers],
             "inbound": self.inbound.as_dict(top=top) if self.inbound else None,
             "outbound": self.outbound.as_dict(top=top) if self.outbound else None,
             "border": self.border.head(top).to_dict(orient="records"),
@@ -98,6 +108,7 @@ def dependency(
     destinations: Sequence[int] | None = None,
     chokepoint_k: int = 5,
     workers: int = 1,
+    ribs: Sequence[str | Path] = (),
     territory: bool = True,
     corridors: CorridorSet | None = None,
 ) -> DependencyReport:
@@ -109,6 +120,8 @@ def dependency(
     every foreign origin by IPv4 space. ``chokepoint_k=0`` skips the chokepoints (the
     slow part: one re-propagation per candidate). ``workers`` threads share the
     destinations of the inbound and outbound passes (same result for any number).
+    ``ribs``: RIB files whose observed paths give the observed share in the answers'
+    comparison (:func:`crossroads.metrics.observed.observed_dependency`).
 
     ``territory`` adds the territorial section (:mod:`crossroads.metrics.territory`:
     whose territory the paths cross, on ``corridors`` or the shipped corridor data,
@@ -156,6 +169,9 @@ def dependency(
     notes.extend(snap.notes)
     # every simulated figure says how far simulated paths can be trusted
     notes.append(fidelity_note(snap.data_date))
+    inb = flag_disputed(inb, snap.info) if inb is not None else None
+    out = flag_disputed(out, snap.info) if out is not None else None
+    seen = _observed(snap, cc, ribs)
     return DependencyReport(
         country=cc,
         mode=mode,
@@ -163,13 +179,29 @@ def dependency(
         outbound=out,
         border=border_ases(graph, table, cc),
         chokepoints=chokes,
-        concentration=concentration(_own_space(snap), cc),
-        datasets=(*snap.datasets, *(phys.datasets if phys is not None else ())),
+        concentration=concentration(_own_space(snap), cc, country_column=table.country_column),
+        datasets=(*snap.datasets, *(p for p in (phys.datasets if phys is not None else ())
+                                    if p not in snap.datasets)),
         notes=tuple(notes),
         seconds=time.perf_counter() - start,
+        country_by=snap.country_by,
+        answers=tuple(
+            lead(r, country_by=snap.country_by, datasets=snap.datasets,
+                 observed=getattr(seen, r.direction) if seen else None,
+                 observed_datasets=seen.datasets if seen else ())
+            for r in (inb, out) if r is not None),
         territory=terr,
         state_control=state_control(inb, out, owned) if owned is not None else None,
     )
+
+
+def _observed(snap: Snapshot, country: str, ribs: Sequence[str | Path]) -> DependencyReport | None:
+    """The observed report of the RIB files (None without any)."""
+    if not ribs:
+        return None
+    from crossroads.metrics.observed import observed_dependency  # it builds a report
+
+    return observed_dependency(snap, ribs, country)
 
 
 def _own_space(snap: Snapshot) -> pd.DataFrame:

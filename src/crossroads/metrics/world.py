@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.metrics import _kernels as _k
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode, propagate
@@ -192,7 +192,10 @@ def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Pat
     fig.colorbar(im, ax=ax, label="share of address-weighted, tie-split paths")
     fig.tight_layout()
     out = Path(path)
-    fig.savefig(out, dpi=120)
-    plt.close(fig)
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format="png", dpi=120)
+    finally:
+        plt.close(fig)
     return out
 

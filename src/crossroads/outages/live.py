@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from crossroads.errors import CrossroadsError
 from crossroads.outages.bmp.decode import Decoded
 from crossroads.outages.bmp.listener import BmpServer
 from crossroads.outages.detect import detect
@@ -117,20 +119,27 @@ def watch(
     ready: Callable[[int], None] | None = None,
     stop: threading.Event | None = None,
     shutdown_timeout: float = 5.0,
+    sock: socket.socket | None = None,
 ) -> None:
-    """Serve BMP on ``host:port`` into ``monitor`` until SIGINT/SIGTERM or ``stop`` is set.
+    """Serve BMP on ``host:port`` (or the bound ``sock``) into ``monitor`` until
+    SIGINT/SIGTERM or ``stop`` is set.
 
-    ``ready(port)`` is called once listening (port 0 picks an ephemeral port).
+    ``ready(port)`` is called once listening (port 0 picks an ephemeral port). A port that
+    cannot be bound is a :class:`~crossroads.errors.CrossroadsError`.
     """
     asyncio.run(_watch(host, port, monitor, ready, stop or threading.Event(),
-                       shutdown_timeout))
+                       shutdown_timeout, sock))
 
 
 async def _watch(host: str, port: int, monitor: LiveMonitor,
                  ready: Callable[[int], None] | None, stop: threading.Event,
-                 shutdown_timeout: float) -> None:
-    server = BmpServer(host, port, monitor.ingest)
-    bound = await server.start()
+                 shutdown_timeout: float, sock: socket.socket | None = None) -> None:
+    server = BmpServer(host, port, monitor.ingest, sock=sock)
+    try:
+        bound = await server.start()
+    except OSError as exc:
+        raise CrossroadsError(f"cannot listen for BMP on {host}:{port}: "
+                              f"{exc.strerror or exc}") from None
     loop = asyncio.get_running_loop()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):

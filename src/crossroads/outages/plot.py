@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crossroads.atomic import atomic_path
 from crossroads.outages.model import OutageReport
 
 __all__ = ["plot_report"]
@@ -45,6 +46,9 @@ def plot_report(report: OutageReport, path: str | Path) -> Path:
     fig.autofmt_xdate()
     fig.tight_layout()
     out = Path(path)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    try:
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, format="png", dpi=110)
+    finally:
+        plt.close(fig)
     return out

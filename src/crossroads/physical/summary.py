@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.errors import CrossroadsError
 from crossroads.ids import country_code
 from crossroads.physical.corridors import Corridor, CorridorSet, Hub, load_corridors

@@ -6,6 +6,11 @@ of every dataset loaded in the store, and the SHA-256 of the source of the cross
 modules that compute it. Loading new data or changing that code therefore computes
 afresh; nothing is ever invalidated by hand. Files are written to a temporary name and
 renamed, so a crash never leaves a half-written result; an unreadable file is recomputed.
+
+The folder is bounded: after each write, the least recently used results (by file time,
+touched on every hit) are deleted until the folder holds at most :data:`MAX_BYTES`
+(``CROSSROADS_MEMO_MB`` megabytes when set). Distinct scenarios sent to the web server
+therefore cannot fill the disk.
 """
 
 from __future__ import annotations
@@ -13,14 +18,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.config import Settings
 
-__all__ = ["code_fingerprint", "memo"]
+__all__ = ["MAX_BYTES", "code_fingerprint", "memo", "prune"]
+
+MAX_BYTES = 256 * 1024 * 1024
+"""Default bound of the results folder (256 MB; a KZ dependency result is about 1 MB)."""
 
 
 _COMPUTING = ("metrics", "routing", "scenarios", "store", "sources", "outages")
@@ -56,10 +65,39 @@ def memo(settings: Settings, what: str, args: dict[str, Any],
     folder = settings.cache_dir / "results"
     path = folder / f"{what}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
     try:
-        return json.loads(path.read_text("utf-8"))
+        value = json.loads(path.read_text("utf-8"))
+        os.utime(path)  # recently used: pruned last
+        return value
     except (OSError, ValueError):
         pass
     value = compute()
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         json.dump(value, f)
+    prune(folder, _limit())
     return value
+
+
+def _limit() -> int:
+    text = os.environ.get("CROSSROADS_MEMO_MB", "")
+    return int(float(text) * 1024 * 1024) if text.replace(".", "", 1).isdigit() else MAX_BYTES
+
+
+def prune(folder: Path, limit: int) -> int:
+    """Delete the least recently used ``*.json`` results of ``folder`` until their sizes
+    sum to at most ``limit`` bytes; the number deleted."""
+    files = []
+    for path in folder.glob("*.json"):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        files.append((st.st_mtime, st.st_size, path))
+    total = sum(size for _, size, _ in files)
+    deleted = 0
+    for _, size, path in sorted(files):
+        if total <= limit:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        deleted += 1
+    return deleted

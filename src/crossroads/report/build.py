@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from crossroads import __version__
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.formatting import num, pct, signed

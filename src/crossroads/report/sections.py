@@ -11,15 +11,19 @@ routes (:func:`crossroads.routing.fidelity_note.fidelity_note`).
 
 from __future__ import annotations
 
+import json
 from datetime import date as Date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from crossroads.config import Settings
 from crossroads.formatting import jsonable as plain
 from crossroads.ids import country_code
 from crossroads.report._memo import memo
 from crossroads.routing.fidelity_note import fidelity_note
+
+if TYPE_CHECKING:
+    from crossroads.scenarios.model import Scenario
 
 __all__ = [
     "Direction",
@@ -29,11 +33,14 @@ __all__ = [
     "dependency",
     "graph_date",
     "history",
+    "load_scenario",
     "outages",
     "presets",
     "profile",
     "route",
+    "run_scenario",
     "scenario",
+    "scenario_key",
     "scenario_text",
     "tls_episodes",
     "tls_roots",
@@ -103,16 +110,17 @@ def dependency(settings: Settings, country: str, *, date: Date | None = None) ->
     return memo(settings, "dependency", {"cc": cc, "date": date}, compute)  # type: ignore[no-any-return]
 
 
-def history(settings: Settings, country: str) -> dict[str, Any]:
+def history(settings: Settings, country: str, *, scheduler: str | None = None) -> dict[str, Any]:
     """The country's dependency for every AS-graph snapshot 2002-2025
-    (:func:`crossroads.metrics.history.history`)."""
+    (:func:`crossroads.metrics.history.history`), on the Dask ``scheduler`` when given
+    (the web server's one shared cluster), else on a cluster of its own."""
     from crossroads.metrics.history import history as run
     from crossroads.snapshots import snapshot
 
     cc = country_code(country)
 
     def compute() -> dict[str, Any]:
-        out: dict[str, Any] = plain(run(snapshot(settings), cc))
+        out: dict[str, Any] = plain(run(snapshot(settings), cc, scheduler=scheduler))
         out["fidelity_note"] = _note(None)
         return out
 
@@ -131,12 +139,16 @@ def presets() -> list[dict[str, Any]]:
     ]
 
 
-def scenario_text(source: str) -> str:
-    """The YAML text of a preset name or a scenario file path."""
+def scenario_text(source: str, *, files: bool = True) -> str:
+    """The YAML text of a preset name or (with ``files``) a scenario file path.
+
+    Without ``files`` only the shipped presets can be named: the web API passes
+    ``files=False``, so a request never opens a file of the server.
+    """
     from crossroads.errors import ScenarioError
     from crossroads.scenarios.load import preset_text
 
-    if "/" not in source and not source.endswith((".yaml", ".yml")):
+    if not files or ("/" not in source and not source.endswith((".yaml", ".yml"))):
         return preset_text(source)
     try:
         return Path(source).read_text(encoding="utf-8")
@@ -144,22 +156,42 @@ def scenario_text(source: str) -> str:
         raise ScenarioError(f"{source}: cannot read the scenario file: {exc}") from None
 
 
-def scenario(settings: Settings, source: str, *, is_yaml: bool = False) -> dict[str, Any]:
-    """Before/after of one scenario: a preset name or file, or YAML text when ``is_yaml``
-    (:func:`crossroads.scenarios.run`), with the fidelity note of its graph."""
-    from crossroads.scenarios import parse_scenario, simulate
-    from crossroads.snapshots import snapshot
+def load_scenario(source: str, *, is_yaml: bool = False, files: bool = True) -> Scenario:
+    """The validated scenario of a preset name, a file (with ``files``) or YAML text (when
+    ``is_yaml``); bad input fails here, before anything is computed or cached."""
+    from crossroads.scenarios import parse_scenario
 
-    text = source if is_yaml else scenario_text(source)
-    where = "<scenario text>" if is_yaml else source
-    sc = parse_scenario(text, path=where)  # bad input fails here, before any caching
+    text = source if is_yaml else scenario_text(source, files=files)
+    where = "<scenario text>" if is_yaml else source if files else f"preset {source}"
+    return parse_scenario(text, path=where)
+
+
+def scenario_key(sc: Scenario) -> str:
+    """What identifies a scenario's result: its validated model as canonical JSON (so a
+    changed comment or key order is the same scenario)."""
+    return json.dumps(sc.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+
+def run_scenario(settings: Settings, sc: Scenario) -> dict[str, Any]:
+    """Before/after of a validated scenario (:func:`crossroads.scenarios.simulate`), with
+    the fidelity note of its graph; cached on disk by :func:`scenario_key`."""
+    from crossroads.scenarios import simulate
+    from crossroads.snapshots import snapshot
 
     def compute() -> dict[str, Any]:
         out: dict[str, Any] = plain(simulate(snapshot(settings), sc))
         out["fidelity_note"] = _note(graph_date(out))
         return out
 
-    return memo(settings, "scenario", {"yaml": text}, compute)  # type: ignore[no-any-return]
+    return memo(settings, "scenario", {"scenario": scenario_key(sc)}, compute)  # type: ignore[no-any-return]
+
+
+def scenario(
+    settings: Settings, source: str, *, is_yaml: bool = False, files: bool = True,
+) -> dict[str, Any]:
+    """Before/after of one scenario: a preset name or (with ``files``) a file, or YAML
+    text when ``is_yaml`` (:func:`load_scenario`, :func:`run_scenario`)."""
+    return run_scenario(settings, load_scenario(source, is_yaml=is_yaml, files=files))
 
 
 def route(

@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from crossroads.errors import DataFormatError
 from crossroads.routing import _fidelity_kernels as _fk
 from crossroads.routing._fidelity_data import Observed, observed_routes
 from crossroads.routing.graph import ASGraph, Links, _pair_key
@@ -194,6 +195,12 @@ def evaluate(
         if o not in OPTIONS:
             raise ValueError(f"unknown fidelity option {o!r}; use one of {', '.join(OPTIONS)}")
     obs = rib if isinstance(rib, Observed) else observed_routes(rib, graph)
+    if obs.n == 0:
+        excluded = ", ".join(f"{k} {v:,}" for k, v in obs.excluded.items() if v) or "none"
+        raise DataFormatError(
+            obs.label, "no routes to score: the RIB is empty, or none of its routes is in "
+            f"the population (excluded: {excluded})",
+            hint="give a `bgpdump -m` RIB of the graph's time")
     scored = np.ones(obs.n, bool)
     notes: list[str] = []
     if sample_origins is not None and sample_origins < np.unique(obs.origin).size:

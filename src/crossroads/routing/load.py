@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from crossroads.config import Settings
-from crossroads.errors import DatasetMissingError
+from crossroads.errors import DataFormatError, DatasetMissingError
 from crossroads.routing.graph import ASGraph
 from crossroads.sources import DatasetSpec, catalog, obtain
 from crossroads.sources.caida import read_as_rel
@@ -38,8 +38,11 @@ def relationship_snapshot(date: Date | None = None) -> DatasetSpec:
 
 
 def graph_from_file(path: str | Path) -> ASGraph:
-    """The graph of one CAIDA as-rel file (serial-1 or serial-2; plain, gz or bz2)."""
+    """The graph of one CAIDA as-rel file (serial-1 or serial-2; plain, gz or bz2); a file
+    with no links is a :class:`~crossroads.errors.DataFormatError`."""
     table = read_as_rel(path)
+    if table.num_rows == 0:
+        raise DataFormatError(path, "holds no AS links (an empty or comments-only file)")
     return ASGraph.from_links(table.column("as1"), table.column("as2"), table.column("rel"))
 
 

@@ -30,22 +30,16 @@ from pydantic import ValidationError
 from crossroads.errors import ScenarioError
 from crossroads.scenarios.model import OP_NAMES, Scenario
 
-__all__ = ["list_presets", "load_scenario", "parse_scenario", "preset_text"]
+__all__ = ["list_presets", "load_scenario", "parse_scenario", "preset_names", "preset_text"]
 
 _PACKAGE = "crossroads.scenarios"
 
 
 def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
     """Validate scenario YAML ``text``; ``path`` names it in error messages."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f", line {mark.line + 1}" if mark is not None else ""
-        raise ScenarioError(f"{path}{line}: not valid YAML: {exc.problem}") from None
+    root, data = _load_yaml(text, path)
     if root is None:
         raise ScenarioError(f"{path}: the scenario file is empty")
-    data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}, line 1: a scenario is a mapping with name, country, "
                             "operations")
@@ -56,7 +50,7 @@ def parse_scenario(text: str, *, path: str = "<scenario>") -> Scenario:
         loc = tuple(err["loc"])
         line = _line_of(root, loc)
         where = f"{path}, line {line}" if line is not None else path
-        value = f" (value {err['input']!r})" if _is_leaf(err["input"]) else ""
+        value = f" (value {_short(err['input'])})" if _is_leaf(err["input"]) else ""
         more = f" [+{exc.error_count() - 1} more]" if exc.error_count() > 1 else ""
         raise ScenarioError(
             f"{where}: {_field_name(loc, data)}: {err['msg']}{value}{more}",
@@ -85,25 +79,55 @@ def load_scenario(source: str | Path) -> Scenario:
 
 def list_presets() -> list[Scenario]:
     """Every shipped preset, by name."""
-    folder = _preset_dir()
-    names = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
-    return [parse_scenario(preset_text(n), path=f"preset {n}") for n in names]
+    return [parse_scenario(preset_text(n), path=f"preset {n}") for n in preset_names()]
+
+
+def preset_names() -> list[str]:
+    """The names of the shipped presets, sorted."""
+    return sorted(p.name[:-5] for p in _preset_dir().iterdir() if p.name.endswith(".yaml"))
 
 
 def preset_text(name: str) -> str:
-    """The YAML text of the preset called ``name``."""
-    res = _preset_dir() / f"{name}.yaml"
-    if not res.is_file():
-        folder = _preset_dir()
-        known = sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    """The YAML text of the preset called ``name``: one of :func:`preset_names`, nothing
+    else (a name is never a path, so no file outside the package can be reached)."""
+    known = preset_names()
+    if name not in known:
         raise ScenarioError(
-            f"no preset called {name!r} and no such file",
-            hint=f"presets: {', '.join(known)}; or give a path to a .yaml file",
+            f"no preset called {name[:80]!r}",
+            hint=f"presets: {', '.join(known)}; on the command line, or give a path to a "
+            ".yaml file",
         )
-    return res.read_text(encoding="utf-8")
+    return (_preset_dir() / f"{name}.yaml").read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ private helpers
+def _load_yaml(text: str, path: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree and the plain data of ``text``; every YAML problem (bad syntax, an
+    unknown or Python tag, a NUL byte, nesting too deep) is a :class:`ScenarioError`."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f", line {mark.line + 1}" if mark is not None else ""
+        raise ScenarioError(f"{path}{line}: not valid YAML: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:
+        raise ScenarioError(
+            f"{path}, character {exc.position}: not valid YAML: {exc.reason} "
+            f"(#x{exc.character if isinstance(exc.character, int) else 0:04x})"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: not valid YAML: nested too deeply") from None
+    return root, data
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _preset_dir() -> Traversable:
     return resources.files(_PACKAGE) / "presets"
 

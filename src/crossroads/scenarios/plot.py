@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.errors import CrossroadsError
 from crossroads.scenarios.result import ScenarioResult
 

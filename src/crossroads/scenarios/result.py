@@ -3,8 +3,9 @@
 Every share is a fraction in [0, 1]; address space is IPv4 addresses originated (as_info,
 ip-location-db); routes follow the Gao-Rexford model on the CAIDA AS-relationship snapshot
 named in :attr:`ScenarioResult.datasets`. The JSON form has at least the keys ``scenario``,
-``country``, ``before`` and ``after``, each side with ``reachability_inbound``,
-``reachability_outbound`` and ``by_country``.
+``country``, ``reading`` (one sentence, :mod:`crossroads.scenarios.reading`), ``limits``
+(what the model does not measure), ``before`` and ``after``, each side with
+``reachability_inbound``, ``reachability_outbound`` and ``by_country``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from crossroads.provenance import Provenance
 from crossroads.scenarios.apply import AppliedLog
 from crossroads.scenarios.model import Scenario
 from crossroads.scenarios.reach import Reachability
+from crossroads.scenarios.reading import LIMITS, reading
+from crossroads.snapshots.astable import UNKNOWN
 
 __all__ = ["ScenarioResult", "Side"]
 
@@ -120,6 +123,16 @@ class ScenarioResult:
         return self.after.reach.space_of(self.lost_international)
 
     @property
+    def reading(self) -> str:
+        """One sentence on what changed (:func:`crossroads.scenarios.reading.reading`):
+        reachability in and out, origins cut off, and the inbound gateway share of the
+        country that led before."""
+        b, a = self.before, self.after
+        return reading(self.country, b.reach.inbound, a.reach.inbound, b.reach.outbound,
+                       a.reach.outbound, lost=len(self.lost_international),
+                       gateway=_lead_shift(b.by_country("inbound"), a.by_country("inbound")))
+
+    @property
     def new_critical_ases(self) -> dict[int, int]:
         """ASes critical after but not before -> IPv4 addresses they are critical for."""
         old = self.before.reach.critical_ases
@@ -139,6 +152,8 @@ class ScenarioResult:
             "sources": self.scenario.sources,
             "country": self.country,
             "mode": self.mode,
+            "reading": self.reading,
+            "limits": list(LIMITS),
             "datasets": [p.as_dict() for p in self.datasets],
             "notes": list(self.notes),
             "units": UNITS,
@@ -161,3 +176,15 @@ class ScenarioResult:
                 ],
             },
         }
+
+
+def _lead_shift(before: pd.DataFrame, after: pd.DataFrame) -> tuple[str, float, float] | None:
+    """The foreign country with the largest gateway share before, its share before and
+    after (None when no foreign country is a gateway)."""
+    known = before[(before.country != UNKNOWN) & (before.gateway_share > 0)]
+    if known.empty:
+        return None
+    code = str(known.sort_values("gateway_share", ascending=False, kind="stable").country.iloc[0])
+    share = after.loc[after.country == code, "gateway_share"]
+    return code, float(known.loc[known.country == code, "gateway_share"].iloc[0]), \
+        float(share.iloc[0]) if len(share) else 0.0

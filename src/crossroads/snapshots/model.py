@@ -33,7 +33,7 @@ import pandas as pd
 from crossroads.ids import ASN, country_code
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph
-from crossroads.snapshots.astable import ASTable
+from crossroads.snapshots.astable import ASTable, CountryBy, meaning_column
 
 if TYPE_CHECKING:
     from crossroads.routing.siblings import SiblingMerge
@@ -77,12 +77,19 @@ class Snapshot:
         datasets: Iterable[Provenance] = (),
         notes: Iterable[str] = (),
         table: ASTable | None = None,
+        country_by: CountryBy = "registration",
     ) -> Snapshot:
         """A snapshot of a given graph and ``as_info``-shaped frame (no store).
 
-        ``table`` is ``info`` already aligned (:meth:`ASTable.from_frame`); pass it to
-        skip the alignment when measuring several graphs with the same rows."""
-        table = ASTable.from_frame(graph, info) if table is None else table.aligned(graph)
+        ``country_by`` picks the frame's country column (:data:`~crossroads.snapshots.
+        astable.COUNTRY_COLUMNS`): ``registration`` (``reg_cc``) by default, the column a
+        hand-made frame usually has; ``table`` is ``info`` already aligned
+        (:meth:`ASTable.from_frame`; it then decides the meaning); pass it to skip the
+        alignment when measuring several graphs with the same rows."""
+        if table is None:
+            table = ASTable.from_frame(graph, info, country_column=meaning_column(country_by))
+        else:
+            table = table.aligned(graph)
         prov = (graph.provenance,) if graph.provenance is not None else ()
         sets = tuple(datasets)
         return cls(
@@ -91,6 +98,12 @@ class Snapshot:
             datasets=sets if any(p in sets for p in prov) else (*prov, *sets),
             notes=tuple(notes),
         )
+
+    @property
+    def country_by(self) -> CountryBy:
+        """The meaning of every country in this snapshot (``operation``, ``registration``
+        or ``ownership``)."""
+        return self.table.country_by
 
     @property
     def data_date(self) -> Date | None:

@@ -14,18 +14,34 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from isal.igzip_lib import IsalError
+
 from crossroads.errors import DataFormatError
 
-__all__ = ["compression_of", "iter_lines", "open_binary", "read_all"]
+__all__ = ["STREAM_ERRORS", "compression_of", "iter_lines", "open_binary", "read_all"]
+
+STREAM_ERRORS: tuple[type[BaseException], ...] = (
+    EOFError, OSError, ValueError, RuntimeError, IsalError,
+)
+"""What the decompressors raise on a cut or damaged stream (python-isal's ``IsalError``
+for a bad deflate block derives from none of the others)."""
 
 _GZ = b"\x1f\x8b"
 _BZ = b"BZh"
 
 
 def compression_of(path: str | Path) -> str:
-    """``"gzip"``, ``"bzip2"`` or ``"none"``, from the file's first bytes."""
-    with open(path, "rb") as f:
-        head = f.read(3)
+    """``"gzip"``, ``"bzip2"`` or ``"none"``, from the file's first bytes. A missing
+    file, a directory or an unreadable file is a :class:`DataFormatError`."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(3)
+    except FileNotFoundError:
+        raise DataFormatError(path, "file not found") from None
+    except IsADirectoryError:
+        raise DataFormatError(path, "is a directory, not a file") from None
+    except OSError as exc:
+        raise DataFormatError(path, f"cannot read the file: {exc.strerror or exc}") from None
     if head[:2] == _GZ:
         return "gzip"
     if head[:3] == _BZ:
@@ -36,10 +52,7 @@ def compression_of(path: str | Path) -> str:
 def open_binary(path: str | Path) -> BinaryIO:
     """A decompressing binary reader for ``path``."""
     path = Path(path)
-    try:
-        kind = compression_of(path)
-    except FileNotFoundError as exc:
-        raise DataFormatError(path, "file not found") from exc
+    kind = compression_of(path)
     if kind == "gzip":
         from isal import igzip
 
@@ -59,7 +72,7 @@ def read_all(path: str | Path) -> bytes:
     with open_binary(path) as f:
         try:
             return f.read()
-        except (EOFError, OSError, ValueError, RuntimeError) as exc:
+        except STREAM_ERRORS as exc:
             raise DataFormatError(
                 path, f"compressed stream is truncated or corrupt: {_reason(exc)}"
             ) from exc
@@ -80,7 +93,7 @@ def iter_lines(path: str | Path, *, chunk: int = 1 << 20) -> Iterator[tuple[int,
         while True:
             try:
                 block = f.read(chunk)
-            except (EOFError, OSError, ValueError, RuntimeError) as exc:
+            except STREAM_ERRORS as exc:
                 raise DataFormatError(
                     path,
                     f"compressed stream is truncated or corrupt ({lineno} whole lines and "

@@ -74,36 +74,50 @@ def split_fields(
     """
     if not rows:
         return {n: pa.array([], pa.string()) for n in names}
-    data = b"\n".join(rows) + b"\n"
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=list(names), use_threads=False),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter,
-                quote_char='"' if quoted else False,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        table = _read(rows, names, delimiter, quoted)
     except pa.ArrowInvalid as exc:
-        _raise_field_count(rows, linenos, path=path, expected=len(names), delimiter=delimiter,
+        _raise_field_count(rows, linenos, path=path, names=names, delimiter=delimiter,
                            quoted=quoted, cause=exc)
         raise  # pragma: no cover - _raise_field_count always raises
     if table.num_rows != len(rows):  # a quoted field spanning lines, say
-        _raise_field_count(rows, linenos, path=path, expected=len(names), delimiter=delimiter,
+        _raise_field_count(rows, linenos, path=path, names=names, delimiter=delimiter,
                            quoted=quoted, cause=None)
     return {n: table.column(n).combine_chunks() for n in names}
+
+
+def _read(rows: Sequence[bytes], names: Sequence[str], delimiter: str, quoted: bool) -> pa.Table:
+    return pacsv.read_csv(
+        io.BytesIO(b"\n".join(rows) + b"\n"),
+        read_options=pacsv.ReadOptions(column_names=list(names), use_threads=False),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            quote_char='"' if quoted else False,
+            ignore_empty_lines=False,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _parses(rows: Sequence[bytes], names: Sequence[str], delimiter: str, quoted: bool) -> bool:
+    try:
+        return _read(rows, names, delimiter, quoted).num_rows == len(rows)
+    except pa.ArrowInvalid:
+        return False
 
 
 def _fields_of(row: bytes, delimiter: str, quoted: bool) -> int:
     if not quoted:
         return row.count(delimiter.encode()) + 1
-    parsed = list(csv.reader([row.decode("utf-8", "replace")], delimiter=delimiter))
+    line = row.decode("utf-8", "replace").replace("\r", " ").replace("\n", " ")
+    try:
+        parsed = list(csv.reader([line], delimiter=delimiter))
+    except csv.Error:  # a stray quote or NUL the csv module will not read: not countable
+        return -1
     return len(parsed[0]) if parsed else 0
 
 
@@ -112,18 +126,31 @@ def _raise_field_count(
     linenos: Sequence[int],
     *,
     path: str | Path,
-    expected: int,
+    names: Sequence[str],
     delimiter: str,
     quoted: bool,
     cause: Exception | None,
 ) -> None:
+    expected = len(names)
     for row, lineno in zip(rows, linenos, strict=True):
         found = _fields_of(row, delimiter, quoted)
         if found != expected or (quoted and b"\r" in row):
-            raise DataFormatError(
-                path, f"expected {expected} fields, found {found}", line=lineno, value=text(row)
-            ) from cause
-    raise DataFormatError(path, f"unparsable rows: {cause}", line=linenos[0]) from cause
+            problem = (f"expected {expected} fields, found {found}" if found >= 0
+                       else "unparsable row (a stray quote or control character)")
+            raise DataFormatError(path, problem, line=lineno, value=text(row)) from cause
+    # every row has the right field count alone, so one breaks the batch: an unbalanced
+    # quote that swallows the next line. Find the shortest prefix that does not parse; its
+    # last row breaks alone, or else the row before it opened the quote.
+    lo, hi = 0, len(rows)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _parses(rows[:mid], names, delimiter, quoted):
+            lo = mid
+        else:
+            hi = mid
+    bad = hi - 1 if hi < 2 or not _parses(rows[hi - 1:hi], names, delimiter, quoted) else hi - 2
+    raise DataFormatError(path, "unparsable row (an unbalanced quote?)", line=linenos[bad],
+                          value=text(rows[bad])) from cause
 
 
 def cast_column(

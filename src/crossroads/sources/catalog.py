@@ -6,20 +6,29 @@ Entries marked ``optional`` (CAIDA as-organizations, RouteViews pfx2as, PeeringD
 in that mirror: a mirror-based fetch skips them unless the files are put there.
 
 :func:`in_force_on` is the one rule every ``--date`` option follows: the snapshot in force
-on a date is the latest one dated on or before it.
+on a date is the latest one dated on or before it. :func:`date_mix_notes` says when the
+inputs of one result come from dates far apart. What the publishers hold beyond this list
+is found by :mod:`crossroads.sources.index` (discovery); its snapshots are named like these.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Protocol, TypeVar
 
 from crossroads.errors import DatasetMissingError
 from crossroads.sources._fetch import DatasetSpec
+from crossroads.sources.names import kind_of, label_of
 
 __all__ = [
-    "CATALOG", "DEFAULT_FETCH", "Dated", "by_name", "in_force_on", "serial1_snapshots",
+    "CATALOG",
+    "DEFAULT_FETCH",
+    "Dated",
+    "by_name",
+    "date_mix_notes",
+    "in_force_on",
+    "serial1_snapshots",
 ]
 
 _PUBLIC = "https://publicdata.caida.org/datasets"
@@ -183,30 +192,90 @@ class Dated(Protocol):
 D = TypeVar("D", bound=Dated)
 
 
-def in_force_on(snapshots: Iterable[D], day: date | None, *, what: str = "snapshot") -> D:
+def _instant(s: Dated) -> datetime:
+    """When a snapshot was taken: its ``data_time`` (RIBs), else 00:00 UTC of its date."""
+    when = getattr(s, "data_time", None)
+    if isinstance(when, datetime):
+        return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return datetime.combine(s.data_date, time(), tzinfo=UTC)
+
+
+def in_force_on(snapshots: Iterable[D], day: date | datetime | None, *,
+                what: str = "snapshot") -> D:
     """The snapshot in force on ``day``: the latest dated on or before it (ties: the
     alphabetically last name); the newest when ``day`` is None.
 
     A snapshot describes the Internet as measured up to its date, so one dated after
     ``day`` would show links that did not yet exist; a date before every snapshot is an
-    error rather than a silent jump forward.
+    error rather than a silent jump forward. A ``date`` counts whole (a snapshot dated
+    that day is in force on it); a ``datetime`` is an instant, compared with snapshots'
+    ``data_time`` (RIB dumps are dated to the minute) or 00:00 UTC of their date.
 
     >>> specs = [s for s in CATALOG if s.kind == "as-rel"]
     >>> in_force_on(specs, date(2011, 3, 1)).name
     'caida-as-rel-20100101'
     >>> in_force_on(specs, None).name
     'caida-as-rel2-20250901'
+    >>> in_force_on(specs, datetime(2010, 1, 1, tzinfo=UTC)).name
+    'caida-as-rel-20100101'
     """
-    pool = sorted(snapshots, key=lambda s: (s.data_date, s.name))
+    if isinstance(day, datetime):
+        at = day if day.tzinfo else day.replace(tzinfo=UTC)
+        pool = sorted(snapshots, key=lambda s: (_instant(s), s.name))
+        before = [s for s in pool if _instant(s) <= at]
+        shown = at.isoformat(timespec="minutes")
+    else:
+        pool = sorted(snapshots, key=lambda s: (s.data_date, _instant(s), s.name))
+        before = [s for s in pool if day is None or s.data_date <= day]
+        shown = day.isoformat() if day else ""
     if not pool:
         raise DatasetMissingError(f"no {what} is available")
     if day is None:
         return pool[-1]
-    before = [s for s in pool if s.data_date <= day]
     if not before:
         raise DatasetMissingError(
-            f"no {what} on or before {day.isoformat()}; the oldest is {pool[0].name} "
+            f"no {what} on or before {shown}; the oldest is {pool[0].name} "
             f"({pool[0].data_date.isoformat()})",
             hint=f"use --date {pool[0].data_date.isoformat()} or later",
         )
     return before[-1]
+
+
+def date_mix_notes(inputs: Iterable[object], *, max_gap_days: int = 365) -> list[str]:
+    """Notes for a result whose inputs come from dates far apart.
+
+    ``inputs`` are the datasets a result used (:class:`DatasetSpec`, a store's
+    ``DatasetRecord``, a :class:`~crossroads.provenance.Provenance`): anything with a
+    ``data_date`` and a ``kind``, or a ``name``/``dataset`` to tell the kind from. The
+    reference is the AS graph (``as-rel``) when there is one, else the newest input;
+    every other kind whose oldest input is more than ``max_gap_days`` from it gets one
+    note, the widest gap first.
+
+    >>> notes = date_mix_notes([by_name("caida-as-rel2-20250901"),
+    ...                         by_name("rir-ripencc-20181013"), by_name("caida-ixs-202410")])
+    >>> print(notes[0])  # doctest: +NORMALIZE_WHITESPACE
+    AS→country (RIR delegations) of 2018-10-13 with the AS graph
+    (CAIDA AS relationships) of 2025-09-01: 6.9 years apart
+    >>> len(notes)
+    1
+    """
+    oldest: dict[str, date] = {}
+    for item in inputs:
+        kind = getattr(item, "kind", None) or kind_of(
+            str(getattr(item, "name", None) or getattr(item, "dataset", "")))
+        when = getattr(item, "data_date", None)
+        if kind is None or not isinstance(when, date):
+            continue
+        when = when.date() if isinstance(when, datetime) else when
+        oldest[kind] = min(when, oldest.get(kind, when))
+    if not oldest:
+        return []
+    ref_kind = "as-rel" if "as-rel" in oldest else max(oldest, key=lambda k: oldest[k])
+    ref = oldest[ref_kind]
+    gaps = sorted(((abs((when - ref).days), kind) for kind, when in oldest.items()
+                   if kind != ref_kind), reverse=True)
+    return [
+        f"{label_of(kind)} of {oldest[kind].isoformat()} with the {label_of(ref_kind)} of "
+        f"{ref.isoformat()}: {days / 365.25:.1f} years apart"
+        for days, kind in gaps if days > max_gap_days
+    ]

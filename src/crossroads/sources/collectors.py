@@ -2,7 +2,9 @@
 
 - RIPE RIS (``RIPE_RIS_collectors_YYYYMMDD.json``, as collected by ai4netmon from the RIS
   API): one JSON object, collector name → list of ``{"asn": "…", "ip": "…",
-  "v4_prefix_count": n, "v6_prefix_count": m}``.
+  "v4_prefix_count": n, "v6_prefix_count": m}``; or RIPEstat's own ``rrc-info`` answer
+  (``{"data": {"rrcs": [{"name": "RRC00", "peers": [{"asn", "ip", "v4_prefix_count",
+  "v6_prefix_count", …}]}]}}``), which is what discovery fetches.
 - RouteViews (``RouteViews_YYYYMMDD.txt``, from the RouteViews peer report): a header line
   ``ROUTEVIEWS_COLLECTOR|AS_NUMBER|PEERING_ADDRESS|PREFIXES|CC|REGION|ASNAME``, then one
   line per BGP session. It gives **one** prefix count per session, not one per family:
@@ -63,12 +65,22 @@ def parse_ris_peers(lines: Lines, *, path: str | Path = "<memory>") -> pa.Table:
     >>> parse_ris_peers([(1, b'{"rrc00": [{"asn": "9198", "ip": "10.0.0.1", '
     ...     b'"v4_prefix_count": 5, "v6_prefix_count": 0}]}')]).to_pylist()[0]["asn"]
     9198
+    >>> parse_ris_peers([(1, b'{"data": {"rrcs": [{"name": "RRC00", "peers": [{"asn": 9198, '
+    ...     b'"ip": "10.0.0.1", "v4_prefix_count": 5, "v6_prefix_count": 0}]}]}}')]
+    ...     ).to_pylist()[0]["collector"]
+    'rrc00'
     """
     body = b"\n".join(line for _, line in lines)
     try:
         doc = json.loads(body)
     except json.JSONDecodeError as exc:
         raise DataFormatError(path, f"invalid JSON: {exc.msg}", line=exc.lineno) from exc
+    if isinstance(doc, dict) and isinstance(doc.get("data"), dict) and "rrcs" in doc["data"]:
+        rrcs = doc["data"]["rrcs"]
+        if not isinstance(rrcs, list):
+            raise DataFormatError(path, "rrc-info answer without a list", field="data.rrcs")
+        doc = {str(r.get("name", "")).lower(): r.get("peers") for r in rrcs
+               if isinstance(r, dict)}
     if not isinstance(doc, dict):
         raise DataFormatError(path, "expected an object of collector -> peer list")
     buffer = RowBuffer(PEERS_SCHEMA)

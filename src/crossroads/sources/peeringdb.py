@@ -49,7 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crossroads.errors import DataFormatError
-from crossroads.sources._open import open_binary
+from crossroads.sources._open import STREAM_ERRORS, open_binary
 from crossroads.sources._tabular import RowBuffer
 
 __all__ = [
@@ -199,7 +199,7 @@ def _records(stream: BinaryIO, path: str | Path) -> Iterator[tuple[str, int, dic
     while True:
         try:
             block = stream.read(_BLOCK)
-        except (EOFError, OSError, ValueError, RuntimeError) as exc:
+        except STREAM_ERRORS as exc:
             raise DataFormatError(
                 path, f"compressed stream is truncated or corrupt: {exc}", offset=offset
             ) from exc

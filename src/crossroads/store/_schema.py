@@ -292,6 +292,11 @@ DDL: tuple[str, ...] = (
     )""",
     # name_source came with the CAIDA as-org loader; stores made before it gain it here.
     "ALTER TABLE as_info ADD COLUMN IF NOT EXISTS name_source VARCHAR",
+    # the operation and ownership meanings (as_info/3); a store made before them gains
+    # the columns here, empty until `crossroads fetch` rebuilds as_info
+    *(f"ALTER TABLE as_info ADD COLUMN IF NOT EXISTS {c}" for c in (
+        "op_cc VARCHAR", "op_rule VARCHAR", "op_share DOUBLE", "own_cc VARCHAR",
+        "own_rule VARCHAR", "owner VARCHAR")),
     *(_create(spec) for spec in DATA_TABLES.values()),
 )
 """Statements that create every table of an empty store; safe to run on an existing one."""

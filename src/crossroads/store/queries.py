@@ -1,9 +1,11 @@
 """Reading the store: what later stages (routing, metrics, web) ask of it.
 
 :class:`Store` is a read-only handle; every method opens a short-lived read-only DuckDB
-connection, so many readers can run beside each other. "Current" data of a kind means the
-loaded dataset(s) of that kind with the newest data date (all five RIR files of one day,
-both families of one ip-location-db release).
+connection, so many readers can run beside each other. "Current" data of a kind means, per
+part (each RIR, each family of a range table, the one AS graph), the loaded dataset in
+force on the date asked (``on``: the latest dated on or before it) or the newest
+(:mod:`crossroads.store._current`). RIB dumps: :meth:`Store.ribs`,
+:meth:`Store.rib_routes`, :meth:`Store.rib_vantage_points` (:mod:`crossroads.store.ribs`).
 """
 
 from __future__ import annotations
@@ -20,10 +22,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crossroads.config import Settings
-from crossroads.errors import DatasetMissingError
+from crossroads.errors import CrossroadsError, DatasetMissingError
 from crossroads.provenance import Provenance
-from crossroads.sources.catalog import in_force_on
+from crossroads.sources.catalog import date_mix_notes, in_force_on
+from crossroads.sources.mrt.paths import FullFeedThresholds
+from crossroads.store._asinfo import as_info_is_current
+from crossroads.store._current import current_names
 from crossroads.store._db import connect, ensure_schema
+from crossroads.store.ribs import (
+    ROUTE_COLUMNS,
+    RibRecord,
+    rib_routes,
+    rib_vantage_points,
+    stored_ribs,
+)
 
 __all__ = ["DatasetRecord", "PeeringDBTable", "Store", "open_store"]
 
@@ -73,8 +85,10 @@ class Store:
 
     @contextmanager
     def connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """One read-only connection for several queries in a row (closed on exit)."""
+        """One read-only connection for several queries in a row (closed on exit); the
+        derived ``as_info`` is checked to match the loaded datasets."""
         with connect(self.settings) as con:
+            _check_as_info(con, self.settings)
             yield con
 
     def query(self, sql: str, params: list[Any] | None = None) -> pa.Table:
@@ -106,16 +120,57 @@ class Store:
             f"dataset {name!r} is not loaded", hint=f"run `crossroads fetch {name}`"
         )
 
-    def current(self, kind: str) -> list[DatasetRecord]:
-        """The loaded datasets of ``kind`` with the newest data date."""
+    def current(self, kind: str, *, on: date | None = None) -> list[DatasetRecord]:
+        """The datasets of ``kind`` an analysis on ``on`` reads: per part the one in force
+        (the newest without ``on``), by name."""
         recs = self.datasets(kind)
         if not recs:
             raise DatasetMissingError(
                 f"no {kind} dataset is loaded in {self.settings.data_dir}",
                 hint="run `crossroads fetch` (with --mirror DIR when offline)",
             )
-        newest = max(r.data_date for r in recs)
-        return [r for r in recs if r.data_date == newest]
+        names = set(current_names(((r.name, r.kind, r.data_date) for r in recs), kind, on))
+        if not names:
+            oldest = min(recs, key=lambda r: r.data_date)
+            raise DatasetMissingError(
+                f"no {kind} dataset loaded is dated on or before {on}; the oldest is "
+                f"{oldest.name} ({oldest.data_date.isoformat()})",
+                hint=f"use --date {oldest.data_date.isoformat()} or later")
+        return [r for r in recs if r.name in names]
+
+    def inputs(self, kinds: list[str], *, on: date | None = None) -> list[DatasetRecord]:
+        """The datasets of every loaded kind of ``kinds`` in force on ``on``: the
+        provenance of a result's inputs (kinds not loaded are left out)."""
+        loaded = {r.kind for r in self.datasets()}
+        return [r for k in kinds if k in loaded for r in self.current(k, on=on)]
+
+    def date_notes(self, kinds: list[str], *, on: date | None = None,
+                   max_gap_days: int = 365) -> list[str]:
+        """Notes when the inputs of ``kinds`` in force on ``on`` lie far apart in time
+        (:func:`crossroads.sources.catalog.date_mix_notes`), e.g. "AS→country (RIR
+        delegations) of 2018-10-13 with the AS graph … of 2025-09-01: 6.9 years apart"."""
+        return date_mix_notes(self.inputs(kinds, on=on), max_gap_days=max_gap_days)
+
+    def ribs(self, *, on: date | datetime | None = None,
+             collectors: list[str] | None = None) -> list[RibRecord]:
+        """Per collector, the stored RIB in force on ``on`` (the dump at or before 00:00
+        UTC of a date; the newest without it): :func:`crossroads.store.ribs.stored_ribs`."""
+        return stored_ribs(self.settings, on=on, collectors=collectors)
+
+    def rib_routes(self, *, on: date | datetime | None = None,
+                   collectors: list[str] | None = None,
+                   columns: tuple[str, ...] = ROUTE_COLUMNS) -> pa.Table:
+        """The routes of :meth:`ribs` (``timestamp, collector, peer_asn, prefix,
+        as_path`` by default): the observed AS paths ``dependency --observed`` and
+        ``fidelity`` read. Empty when no RIB is stored."""
+        return rib_routes(self.ribs(on=on, collectors=collectors), columns=columns)
+
+    def rib_vantage_points(self, *, on: date | datetime | None = None,
+                           collectors: list[str] | None = None,
+                           thresholds: FullFeedThresholds | None = None) -> list[int]:
+        """ASNs of the full-feed peers of :meth:`ribs` (hegemony's vantage points)."""
+        return rib_vantage_points(self.ribs(on=on, collectors=collectors),
+                                  thresholds=thresholds)
 
     def provenance(self, *kinds: str) -> tuple[Provenance, ...]:
         """Provenance of the current datasets of each of ``kinds``, in that order; a kind
@@ -151,49 +206,57 @@ class Store:
         )
 
     def as_info(self) -> pd.DataFrame:
-        """The derived AS table (see :mod:`crossroads.store._asinfo`), one row per AS."""
-        return self.frame("SELECT * FROM as_info ORDER BY asn")
+        """The derived AS table (see :mod:`crossroads.store._asinfo`), one row per AS;
+        refused when it was built from other datasets than those loaded."""
+        with self.connection() as con:
+            return con.sql("SELECT * FROM as_info ORDER BY asn").df()
 
-    def ip_ranges(self, family: int | None = None) -> pa.Table:
+    def ip_ranges(self, family: int | None = None, *, on: date | None = None) -> pa.Table:
         """Current origin ranges: ``family, start_ip, end_ip, start_num, end_num, asn, org,
         addresses`` (IPv4 addresses, or IPv6 /48 blocks)."""
-        return self._ranges("ip_ranges", "asn-ranges", family, "")
+        return self._ranges("ip_ranges", "asn-ranges", family, on=on)
 
-    def country_ranges(self, kind: str = "registration", family: int | None = None) -> pa.Table:
+    def country_ranges(
+        self, kind: Literal["registration", "geo"] = "registration", family: int | None = None,
+        *, on: date | None = None,
+    ) -> pa.Table:
         """Current AS-country (``registration``) or geolocation (``geo``) ranges."""
-        dataset_kind = "country-ranges" if kind == "registration" else "geo-ranges"
-        return self._ranges("country_ranges", dataset_kind, family, f"AND kind = '{kind}'")
+        kinds = {"registration": "country-ranges", "geo": "geo-ranges"}
+        if kind not in kinds:
+            raise ValueError(f"kind is 'registration' or 'geo', not {kind!r}")
+        return self._ranges("country_ranges", kinds[kind], family, "AND kind = ?", [kind],
+                            on=on)
 
-    def rir_delegations(self) -> pa.Table:
+    def rir_delegations(self, *, on: date | None = None) -> pa.Table:
         """Current RIR delegated-extended rows (all registries)."""
-        return self._current_rows("rir_delegations", "rir")
+        return self._current_rows("rir_delegations", "rir", on=on)
 
-    def collector_peers(self) -> pa.Table:
+    def collector_peers(self, *, on: date | None = None) -> pa.Table:
         """Route-collector peers of the current RIS and RouteViews lists."""
-        return self._current_rows("collector_peers", "ris-peers", "routeviews-peers")
+        return self._current_rows("collector_peers", "ris-peers", "routeviews-peers", on=on)
 
-    def ixps(self) -> pa.Table:
+    def ixps(self, *, on: date | None = None) -> pa.Table:
         """IXPs of the current CAIDA IXP list."""
-        return self._current_rows("ixps", "ixp")
+        return self._current_rows("ixps", "ixp", on=on)
 
-    def as_orgs(self) -> pa.Table:
+    def as_orgs(self, *, on: date | None = None) -> pa.Table:
         """The current CAIDA AS-organisation rows: ``asn, as_name, org_id, org_name,
         country, source`` (``source``: the registry the WHOIS record came from)."""
-        return self._current_rows("as_orgs", "as-org")
+        return self._current_rows("as_orgs", "as-org", on=on)
 
-    def pfx2as(self, family: int | None = None) -> pa.Table:
+    def pfx2as(self, family: int | None = None, *, on: date | None = None) -> pa.Table:
         """The current CAIDA RouteViews prefix-to-AS rows (both families unless
         ``family``): ``prefix, family, length, origin_asns, is_moas, is_as_set``."""
-        table = self._current_rows("pfx2as", "pfx2as")
+        table = self._current_rows("pfx2as", "pfx2as", on=on)
         if family is None:
             return table
         return table.filter(pc.equal(table.column("family"), family))
 
-    def peeringdb(self, table: PeeringDBTable) -> pa.Table:
+    def peeringdb(self, table: PeeringDBTable, *, on: date | None = None) -> pa.Table:
         """One table of the current PeeringDB dump: ``ix`` (exchanges), ``ixpfx`` (their
         peering-LAN prefixes), ``netixlan`` (networks' ports on them), ``fac``
         (facilities) or ``netfac`` (networks' presences at facilities)."""
-        return self._current_rows(f"pdb_{table}", "peeringdb")
+        return self._current_rows(f"pdb_{table}", "peeringdb", on=on)
 
     def state_owned(self) -> pa.Table:
         """ASes of state-owned operators (current ``state-owned`` datasets): ``asn,
@@ -201,19 +264,21 @@ class Store:
         ownership_percentage, ownership_cc, target_cc, source, url``."""
         return self._current_rows("state_owned_ases", "state-owned")
 
-    def _current_rows(self, table: str, *kinds: str) -> pa.Table:
+    def _current_rows(self, table: str, *kinds: str, on: date | None = None) -> pa.Table:
         """Rows of ``table`` from the current dataset(s) of each of ``kinds``."""
-        names = [r.name for k in kinds for r in self.current(k)]
+        names = [r.name for k in kinds for r in self.current(k, on=on)]
         return self.query(
             f"SELECT * EXCLUDE (dataset) FROM {table} WHERE dataset IN "
             "(SELECT unnest(?::VARCHAR[]))",
             [names],
         )
 
-    def _ranges(self, table: str, kind: str, family: int | None, extra: str) -> pa.Table:
-        names = [r.name for r in self.current(kind)]
+    def _ranges(self, table: str, kind: str, family: int | None, extra: str = "",
+                extra_params: list[Any] | None = None, *, on: date | None = None) -> pa.Table:
+        names = [r.name for r in self.current(kind, on=on)]
         fam = "AND family = ?" if family is not None else ""
-        params: list[Any] = [names, *([family] if family is not None else [])]
+        params: list[Any] = [names, *([family] if family is not None else []),
+                             *(extra_params or [])]
         return self.query(
             f"SELECT * EXCLUDE (dataset) FROM {table} "
             f"WHERE dataset IN (SELECT unnest(?::VARCHAR[])) {fam} {extra} "
@@ -232,6 +297,15 @@ def open_store(settings: Settings, *, read_only: bool = True) -> Store:
         with connect(settings, read_only=False) as con:
             ensure_schema(con)
     return Store(settings)
+
+
+def _check_as_info(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    if not as_info_is_current(con):
+        raise CrossroadsError(
+            f"the AS table (as_info) in {settings.data_dir} was built from other datasets "
+            "than those loaded (a fetch was interrupted before rebuilding it)",
+            hint="run `crossroads fetch` again: it rebuilds the table and loads nothing twice",
+        )
 
 
 def _record(row: tuple[Any, ...]) -> DatasetRecord:

@@ -17,7 +17,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from crossroads._atomic import atomic_path
+from crossroads.atomic import atomic_path
 from crossroads.errors import DataFormatError
 from crossroads.tls._roots import (
     PACKAGED_ROOTS,

@@ -1,13 +1,17 @@
 """The web layer's one error boundary: every error leaves as ``{"error": {"type", "message"}}``.
 
 A :class:`~crossroads.errors.CrossroadsError` maps to a status by its class (unknown country
-or AS → 404, bad scenario → 422, missing dataset → 503);
-request validation errors → 422; other HTTP errors keep their status. ``type`` is the
-exception class name (``UnknownCountryError``) or ``RequestValidationError`` /
-``HTTPException``; ``message`` is the one line the CLI would print, plus ``hint`` when set.
+or AS → 404, bad scenario → 422, missing dataset → 503, busy server or store → 503 with
+``Retry-After``); request validation errors → 422; other HTTP errors keep their status.
+Anything else is a bug: it is logged with its traceback and answered 500 with type
+``InternalError`` (never a reset connection or an HTML page). ``type`` is the exception
+class name (``UnknownCountryError``) or ``RequestValidationError`` / ``HTTPException``;
+``message`` is the one line the CLI would print, plus ``hint`` when set.
 """
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from crossroads.errors import (
+    BusyError,
     CrossroadsError,
     DatasetMissingError,
     ScenarioError,
@@ -24,12 +29,18 @@ from crossroads.errors import (
 
 __all__ = ["error_body", "install_error_handlers", "status_of"]
 
+log = logging.getLogger("crossroads.web")
+
 _STATUS: tuple[tuple[type[CrossroadsError], int], ...] = (
     (UnknownCountryError, 404),
     (UnknownASNError, 404),
     (ScenarioError, 422),
     (DatasetMissingError, 503),
+    (BusyError, 503),
 )
+
+
+_INTERNAL = "internal error (a bug); the server log has the details"
 
 
 def status_of(exc: CrossroadsError) -> int:
@@ -48,10 +59,35 @@ def error_body(kind: str, message: str, hint: str | None = None) -> dict[str, di
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn errors into the one JSON shape."""
 
+    from crossroads.web._cache import ClientGone
+    from crossroads.web._work import WorkerError
+
     @app.exception_handler(CrossroadsError)
     async def _crossroads(_: Request, exc: CrossroadsError) -> JSONResponse:
+        retry = getattr(exc, "retry_after", None)
         return JSONResponse(error_body(type(exc).__name__, exc.message, exc.hint),
-                            status_code=status_of(exc))
+                            status_code=status_of(exc),
+                            headers={"Retry-After": str(retry)} if retry else None)
+
+    @app.exception_handler(ClientGone)
+    async def _gone(_: Request, exc: ClientGone) -> JSONResponse:
+        # nobody reads it: the client closed the connection (nginx calls this 499)
+        return JSONResponse(error_body("ClientGone", "the client disconnected"),
+                            status_code=499)
+
+    @app.exception_handler(WorkerError)
+    async def _worker(request: Request, exc: WorkerError) -> JSONResponse:
+        log.error("%s %s failed in a worker process:\n%s", request.method, request.url.path,
+                  exc)
+        return JSONResponse(error_body("InternalError", _INTERNAL), status_code=500)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        from crossroads.web._guard import SECURITY_HEADERS  # this answer passes no middleware
+
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(error_body("InternalError", _INTERNAL), status_code=500,
+                            headers=dict(SECURITY_HEADERS))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -79,8 +79,11 @@ def test_corrupt_record_in_the_middle(mirror: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(CrossroadsError, match="record 500"):
         parse_files([f], out)
-    written = pq.read_table(out / "corrupt.gz.parquet")
+    assert not (out / "corrupt.gz.parquet").exists()  # never the final name: marked partial
+    written = pq.read_table(out / "corrupt.gz.partial.parquet")
     assert written.num_rows == _rows_before(bytes(data), 500)
+    meta = pq.read_metadata(out / "corrupt.gz.partial.parquet").metadata
+    assert b"record 500" in meta[b"crossroads:damage"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp file left
 
 

@@ -1,10 +1,13 @@
 """MRT files to Parquet: one file at a time (:func:`parse_files`) or many in parallel on Dask.
 
 Each input ``X`` becomes ``OUT/X.parquet`` (schema :data:`~crossroads.sources.mrt.SCHEMA`),
-written to a temporary name and renamed into place, so a reader never sees half a file.
-A damaged input still gets its whole records written; the damage (file, decompressed byte
-offset, record number) is returned in :class:`ParseResult` and, once every file is done,
-raised as one :class:`~crossroads.errors.DataFormatError`.
+written to a temporary name (``.X.parquet.*.part``, which ``OUT/*.parquet`` never matches)
+and renamed into place, so a reader never sees half a file. A damaged input still gets its
+whole records written, but as ``OUT/X.partial.parquet`` whose Parquet metadata
+``crossroads:damage`` says what was wrong and where; the damage (file, decompressed byte
+offset, record number) is also returned in :class:`ParseResult` and, once every file is
+done, raised as one :class:`~crossroads.errors.CrossroadsError`. A missing input, or a
+directory, writes nothing.
 
 :func:`ingest_files` sends one task per file to a Dask distributed scheduler (a
 ``LocalCluster`` of single-threaded worker processes when none is given); workers report
@@ -22,13 +25,17 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from crossroads._atomic import atomic_path
 from crossroads._dask import dask_client
+from crossroads.atomic import atomic_path
 from crossroads.errors import CrossroadsError, DataFormatError
 from crossroads.sources.mrt.columns import SCHEMA
 from crossroads.sources.mrt.reader import iter_mrt_batches
 
-__all__ = ["ParseResult", "ingest_files", "parse_file", "parse_files"]
+__all__ = ["DAMAGE_KEY", "ParseResult", "drain_queue", "ingest_files", "parse_file",
+           "parse_files"]
+
+DAMAGE_KEY = "crossroads:damage"
+"""Parquet key-value metadata of a partial output: the damage found in its input."""
 
 Progress = Callable[[str, int, int], None]  # (file name, bytes done, bytes total)
 
@@ -44,19 +51,23 @@ class ParseResult:
     damage: str | None = None
 
 
-def _output_path(src: Path, out_dir: Path) -> Path:
-    return out_dir / f"{src.name}.parquet"
+def _output_path(src: Path, out_dir: Path, *, partial: bool = False) -> Path:
+    return out_dir / f"{src.name}.{'partial.' if partial else ''}parquet"
 
 
 def parse_file(
     path: str | Path, out_dir: str | Path, *, collector: str | None = None,
     progress: Progress | None = None,
 ) -> ParseResult:
-    """Parse one MRT file to ``out_dir/<name>.parquet`` atomically; damage is returned."""
+    """Parse one MRT file to ``out_dir/<name>.parquet`` atomically; damage is returned and
+    the whole records of a damaged file go to ``<name>.partial.parquet`` instead."""
     src, out_dir = Path(path), Path(out_dir)
+    if not src.is_file():
+        problem = "is a directory, not an MRT file" if src.is_dir() else "file not found"
+        raise DataFormatError(src, problem)
     out_dir.mkdir(parents=True, exist_ok=True)
     dest = _output_path(src, out_dir)
-    total = src.stat().st_size if src.exists() else 0
+    total = src.stat().st_size
     t0 = time.perf_counter()
     rows = 0
     damage: str | None = None
@@ -68,16 +79,22 @@ def parse_file(
             last[0] = now
             progress(src.name, done, total)
 
-    with atomic_path(dest) as tmp:
+    partial = _output_path(src, out_dir, partial=True)
+    with atomic_path(partial, temp_suffix=".part") as tmp:
         writer = pq.ParquetWriter(tmp, SCHEMA, compression="zstd")
         try:
             for batch in iter_mrt_batches(src, collector=collector, on_read=on_read):
                 writer.write_batch(batch)
                 rows += batch.num_rows
         except DataFormatError as exc:
-            damage = str(exc)  # the whole records before the damage are kept
+            damage = str(exc)  # the whole records before the damage are kept, marked
+            writer.add_key_value_metadata({DAMAGE_KEY: damage})
         finally:
             writer.close()
+    if damage is None:
+        os.replace(partial, dest)  # whole: the final name (an older X.parquet stays if not)
+    else:
+        dest = partial
     if progress is not None:
         progress(src.name, total, total)
     return ParseResult(str(src), str(dest), rows, time.perf_counter() - t0, damage)
@@ -88,7 +105,8 @@ def _raise_damage(results: Sequence[ParseResult]) -> None:
     if bad:
         more = f" (and {len(bad) - 1} more damaged files)" if len(bad) > 1 else ""
         raise CrossroadsError(
-            f"{bad[0].damage}{more}; whole records were written to {bad[0].parquet}"
+            f"{bad[0].damage}{more}; its whole records were written to {bad[0].parquet} "
+            f"(metadata {DAMAGE_KEY!r})"
         )
 
 
@@ -140,16 +158,18 @@ def ingest_files(
             for i, p in enumerate(paths)
         ]
         while queue is not None and not all(f.done() for f in futures):
-            _drain(queue, progress)
+            drain_queue(queue, progress)
         wait(futures)
         if queue is not None:
-            _drain(queue, progress, timeout=0.2)
+            drain_queue(queue, progress, timeout=0.2)
         results = client.gather(futures)
     _raise_damage(results)
     return list(results)
 
 
-def _drain(queue: object, progress: Progress | None, timeout: float = 0.5) -> None:
+def drain_queue(queue: object, progress: Progress | None, timeout: float = 0.5) -> None:
+    """Hand the ``(name, done, total)`` triples workers posted to ``queue`` to
+    ``progress`` (waits up to ``timeout`` seconds for the first)."""
     try:
         items = queue.get(timeout=timeout, batch=True)  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - a timeout only means nothing was posted

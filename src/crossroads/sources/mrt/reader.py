@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from crossroads.errors import DataFormatError
-from crossroads.sources._open import compression_of, open_binary
+from crossroads.sources._open import STREAM_ERRORS, compression_of, open_binary
 from crossroads.sources.mrt._backends import ERRORS, KernelName, kernels
 from crossroads.sources.mrt._buffers import C_ROWS, new_out, new_peers, new_scratch
 from crossroads.sources.mrt.columns import SCHEMA, to_record_batch
@@ -77,7 +77,7 @@ def _other_chunks(path: Path, size: int, on_read: OnRead) -> Iterator[bytes]:
         while True:
             try:
                 block = f.read(_READ)
-            except (EOFError, OSError, ValueError, RuntimeError) as exc:
+            except STREAM_ERRORS as exc:
                 if parts:
                     yield b"".join(parts)
                 raise DataFormatError(
@@ -97,11 +97,7 @@ def _other_chunks(path: Path, size: int, on_read: OnRead) -> Iterator[bytes]:
 
 
 def _chunks(path: Path, size: int, on_read: OnRead = None) -> Iterator[bytes]:
-    try:
-        kind = compression_of(path)
-    except FileNotFoundError as exc:
-        raise DataFormatError(path, "file not found") from exc
-    if kind == "gzip":
+    if compression_of(path) == "gzip":
         return _gzip_chunks(path, size, on_read)
     return _other_chunks(path, size, on_read)
 

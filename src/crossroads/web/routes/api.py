@@ -1,12 +1,16 @@
 """The JSON API: one endpoint per CLI query, each calling the same API function.
 
-Long computations (dependency, scenarios) go through the app's :class:`ResultCache`, keyed
-by (what, country or scenario, date, mode).
+Long computations (dependency, history, scenarios, routes) go through the app's
+:class:`ResultCache`, keyed by (what, country or validated scenario, date, mode), and run
+in the app's bounded worker pools (:mod:`crossroads.web._work`): a full pool answers 503
+with ``Retry-After``, and work whose clients have all disconnected is cancelled. A
+scenario is named by a shipped preset or sent as YAML text; a request never names a file.
 """
 
 from __future__ import annotations
 
 from datetime import date as Date
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
@@ -22,6 +26,7 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 CountryPath = Annotated[str, Path(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")]
 AsnPath = Annotated[int, Path(ge=0, le=2**32 - 1, description="AS number")]
+Asn = Annotated[int, Field(ge=0, le=2**32 - 1)]
 
 
 def known_country(cc: str) -> str:
@@ -30,9 +35,14 @@ def known_country(cc: str) -> str:
     return country_code(cc)
 
 
-async def cached(request: Request, key: tuple[Any, ...], compute: Any) -> Any:
-    """``compute()`` through the app's result cache."""
-    return await request.app.state.cache.get(key, compute)
+async def cached(request: Request, key: tuple[Any, ...], compute: Any, *,
+                 pool: str | None = "heavy") -> Any:
+    """``compute()`` through the app's result cache, run in the app's ``pool`` (``heavy``
+    or ``light``; None: a thread of this process). ``compute`` must be picklable (a
+    ``functools.partial`` of a module-level function) when a pool runs it."""
+    state = request.app.state
+    return await state.cache.get(key, compute, pool=getattr(state, pool) if pool else None,
+                                 gone=request.is_disconnected)
 
 
 @router.get("/datasets", summary="Loaded datasets with provenance")
@@ -53,7 +63,7 @@ async def dependency(
     code = known_country(cc)
     settings = request.app.state.settings
     return await cached(request, ("dependency", code, date),
-                        lambda: sections.dependency(settings, code, date=date))
+                        partial(sections.dependency, settings, code, date=date))
 
 
 @router.get("/countries/{cc}/history",
@@ -61,7 +71,9 @@ async def dependency(
 async def history(request: Request, cc: CountryPath) -> dict[str, Any]:
     code = known_country(cc)
     settings = request.app.state.settings
-    return await cached(request, ("history", code), lambda: sections.history(settings, code))
+    scheduler = await request.app.state.dask.address()
+    return await cached(request, ("history", code),
+                        partial(sections.history, settings, code, scheduler=scheduler))
 
 
 @router.get("/countries/{cc}/outages", summary="Stored outage events (crossroads outages)")
@@ -88,7 +100,8 @@ def as_summary(request: Request, asn: AsnPath) -> dict[str, Any]:
 @router.get("/route", summary="Routes towards an origin (crossroads route)")
 async def route(
     request: Request,
-    origin: Annotated[list[int], Query(min_length=1, description="origin AS number(s)")],
+    origin: Annotated[list[Asn], Query(min_length=1, max_length=64,
+                                       description="origin AS number(s)")],
     from_asn: Annotated[int | None, Query(alias="from", ge=0, le=2**32 - 1)] = None,
     mode: Annotated[Literal["deterministic", "all-best"], Query()] = "deterministic",
     date: Date | None = None,
@@ -96,7 +109,8 @@ async def route(
     settings = request.app.state.settings
     return await cached(
         request, ("route", tuple(origin), from_asn, mode, date),
-        lambda: sections.route(settings, origin, from_asn=from_asn, mode=mode, date=date))
+        partial(sections.route, settings, origin, from_asn=from_asn, mode=mode, date=date),
+        pool="light")
 
 
 @router.get("/tls/roots", summary="Known state TLS interception roots (crossroads tls roots)")
@@ -110,7 +124,7 @@ def presets() -> list[dict[str, Any]]:
 
 
 class SimulateRequest(BaseModel):
-    """A preset name, or a scenario as YAML text (exactly one)."""
+    """A shipped preset's name, or a scenario as YAML text (exactly one)."""
 
     preset: str | None = Field(None, max_length=200)
     yaml: str | None = Field(None, max_length=100_000)
@@ -120,11 +134,17 @@ class SimulateRequest(BaseModel):
 async def simulate(request: Request, body: Annotated[SimulateRequest, Body()]) -> dict[str, Any]:
     if (body.preset is None) == (body.yaml is None):
         raise ScenarioError("give exactly one of 'preset' or 'yaml'")
-    settings = request.app.state.settings
     if body.preset is not None:
-        name = body.preset
-        return await cached(request, ("simulate", name),
-                            lambda: sections.scenario(settings, name))
-    text = body.yaml or ""
-    return await cached(request, ("simulate-yaml", text),
-                        lambda: sections.scenario(settings, text, is_yaml=True))
+        sc = sections.load_scenario(body.preset, files=False)
+    else:
+        sc = sections.load_scenario(body.yaml or "", is_yaml=True)
+    settings = request.app.state.settings
+    return await cached(request, ("simulate", sections.scenario_key(sc)),
+                        partial(sections.run_scenario, settings, sc))
+
+
+@router.get("/status", summary="Long computations running and waiting, and their limits")
+def status(request: Request) -> dict[str, Any]:
+    state = request.app.state
+    return {"heavy": state.heavy.status(), "light": state.light.status(),
+            "cached_results": len(state.cache)}

@@ -4,6 +4,7 @@ cached API results as the JSON endpoints."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -24,7 +25,7 @@ DirectionQuery = Annotated[Literal["inbound", "outbound"], Query()]
 async def _dependency(request: Request, code: str) -> dict[str, Any]:
     settings = request.app.state.settings
     dep: dict[str, Any] = await cached(request, ("dependency", code, None),
-                                       lambda: sections.dependency(settings, code))
+                                       partial(sections.dependency, settings, code, date=None))
     return dep
 
 
@@ -38,14 +39,16 @@ async def world_map(request: Request, cc: CountryPath,
     code = known_country(cc)
     dep = await _dependency(request, code)
     view = await cached(request, ("dependency-view", code),
-                        lambda: dependency_view(dep, code))
+                        lambda: dependency_view(dep, code), pool=None)
     part = view["directions"].get(direction)
     return _svg(part["map_any"] if part else "")
 
 
 async def _territory(request: Request, code: str, direction: str) -> dict[str, Any] | None:
     dep = await _dependency(request, code)
-    view = await cached(request, ("territory-view", code), lambda: territory_view(dep, code))
+    # matplotlib draws the map: in a worker process, not in a thread of the server
+    view = await cached(request, ("territory-view", code),
+                        partial(territory_view, dep, code), pool="light")
     part: dict[str, Any] | None = (view or {}).get("directions", {}).get(direction)
     return part
 

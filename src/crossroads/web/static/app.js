@@ -18,13 +18,14 @@ const crossroads = (() => {
   async function api(url, opts) {
     const r = await fetch(url, opts);
     const data = await r.json();
-    if (!r.ok) { const e = new Error(data.error ? data.error.message : r.statusText); e.hint = data.error && data.error.hint; e.status = r.status; throw e; }
+    if (!r.ok) { const e = new Error(data.error ? data.error.message : r.statusText); e.hint = data.error && data.error.hint; e.type = data.error && data.error.type; e.status = r.status; throw e; }
     return data;
   }
   function problem(el, err) {
     el.classList.remove("loading");
-    const missing = err.status === 503;
-    el.innerHTML = `<div class="${missing ? "missing" : "error"}">${missing ? "Data not loaded: " : "Error: "}${esc(err.message)}${err.hint ? " — " + esc(err.hint) : ""}</div>`;
+    const missing = err.type === "DatasetMissingError";
+    const busy = err.type === "BusyError";
+    el.innerHTML = `<div class="${missing || busy ? "missing" : "error"}">${missing ? "Data not loaded: " : busy ? "Busy: " : "Error: "}${esc(err.message)}${err.hint ? " — " + esc(err.hint) : ""}</div>`;
   }
   function table(rows, cols, cls) {
     if (!rows || !rows.length) return '<p class="src">none</p>';
@@ -269,5 +270,16 @@ const crossroads = (() => {
         {height: 300, yaxis: {title: {text: "IPv4 /24s lost"}}, margin: {t: 10}}, PLOT);
     } catch (e) { problem(el, e); }
   }
+  // Pages start here, not from inline scripts: the Content-Security-Policy allows only
+  // scripts served by this app.
+  function start() {
+    const go = (id, url) => { const f = $(id); if (f) f.addEventListener("submit", (ev) => { ev.preventDefault(); location.href = url(f); }); };
+    go("country-go", (f) => "/country/" + encodeURIComponent(f.cc.value.trim().toUpperCase()));
+    go("as-go", (f) => "/as/" + encodeURIComponent(f.asn.value.trim().replace(/^AS/i, "")));
+    const {page, arg} = document.body.dataset;
+    const pages = {country: () => countryPage(arg), scenarios: () => scenarioPage(), as: () => asPage(Number(arg)), outages: () => outagePage(arg)};
+    if (pages[page]) pages[page]();
+  }
+  document.addEventListener("DOMContentLoaded", start);
   return {countryPage, scenarioPage, asPage, outagePage, pct, num};
 })();
