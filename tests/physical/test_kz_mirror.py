@@ -41,7 +41,9 @@ PINNED = Path(__file__).resolve().parents[1] / "data" / "pinned"
 
 @pytest.fixture(scope="module")
 def snap(loaded_settings: Settings) -> Snapshot:
-    return snapshot(loaded_settings)
+    """Countries by registration, the meaning of the pinned figures and of the issue's
+    55.8 % (``test_territory_by_operation`` checks the CLI's default meaning)."""
+    return snapshot(loaded_settings, country_by="registration")
 
 
 @pytest.fixture(scope="module")
@@ -125,6 +127,21 @@ def test_territory_via_russia_beside_the_as_level_share(
                                                abs=1e-9)
 
 
+def test_territory_by_operation(loaded_settings: Settings) -> None:
+    """With countries by operation (the CLI's default) a few ASes change country: RU's
+    territory 78.2 % (56.5 % - 100.0 %) beside an AS gateway share of 56.1 %, re-derived
+    the same way."""
+    snap = snapshot(loaded_settings)
+    assert snap.country_by == "operation"
+    report = dependency(snap, "KZ", chokepoint_k=0, direction="inbound", workers=2)
+    assert report.territory is not None and report.territory.inbound is not None
+    got = report.territory.inbound.share_of("RU")
+    assert got == pytest.approx(_rederived(report.inbound, snap, "RU"), abs=1e-9)
+    assert got == pytest.approx((0.782, 0.565, 1.000), abs=5e-4)
+    gw = report.inbound.by_country.set_index("country").loc["RU", "gateway_share"]
+    assert gw == pytest.approx(0.561, abs=5e-4)
+
+
 def test_state_control_names_kazakhtelecom(report: DependencyReport) -> None:
     sc = report.state_control
     assert sc is not None and sc.inbound
@@ -142,8 +159,11 @@ def _kz_ru_links(snap: Snapshot) -> np.ndarray:
 
 
 def test_fibre_cut_loses_exactly_the_kz_ru_links(cut: ScenarioResult, snap: Snapshot) -> None:
+    """Every KZ-RU link (708 by registration: the issue's 706 and two ASes whose RIR code
+    was a region before issue 17) and no other."""
     gone = _kz_ru_links(snap)
-    assert int(gone.sum()) == 706  # the issue's figure for the AS-level preset
+    pin = json.loads((PINNED / "simulate-kz-russia-transit-loss.json").read_text("utf-8"))
+    assert int(gone.sum()) == pin["applied"]["steps"][0]["links_removed"] == 708
     assert cut.log.steps[0].removed == int(gone.sum())
     assert cut.log.links_after == len(snap.graph.links) - int(gone.sum())
 

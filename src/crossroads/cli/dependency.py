@@ -178,7 +178,7 @@ def register(app: typer.Typer) -> None:
 
 def _render(report, top: int) -> None:
     for answer in report.answers:
-        _render_answer(answer)
+        _render_answer(answer, report.territory)
     console.print(f"[bold]{report.country}[/]: dependency on foreign countries and ASes "
                   f"({report.mode} routes; shares of address-weighted, tie-split paths; "
                   f"countries by {report.country_by})")
@@ -248,7 +248,7 @@ def _render_territory(report, top: int) -> None:  # type: ignore[no-untyped-def]
                       f"by owning state): {rows}")
 
 
-def _render_answer(answer) -> None:  # type: ignore[no-untyped-def]
+def _render_answer(answer, territory) -> None:  # type: ignore[no-untyped-def]
     console.print(f"[bold]{answer.sentence}[/]", highlight=False)
     c = answer.comparison
     if c.partner is None:
@@ -261,6 +261,12 @@ def _render_answer(answer) -> None:  # type: ignore[no-untyped-def]
         t.add_row("crossroads, observed", pct(c.observed), c.observed_basis or "")
     elif answer.mode != "observed":
         t.add_row("crossroads, observed", "–", "no RIB read (add --compare-rib FILE)")
+    side = getattr(territory, answer.direction, None) if territory is not None else None
+    if side is not None:
+        share, low, high = side.share_of(c.partner)
+        t.add_row("crossroads, territory", pct(share),
+                  f"range {pct(low)} – {pct(high)}: crossing-link mass whose corridor route "
+                  f"crosses {c.partner}'s territory (the physical layer; below)")
     for f in c.published:
         region = " (regional figure)" if f.scope == "region" else ""
         t.add_row(f"{f.source.split(',')[0].split(' (')[0]} {f.year}{region}",
