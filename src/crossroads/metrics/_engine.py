@@ -36,6 +36,7 @@ class Group:
     virtual: bool
     weight: float  # sum of the members' destination weights
     members: tuple[int, ...]
+    member_weights: tuple[float, ...] = ()  # per member (virtual groups)
 
 
 @dataclass
@@ -53,6 +54,9 @@ class Sums:
     hegemony_weight: float = 0.0
     destinations: int = 0
     propagations: int = 0
+    # optional parts (run(crossings=True) / run(labels=...)); None when not asked for
+    crossings: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # home, foreign, mass
+    label_any: np.ndarray | None = None  # per label: mass of paths crossing it
 
 
 def group_destinations(
@@ -78,7 +82,8 @@ def group_destinations(
         else:
             groups.append(Group(d, False, float(wd), (d,)))
     for p, items in stubs.items():
-        groups.append(Group(p, True, float(sum(x for _, x in items)), tuple(d for d, _ in items)))
+        groups.append(Group(p, True, float(sum(x for _, x in items)),
+                            tuple(d for d, _ in items), tuple(x for _, x in items)))
     groups.sort(key=lambda g: (g.root, g.virtual))
     return groups
 
@@ -95,6 +100,8 @@ def run(
     vantage_points: np.ndarray | None = None,
     alpha: float = 0.1,
     workers: int = 1,
+    crossings: bool = False,
+    labels: tuple[np.ndarray, int] | None = None,
 ) -> Sums:
     """Sum the path metrics of every group, each weighted by its destination weight.
 
@@ -102,16 +109,29 @@ def run(
     ``vantage_points`` (indices), when given, yields the hegemony sums. ``workers``
     threads evaluate groups side by side (the kernels release the GIL); the sums are
     added in group order either way, so the result does not depend on ``workers``.
+    ``crossings`` adds the mass on each crossing link (:func:`_kernels.flow_crossings`);
+    ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
+    sums of that labelling (e.g. the owning state of state-owned ASes).
     """
     n = graph.n
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
+    extra = _Extra.asked(crossings, labels, table.n_countries, n)
+    keys: list[np.ndarray] = []
+    masses: list[np.ndarray] = []
+    if labels is not None:
+        sums.label_any = np.zeros(labels[1])
 
     def one(g: Group) -> _Part:
-        return _group_part(graph, table, home, g, src_w, outbound, mode, vantage_points, alpha)
+        return _group_part(graph, table, home, g, src_w, outbound, mode, vantage_points, alpha,
+                           extra)
 
     for g, part in zip(groups, _map(one, groups, workers), strict=True):
-        any_, transit, gateway, direct, domestic, reached, heg = part
+        any_, transit, gateway, direct, domestic, reached, heg, more = part
+        if more.crossing is not None:
+            _add_crossings(keys, masses, g, more.crossing, outbound, n)
+        if more.label_any is not None and sums.label_any is not None:
+            sums.label_any += g.weight * more.label_any
         sums.propagations += 1
         sums.destinations += len(g.members)
         sums.any += g.weight * any_
@@ -124,18 +144,68 @@ def run(
         if heg is not None:
             sums.hegemony += g.weight * heg
             sums.hegemony_weight += g.weight
+    if crossings:
+        sums.crossings = _reduce_crossings(keys, masses, n)
     return sums
 
 
-_Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None"]
+@dataclass(frozen=True)
+class _Extra:
+    """What a group computes beyond the standard sums: asked for (``crossings``; the
+    second labelling ``second``, offset past the countries, ``n_labels`` ids in all),
+    then computed (``crossing``, ``label_any``)."""
+
+    crossings: bool = False
+    second: np.ndarray | None = None
+    n_labels: int = 0
+    crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
+    label_any: np.ndarray | None = None
+
+    @classmethod
+    def asked(cls, crossings: bool, labels: tuple[np.ndarray, int] | None, n_countries: int,
+              n: int) -> _Extra:
+        """The request: the labels become ids ``n_countries + label`` (-1: none), so one
+        "any" pass serves countries and labels together."""
+        if labels is None:
+            return cls(crossings, np.full(n, -1, np.int32), n_countries)
+        second = np.where(labels[0] >= 0, labels[0] + n_countries, -1).astype(np.int32)
+        return cls(crossings, second, n_countries + labels[1])
+
+
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
+              _Extra]
+
+
+def _add_crossings(keys: list[np.ndarray], masses: list[np.ndarray], g: Group,
+                   crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float], outbound: bool,
+                   n: int) -> None:
+    """Append one group's crossing-link masses (weighted) as ``home * n + foreign`` keys;
+    the virtual last hop gives each stub its own link with its own weight."""
+    ha, fa, ms, to_stub = crossing
+    keys.append(ha.astype(np.int64) * n + fa)
+    masses.append(ms * g.weight)
+    if to_stub and g.virtual:
+        for d, wd in zip(g.members, g.member_weights, strict=True):
+            h, f = (g.root, d) if outbound else (d, g.root)
+            keys.append(np.array([h * n + f], np.int64))
+            masses.append(np.array([to_stub * wd]))
+
+
+def _reduce_crossings(keys: list[np.ndarray], masses: list[np.ndarray], n: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not keys:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    k, inv = np.unique(np.concatenate(keys), return_inverse=True)
+    m = np.bincount(inv, weights=np.concatenate(masses), minlength=k.size)
+    return k // n, k % n, m
 
 
 def _group_part(
     graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
-    mode: RouteMode, vantage_points: np.ndarray | None, alpha: float,
+    mode: RouteMode, vantage_points: np.ndarray | None, alpha: float, extra: _Extra = _Extra(),
 ) -> _Part:
     """One group's unweighted contributions (any, transit, gateway, direct, domestic,
-    reached, hegemony or None)."""
+    reached, hegemony or None, and the extra parts asked for)."""
     routes = propagate(graph, g.root, mode=mode)
     w = src_w
     if not g.virtual and src_w[g.root] != 0.0:
@@ -143,14 +213,18 @@ def _group_part(
         w[g.root] = 0.0  # a destination is never its own source
     dest_home = bool(table.cc_id[g.members[0]] == home)
     args = (routes.length, routes.nh_ptr, routes.nh_idx)
-    transit, gateway, direct, domestic, reached = _k.flow(
-        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound
+    (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = _k.flow_crossings(
+        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound, extra.crossings
     )
     heg = None
     if vantage_points is not None and len(vantage_points):
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
-    any_ = _any(args, table, w, g.root, g.virtual)
-    return any_, transit, gateway, direct, domestic, reached, heg
+    nc = table.n_countries
+    second = extra.second if extra.second is not None else np.full(graph.n, -1, np.int32)
+    total = _any(args, table.cc_id, second, max(extra.n_labels, nc), w, g.root, g.virtual)
+    more = _Extra(crossing=(ha, fa, ms, to_stub) if extra.crossings else None,
+                  label_any=total[nc:] if extra.n_labels > nc else None)
+    return total[:nc], transit, gateway, direct, domestic, reached, heg, more
 
 
 def _map(fn: Callable[[Group], _Part], groups: Sequence[Group], workers: int) -> Iterator[_Part]:
@@ -165,12 +239,17 @@ def _map(fn: Callable[[Group], _Part], groups: Sequence[Group], workers: int) ->
 
 
 def _any(
-    args: tuple[np.ndarray, ...], table: ASTable, w: np.ndarray, root: int, virtual: bool
+    args: tuple[np.ndarray, ...], labels: np.ndarray, second: np.ndarray, n_labels: int,
+    w: np.ndarray, root: int, virtual: bool,
 ) -> np.ndarray:
-    width = 32
+    """Per label id, the weighted chance that a path has an AS with that label strictly
+    inside (:func:`_kernels.any_country`, its sparse width doubled until it fits; 64
+    labels per AS fit every KZ destination with countries and owning states, so a
+    retry, a whole second pass, is rare)."""
+    width = 64
     while True:
         total, overflow = _k.any_country(
-            *args, table.cc_id, w, root, virtual, table.n_countries, width
+            *args, labels, second, w, root, virtual, n_labels, width
         )
         if not overflow:
             return total

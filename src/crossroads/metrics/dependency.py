@@ -58,7 +58,10 @@ from crossroads.metrics._typing import SourceWeighting
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["DirectionResult", "inbound", "outbound", "result_from_sums"]
+__all__ = ["DirectionResult", "Owners", "inbound", "outbound", "result_from_sums"]
+
+Owners = tuple[np.ndarray, tuple[str, ...]]
+"""A labelling of AS indices (-1: no label) and the labels' names, e.g. owning states."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,9 @@ class DirectionResult:
     n_destinations: int
     n_vantage_points: int
     propagations: int
+    # optional (inbound/outbound(crossings=True, owners=...)):
+    crossings: pd.DataFrame | None = None  # home_asn, foreign_asn, mass (fraction of reached)
+    owner_any: dict[str, float] | None = None  # owner label -> share of paths crossing it
 
     def as_dict(self, *, top: int | None = None) -> dict[str, object]:
         """JSON-ready form (``top`` limits the AS list)."""
@@ -115,12 +121,16 @@ def inbound(
     alpha: float = 0.1,
     grouping: bool = True,
     workers: int = 1,
+    crossings: bool = False,
+    owners: Owners | None = None,
 ) -> DirectionResult:
     """Dependency of ``country`` on paths from the world towards its address space.
 
     ``vantage_points`` (ASNs) give the hegemony column (and the sources when
     ``sources="vantage-points"``); ASNs absent from the graph are ignored. ``workers``
-    threads share the destinations (same result for any number).
+    threads share the destinations (same result for any number). ``crossings`` and
+    ``owners`` (label per AS index, -1 for none, and the label names) add the optional
+    parts of :class:`DirectionResult`; the other results do not change.
     """
     home = table.country_id(country)
     dests = table.origins(country)
@@ -139,12 +149,13 @@ def inbound(
     )
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=False, mode=mode,
-        vantage_points=vps, alpha=alpha, workers=workers,
+        vantage_points=vps, alpha=alpha, workers=workers, crossings=crossings,
+        labels=None if owners is None else (owners[0], len(owners[1])),
     )
     label = "foreign ASes by IPv4 space" if sources == "addresses" else "vantage points"
     return result_from_sums(
         sums, graph, table, country, "inbound", mode, label,
-        int(np.count_nonzero(src_w)), int(vps.size),
+        int(np.count_nonzero(src_w)), int(vps.size), owners=owners,
     )
 
 
@@ -159,13 +170,16 @@ def outbound(
     alpha: float = 0.1,
     grouping: bool = True,
     workers: int = 1,
+    crossings: bool = False,
+    owners: Owners | None = None,
 ) -> DirectionResult:
     """Dependency of ``country``'s ASes (by IPv4 space) on their paths to ``destinations``.
 
     ``destinations`` are ASNs (those absent from the graph are ignored) weighted by
     ``destination_weights`` (default 1 each); ``None`` means every foreign AS that
     originates IPv4 space, weighted by it. Hegemony uses C's source ASes as vantage points.
-    ``workers`` threads share the destinations (same result for any number).
+    ``workers`` threads share the destinations (same result for any number); ``crossings``
+    and ``owners`` as in :func:`inbound`.
     """
     home = table.country_id(country)
     if destinations is None:
@@ -186,10 +200,12 @@ def outbound(
     groups = _engine.group_destinations(graph, idx, dw, keep_apart=srcs, grouping=grouping)
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=True, mode=mode,
-        vantage_points=srcs, alpha=alpha, workers=workers,
+        vantage_points=srcs, alpha=alpha, workers=workers, crossings=crossings,
+        labels=None if owners is None else (owners[0], len(owners[1])),
     )
     return result_from_sums(
-        sums, graph, table, country, "outbound", mode, label, int(srcs.size), int(srcs.size)
+        sums, graph, table, country, "outbound", mode, label, int(srcs.size), int(srcs.size),
+        owners=owners,
     )
 
 
@@ -203,6 +219,8 @@ def result_from_sums(
     sources: str,
     n_sources: int,
     n_vps: int,
+    *,
+    owners: Owners | None = None,
 ) -> DirectionResult:
     """Normalise engine sums into shares and tables."""
     home = table.country_id(country)
@@ -248,7 +266,19 @@ def result_from_sums(
         n_destinations=sums.destinations,
         n_vantage_points=n_vps,
         propagations=sums.propagations,
+        crossings=_crossing_frame(sums, graph, r),
+        owner_any=(None if owners is None or sums.label_any is None else
+                   {name: float(v / r) for name, v in zip(owners[1], sums.label_any,
+                                                          strict=True) if v > 0}),
     )
+
+
+def _crossing_frame(sums: _engine.Sums, graph: ASGraph, r: float) -> pd.DataFrame | None:
+    if sums.crossings is None:
+        return None
+    h, f, m = sums.crossings
+    return pd.DataFrame({"home_asn": graph.asns[h], "foreign_asn": graph.asns[f],
+                         "mass": m / r})
 
 
 def _vp_indices(graph: ASGraph, asns: Sequence[int] | None) -> np.ndarray:

@@ -41,6 +41,15 @@ from crossroads.metrics.chokepoints import Chokepoints, chokepoints
 from crossroads.metrics.concentration import Concentration, concentration
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
 from crossroads.metrics.targets import CONTENT_ASNS, default_destinations
+from crossroads.metrics.territory import (
+    StateControl,
+    TerritorialReport,
+    owner_labels,
+    state_control,
+    territorial_report,
+    territory_inputs,
+)
+from crossroads.physical import CorridorSet
 from crossroads.provenance import Provenance
 from crossroads.routing import RouteMode
 from crossroads.routing.fidelity_note import fidelity_note
@@ -65,6 +74,8 @@ class DependencyReport:
     seconds: float = 0.0
     country_by: str = "registration"
     answers: tuple[Answer, ...] = ()
+    territory: TerritorialReport | None = None
+    state_control: StateControl | None = None
 
     def as_dict(self, *, top: int = 20) -> dict[str, object]:
         """JSON-ready form (``top`` rows of the AS and border tables); ``answers`` first."""
@@ -80,6 +91,9 @@ class DependencyReport:
             "concentration": self.concentration.as_dict(),
             "datasets": [p.as_dict() for p in self.datasets],
             "notes": list(self.notes),
+            "territory": self.territory.as_dict(top=top) if self.territory else None,
+            "state_control": (self.state_control.as_dict(top=top) if self.state_control
+                              else None),
         }
 
 
@@ -95,6 +109,8 @@ def dependency(
     chokepoint_k: int = 5,
     workers: int = 1,
     ribs: Sequence[str | Path] = (),
+    territory: bool = True,
+    corridors: CorridorSet | None = None,
 ) -> DependencyReport:
     """The full report of ``country`` on ``snap``.
 
@@ -105,16 +121,29 @@ def dependency(
     slow part: one re-propagation per candidate). ``workers`` threads share the
     destinations of the inbound and outbound passes (same result for any number).
     ``ribs``: RIB files whose observed paths give the observed share in the answers'
-    comparison (:func:`crossroads.metrics.observed.observed_dependency`)."""
+    comparison (:func:`crossroads.metrics.observed.observed_dependency`).
+
+    ``territory`` adds the territorial section (:mod:`crossroads.metrics.territory`:
+    whose territory the paths cross, on ``corridors`` or the shipped corridor data,
+    placed with the store's PeeringDB presence when loaded) and the state-control shares
+    (when the store holds the state-owned ASes); neither changes the other parts."""
     start = time.perf_counter()
     cc = snap.require_country(country)
     graph, table = snap.graph, snap.table
     vps = list(snap.vantage_points)
     notes: list[str] = []
     inb = out = None
+    phys = None
+    if territory and snap.merge is not None:
+        notes.append("territory and state control not computed on a sibling-merged "
+                     "snapshot (its links join organisations, not ASes)")
+    elif territory:
+        phys = territory_inputs(snap, corridors)
+    owned = phys.state_owned if phys is not None else None
+    owners = owner_labels(graph, owned) if owned is not None else None
     if direction in ("inbound", "both"):
-        inb = inbound(graph, table, cc, mode=mode, sources=sources,
-                      vantage_points=vps, workers=workers)
+        inb = inbound(graph, table, cc, mode=mode, sources=sources, vantage_points=vps,
+                      workers=workers, crossings=phys is not None, owners=owners)
     if direction in ("outbound", "both"):
         if targets == "world":
             dests = None
@@ -122,13 +151,21 @@ def dependency(
             dests = list(destinations) if destinations else default_destinations(graph, table, cc)
             named = [CONTENT_ASNS.get(a, f"AS{a}") for a in dests]
             notes.append("outbound destinations: " + ", ".join(named))
-        out = outbound(graph, table, cc, dests, mode=mode, workers=workers)
+        out = outbound(graph, table, cc, dests, mode=mode, workers=workers,
+                       crossings=phys is not None, owners=owners)
     chokes = None
     if chokepoint_k > 0:
         base = inb if inb is not None else inbound(graph, table, cc, mode=mode)
         chokes = chokepoints(graph, table, cc, base, k=chokepoint_k, mode=mode)
     if not vps:
         notes.append("no vantage points: inbound hegemony not computed")
+    terr = None
+    if phys is not None:
+        terr = territorial_report(cc, inb, out, phys.corridors, table,
+                                  presence=phys.presence)
+        notes.append(f"territory: corridor data {phys.corridors.version}; "
+                     f"{100 * terr.rule_share:.0f} % of the crossing-link mass placed by rules")
+        notes.extend(phys.notes)
     notes.extend(snap.notes)
     # every simulated figure says how far simulated paths can be trusted
     notes.append(fidelity_note(snap.data_date))
@@ -143,7 +180,8 @@ def dependency(
         border=border_ases(graph, table, cc),
         chokepoints=chokes,
         concentration=concentration(_own_space(snap), cc, country_column=table.country_column),
-        datasets=snap.datasets,
+        datasets=(*snap.datasets, *(p for p in (phys.datasets if phys is not None else ())
+                                    if p not in snap.datasets)),
         notes=tuple(notes),
         seconds=time.perf_counter() - start,
         country_by=snap.country_by,
@@ -152,6 +190,8 @@ def dependency(
                  observed=getattr(seen, r.direction) if seen else None,
                  observed_datasets=seen.datasets if seen else ())
             for r in (inb, out) if r is not None),
+        territory=terr,
+        state_control=state_control(inb, out, owned) if owned is not None else None,
     )
 
 
@@ -169,4 +209,3 @@ def _own_space(snap: Snapshot) -> pd.DataFrame:
     if snap.merge is None or snap.store is None:
         return snap.info
     return snap.store.as_info()
-
