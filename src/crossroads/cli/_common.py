@@ -2,9 +2,10 @@
 
 An option that means the same thing is spelt, typed, defaulted and documented the same
 way in every command: the country argument, ``--date``, ``--mode``, ``--country-by``,
-``--workers``, ``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--json``, ``--mirror``
-and ``--data-dir``. Commands that route load one :class:`~crossroads.snapshots.Snapshot` with
-:func:`load_snapshot` after validating their inputs, call one API function and render.
+``--workers``, ``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--corridors``,
+``--json``, ``--mirror`` and ``--data-dir``. Commands that route load one
+:class:`~crossroads.snapshots.Snapshot` with :func:`load_snapshot` after validating their
+inputs, call one API function and render.
 
 Validators here run before any computation starts (before a Dask cluster, before an hour
 of routing), so a bad country, count, port or output path is one line and exit 2, not a
@@ -33,6 +34,7 @@ from crossroads.ids import country_code
 
 __all__ = [
     "DEFAULT_WORKERS",
+    "CorridorsOpt",
     "CountryArg",
     "CountryByChoice",
     "CountryByOpt",
@@ -141,6 +143,12 @@ PlotOpt = Annotated[
     Path | None, typer.Option("--plot", help="Also write a figure (.png or .svg).")
 ]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output file.")]
+CorridorsOpt = Annotated[
+    Path | None,
+    typer.Option("--corridors", help="A corridor file (schema of the shipped "
+                 "crossroads/physical/data/corridors.csv) whose rows add to or replace the "
+                 "shipped ones."),
+]
 PortOpt = Annotated[int, typer.Option(
     "--port", min=0, max=65535, help="TCP port to listen on (0: any free port).")]
 

@@ -19,6 +19,7 @@ from rich.table import Table
 from crossroads.atomic import atomic_path
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
+    CorridorsOpt,
     CountryArg,
     CountryByChoice,
     CountryByOpt,
@@ -105,6 +106,10 @@ def dependency(
     merge_siblings: Annotated[bool, typer.Option(
         "--merge-siblings", help="Route each CAIDA as-org organisation's ASes as one node "
         "(its lowest ASN); needs the as-org dataset loaded.")] = False,
+    territory: Annotated[bool, typer.Option(
+        "--territory/--no-territory", help="Add the territorial section: whose territory "
+        "the paths cross (corridor data), with ranges, and state control.")] = True,
+    corridors: CorridorsOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
@@ -115,6 +120,7 @@ def dependency(
     from crossroads.metrics import dependency as run
     from crossroads.metrics import observed_dependency
     from crossroads.metrics.robustness import discount_implausible, robust_snapshot
+    from crossroads.physical import load_corridors
 
     cc = check_country(country)
     if observed:
@@ -122,6 +128,7 @@ def dependency(
     if compare_rib:
         check_inputs(compare_rib, what="RIB")
     calibrated = mode == ModeChoice.calibrated
+    cs = load_corridors(corridors) if corridors is not None and territory else None
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, merge_siblings=merge_siblings,
                              prepare=discount_implausible if robust else None,
@@ -135,7 +142,8 @@ def dependency(
         report = run(snap, cc, direction=direction.value, mode=mode.value,
                      sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
                      workers=workers, calibration=cal, robustness_k=robustness,
-                     ribs=[str(p) for p in compare_rib or ()])
+                     ribs=[str(p) for p in compare_rib or ()], territory=territory,
+                     corridors=cs)
     if json_out:
         print_json(report.as_dict(top=top))
     else:
@@ -196,7 +204,7 @@ def register(app: typer.Typer) -> None:
 
 def _render(report, top: int) -> None:
     for answer in report.answers:
-        _render_answer(answer)
+        _render_answer(answer, report.territory)
     console.print(f"[bold]{report.country}[/]: dependency on foreign countries and ASes "
                   f"({report.mode} routes; shares of address-weighted, tie-split paths; "
                   f"countries by {report.country_by})")
@@ -228,6 +236,8 @@ def _render(report, top: int) -> None:
         _render_robustness(report.robustness)
     if not report.border.empty:
         _render_border(report.border, top)
+    if report.territory is not None:
+        _render_territory(report, top)
     _render_rest(report)
 
 
@@ -260,7 +270,34 @@ def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]
     console.print(b)
 
 
-def _render_answer(answer) -> None:  # type: ignore[no-untyped-def]
+def _render_territory(report, top: int) -> None:  # type: ignore[no-untyped-def]
+    tr = report.territory
+    for side, dep in ((tr.inbound, report.inbound), (tr.outbound, report.outbound)):
+        if side is None or dep is None:
+            continue
+        gw = dep.by_country.set_index("country")
+        t = Table(title=f"{side.direction}: territory crossed (corridor routes to the "
+                  "interconnection metros) beside the AS-level shares")
+        for col in ("country", "territory share", "range", "AS gateway share", "AS any share"):
+            t.add_column(col, justify="left" if col == "country" else "right")
+        for r in side.by_country.head(top).itertuples():
+            g = gw.loc[r.country] if r.country in gw.index else None
+            t.add_row(r.country, pct(r.share), f"{pct(r.low)} - {pct(r.high)}",
+                      pct(None if g is None else g.gateway_share),
+                      pct(None if g is None else g.any_share))
+        t.caption = (f"% of the path mass on {report.country}'s crossing links; "
+                     f"{pct(side.rule_share)} of it placed by rules (range: extremes over "
+                     f"their candidate metros); unrouted {pct(side.unrouted_share)}; "
+                     f"corridor data {tr.corridors_version}")
+        console.print(t)
+    sc = report.state_control
+    if sc is not None and sc.inbound:
+        rows = ", ".join(f"{r.state} {pct(r.share)}" for r in sc.inbound[:top])
+        console.print(f"state control (inbound paths crossing a majority state-owned AS, "
+                      f"by owning state): {rows}")
+
+
+def _render_answer(answer, territory) -> None:  # type: ignore[no-untyped-def]
     console.print(f"[bold]{answer.sentence}[/]", highlight=False)
     c = answer.comparison
     if c.partner is None:
@@ -273,6 +310,12 @@ def _render_answer(answer) -> None:  # type: ignore[no-untyped-def]
         t.add_row("crossroads, observed", pct(c.observed), c.observed_basis or "")
     elif answer.mode != "observed":
         t.add_row("crossroads, observed", "–", "no RIB read (add --compare-rib FILE)")
+    side = getattr(territory, answer.direction, None) if territory is not None else None
+    if side is not None:
+        share, low, high = side.share_of(c.partner)
+        t.add_row("crossroads, territory", pct(share),
+                  f"range {pct(low)} – {pct(high)}: crossing-link mass whose corridor route "
+                  f"crosses {c.partner}'s territory (the physical layer; below)")
     for f in c.published:
         region = " (regional figure)" if f.scope == "region" else ""
         t.add_row(f"{f.source.split(',')[0].split(' (')[0]} {f.year}{region}",

@@ -155,6 +155,12 @@ def _render_result(result: ScenarioResult, top: int) -> None:
         t.add_row(name, pct(x), pct(y), signed(y - x))
     t.add_row("origins without international route", str(len(b.reach.isolated)),
               str(len(a.reach.isolated)), f"{len(a.reach.isolated) - len(b.reach.isolated):+d}")
+    t.add_row("IPv4 space without international route", pct(b.reach.isolated_share),
+              pct(a.reach.isolated_share), signed(a.reach.isolated_share - b.reach.isolated_share))
+    sat = a.reach_with_satellite
+    if sat is not None:
+        t.add_row("inbound, satellite users counted as reached", pct(b.reach.inbound),
+                  pct(sat[0]), signed(sat[0] - b.reach.inbound))
     console.print(t)
     for direction in ("inbound", "outbound"):
         before = b.by_country(direction).set_index("country")
@@ -177,9 +183,11 @@ def _render_result(result: ScenarioResult, top: int) -> None:
         t.add_row(f"AS{asn} {src.at[asn, 'name']}", str(src.at[asn, "country"]),
                   pct(_get(bas, asn, "transit_share")), pct(_get(aas, asn, "transit_share")))
     console.print(t)
+    _render_territory(result, top)
     lost = result.lost_international
     console.print(f"origins that lost all international routes: {len(lost)}"
-                  + (": " + ", ".join(f"AS{x}" for x in lost[:top]) if lost else ""))
+                  + (": " + ", ".join(f"AS{x}" for x in lost[:top]) if lost else "")
+                  + f" ({pct(result.lost_space_share)} of the country's IPv4 space)")
     crit = list(result.new_critical_ases.items())[:top]
     console.print("ASes that became critical: "
                   + (", ".join(f"AS{x} ({v:,} IPv4)" for x, v in crit) if crit else "none"))
@@ -188,6 +196,28 @@ def _render_result(result: ScenarioResult, top: int) -> None:
                   + (", ".join(f"AS{x}-AS{y} ({v:,} IPv4)" for (x, y), v in links)
                      if links else "none"))
     console.print("limits of the model: " + "; ".join(LIMITS) + ".", highlight=False)
+
+
+def _render_territory(result: ScenarioResult, top: int) -> None:
+    b, a = result.before.territory, result.after.territory
+    if b is None or a is None:
+        return
+    for direction in ("inbound", "outbound"):
+        tb, ta = getattr(b, direction), getattr(a, direction)
+        if tb is None or ta is None:
+            continue
+        codes = list(dict.fromkeys([*tb.by_country["country"][:top],
+                                    *ta.by_country["country"][:top]]))[:top]
+        t = Table("country", "territory before", "range", "territory after", "range",
+                  title=f"{direction}: territory crossed (share of the crossing-link mass)")
+        for cc in codes:
+            sb, lb, hb = tb.share_of(cc)
+            sa, la, ha = ta.share_of(cc)
+            t.add_row(cc, pct(sb), f"{pct(lb)} - {pct(hb)}", pct(sa), f"{pct(la)} - {pct(ha)}")
+        t.caption = (f"placed by rules: {pct(tb.rule_share)} before, {pct(ta.rule_share)} "
+                     f"after; no corridor route: {pct(tb.unrouted_share)} before, "
+                     f"{pct(ta.unrouted_share)} after; corridor data {a.corridors_version}")
+        console.print(t)
 
 
 def _get(frame: object, key: object, column: str) -> float:

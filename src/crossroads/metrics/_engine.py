@@ -24,11 +24,12 @@ import numpy as np
 
 from crossroads.metrics import _kernels as _k
 from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
+from crossroads.metrics._links import link_ids, link_part, observed_mass, observed_origins
 from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "link_ids", "link_key",
-           "observed_mass", "observed_origins", "routes_of", "run"]
+__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "observed_origins", "routes_of",
+           "run"]
 
 T = TypeVar("T")
 
@@ -41,7 +42,7 @@ class Group:
     virtual: bool
     weight: float  # sum of the members' destination weights
     members: tuple[int, ...]
-    member_weights: tuple[float, ...] = ()  # each member's weight (virtual groups)
+    member_weights: tuple[float, ...] = ()  # per member (virtual groups)
 
 
 @dataclass
@@ -63,6 +64,9 @@ class Sums:
     hop_observed: float = 0.0  # ... and over the hops taken along observed routes
     pair_observed: float = 0.0  # calibrated: mass of the pairs whose whole route is observed
     link_mass: np.ndarray | None = None  # per link of graph.links: path mass crossing it
+    # optional parts (run(crossings=True) / run(labels=...)); None when not asked for
+    crossings: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # home, foreign, mass
+    label_any: np.ndarray | None = None  # per label: mass of paths crossing it
 
 
 def group_destinations(
@@ -88,8 +92,8 @@ def group_destinations(
         else:
             groups.append(Group(d, False, float(wd), (d,)))
     for p, items in stubs.items():
-        groups.append(Group(p, True, float(sum(x for _, x in items)), tuple(d for d, _ in items),
-                            tuple(float(x) for _, x in items)))
+        groups.append(Group(p, True, float(sum(x for _, x in items)),
+                            tuple(d for d, _ in items), tuple(x for _, x in items)))
     groups.sort(key=lambda g: (g.root, g.virtual))
     return groups
 
@@ -108,6 +112,8 @@ def run(
     workers: int = 1,
     calibration: Calibration | None = None,
     links: bool = False,
+    crossings: bool = False,
+    labels: tuple[np.ndarray, int] | None = None,
 ) -> Sums:
     """Sum the path metrics of every group, each weighted by its destination weight.
 
@@ -115,7 +121,10 @@ def run(
     ``vantage_points`` (indices), when given, yields the hegemony sums. ``workers``
     threads evaluate groups side by side (the kernels release the GIL); the sums are
     added in group order either way, so the result does not depend on ``workers``.
-    ``links`` adds the path mass crossing every link (:attr:`Sums.link_mass`).
+    ``links`` adds the path mass crossing every link (:attr:`Sums.link_mass`);
+    ``crossings`` adds the mass on each crossing link (:func:`_kernels.flow_crossings`);
+    ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
+    sums of that labelling (e.g. the owning state of state-owned ASes).
     """
     n = graph.n
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
@@ -123,10 +132,15 @@ def run(
     lids = link_ids(graph) if links else None
     if links:
         sums.link_mass = np.zeros(len(graph.links))
+    extra = _Extra.asked(crossings, labels, table.n_countries, n)
+    keys: list[np.ndarray] = []
+    masses: list[np.ndarray] = []
+    if labels is not None:
+        sums.label_any = np.zeros(labels[1])
 
     def one(g: Group) -> list[tuple[float, _Part]]:
         return [(f, _routes_part(graph, table, home, g, src_w, outbound, r, vantage_points,
-                                 alpha, lids))
+                                 alpha, lids, extra))
                 for r, f in routes_of(graph, g.root, mode, calibration)]
 
     for g, parts in zip(groups, _map(one, groups, workers), strict=True):
@@ -135,17 +149,47 @@ def run(
         sums.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
         for frac, part in parts:  # one part per variant (calibrated), else one
             _add(sums, g.weight * frac, part)
+            more = part[-1]
+            if more.crossing is not None:
+                _add_crossings(keys, masses, g, frac, more.crossing, outbound, n)
+    if crossings:
+        sums.crossings = _reduce_crossings(keys, masses, n)
     return sums
 
 
+@dataclass(frozen=True)
+class _Extra:
+    """What a group computes beyond the standard sums: asked for (``crossings``; the
+    second labelling ``second``, offset past the countries, ``n_labels`` ids in all),
+    then computed (``crossing``, ``label_any``)."""
+
+    crossings: bool = False
+    second: np.ndarray | None = None
+    n_labels: int = 0
+    crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
+    label_any: np.ndarray | None = None
+
+    @classmethod
+    def asked(cls, crossings: bool, labels: tuple[np.ndarray, int] | None, n_countries: int,
+              n: int) -> _Extra:
+        """The request: the labels become ids ``n_countries + label`` (-1: none), so one
+        "any" pass serves countries and labels together."""
+        if labels is None:
+            return cls(crossings, np.full(n, -1, np.int32), n_countries)
+        second = np.where(labels[0] >= 0, labels[0] + n_countries, -1).astype(np.int32)
+        return cls(crossings, second, n_countries + labels[1])
+
+
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
-              tuple[float, ...], "np.ndarray | None"]
+              tuple[float, ...], "np.ndarray | None", _Extra]
 
 
 def _add(sums: Sums, weight: float, part: _Part) -> None:
-    any_, transit, gateway, direct, domestic, reached, heg, obs, lmass = part
+    any_, transit, gateway, direct, domestic, reached, heg, obs, lmass, more = part
     if lmass is not None and sums.link_mass is not None:
         sums.link_mass += weight * lmass
+    if more.label_any is not None and sums.label_any is not None:
+        sums.label_any += weight * more.label_any
     sums.any += weight * any_
     sums.transit += weight * transit
     sums.gateway += weight * gateway
@@ -158,6 +202,31 @@ def _add(sums: Sums, weight: float, part: _Part) -> None:
     if heg is not None:
         sums.hegemony += weight * heg
         sums.hegemony_weight += weight
+
+
+def _add_crossings(keys: list[np.ndarray], masses: list[np.ndarray], g: Group, frac: float,
+                   crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float], outbound: bool,
+                   n: int) -> None:
+    """Append one propagation's crossing-link masses (weighted by the group's weight and the
+    variant's share ``frac``) as ``home * n + foreign`` keys; the virtual last hop gives
+    each stub its own link with its own weight."""
+    ha, fa, ms, to_stub = crossing
+    keys.append(ha.astype(np.int64) * n + fa)
+    masses.append(ms * g.weight * frac)
+    if to_stub and g.virtual:
+        for d, wd in zip(g.members, g.member_weights, strict=True):
+            h, f = (g.root, d) if outbound else (d, g.root)
+            keys.append(np.array([h * n + f], np.int64))
+            masses.append(np.array([to_stub * wd * frac]))
+
+
+def _reduce_crossings(keys: list[np.ndarray], masses: list[np.ndarray], n: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not keys:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    k, inv = np.unique(np.concatenate(keys), return_inverse=True)
+    m = np.bincount(inv, weights=np.concatenate(masses), minlength=k.size)
+    return k // n, k % n, m
 
 
 def routes_of(
@@ -178,90 +247,31 @@ def routes_of(
 def _routes_part(
     graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
     routes: Routes, vantage_points: np.ndarray | None, alpha: float,
-    lids: tuple[np.ndarray, ...] | None = None,
+    lids: tuple[np.ndarray, ...] | None = None, extra: _Extra = _Extra(),
 ) -> _Part:
     """One propagation's unweighted contributions: any, transit, gateway, direct,
     domestic, reached, hegemony (None without vantage points), observed-route sums,
-    per-link mass (None unless ``lids``)."""
+    per-link mass (None unless ``lids``), and the extra parts asked for."""
     w = src_w
     if not g.virtual and src_w[g.root] != 0.0:
         w = src_w.copy()
         w[g.root] = 0.0  # a destination is never its own source
     dest_home = bool(table.cc_id[g.members[0]] == home)
     args = (routes.length, routes.nh_ptr, routes.nh_idx)
-    transit, gateway, direct, domestic, reached = _k.flow(
-        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound
+    (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = _k.flow_crossings(
+        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound, extra.crossings
     )
     heg = None
     if vantage_points is not None and len(vantage_points):
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
-    any_ = _any(args, table, w, g.root, g.virtual)
-    lmass = None if lids is None else _link_part(graph, g, routes, transit, w, lids)
-    return (any_, transit, gateway, direct, domestic, reached, heg,
-            observed_mass(routes, transit, w), lmass)
-
-
-def link_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """An order-free uint64 key per AS pair (ASNs): ``min << 32 | max``."""
-    lo = np.minimum(a, b).astype(np.uint64)
-    hi = np.maximum(a, b).astype(np.uint64)
-    return (lo << np.uint64(32)) | hi
-
-
-def link_ids(graph: ASGraph) -> tuple[np.ndarray, ...]:
-    """The number (position in ``graph.links``) of the link of every entry of the
-    provider, customer and peer CSRs."""
-    lk = graph.links
-    keys = link_key(lk.as1, lk.as2)
-    order = np.argsort(keys)
-    out = []
-    for ptr, idx in ((graph.prov_ptr, graph.prov_idx), (graph.cust_ptr, graph.cust_idx),
-                     (graph.peer_ptr, graph.peer_idx)):
-        rows = np.repeat(np.arange(graph.n), np.diff(ptr))
-        key = link_key(graph.asns[rows], graph.asns[idx])
-        out.append(order[np.searchsorted(keys[order], key)].astype(np.int64))
-    return tuple(out)
-
-
-def _link_part(
-    graph: ASGraph, g: Group, routes: Routes, transit: np.ndarray, w: np.ndarray,
-    lids: tuple[np.ndarray, ...],
-) -> np.ndarray:
-    """Path mass crossing every link towards one destination (a virtual group's stub
-    links carry all that reaches the root, split by the stubs' weights)."""
-    mass = np.where(routes.length >= 0, transit + w, 0.0)
-    out = _k.link_mass(routes.length, routes.nh_ptr, routes.nh_idx, mass, *graph.adjacency,
-                        *lids, np.zeros(len(graph.links)))
-    if g.virtual and g.weight > 0:
-        at_root = float(transit[g.root] + w[g.root])
-        for m, wm in zip(g.members, g.member_weights, strict=True):
-            k = int(graph.prov_ptr[m])  # a stub's one link: to its provider, the root
-            out[lids[0][k]] += at_root * wm / g.weight
-    return out
-
-
-def observed_mass(routes: Routes, transit: np.ndarray, w: np.ndarray) -> tuple[float, ...]:
-    """``(hop mass, hop mass on observed routes, pair mass fully observed)``: every AS
-    ``v`` with a next hop passes on what reaches it (``transit + w``); the hop is
-    observed when ``v``'s route is; a pair's route is wholly observed when its source's
-    is (the next hops of an observed route are observed routes)."""
-    if routes.observed is None:
-        return (0.0, 0.0, 0.0)
-    reach = routes.length >= 0
-    mass = np.where(reach, transit + w, 0.0)
-    hops = np.diff(routes.nh_ptr) > 0
-    return (float(mass[hops].sum()), float(mass[hops & routes.observed].sum()),
-            float(w[reach & routes.observed].sum()))
-
-
-def observed_origins(graph: ASGraph, calibration: Calibration | None) -> np.ndarray:
-    """Indices of the origins with observed routes: never grouped below a provider (their
-    own observed routes differ from the provider's)."""
-    if calibration is None:
-        return np.zeros(0, np.int32)
-    pos = np.searchsorted(graph.asns, calibration.var_origin)
-    ok = (pos < graph.n) & (graph.asns[np.minimum(pos, graph.n - 1)] == calibration.var_origin)
-    return np.unique(pos[ok]).astype(np.int32)
+    nc = table.n_countries
+    second = extra.second if extra.second is not None else np.full(graph.n, -1, np.int32)
+    total = _any(args, table.cc_id, second, max(extra.n_labels, nc), w, g.root, g.virtual)
+    more = _Extra(crossing=(ha, fa, ms, to_stub) if extra.crossings else None,
+                  label_any=total[nc:] if extra.n_labels > nc else None)
+    lmass = None if lids is None else link_part(graph, g, routes, transit, w, lids)
+    return (total[:nc], transit, gateway, direct, domestic, reached, heg,
+            observed_mass(routes, transit, w), lmass, more)
 
 
 def _map(fn: Callable[[Group], T], groups: Sequence[Group], workers: int) -> Iterator[T]:
@@ -276,12 +286,17 @@ def _map(fn: Callable[[Group], T], groups: Sequence[Group], workers: int) -> Ite
 
 
 def _any(
-    args: tuple[np.ndarray, ...], table: ASTable, w: np.ndarray, root: int, virtual: bool
+    args: tuple[np.ndarray, ...], labels: np.ndarray, second: np.ndarray, n_labels: int,
+    w: np.ndarray, root: int, virtual: bool,
 ) -> np.ndarray:
-    width = 32
+    """Per label id, the weighted chance that a path has an AS with that label strictly
+    inside (:func:`_kernels.any_country`, its sparse width doubled until it fits; 64
+    labels per AS fit every KZ destination with countries and owning states, so a
+    retry, a whole second pass, is rare)."""
+    width = 64
     while True:
         total, overflow = _k.any_country(
-            *args, table.cc_id, w, root, virtual, table.n_countries, width
+            *args, labels, second, w, root, virtual, n_labels, width
         )
         if not overflow:
             return total

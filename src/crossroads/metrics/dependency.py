@@ -59,7 +59,10 @@ from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["TOP_LINKS", "DirectionResult", "inbound", "outbound", "result_from_sums"]
+__all__ = ["TOP_LINKS", "DirectionResult", "Owners", "inbound", "outbound", "result_from_sums"]
+
+Owners = tuple[np.ndarray, tuple[str, ...]]
+"""A labelling of AS indices (-1: no label) and the labels' names, e.g. owning states."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class DirectionResult:
     observed_pair_share: float | None = None
     calibration: str | None = None
     by_link: pd.DataFrame | None = None
+    # optional (inbound/outbound(crossings=True, owners=...)):
+    crossings: pd.DataFrame | None = None  # home_asn, foreign_asn, mass (fraction of reached)
+    owner_any: dict[str, float] | None = None  # owner label -> share of paths crossing it
 
     def as_dict(self, *, top: int | None = None) -> dict[str, object]:
         """JSON-ready form (``top`` limits the AS list)."""
@@ -130,13 +136,17 @@ def inbound(
     grouping: bool = True,
     workers: int = 1,
     calibration: Calibration | None = None,
+    crossings: bool = False,
+    owners: Owners | None = None,
 ) -> DirectionResult:
     """Dependency of ``country`` on paths from the world towards its address space.
 
     ``vantage_points`` (ASNs) give the hegemony column (and the sources when
     ``sources="vantage-points"``); ASNs absent from the graph are ignored. ``workers``
     threads share the destinations (same result for any number). ``mode="calibrated"``
-    routes with ``calibration`` (:mod:`crossroads.routing.calibration`).
+    routes with ``calibration`` (:mod:`crossroads.routing.calibration`). ``crossings`` and
+    ``owners`` (label per AS index, -1 for none, and the label names) add the optional
+    parts of :class:`DirectionResult`; the other results do not change.
     """
     home = table.country_id(country)
     dests = table.origins(country)
@@ -157,11 +167,12 @@ def inbound(
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=False, mode=mode,
         vantage_points=vps, alpha=alpha, workers=workers, calibration=calibration, links=True,
+        crossings=crossings, labels=None if owners is None else (owners[0], len(owners[1])),
     )
     label = "foreign ASes by IPv4 space" if sources == "addresses" else "vantage points"
     return result_from_sums(
         sums, graph, table, country, "inbound", mode, label,
-        int(np.count_nonzero(src_w)), int(vps.size), calibration=calibration,
+        int(np.count_nonzero(src_w)), int(vps.size), calibration=calibration, owners=owners,
     )
 
 
@@ -177,13 +188,16 @@ def outbound(
     grouping: bool = True,
     workers: int = 1,
     calibration: Calibration | None = None,
+    crossings: bool = False,
+    owners: Owners | None = None,
 ) -> DirectionResult:
     """Dependency of ``country``'s ASes (by IPv4 space) on their paths to ``destinations``.
 
     ``destinations`` are ASNs (those absent from the graph are ignored) weighted by
     ``destination_weights`` (default 1 each); ``None`` means every foreign AS that
     originates IPv4 space, weighted by it. Hegemony uses C's source ASes as vantage points.
-    ``workers`` threads share the destinations (same result for any number).
+    ``workers`` threads share the destinations (same result for any number); ``crossings``
+    and ``owners`` as in :func:`inbound`.
     """
     home = table.country_id(country)
     if destinations is None:
@@ -206,10 +220,11 @@ def outbound(
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=True, mode=mode,
         vantage_points=srcs, alpha=alpha, workers=workers, calibration=calibration,
+        crossings=crossings, labels=None if owners is None else (owners[0], len(owners[1])),
     )
     return result_from_sums(
         sums, graph, table, country, "outbound", mode, label, int(srcs.size), int(srcs.size),
-        calibration=calibration,
+        calibration=calibration, owners=owners,
     )
 
 
@@ -225,6 +240,7 @@ def result_from_sums(
     n_vps: int,
     *,
     calibration: Calibration | None = None,
+    owners: Owners | None = None,
 ) -> DirectionResult:
     """Normalise engine sums into shares and tables."""
     home = table.country_id(country)
@@ -275,6 +291,10 @@ def result_from_sums(
         observed_pair_share=sums.pair_observed / r if calibration is not None else None,
         calibration=calibration.describe() if calibration is not None else None,
         by_link=None if sums.link_mass is None else _top_links(graph, sums.link_mass / r),
+        crossings=_crossing_frame(sums, graph, r),
+        owner_any=(None if owners is None or sums.label_any is None else
+                   {name: float(v / r) for name, v in zip(owners[1], sums.label_any,
+                                                          strict=True) if v > 0}),
     )
 
 
@@ -287,6 +307,14 @@ def _top_links(graph: ASGraph, share: np.ndarray) -> pd.DataFrame:
     lk = graph.links
     return pd.DataFrame({"as1": lk.as1[order], "as2": lk.as2[order],
                          "rel": lk.rel[order].astype(np.int64), "mass_share": share[order]})
+
+
+def _crossing_frame(sums: _engine.Sums, graph: ASGraph, r: float) -> pd.DataFrame | None:
+    if sums.crossings is None:
+        return None
+    h, f, m = sums.crossings
+    return pd.DataFrame({"home_asn": graph.asns[h], "foreign_asn": graph.asns[f],
+                         "mass": m / r})
 
 
 def _vp_indices(graph: ASGraph, asns: Sequence[int] | None) -> np.ndarray:

@@ -45,6 +45,15 @@ from crossroads.metrics.concentration import Concentration, concentration
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
 from crossroads.metrics.robustness import LinkSources, robustness
 from crossroads.metrics.targets import CONTENT_ASNS, default_destinations
+from crossroads.metrics.territory import (
+    StateControl,
+    TerritorialReport,
+    owner_labels,
+    state_control,
+    territorial_report,
+    territory_inputs,
+)
+from crossroads.physical import CorridorSet
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
@@ -71,6 +80,8 @@ class DependencyReport:
     robustness: pd.DataFrame | None = None  # inbound: the links carrying most mass
     country_by: str = "registration"
     answers: tuple[Answer, ...] = ()
+    territory: TerritorialReport | None = None
+    state_control: StateControl | None = None
 
     def as_dict(self, *, top: int = 20) -> dict[str, object]:
         """JSON-ready form (``top`` rows of the AS and border tables); ``answers`` first."""
@@ -91,6 +102,9 @@ class DependencyReport:
             "concentration": self.concentration.as_dict(),
             "datasets": [p.as_dict() for p in self.datasets],
             "notes": list(self.notes),
+            "territory": self.territory.as_dict(top=top) if self.territory else None,
+            "state_control": (self.state_control.as_dict(top=top) if self.state_control
+                              else None),
         }
 
 
@@ -108,6 +122,8 @@ def dependency(
     calibration: Calibration | None = None,
     robustness_k: int = 0,
     ribs: Sequence[str | Path] = (),
+    territory: bool = True,
+    corridors: CorridorSet | None = None,
 ) -> DependencyReport:
     """The full report of ``country`` on ``snap``.
 
@@ -123,16 +139,30 @@ def dependency(
     table of the inbound result (:func:`crossroads.metrics.robustness.robustness`; one
     recomputation per link). ``ribs``: RIB files whose observed paths give the observed
     share in the answers' comparison
-    (:func:`crossroads.metrics.observed.observed_dependency`)."""
+    (:func:`crossroads.metrics.observed.observed_dependency`).
+
+    ``territory`` adds the territorial section (:mod:`crossroads.metrics.territory`:
+    whose territory the paths cross, on ``corridors`` or the shipped corridor data,
+    placed with the store's PeeringDB presence when loaded) and the state-control shares
+    (when the store holds the state-owned ASes); neither changes the other parts."""
     start = time.perf_counter()
     cc = snap.require_country(country)
     graph, table = snap.graph, snap.table
     vps = list(snap.vantage_points)
     notes: list[str] = []
     inb = out = None
+    phys = None
+    if territory and snap.merge is not None:
+        notes.append("territory and state control not computed on a sibling-merged "
+                     "snapshot (its links join organisations, not ASes)")
+    elif territory:
+        phys = territory_inputs(snap, corridors)
+    owned = phys.state_owned if phys is not None else None
+    owners = owner_labels(graph, owned) if owned is not None else None
     if direction in ("inbound", "both"):
-        inb = inbound(graph, table, cc, mode=mode, sources=sources,
-                      vantage_points=vps, workers=workers, calibration=calibration)
+        inb = inbound(graph, table, cc, mode=mode, sources=sources, vantage_points=vps,
+                      workers=workers, calibration=calibration, crossings=phys is not None,
+                      owners=owners)
     if direction in ("outbound", "both"):
         if targets == "world":
             dests = None
@@ -141,7 +171,7 @@ def dependency(
             named = [CONTENT_ASNS.get(a, f"AS{a}") for a in dests]
             notes.append("outbound destinations: " + ", ".join(named))
         out = outbound(graph, table, cc, dests, mode=mode, workers=workers,
-                       calibration=calibration)
+                       calibration=calibration, crossings=phys is not None, owners=owners)
     chokes = None
     if chokepoint_k > 0:
         base = inb if inb is not None else inbound(graph, table, cc, mode=mode,
@@ -155,6 +185,13 @@ def dependency(
                             link_sources=_link_sources(snap), workers=workers)
     if not vps:
         notes.append("no vantage points: inbound hegemony not computed")
+    terr = None
+    if phys is not None:
+        terr = territorial_report(cc, inb, out, phys.corridors, table,
+                                  presence=phys.presence)
+        notes.append(f"territory: corridor data {phys.corridors.version}; "
+                     f"{100 * terr.rule_share:.0f} % of the crossing-link mass placed by rules")
+        notes.extend(phys.notes)
     notes.extend(snap.notes)
     if calibration is not None:
         notes.extend(_observed_notes(calibration, (inb, out)))
@@ -171,7 +208,8 @@ def dependency(
         border=border_ases(graph, table, cc),
         chokepoints=chokes,
         concentration=concentration(_own_space(snap), cc, country_column=table.country_column),
-        datasets=snap.datasets,
+        datasets=(*snap.datasets, *(p for p in (phys.datasets if phys is not None else ())
+                                    if p not in snap.datasets)),
         notes=tuple(notes),
         seconds=time.perf_counter() - start,
         robustness=robust,
@@ -181,6 +219,8 @@ def dependency(
                  observed=getattr(seen, r.direction) if seen else None,
                  observed_datasets=seen.datasets if seen else ())
             for r in (inb, out) if r is not None),
+        territory=terr,
+        state_control=state_control(inb, out, owned) if owned is not None else None,
     )
 
 
@@ -226,4 +266,3 @@ def _own_space(snap: Snapshot) -> pd.DataFrame:
     if snap.merge is None or snap.store is None:
         return snap.info
     return snap.store.as_info()
-

@@ -40,7 +40,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from crossroads.metrics._engine import link_key
+from crossroads.metrics._links import link_key
 from crossroads.metrics._typing import SourceWeighting
 from crossroads.metrics.dependency import DirectionResult, inbound
 from crossroads.metrics.targets import customer_cone_sizes

@@ -26,7 +26,13 @@ from crossroads.formatting import num, pct, signed
 from crossroads.ids import country_code
 from crossroads.report import sections
 from crossroads.report.figures import country_name
-from crossroads.report.views import dependency_view, history_view, scenario_view, short_sources
+from crossroads.report.views import (
+    dependency_view,
+    history_view,
+    scenario_view,
+    short_sources,
+    territory_view,
+)
 
 __all__ = [
     "Report", "environment", "gather", "num", "pct", "render_html", "signed", "write_pdf",
@@ -67,8 +73,11 @@ def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
         past = pool.submit(sections.history, settings, cc) if history else None
         _try(report, "profile", lambda: sections.profile(settings, cc))
         _try(report, "dependency",
-             lambda: dependency_view(sections.dependency(settings, cc, mode=mode,
-                                                         observed=observed), cc))
+             lambda: sections.dependency(settings, cc, mode=mode, observed=observed))
+        if "dependency" in report.parts:
+            raw = report.parts["dependency"]
+            report.parts["dependency"] = dependency_view(raw, cc)
+            report.parts["territory"] = territory_view(raw, cc)
         report.parts["tls"] = sections.tls_episodes(cc)
         runs = []
         for name in scenarios:

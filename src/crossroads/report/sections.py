@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Direction",
     "as_summary",
+    "corridors",
     "datasets",
     "dependency",
     "graph_date",
@@ -82,6 +83,14 @@ def as_summary(settings: Settings, asn: int) -> dict[str, Any]:
     from crossroads.store import open_store
 
     return plain(summary(open_store(settings), asn))  # type: ignore[no-any-return]
+
+
+def corridors(country: str) -> dict[str, Any]:
+    """The shipped corridor data of ``country``: crossings, systems, hubs, routes, sources
+    (:func:`crossroads.physical.country_corridors`)."""
+    from crossroads.physical import country_corridors
+
+    return plain(country_corridors(country_code(country)))  # type: ignore[no-any-return]
 
 
 def dependency(

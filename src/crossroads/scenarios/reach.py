@@ -68,11 +68,29 @@ class Reachability:
     origin_space: int  # A_O, IPv4 addresses
     world_space: int  # A_F, IPv4 addresses
 
+    def space_of(self, asns: tuple[int, ...]) -> float:
+        """Share of the measured origins' IPv4 space held by ``asns`` (origins among them).
+
+        >>> r = Reachability(1.0, 1.0, (2, 3), (256, 768), (1.0, 0.0), (3,), {}, 0, {}, {},
+        ...                  1, 1024, 0)
+        >>> r.space_of(r.isolated), r.isolated_share
+        (0.75, 0.75)
+        """
+        want = set(asns)
+        held = sum(a for o, a in zip(self.origins, self.origin_ipv4, strict=True) if o in want)
+        return held / self.origin_space if self.origin_space else 0.0
+
+    @property
+    def isolated_share(self) -> float:
+        """Share of the measured origins' IPv4 space that no foreign AS reaches."""
+        return self.space_of(self.isolated)
+
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form (without the per-origin columns)."""
         return {
             "reachability_inbound": self.inbound,
             "reachability_outbound": self.outbound,
+            "isolated_share": self.isolated_share,
             "sources": self.sources,
             "origins": len(self.origins),
             "origin_ipv4_addresses": self.origin_space,

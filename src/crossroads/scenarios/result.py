@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from crossroads.metrics.territory import TerritorialReport
 from crossroads.provenance import Provenance
 from crossroads.scenarios.apply import AppliedLog
 from crossroads.scenarios.model import Scenario
@@ -29,6 +30,10 @@ UNITS = {
     "by_country": "fraction of address-weighted, tie-split paths with a route "
     "(any: crosses the country; gateway: crosses the border through it)",
     "critical": "IPv4 addresses of the country's origins whose every best path crosses it",
+    "isolated_share": "fraction of the country's measured IPv4 space that no foreign AS "
+    "reaches (space_lost_all_international_routes: the part that had a route before)",
+    "territory": "fraction of the path mass on the country's crossing links whose corridor "
+    "route crosses the territory (low/high: extremes over rule placements)",
     "path_lengths": "(source, origin) pairs by AS-path hops",
 }
 
@@ -44,6 +49,18 @@ class Side:
     reach: Reachability
     inbound: Any
     outbound: Any
+    territory: TerritorialReport | None = None
+
+    @property
+    def reach_with_satellite(self) -> tuple[float, float] | None:
+        """Inbound/outbound reachability counting a satellite share as reached:
+        ``(1 - s) R + s`` (None without a satellite service)."""
+        sat = getattr(self.territory, "inbound", None)
+        sat = getattr(sat, "satellite", None)
+        if sat is None:
+            return None
+        s = sat.share
+        return (1 - s) * self.reach.inbound + s, (1 - s) * self.reach.outbound + s
 
     def by_country(self, direction: str = "inbound") -> pd.DataFrame:
         """``country, any_share, gateway_share`` of one direction."""
@@ -63,6 +80,11 @@ class Side:
             "inbound": self.inbound.as_dict(top=top)["by_as"],
             "outbound": self.outbound.as_dict(top=top)["by_as"],
         }
+        if self.territory is not None:
+            out["territory"] = self.territory.as_dict(top=top)
+            sat = self.reach_with_satellite
+            if sat is not None:
+                out["reachability_with_satellite"] = {"inbound": sat[0], "outbound": sat[1]}
         out["dependency"] = {
             d: {k: v for k, v in dep.as_dict(top=0).items() if k not in ("by_country", "by_as")}
             for d, dep in (("inbound", self.inbound), ("outbound", self.outbound))
@@ -79,7 +101,9 @@ class ScenarioResult:
     log: AppliedLog
     before: Side
     after: Side
-    datasets: tuple[Provenance, ...] = ()  # every input: graph, AS table, vantage points
+    datasets: tuple[Provenance, ...] = ()  # every input: graph, AS table, vantage points,
+    # corridor data, PeeringDB and state-owned ASes when loaded
+    notes: tuple[str, ...] = ()  # what a reader should know (e.g. PeeringDB not loaded)
 
     @property
     def country(self) -> str:
@@ -91,6 +115,12 @@ class ScenarioResult:
         """Origins that had an international route before and have none after."""
         was = set(self.before.reach.isolated)
         return tuple(a for a in self.after.reach.isolated if a not in was)
+
+    @property
+    def lost_space_share(self) -> float:
+        """Share of the country's measured IPv4 space (after) whose origins had an
+        international route before and have none after."""
+        return self.after.reach.space_of(self.lost_international)
 
     @property
     def reading(self) -> str:
@@ -125,6 +155,7 @@ class ScenarioResult:
             "reading": self.reading,
             "limits": list(LIMITS),
             "datasets": [p.as_dict() for p in self.datasets],
+            "notes": list(self.notes),
             "units": UNITS,
             "applied": self.log.as_dict(),
             "before": self.before.as_dict(top=top),
@@ -134,6 +165,7 @@ class ScenarioResult:
                 "reachability_outbound": self.after.reach.outbound
                 - self.before.reach.outbound,
                 "origins_lost_all_international_routes": list(self.lost_international),
+                "space_lost_all_international_routes": self.lost_space_share,
                 "ases_became_critical": [
                     {"asn": a, "ipv4_addresses": v}
                     for a, v in list(self.new_critical_ases.items())[:top]

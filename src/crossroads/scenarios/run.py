@@ -36,6 +36,8 @@ import pandas as pd
 
 from crossroads.metrics.dependency import inbound, outbound
 from crossroads.metrics.targets import default_destinations
+from crossroads.metrics.territory import TerritoryInputs, territorial_report, territory_inputs
+from crossroads.physical import CorridorSet, Satellite
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
 from crossroads.scenarios._memo import IdentityCache
@@ -55,6 +57,7 @@ def simulate(
     mode: RouteMode = "all-best",
     workers: int = 2,
     calibration: Calibration | None = None,
+    corridors: CorridorSet | None = None,
 ) -> ScenarioResult:
     """Apply ``scenario`` to ``snap``'s graph and measure its country before and after.
 
@@ -62,12 +65,19 @@ def simulate(
     when the scenario restricts to ``collectors``. The outbound destinations are chosen
     once, on the graph before, and kept for the graph after. The "before" side depends
     only on the snapshot and the measuring scope, so it is computed once per (snapshot
-    graph, table, scope) in the process and reused. ``mode="calibrated"`` routes with
-    ``calibration`` (built on ``snap``'s graph): on the "after" side every observed route
-    through a removed AS or link is dropped, and those ASes fall back to simulation.
+    graph, table, corridor data, scope) in the process and reused. ``mode="calibrated"``
+    routes with ``calibration`` (built on ``snap``'s graph): on the "after" side every
+    observed route through a removed AS or link is dropped, and those ASes fall back to
+    simulation.
+
+    Both sides carry the territorial tables (:mod:`crossroads.metrics.territory`) on
+    ``corridors`` (default: the shipped corridor data) as edited by the scenario's
+    corridor operations, with the store's PeeringDB presence when loaded.
     """
     graph = snap.graph
-    after_graph, log = apply(graph, snap.table, scenario)
+    phys = territory_inputs(snap, corridors)
+    after_graph, log = apply(graph, snap.table, scenario, corridors=phys.corridors,
+                             presence=phys.presence)
     cc = snap.require_country(scenario.country)
     table = _TABLES.get((graph, snap.table), (cc, log.origins),
                         lambda: _scoped(snap.table, snap.info, graph, cc, log))
@@ -76,17 +86,19 @@ def simulate(
     def baseline() -> tuple[list[int], Side]:
         dests = default_destinations(graph, table, cc)
         side = measure(graph, table, cc, log, mode=mode, collectors=collectors,
-                       workers=workers, destinations=dests, calibration=calibration)
+                       workers=workers, destinations=dests, physical=phys,
+                       calibration=calibration)
         return dests, side
 
     scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, collectors,
              id(calibration))
-    dests, before = _BASELINES.get((graph, snap.table), scope, baseline)
+    dests, before = _BASELINES.get((graph, snap.table, phys.corridors), scope, baseline)
     after = measure(after_graph, table, cc, log, mode=mode, collectors=collectors,
-                    workers=workers, destinations=dests, calibration=calibration)
+                    workers=workers, destinations=dests, physical=phys,
+                    corridors=log.corridors, satellite=log.satellite, calibration=calibration)
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after,
-        datasets=snap.datasets,
+        datasets=(*snap.datasets, *phys.datasets), notes=phys.notes,
     )
 
 
@@ -101,13 +113,18 @@ def measure(
     destinations: Sequence[int],
     workers: int = 1,
     calibration: Calibration | None = None,
+    physical: TerritoryInputs | None = None,
+    corridors: CorridorSet | None = None,
+    satellite: Satellite | None = None,
 ) -> Side:
     """Reachability and dependency of ``country`` on ``graph`` within ``log``'s scope.
 
     The dependency part is what :func:`crossroads.metrics.report.dependency` computes
     for its inbound and outbound directions (both variants, top foreign ASes with
     hegemony), without chokepoints. ``table`` is re-aligned when ``graph`` has other
-    ASes (e.g. after a new AS was linked).
+    ASes (e.g. after a new AS was linked). ``physical`` adds the territorial tables,
+    on ``corridors`` when given (the corridors after a scenario's edits) and with the
+    ``satellite`` service when given.
     """
     table = table.aligned(graph)
     sources = _sources(log, collectors)
@@ -117,13 +134,18 @@ def measure(
     )
     cc = table.codes[table.country_id(country)]
     vps = list(collectors) if sources is None else sources.tolist()
+    phys = physical is not None
     inb = inbound(graph, table, cc, mode=mode,
                   sources="addresses" if sources is None else "vantage-points",
-                  vantage_points=vps, workers=workers, calibration=calibration)
+                  vantage_points=vps, workers=workers, calibration=calibration, crossings=phys)
     dests = list(destinations) if destinations else default_destinations(graph, table, cc)
     out = outbound(graph, table, cc, dests, mode=mode, workers=workers,
-                   calibration=calibration)
-    return Side(reach=reach, inbound=inb, outbound=out)
+                   calibration=calibration, crossings=phys)
+    terr = None
+    if physical is not None:
+        terr = territorial_report(cc, inb, out, corridors or physical.corridors, table,
+                                  presence=physical.presence, satellite=satellite)
+    return Side(reach=reach, inbound=inb, outbound=out, territory=terr)
 
 
 # ------------------------------------------------------------------ private helpers
