@@ -23,8 +23,8 @@ from typing import TypeVar
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
-from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
 from crossroads.metrics._links import link_ids, link_part, observed_mass, observed_origins
+from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
 from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
