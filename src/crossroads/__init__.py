@@ -8,6 +8,7 @@ The Python API in one screen (``docs/api.md`` runs it as a doctest)::
     snap = crossroads.snapshot(settings)             # the AS graph, AS table, provenance
     report = crossroads.dependency(snap, "KZ")       # what Kazakhstan's paths cross
     result = crossroads.simulate(snap, crossroads.load_scenario("kz-national-shutdown"))
+    view = crossroads.country_corridors("KZ")        # border crossings, systems, hubs
 
 Every computing function takes a :class:`Snapshot`; results are frozen dataclasses with an
 ``as_dict()`` and the provenance of their inputs in ``datasets``.
@@ -42,6 +43,12 @@ if TYPE_CHECKING:  # the computing API is imported on first use (see __getattr__
     from crossroads.metrics.report import DependencyReport, dependency
     from crossroads.metrics.world import WorldMatrix, world_matrix
     from crossroads.outages import OutageReport, outages_from_files
+    from crossroads.physical import (
+        CorridorSet,
+        CountryCorridors,
+        country_corridors,
+        load_corridors,
+    )
     from crossroads.routing.fidelity import FidelityReport, fidelity
     from crossroads.routing.query import RouteQuery, route_query
     from crossroads.scenarios import (
@@ -65,6 +72,8 @@ _LAZY = {
     "crossroads.metrics.report": ("DependencyReport", "dependency"),
     "crossroads.metrics.world": ("WorldMatrix", "world_matrix"),
     "crossroads.outages": ("OutageReport", "outages_from_files"),
+    "crossroads.physical": ("CorridorSet", "CountryCorridors", "country_corridors",
+                            "load_corridors"),
     "crossroads.routing.fidelity": ("FidelityReport", "fidelity"),
     "crossroads.routing.query": ("RouteQuery", "route_query"),
     "crossroads.scenarios": ("Scenario", "ScenarioResult", "SweepResult", "list_presets",
@@ -96,6 +105,8 @@ __all__ = [
     "ASSummary",
     "ASTable",
     "BusyError",
+    "CorridorSet",
+    "CountryCorridors",
     "CountryProfile",
     "CrossroadsError",
     "DataFormatError",
@@ -121,6 +132,7 @@ __all__ = [
     "__version__",
     "as_summary",
     "country_code",
+    "country_corridors",
     "country_profile",
     "dependency",
     "fetch",
@@ -128,6 +140,7 @@ __all__ = [
     "get_settings",
     "history",
     "list_presets",
+    "load_corridors",
     "load_scenario",
     "observed_dependency",
     "open_store",

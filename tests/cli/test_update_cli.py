@@ -41,7 +41,8 @@ def test_available_lists_what_the_publishers_have(online, capsys) -> None:  # ty
                                                    "rib-rrc00-20240901.0800"]
 
 
-def test_fetch_ribs_and_update_exit_codes(online, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_fetch_ribs_and_update_exit_codes(online, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CROSSROADS_PROGRESS", "1")  # bars although stderr is captured
     code, out, err = run(capsys, "fetch", "ribs", "--collectors", "rrc00,route-views2",
                          "--date", "2024-09-01")
     assert code == 0, err

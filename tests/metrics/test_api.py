@@ -12,7 +12,7 @@ from crossroads.snapshots import Snapshot
 
 
 def test_all_is_sorted_and_importable() -> None:
-    assert m.__all__ == sorted(m.__all__, key=lambda s: (not s.isupper(), s))
+    assert m.__all__ == sorted(m.__all__)
     for name in m.__all__:
         assert getattr(m, name) is not None
 

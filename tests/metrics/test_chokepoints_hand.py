@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from tests.metrics import hand
 
 from crossroads.metrics.border import border_ases, border_links
-from crossroads.metrics.chokepoints import carrying_set, chokepoints, reached_share
+from crossroads.metrics.chokepoints import carrying_set, chokepoints, keeps_world, reached_share
 from crossroads.metrics.concentration import concentration
 from crossroads.metrics.dependency import inbound
+from crossroads.routing import ASGraph
+from crossroads.snapshots import ASTable
 
 
 def test_reachability_losses_by_hand() -> None:
@@ -38,17 +41,22 @@ def test_carrying_set_is_greedy_by_hand() -> None:
 def test_chokepoint_tables_by_hand() -> None:
     # candidates = top-2 foreign ASes by transit (20, 30). Without AS 20 nobody is cut off
     # (AS 1 keeps 3, AS 40 and 50 go via 30). Without AS 30 the sources 60 and 80 (their
-    # only way out is 30) lose every route: 2 of the 8 units of foreign space -> loss 1/4.
+    # only way out is 30) lose every route: 2 of the 8 units of foreign space -> loss 1/4,
+    # all of it from sources cut off from everything (isolated), none about AA: the
+    # ranking by what AA loses keeps the candidates' order (20 before 30).
     # Countries BB and CC are one AS each: the same losses. Border links of the top-2
     # gateway ASes (20 first): 1-20 and 3-20, neither a loss (AS 1 and 3 keep another way).
     g, t = hand.graph(), hand.table()
     res = inbound(g, t, "AA")
     c = chokepoints(g, t, "AA", res, k=2)
     assert c.baseline == 1.0
-    assert c.ases.asn.tolist() == [30, 20]
-    assert c.ases.loss.tolist() == pytest.approx([0.25, 0.0])
-    assert c.countries.country.tolist() == ["CC", "BB"]
-    assert c.countries.loss.tolist() == pytest.approx([0.25, 0.0])
+    assert c.ases.asn.tolist() == [20, 30]
+    assert c.ases.loss.tolist() == pytest.approx([0.0, 0.25])
+    assert c.ases.isolated_loss.tolist() == pytest.approx([0.0, 0.25])
+    assert (c.ases.country_loss == 0).all()
+    assert c.headline["element"] is None
+    assert c.countries.country.tolist() == ["BB", "CC"]
+    assert c.countries.loss.tolist() == pytest.approx([0.0, 0.25])
     assert c.links[["as1", "as2"]].values.tolist() == [[1, 20], [3, 20]]
     assert (c.links.loss == 0).all()
 
@@ -75,40 +83,59 @@ def test_concentration_by_hand() -> None:
     assert c.by_org_hhi == pytest.approx(6250.0)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_lane_losses_equal_reachability_on_edited_graphs(seed: int) -> None:
-    # every candidate kind on random graphs: the lanes' losses equal Q(G) - Q(G - e)
-    # re-propagated on each edited graph, exactly (reached weights are integer sums)
-    import random
+def _single_homed_world() -> tuple[ASGraph, ASTable]:
+    """Country KK: AS 1 and AS 2 (256 addresses each). Tier-1 AS 100 provides 10 (RU),
+    12 (TR), 20 (US) and 30 (DE, 1024 addresses); 10 provides 1 and 2, 12 provides 1,
+    20 provides 50 (US, 4096 addresses, single-homed)."""
+    links = [(100, 10), (100, 12), (100, 20), (100, 30), (10, 1), (10, 2), (12, 1),
+             (20, 50)]
+    a, b = zip(*links, strict=True)
+    g = ASGraph.from_links(list(a), list(b), [-1] * len(links))
+    info = pd.DataFrame({
+        "asn": [1, 2, 10, 12, 20, 30, 50, 100],
+        "name": ["K1", "K2", "Ru", "Tr", "Us", "De", "Big", "T1"],
+        "reg_cc": ["KK", "KK", "RU", "TR", "US", "DE", "US", "XX"],
+        "ipv4_addresses": [256, 256, 0, 0, 0, 1024, 4096, 0],
+    })
+    return g, ASTable.from_frame(g, info)
 
-    import numpy as np
-    import pandas as pd
-    from tests.routing.test_backend_array import graph
-    from tests.routing.test_propagate import random_hierarchy
 
-    from crossroads.metrics.chokepoints import _losses, _q, _reach_masks, _setup
-    from crossroads.snapshots import ASTable
+def test_chokepoints_rank_what_the_country_loses() -> None:
+    # Foreign space: AS 50 4096 + AS 30 1024 = 5120 (5 units of 1024); KK 1 and 2 equal.
+    # Transit: 100 carries every path (1), 20 the paths of 50 (4/5), 10 every path to 2
+    # and half of those to 1 (3/4), 12 the other half to 1 (1/4).
+    # - without 100: nobody reaches KK (loss 1); 50 keeps only 20 and 30 nothing: both
+    #   reach less than half of the core {10, 12, 20}: all of it isolated;
+    # - without 20: 50 loses everything (4/5 of the pairs), isolated; 30 keeps KK;
+    # - without 10: AS 2 (half of KK) is cut off from both sources (loss 1/2), and both
+    #   still reach the core {100, 12, 20}: all of it about KK.
+    # Today's ranking by loss is 100, 20, 10, 12; by what KK loses, 10 comes first.
+    g, t = _single_homed_world()
+    res = inbound(g, t, "KK")
+    c = chokepoints(g, t, "KK", res, k=4)
+    got = c.ases.set_index("asn")
+    assert got.loc[[100, 20, 10, 12], "loss"].tolist() == pytest.approx([1, 0.8, 0.5, 0])
+    assert got.loc[[100, 20, 10, 12], "country_loss"].tolist() == pytest.approx([0, 0, 0.5, 0])
+    assert got.loc[[100, 20, 10, 12], "isolated_loss"].tolist() == pytest.approx(
+        [1, 0.8, 0, 0])
+    assert c.ases.asn.tolist() == [10, 100, 20, 12]
+    assert c.headline["element"] == "AS10 Ru (RU)"
+    assert c.headline["country_loss"] == pytest.approx(0.5)
+    assert res.by_as.asn.tolist() == [100, 20, 10, 12]  # the candidates, by transit
+    # countries: RU (AS 10) first by what KK loses; links: 2-10 is the one that matters
+    # (AS 2 is a single-homed stub of 10: read off the routes towards 10, its cut link
+    # would show no loss, so the ends of candidate links are never grouped as stubs)
+    assert c.countries.country.tolist()[0] == "RU"
+    assert c.countries.country_loss.tolist()[0] == pytest.approx(0.5)
+    assert c.links[["as1", "as2"]].values.tolist()[0] == [2, 10]
+    assert c.links.country_loss.tolist()[0] == pytest.approx(0.5)
 
-    rnd = random.Random(seed)
-    g = graph(random_hierarchy(seed, n=60))
-    t = ASTable.from_frame(g, pd.DataFrame({
-        "asn": g.asns, "reg_cc": [rnd.choice(["AA", "BB", "CC"]) for _ in g.asns],
-        "ipv4_addresses": [rnd.choice([0, 256, 1024]) for _ in g.asns]}))
-    groups, w = _setup(g, t, "AA")
-    pairs = [(int(a), int(b)) for a, b in zip(g.links.as1, g.links.as2, strict=True)]
-    cuts = [(np.array([rnd.randrange(g.n)]), []) for _ in range(4)]
-    cuts += [(t.members("BB"), [])]
-    cuts += [(np.zeros(0, np.int64), [(g.index_of(a), g.index_of(b))])
-             for a, b in rnd.sample(pairs, 4)]
-    base, losses = _losses(g, groups, w, cuts)
-    assert base == _q(_reach_masks(g, groups), groups, w)
-    for (ases, links), got in zip(cuts, losses, strict=True):
-        wc = w.copy()
-        wc[ases] = 0.0
-        edited = g.without_ases(g.asns[ases].tolist()) if len(ases) else g
-        if links:
-            edited = edited.without_links([(int(g.asns[a]), int(g.asns[b])) for a, b in links])
-        want = _q(_reach_masks(g, groups), groups, wc) - _q(_reach_masks(edited, groups),
-                                                            groups, wc)
-        assert got == (0.0 if abs(want) < 1e-12 else want)
-    assert any(x > 0 for x in losses)
+
+def test_keeps_world_on_the_hand_graph() -> None:
+    # Without AS 30, AS 60 and AS 80 have no way to the core {40, 20, 60}: 80 reaches
+    # only 60 (one of three), 60 nothing but itself; everyone else reaches all of it.
+    g = hand.graph().without_ases([30])
+    keeps = keeps_world(g, g.indices_of([1, 2, 3, 30]))
+    idx = dict(zip(g.asns.tolist(), keeps.tolist(), strict=True))
+    assert not idx[60] and not idx[80]
+    assert idx[40] and idx[50] and idx[20]

@@ -136,3 +136,36 @@ def test_hegemony_scopes_by_hand() -> None:
     both = hegemony(g, [1, 2], [40, 50], table=hand.table(g))
     got = both.set_index("asn").hegemony.to_dict()
     assert got == pytest.approx({20: 0.875, 30: 0.125, 40: 0.5, 3: 0.25})
+
+
+def _links(result) -> dict[tuple[int, int], float]:
+    c = result.crossings.groupby(["home_asn", "foreign_asn"])["mass"].sum()
+    return {(int(h), int(f)): float(m) for (h, f), m in c.items()}
+
+
+@pytest.mark.parametrize("grouping", [True, False])
+def test_crossing_links_by_hand(grouping: bool) -> None:
+    # Inbound, the link where each path enters AA (paths of the module doc, weights of
+    # 256^2): towards 1, 40 and 50 enter at 20 -> 1 (12 + 6), 60 and 80 at 30 -> 3 (3 + 3);
+    # towards 2, 40 and 50 split at 20|30 -> 3 (2 + 2, 1 + 1), 60 and 80 at 30 -> 3 (1 + 1).
+    # (1, 20): 18/32, (3, 20): 3/32, (3, 30): 11/32 -- per foreign AS, the gateway shares.
+    # Outbound (paths of test_outbound_shares_by_hand): towards 50, 1 leaves at 1 -> 20 (3),
+    # 2 at 3 -> 20|30 (0.5 each); towards 80, both at 3 -> 30 (3 + 1): (1, 20) 3/8,
+    # (3, 20) 0.5/8, (3, 30) 4.5/8. The other results do not change with crossings=True.
+    g = hand.graph()
+    t = hand.table(g)
+    r = inbound(g, t, "AA", grouping=grouping, crossings=True)
+    assert _links(r) == pytest.approx({(1, 20): 18 / 32, (3, 20): 3 / 32, (3, 30): 11 / 32})
+    plain = inbound(g, t, "AA", grouping=grouping)
+    assert r.by_country.equals(plain.by_country) and r.by_as.equals(plain.by_as)
+    o = outbound(g, t, "AA", [50, 80], grouping=grouping, crossings=True)
+    assert _links(o) == pytest.approx({(1, 20): 3 / 8, (3, 20): 0.5 / 8, (3, 30): 4.5 / 8})
+
+
+def test_direct_crossings_name_the_foreign_far_end() -> None:
+    # towards AS 20 itself (direct, no foreign transit): 1 -> 20 (w 3) and 2 -> 3 -> 20
+    # (w 1): the crossing links are (1, 20) 3/4 and (3, 20) 1/4, all of it direct mass.
+    g = hand.graph()
+    o = outbound(g, hand.table(g), "AA", [20], crossings=True)
+    assert _links(o) == pytest.approx({(1, 20): 0.75, (3, 20): 0.25})
+    assert o.direct_share == pytest.approx(1.0)

@@ -110,7 +110,7 @@ def raw(mirror: Path) -> Raw:
 
 def test_kz_profile_matches_the_raw_files(loaded_settings: Settings, mirror: Path) -> None:
     r = raw(mirror)
-    p = country_profile(open_store(loaded_settings), "kz", top=5)
+    p = country_profile(open_store(loaded_settings), "kz", top=5, country_by="registration")
     v4 = defaultdict(int)
     for s, e, asn in r.ranges4:
         if asn in r.reg_kz:

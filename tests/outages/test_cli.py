@@ -19,7 +19,7 @@ from crossroads.outages import outages_from_files
 
 def test_outages_json_and_plot(mirror: Path, rir_countries: pd.Series, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("crossroads.outages.countries.asn_countries", lambda s: rir_countries)
+    monkeypatch.setattr("crossroads.outages.countries.asn_countries", lambda s, **kw: rir_countries)
     monkeypatch.setattr("crossroads.store.open_store", lambda s: None)  # no store needed
     app = typer.Typer()
     cli.register(app)

@@ -22,7 +22,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 def test_scenarios_lists_presets_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "scenarios", "--json")
     names = {p["name"] for p in json.loads(out)}
-    assert code == 0 and "kz-trans-caspian-link" in names and len(names) == 6
+    assert code == 0 and "kz-trans-caspian-link" in names and len(names) == 10
 
 
 def test_simulate_bad_file_is_one_line_with_file_and_line(

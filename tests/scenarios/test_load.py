@@ -97,11 +97,13 @@ def test_unreadable_file(tmp_path: Path) -> None:
         load_scenario(tmp_path / "missing.yaml")
 
 
-def test_presets_are_the_six_kz_ones_with_sources() -> None:
+def test_presets_are_the_ten_kz_ones_with_sources() -> None:
     presets = {p.name: p for p in list_presets()}
     assert set(presets) == {
         "kz-russia-transit-loss", "kz-cogent-lumen-depeer-russia", "kz-trans-caspian-link",
         "kz-china-route", "kz-national-shutdown", "kz-kazakhtelecom-failure",
+        "kz-russia-fibre-cut", "kz-trans-caspian-cable", "kz-transit-silk-road",
+        "kz-leo-satellite",
     }
     for p in presets.values():
         assert p.country == "KZ" and p.description and p.sources and p.operations

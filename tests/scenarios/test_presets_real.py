@@ -45,7 +45,7 @@ class Base:
 
 @pytest.fixture(scope="session")
 def base(loaded_settings: Settings, mirror: Path) -> Base:
-    snap = snapshot(loaded_settings)
+    snap = snapshot(loaded_settings, country_by="registration")  # the reg_cc re-derivations
     info = snap.info
     links = []
     with bz2.open(mirror / "caida" / "20250901.as-rel2.txt.bz2", "rt") as f:

@@ -126,9 +126,11 @@ def test_optional_files_in_the_mirror_are_loaded(tmp_path: Path, small_catalogue
     assert [(r["prefix"], r["origin_asns"]) for r in moas] == [
         ("5.34.0.0/17", [9198, 50482]), ("45.8.0.0/22", [206026, 21299, 3216])]
 
-    # PeeringDB fixture: 2 exchanges, 3 prefixes, 4 ports (see the fixtures README).
-    assert [store.peeringdb(t).num_rows for t in ("ix", "ixpfx", "netixlan")] == [2, 3, 4]
-    assert results[PDB].rows == 2 + 3 + 4
+    # PeeringDB fixture: 2 exchanges, 3 prefixes, 4 ports, 1 facility (Almaty DC-1) and no
+    # network at a facility (see the fixtures README).
+    tables = ("ix", "ixpfx", "netixlan", "fac", "netfac")
+    assert [store.peeringdb(t).num_rows for t in tables] == [2, 3, 4, 1, 0]
+    assert results[PDB].rows == 2 + 3 + 4 + 1
     kazix = store.query(
         "SELECT list_sort(list(asn)) AS asns, sum(speed_mbps) AS mbps FROM pdb_netixlan "
         "WHERE ix_id = 1").to_pylist()

@@ -9,7 +9,10 @@ from fastapi.testclient import TestClient
 
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
+from crossroads.formatting import jsonable
+from crossroads.physical import country_corridors
 from crossroads.report import sections
+from crossroads.report.views import territory_view
 from crossroads.store import open_store
 from crossroads.tls import interception_documented, known_roots
 from crossroads.web._cache import ResultCache
@@ -94,6 +97,34 @@ def test_dependency_equals_the_api(client: TestClient, loaded_settings: Settings
     svg = client.get("/figures/KZ/world-map.svg?direction=outbound")
     assert svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.count('class="country"') == 250
+
+
+@pytest.mark.slow
+def test_territory_figures_are_the_reports(client: TestClient, loaded_settings: Settings) -> None:
+    """The dashboard's headline figure and corridor map are the report's, drawn from the
+    same dependency result: bars with RU's territorial share and range, a map without
+    an XML prolog (inlined into the page) and no external reference."""
+    dep = client.get("/api/countries/KZ/dependency").json()
+    ru = {r["country"]: r for r in dep["territory"]["inbound"]["by_country"]}["RU"]
+    view = territory_view(sections.dependency(loaded_settings, "KZ"), "KZ")
+    assert view is not None
+    bars = client.get("/figures/KZ/territory.svg?direction=inbound")
+    assert bars.headers["content-type"].startswith("image/svg+xml")
+    assert bars.text == view["directions"]["inbound"]["bars"]
+    assert f"{100 * ru['share']:.1f}% ({100 * ru['low']:.1f}%–{100 * ru['high']:.1f}%)" in bars.text
+    assert bars.text.count('class="range"') >= 1
+    m = client.get("/figures/KZ/corridors.svg?direction=outbound").text
+    assert m.startswith("<svg") and "http://" not in m.replace("http://www.w3.org", "")
+    assert "Frankfurt am Main" in m and "corridor data 2026.12" in m
+
+
+def test_corridors_equal_the_api(client: TestClient) -> None:
+    got = client.get("/api/countries/KZ/corridors").json()
+    assert got == jsonable(country_corridors("KZ"))
+    kz_ru = {c["id"]: c for c in got["corridors"]}["kz-ru-border"]
+    assert kz_ru["count"] == 17 and kz_ru["source"]["url"].startswith("https://")
+    assert got["datasets"][0]["dataset"] == "crossroads-corridors-2026.12"
+    assert client.get("/api/countries/EU/corridors").status_code == 404
 
 
 def test_outages_without_a_log_say_so(client: TestClient, loaded_settings: Settings) -> None:

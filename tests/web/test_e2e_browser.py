@@ -89,6 +89,13 @@ def test_country_page_draws_map_sankey_and_history(page, server: str,
     row = page.locator("#by-country tr").nth(1).inner_text().split("\t")
     assert row == ["RU", f"{100 * top['any_share']:.1f} %", f"{100 * top['gateway_share']:.1f} %"]
     assert "How far to trust simulated paths" in page.inner_text("#dep-fidelity")
+    # the headline: territory crossed beside the AS-level shares, and the corridor map
+    page.wait_for_selector("#terr-bars svg path.range", timeout=60_000)
+    page.wait_for_selector("#terr-map svg", timeout=60_000)
+    ru = {r["country"]: r for r in dep["territory"]["inbound"]["by_country"]}["RU"]
+    row = page.locator("#terr-table tr").nth(1).inner_text().split("\t")
+    assert row[:3] == ["RU", f"{100 * ru['share']:.1f} %",
+                       f"{100 * ru['low']:.1f} %–{100 * ru['high']:.1f} %"]
     page.wait_for_selector("#hist-inbound svg .scatterlayer .trace", timeout=300_000)
     assert page.locator("#history table tr").count() == 1 + 10  # ten CAIDA snapshots
     page.screenshot(path=str(ARTIFACTS / "country-KZ.png"), full_page=True)

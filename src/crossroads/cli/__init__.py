@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "update",
     "route",
     "dependency",
+    "corridors",
     "scenarios",
     "mrt",
     "outages",

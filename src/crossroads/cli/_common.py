@@ -1,10 +1,11 @@
 """The CLI's one vocabulary: arguments, options and helpers every command module shares.
 
 An option that means the same thing is spelt, typed, defaulted and documented the same
-way in every command: the country argument, ``--date``, ``--mode``, ``--workers``,
-``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--json``, ``--mirror`` and
-``--data-dir``. Commands that route load one :class:`~crossroads.snapshots.Snapshot` with
-:func:`load_snapshot` after validating their inputs, call one API function and render.
+way in every command: the country argument, ``--date``, ``--mode``, ``--country-by``,
+``--workers``, ``--scheduler``, ``--plot``, ``--top``, ``--out``, ``--corridors``,
+``--json``, ``--mirror`` and ``--data-dir``. Commands that route load one
+:class:`~crossroads.snapshots.Snapshot` with :func:`load_snapshot` after validating their
+inputs, call one API function and render.
 
 Validators here run before any computation starts (before a Dask cluster, before an hour
 of routing), so a bad country, count, port or output path is one line and exit 2, not a
@@ -33,16 +34,21 @@ from crossroads.ids import country_code
 
 __all__ = [
     "DEFAULT_WORKERS",
+    "CorridorsOpt",
     "CountryArg",
+    "CountryByChoice",
+    "CountryByOpt",
     "DataDirOpt",
     "DateOpt",
     "JsonOpt",
     "MirrorOpt",
     "ModeChoice",
     "ModeOpt",
+    "ObservedOpt",
     "OutOpt",
     "PlotOpt",
     "PortOpt",
+    "RibGapOpt",
     "SchedulerOpt",
     "TopOpt",
     "WorkersOpt",
@@ -52,6 +58,7 @@ __all__ = [
     "check_output",
     "console",
     "count_option",
+    "load_routing",
     "load_snapshot",
     "parse_date",
     "print_json",
@@ -66,12 +73,29 @@ DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 class ModeChoice(StrEnum):
-    """``--mode`` values: how routes that tie on class and length are treated."""
+    """``--mode`` values: how routes that tie on class and length are treated, or
+    ``calibrated``: the routes seen in ``--observed`` RIBs kept, the rest simulated."""
 
     all_best = "all-best"
     deterministic = "deterministic"
+    calibrated = "calibrated"
 
 
+class CountryByChoice(StrEnum):
+    """``--country-by`` values: which country an AS belongs to."""
+
+    operation = "operation"
+    registration = "registration"
+    ownership = "ownership"
+
+
+CountryByOpt = Annotated[
+    CountryByChoice,
+    typer.Option("--country-by", help="The country of an AS: operation (where its address "
+                 "space is geolocated; its PeeringDB facilities when it has none), "
+                 "registration (its RIR record) or ownership (its majority state owner; "
+                 "CAIDA as-org when loaded). Regional codes such as EU are never a country."),
+]
 CountryArg = Annotated[
     str, typer.Argument(help="ISO 3166-1 alpha-2 country code, e.g. KZ.", metavar="CC")
 ]
@@ -95,7 +119,18 @@ DateOpt = Annotated[
 ModeOpt = Annotated[
     ModeChoice,
     typer.Option("--mode", help="all-best: routes that tie split their weight evenly; "
-                 "deterministic: lowest next-hop ASN (as BGPy)."),
+                 "deterministic: lowest next-hop ASN (as BGPy); calibrated: the routes seen "
+                 "in the --observed RIBs kept, the rest simulated."),
+]
+ObservedOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
+                 "calibrated (default: the RIBs stored by `crossroads fetch ribs`, in force "
+                 "on --date or the newest). Repeatable."),
+]
+RibGapOpt = Annotated[
+    int, typer.Option("--rib-max-gap", min=0, help="Calibrated mode: the most days between "
+                      "the RIBs and the AS graph."),
 ]
 WorkersOpt = Annotated[
     int,
@@ -111,6 +146,12 @@ PlotOpt = Annotated[
     Path | None, typer.Option("--plot", help="Also write a figure (.png or .svg).")
 ]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output file.")]
+CorridorsOpt = Annotated[
+    Path | None,
+    typer.Option("--corridors", help="A corridor file (schema of the shipped "
+                 "crossroads/physical/data/corridors.csv) whose rows add to or replace the "
+                 "shipped ones."),
+]
 PortOpt = Annotated[int, typer.Option(
     "--port", min=0, max=65535, help="TCP port to listen on (0: any free port).")]
 
@@ -144,12 +185,44 @@ def load_snapshot(
     *,
     date: str | None = None,
     merge_siblings: bool = False,
+    country_by: CountryByChoice = CountryByChoice.operation,
 ) -> Any:
-    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``."""
+    """The :class:`~crossroads.snapshots.Snapshot` of the store, graph in force on ``date``,
+    countries in the meaning ``country_by``."""
     from crossroads.snapshots import snapshot
 
     return snapshot(settings_from(mirror, data_dir), date=parse_date(date),
-                    merge_siblings=merge_siblings)
+                    merge_siblings=merge_siblings, country_by=country_by.value)
+
+
+def load_routing(
+    mirror: Path | None = None,
+    data_dir: Path | None = None,
+    *,
+    date: str | None = None,
+    mode: ModeChoice = ModeChoice.all_best,
+    observed: Sequence[Path] | None = None,
+    rib_max_gap: int = 730,
+    merge_siblings: bool = False,
+    prepare: Any = None,
+    country_by: CountryByChoice = CountryByChoice.operation,
+) -> tuple[Any, Any]:
+    """``(snapshot, calibration)``: with ``--mode calibrated`` the snapshot of the RIBs'
+    date calibrated by them (:func:`crossroads.snapshots.calibrated_snapshot`; ``prepare``
+    edits its graph first), else :func:`load_snapshot` and None. ``--observed`` without
+    calibrated mode is left to the command."""
+    if mode != ModeChoice.calibrated:
+        return load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
+                             country_by=country_by), None
+    if merge_siblings:
+        raise CrossroadsError("--merge-siblings and --mode calibrated cannot be combined",
+                              hint="observed paths name member ASes, not organisations")
+    from crossroads.snapshots import calibrated_snapshot
+
+    ribs = check_inputs(list(observed or ()), what="RIB")
+    return calibrated_snapshot(settings_from(mirror, data_dir), ribs, date=parse_date(date),
+                               max_gap_days=rib_max_gap, prepare=prepare,
+                               country_by=country_by.value)
 
 
 def print_json(obj: Any) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -12,9 +14,19 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-__all__ = ["FetchBars"]
+__all__ = ["FetchBars", "show_progress"]
 
 _OVERALL = "all files"
+
+
+def show_progress() -> bool:
+    """Progress is for people: drawn when stderr is a terminal, or when
+    ``CROSSROADS_PROGRESS=1`` asks for it (``0`` turns it off); never in logs and pipes
+    otherwise, where it would bury the one error line."""
+    forced = os.environ.get("CROSSROADS_PROGRESS")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return Console(stderr=True).is_terminal
 
 
 class FetchBars(Progress):
@@ -31,7 +43,7 @@ class FetchBars(Progress):
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=False,
-            disable=not Console(stderr=True).is_terminal,  # bars for people, not for logs
+            disable=not show_progress(),
         )
         self._ids: dict[str, TaskID] = {}
         self._done: dict[str, int] = {}

@@ -12,6 +12,8 @@ from rich.table import Table
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -68,7 +70,9 @@ _LABEL = {
     "asn-ranges": "ILDB asn",
     "country-ranges": "ILDB asn-country",
     "geo-ranges": "ILDB geo-whois",
+    "peeringdb": "PeeringDB",
     "rir": "RIR",
+    "state-owned": "state-owned ASes",
 }
 _LEGEND = (
     "RIR = delegated-extended files of the five RIRs; ILDB = ip-location-db "
@@ -176,6 +180,7 @@ def as_cmd(
 
 def profile_cmd(
     country: CountryArg,
+    country_by: CountryByOpt = CountryByChoice.operation,
     data_dir: DataDirOpt = None,
     top: TopOpt = 10,
     json: JsonOpt = False,
@@ -183,7 +188,8 @@ def profile_cmd(
     """A country's inventory: ASes, allocated and originated address space, top origins
     (--top originating ASes)."""
     cc = check_country(country)
-    profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top)
+    profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top,
+                              country_by=country_by.value)
     if json:
         print_json(profile.as_dict())
         return
@@ -282,11 +288,13 @@ def _print_profile(p: CountryProfile) -> None:
     rules = ", ".join(f"{k}: {v}" for k, v in sorted(p.asns_by_rule.items()))
     table = Table(
         title=f"{p.country_name} ({p.country}) — inventory",
-        caption=f"ASes by registration rule: {rules}. {_LEGEND}",
+        caption=f"ASes of {p.country} by {p.country_by}, by rule: {rules}. {_LEGEND}",
     )
     for col in ("figure", "value", "unit", "source and data date"):
         table.add_column(col, justify="right" if col == "value" else "left")
-    table.add_row("ASes registered", f"{p.asns:,}", "ASes", _cite(p.datasets, *orig))
+    meaning = {"operation": ("geo-ranges", "peeringdb"), "ownership": ("state-owned", "as-org")}
+    table.add_row(f"ASes ({p.country_by})", f"{p.asns:,}", "ASes",
+                  _cite(p.datasets, *orig, *meaning.get(p.country_by, ())))
     for label, value, unit, kinds in (
         ("IPv4 allocated", f"{p.ipv4_allocated:,}", "addresses", ("rir",)),
         ("IPv4 originated", f"{p.ipv4_originated:,}", "addresses", orig),
@@ -313,7 +321,8 @@ def _print_profile(p: CountryProfile) -> None:
 
 
 def _print_as(s: ASSummary, limit: int) -> None:
-    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges", "as-org")
+    ranges = ("rir", "asn-ranges", "country-ranges", "geo-ranges", "as-org", "state-owned",
+              "peeringdb")
     table = Table(title=f"AS{s.asn} {s.name or ''}".rstrip(), show_header=False)
     table.add_column("field")
     table.add_column("value")
@@ -321,6 +330,15 @@ def _print_as(s: ASSummary, limit: int) -> None:
     reg += f", {s.registry} {s.reg_date})" if s.registry else ")"
     table.add_row("registration country", reg)
     table.add_row("geolocated country", s.geo_cc or "unknown")
+    m = s.meanings or {}
+    if m.get("op_rule"):
+        share = m.get("op_share")
+        held = f", {100 * share:.0f} % of its space" if share is not None and \
+            m["op_rule"] == "geolocated-space" else ""
+        table.add_row("operation country", f"{m['op_cc']} (rule: {m['op_rule']}{held})")
+    if m.get("own_rule"):
+        owner = f", {m['owner']}" if m.get("owner") else ""
+        table.add_row("ownership country", f"{m['own_cc']} (rule: {m['own_rule']}{owner})")
     table.add_row("originated IPv4", f"{s.ipv4_addresses:,} addresses")
     table.add_row("originated IPv6", f"{s.ipv6_slash48s:,.2f} /48 blocks")
     table.add_row("attributes from", _cite(s.datasets, *ranges))

@@ -13,6 +13,8 @@ from rich.table import Table
 
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     JsonOpt,
     MirrorOpt,
@@ -46,6 +48,7 @@ def outages(
     files: Annotated[list[Path], typer.Argument(help="MRT update files (and RIB dumps).")],
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
     bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
+    country_by: CountryByOpt = CountryByChoice.operation,
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
     scheduler: SchedulerOpt = None,
@@ -66,7 +69,8 @@ def outages(
     if plot is not None:
         check_output(plot, flag="--plot", suffixes=(".png",))
     width = parse_bin(bin)
-    asn_country = asn_countries(open_store(settings_from(mirror, data_dir)))
+    asn_country = asn_countries(open_store(settings_from(mirror, data_dir)),
+                                country_by=country_by.value)
     cc = registered_country(country, asn_country)
     report = outages_from_files(
         files, country=cc, asn_country=asn_country, bin=width, scheduler=scheduler,
@@ -111,6 +115,7 @@ def watch_cmd(
     bmp: Annotated[str, typer.Option("--bmp", help="HOST:PORT to listen on for BMP.")],
     country: Annotated[str, typer.Option("--country", help="ISO 3166-1 alpha-2 code.")],
     bin: Annotated[str, typer.Option("--bin", help="Bin width: 30s, 5m, 1h.")] = "5m",
+    country_by: CountryByOpt = CountryByChoice.operation,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -125,7 +130,7 @@ def watch_cmd(
     width = parse_bin(bin)
     sock = bind_socket(host, int(port), what="BMP")  # one-line errors, before anything
     settings = settings_from(mirror, data_dir)
-    asn_country = asn_countries(open_store(settings))
+    asn_country = asn_countries(open_store(settings), country_by=country_by.value)
     cc = registered_country(country, asn_country)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     log = default_event_log(settings.data_dir)

@@ -14,6 +14,8 @@ from rich.table import Table
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
+    CountryByChoice,
+    CountryByOpt,
     DataDirOpt,
     DateOpt,
     JsonOpt,
@@ -21,18 +23,21 @@ from crossroads.cli._common import (
     ModeChoice,
     ModeOpt,
     NoCacheOpt,
+    ObservedOpt,
     PlotOpt,
+    RibGapOpt,
     SchedulerOpt,
     TopOpt,
     WorkersOpt,
     check_country,
     check_output,
     console,
-    load_snapshot,
+    load_routing,
     print_json,
 )
 from crossroads.formatting import pct, signed
 from crossroads.scenarios import (
+    LIMITS,
     ScenarioResult,
     SweepResult,
     list_presets,
@@ -51,7 +56,10 @@ def simulate_cmd(
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
     mode: ModeOpt = ModeChoice.all_best,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     top: TopOpt = 10,
     workers: WorkersOpt = DEFAULT_WORKERS,
     no_cache: NoCacheOpt = False,
@@ -62,8 +70,10 @@ def simulate_cmd(
     if plot is not None:
         check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     sc = load_scenario(scenario)
-    result = simulate(load_snapshot(mirror, data_dir, date=date), sc, mode=mode.value,
-                      workers=workers, cache=not no_cache)
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap, country_by=country_by)
+    result = simulate(snap, sc, mode=mode.value, workers=workers, calibration=cal,
+                      cache=not no_cache)
     if plot is not None:
         plot_result(result, plot)
     if json_out:
@@ -97,7 +107,10 @@ def sweep_cmd(
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     mode: ModeOpt = ModeChoice.all_best,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
+    country_by: CountryByOpt = CountryByChoice.operation,
     top: TopOpt = 20,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
@@ -108,11 +121,10 @@ def sweep_cmd(
         raise typer.BadParameter("give exactly one of --single-link-failures, "
                                  "--single-as-failures")
     cc = check_country(country)
-    result = sweep(
-        load_snapshot(mirror, data_dir, date=date), cc,
-        kind="links" if single_link_failures else "ases", mode=mode.value,
-        scheduler=scheduler, workers=workers,
-    )
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap, country_by=country_by)
+    result = sweep(snap, cc, kind="links" if single_link_failures else "ases",
+                   mode=mode.value, scheduler=scheduler, workers=workers, calibration=cal)
     if json_out:
         print_json(result.as_dict())
     else:
@@ -131,10 +143,16 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     b, a = result.before, result.after
     dates = ", ".join(f"{p.dataset} {p.data_date.isoformat()}" for p in result.datasets)
     console.print(f"[bold]{result.scenario.name}[/] — {result.country}, mode {result.mode}")
+    console.print(f"[bold]{result.reading}[/]", highlight=False)
     console.print(f"data: {dates}", highlight=False)
     if result.cache == "hit":
         console.print("(from the results cache: computed earlier on the same datasets and "
                       "code)")
+    if b.inbound.observed_share is not None:
+        console.print(f"{b.inbound.calibration}; inbound path mass's hops on observed routes: "
+                      f"{pct(b.inbound.observed_share)} before, "
+                      f"{pct(a.inbound.observed_share or 0)} after (observed routes through "
+                      "removed elements are dropped)", highlight=False)
     t = Table("measure", "before", "after", "change", title="reachability (share of IPv4 space)")
     for name, x, y in (
         ("inbound (world → country)", b.reach.inbound, a.reach.inbound),
@@ -143,6 +161,12 @@ def _render_result(result: ScenarioResult, top: int) -> None:
         t.add_row(name, pct(x), pct(y), signed(y - x))
     t.add_row("origins without international route", str(len(b.reach.isolated)),
               str(len(a.reach.isolated)), f"{len(a.reach.isolated) - len(b.reach.isolated):+d}")
+    t.add_row("IPv4 space without international route", pct(b.reach.isolated_share),
+              pct(a.reach.isolated_share), signed(a.reach.isolated_share - b.reach.isolated_share))
+    sat = a.reach_with_satellite
+    if sat is not None:
+        t.add_row("inbound, satellite users counted as reached", pct(b.reach.inbound),
+                  pct(sat[0]), signed(sat[0] - b.reach.inbound))
     console.print(t)
     for direction in ("inbound", "outbound"):
         before = b.by_country(direction).set_index("country")
@@ -165,9 +189,11 @@ def _render_result(result: ScenarioResult, top: int) -> None:
         t.add_row(f"AS{asn} {src.at[asn, 'name']}", str(src.at[asn, "country"]),
                   pct(_get(bas, asn, "transit_share")), pct(_get(aas, asn, "transit_share")))
     console.print(t)
+    _render_territory(result, top)
     lost = result.lost_international
     console.print(f"origins that lost all international routes: {len(lost)}"
-                  + (": " + ", ".join(f"AS{x}" for x in lost[:top]) if lost else ""))
+                  + (": " + ", ".join(f"AS{x}" for x in lost[:top]) if lost else "")
+                  + f" ({pct(result.lost_space_share)} of the country's IPv4 space)")
     crit = list(result.new_critical_ases.items())[:top]
     console.print("ASes that became critical: "
                   + (", ".join(f"AS{x} ({v:,} IPv4)" for x, v in crit) if crit else "none"))
@@ -175,6 +201,29 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     console.print("links that became critical: "
                   + (", ".join(f"AS{x}-AS{y} ({v:,} IPv4)" for (x, y), v in links)
                      if links else "none"))
+    console.print("limits of the model: " + "; ".join(LIMITS) + ".", highlight=False)
+
+
+def _render_territory(result: ScenarioResult, top: int) -> None:
+    b, a = result.before.territory, result.after.territory
+    if b is None or a is None:
+        return
+    for direction in ("inbound", "outbound"):
+        tb, ta = getattr(b, direction), getattr(a, direction)
+        if tb is None or ta is None:
+            continue
+        codes = list(dict.fromkeys([*tb.by_country["country"][:top],
+                                    *ta.by_country["country"][:top]]))[:top]
+        t = Table("country", "territory before", "range", "territory after", "range",
+                  title=f"{direction}: territory crossed (share of the crossing-link mass)")
+        for cc in codes:
+            sb, lb, hb = tb.share_of(cc)
+            sa, la, ha = ta.share_of(cc)
+            t.add_row(cc, pct(sb), f"{pct(lb)} - {pct(hb)}", pct(sa), f"{pct(la)} - {pct(ha)}")
+        t.caption = (f"placed by rules: {pct(tb.rule_share)} before, {pct(ta.rule_share)} "
+                     f"after; no corridor route: {pct(tb.unrouted_share)} before, "
+                     f"{pct(ta.unrouted_share)} after; corridor data {a.corridors_version}")
+        console.print(t)
 
 
 def _get(frame: object, key: object, column: str) -> float:

@@ -8,22 +8,35 @@ hegemony, border ASes, chokepoints, address-space concentration and the world ma
 scenario can pass an edited graph. See ``docs/methods/dependency.md``.
 """
 
+from crossroads.metrics.answer import Answer, Comparison, lead
+from crossroads.metrics.attribution import disputes, flag_disputed
 from crossroads.metrics.border import border_ases, border_links
-from crossroads.metrics.chokepoints import Chokepoints, carrying_set, chokepoints, reached_share
+from crossroads.metrics.chokepoints import (
+    Chokepoints,
+    carrying_set,
+    chokepoints,
+    keeps_world,
+    reached_share,
+)
 from crossroads.metrics.concentration import Concentration, concentration, hhi
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
 from crossroads.metrics.hegemony import global_hegemony, hegemony
 from crossroads.metrics.observed import observed_dependency
+from crossroads.metrics.published import PUBLISHED, PublishedFigure, published_figures
 from crossroads.metrics.report import DependencyReport, dependency
 from crossroads.metrics.targets import CONTENT_ASNS, customer_cone_sizes, default_destinations
 from crossroads.metrics.world import WorldMatrix, plot_world_matrix, world_matrix
 
 __all__ = [
+    "Answer",
     "CONTENT_ASNS",
     "Chokepoints",
+    "Comparison",
     "Concentration",
     "DependencyReport",
     "DirectionResult",
+    "PUBLISHED",
+    "PublishedFigure",
     "WorldMatrix",
     "border_ases",
     "border_links",
@@ -33,13 +46,18 @@ __all__ = [
     "customer_cone_sizes",
     "default_destinations",
     "dependency",
+    "disputes",
+    "flag_disputed",
     "global_hegemony",
     "hegemony",
     "hhi",
     "inbound",
+    "keeps_world",
+    "lead",
     "observed_dependency",
     "outbound",
     "plot_world_matrix",
+    "published_figures",
     "reached_share",
     "world_matrix",
 ]

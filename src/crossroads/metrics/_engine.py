@@ -2,8 +2,9 @@
 
 For each destination ``d`` (weight ``W_d``) the routes of every AS towards ``d`` are
 propagated once, 64 destinations per pass on the lane engine
-(:mod:`crossroads.routing.lanes`, the same routes as one propagation each); the kernels
-of :mod:`crossroads.metrics._kernels` then reduce them to per-country "any" sums, per-AS
+(:mod:`crossroads.routing.lanes`, the same routes as one propagation each; calibrated
+mode propagates each observed per-prefix variant on its own); the kernels of
+:mod:`crossroads.metrics._kernels` then reduce them to per-country "any" sums, per-AS
 transit and gateway mass, the direct/domestic buckets, and (per vantage point) the
 hegemony of ``d``. Everything is summed with weight ``W_d``.
 
@@ -17,17 +18,24 @@ stub that is itself a source or vantage point is not grouped (its own path diffe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
-from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through
+from crossroads.metrics._links import link_ids, link_part, observed_mass, observed_origins
+from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
+from crossroads.routing.calibration import Calibration
 from crossroads.routing.lanes import LaneBatch, map_lanes
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "run"]
+__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "observed_origins", "routes_of",
+           "run"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class Group:
     virtual: bool
     weight: float  # sum of the members' destination weights
     members: tuple[int, ...]
+    member_weights: tuple[float, ...] = ()  # per member (virtual groups)
 
 
 @dataclass
@@ -55,6 +64,13 @@ class Sums:
     hegemony_weight: float = 0.0
     destinations: int = 0
     propagations: int = 0
+    hop_mass: float = 0.0  # calibrated: path mass summed over every hop taken ...
+    hop_observed: float = 0.0  # ... and over the hops taken along observed routes
+    pair_observed: float = 0.0  # calibrated: mass of the pairs whose whole route is observed
+    link_mass: np.ndarray | None = None  # per link of graph.links: path mass crossing it
+    # optional parts (run(crossings=True) / run(labels=...)); None when not asked for
+    crossings: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # home, foreign, mass
+    label_any: np.ndarray | None = None  # per label: mass of paths crossing it
 
 
 def group_destinations(
@@ -80,7 +96,8 @@ def group_destinations(
         else:
             groups.append(Group(d, False, float(wd), (d,)))
     for p, items in stubs.items():
-        groups.append(Group(p, True, float(sum(x for _, x in items)), tuple(d for d, _ in items)))
+        groups.append(Group(p, True, float(sum(x for _, x in items)),
+                            tuple(d for d, _ in items), tuple(x for _, x in items)))
     groups.sort(key=lambda g: (g.root, g.virtual))
     return groups
 
@@ -97,6 +114,10 @@ def run(
     vantage_points: np.ndarray | None = None,
     alpha: float = 0.1,
     workers: int = 1,
+    calibration: Calibration | None = None,
+    links: bool = False,
+    crossings: bool = False,
+    labels: tuple[np.ndarray, int] | None = None,
 ) -> Sums:
     """Sum the path metrics of every group, each weighted by its destination weight.
 
@@ -104,67 +125,193 @@ def run(
     ``vantage_points`` (indices), when given, yields the hegemony sums. ``workers``
     threads evaluate groups side by side (the kernels release the GIL); the sums are
     added in group order either way, so the result does not depend on ``workers``.
+    ``links`` adds the path mass crossing every link (:attr:`Sums.link_mass`);
+    ``crossings`` adds the mass on each crossing link (:func:`_kernels.flow_crossings`);
+    ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
+    sums of that labelling (e.g. the owning state of state-owned ASes).
     """
     n = graph.n
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
+    lids = link_ids(graph) if links else None
+    if links:
+        sums.link_mass = np.zeros(len(graph.links))
+    extra = _Extra.asked(crossings, labels, table.n_countries, n)
+    keys: list[np.ndarray] = []
+    masses: list[np.ndarray] = []
+    if labels is not None:
+        sums.label_any = np.zeros(labels[1])
 
-    def batch_parts(batch: LaneBatch, start: int) -> list[_Part]:
-        return [_group_part(graph, table, home, g, r, src_w, outbound, vantage_points, alpha)
-                for g, r in zip(groups[start : start + len(batch)], batch.all_routes(),
-                                strict=True)]
+    def part(g: Group, r: Routes) -> _Part:
+        return _routes_part(graph, table, home, g, src_w, outbound, r, vantage_points, alpha,
+                            lids, extra)
 
-    parts = (p for ps in map_lanes(graph, [g.root for g in groups], batch_parts, mode=mode,
-                                   workers=workers) for p in ps)
-    for g, part in zip(groups, parts, strict=True):
-        any_, transit, gateway, direct, domestic, reached, heg = part
-        sums.propagations += 1
+    def one(g: Group) -> list[tuple[float, _Part]]:
+        return [(f, part(g, r)) for r, f in routes_of(graph, g.root, mode, calibration)]
+
+    def batch_parts(batch: LaneBatch, start: int) -> list[list[tuple[float, _Part]]]:
+        return [[(1.0, part(g, r))] for g, r in zip(groups[start : start + len(batch)],
+                                                    batch.all_routes(), strict=True)]
+
+    if mode == "calibrated":  # observed variants: one propagation each
+        per_group: Iterator[list[tuple[float, _Part]]] = _map(one, groups, workers)
+    else:  # 64 destinations per pass, the same routes
+        per_group = (p for ps in map_lanes(graph, [g.root for g in groups], batch_parts,
+                                           mode=mode, workers=workers) for p in ps)
+    for g, parts in zip(groups, per_group, strict=True):
+        sums.propagations += len(parts)
         sums.destinations += len(g.members)
-        sums.any += g.weight * any_
-        sums.transit += g.weight * transit
-        sums.gateway += g.weight * gateway
-        sums.direct += g.weight * direct
-        sums.domestic += g.weight * domestic
-        sums.reached += g.weight * reached
         sums.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
-        if heg is not None:
-            sums.hegemony += g.weight * heg
-            sums.hegemony_weight += g.weight
+        for frac, part in parts:  # one part per variant (calibrated), else one
+            _add(sums, g.weight * frac, part)
+            more = part[-1]
+            if more.crossing is not None:
+                _add_crossings(keys, masses, g, frac, more.crossing, outbound, n)
+    if crossings:
+        sums.crossings = _reduce_crossings(keys, masses, n)
     return sums
 
 
-_Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None"]
+@dataclass(frozen=True)
+class _Extra:
+    """What a group computes beyond the standard sums: asked for (``crossings``; the
+    second labelling ``second``, offset past the countries, ``n_labels`` ids in all),
+    then computed (``crossing``, ``label_any``)."""
+
+    crossings: bool = False
+    second: np.ndarray | None = None
+    n_labels: int = 0
+    crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
+    label_any: np.ndarray | None = None
+
+    @classmethod
+    def asked(cls, crossings: bool, labels: tuple[np.ndarray, int] | None, n_countries: int,
+              n: int) -> _Extra:
+        """The request: the labels become ids ``n_countries + label`` (-1: none), so one
+        "any" pass serves countries and labels together."""
+        if labels is None:
+            return cls(crossings, np.full(n, -1, np.int32), n_countries)
+        second = np.where(labels[0] >= 0, labels[0] + n_countries, -1).astype(np.int32)
+        return cls(crossings, second, n_countries + labels[1])
 
 
-def _group_part(
-    graph: ASGraph, table: ASTable, home: int, g: Group, routes: Routes, src_w: np.ndarray,
-    outbound: bool, vantage_points: np.ndarray | None, alpha: float,
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
+              tuple[float, ...], "np.ndarray | None", _Extra]
+
+
+def _add(sums: Sums, weight: float, part: _Part) -> None:
+    any_, transit, gateway, direct, domestic, reached, heg, obs, lmass, more = part
+    if lmass is not None and sums.link_mass is not None:
+        sums.link_mass += weight * lmass
+    if more.label_any is not None and sums.label_any is not None:
+        sums.label_any += weight * more.label_any
+    sums.any += weight * any_
+    sums.transit += weight * transit
+    sums.gateway += weight * gateway
+    sums.direct += weight * direct
+    sums.domestic += weight * domestic
+    sums.reached += weight * reached
+    sums.hop_mass += weight * obs[0]
+    sums.hop_observed += weight * obs[1]
+    sums.pair_observed += weight * obs[2]
+    if heg is not None:
+        sums.hegemony += weight * heg
+        sums.hegemony_weight += weight
+
+
+def _add_crossings(keys: list[np.ndarray], masses: list[np.ndarray], g: Group, frac: float,
+                   crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float], outbound: bool,
+                   n: int) -> None:
+    """Append one propagation's crossing-link masses (weighted by the group's weight and the
+    variant's share ``frac``) as ``home * n + foreign`` keys; the virtual last hop gives
+    each stub its own link with its own weight."""
+    ha, fa, ms, to_stub = crossing
+    keys.append(ha.astype(np.int64) * n + fa)
+    masses.append(ms * g.weight * frac)
+    if to_stub and g.virtual:
+        for d, wd in zip(g.members, g.member_weights, strict=True):
+            h, f = (g.root, d) if outbound else (d, g.root)
+            keys.append(np.array([h * n + f], np.int64))
+            masses.append(np.array([to_stub * wd * frac]))
+
+
+def _reduce_crossings(keys: list[np.ndarray], masses: list[np.ndarray], n: int
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not keys:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    k, inv = np.unique(np.concatenate(keys), return_inverse=True)
+    m = np.bincount(inv, weights=np.concatenate(masses), minlength=k.size)
+    return k // n, k % n, m
+
+
+def routes_of(
+    graph: ASGraph, root: int, mode: RouteMode, calibration: Calibration | None
+) -> list[tuple[Routes, float]]:
+    """The routes towards destination ``root`` and their weights: one propagation, or in
+    ``calibrated`` mode one per observed per-prefix variant of the destination, weighted
+    by its share of the destination's observed addresses."""
+    if mode != "calibrated":
+        return [(propagate(graph, root, mode=mode), 1.0)]
+    if calibration is None:
+        raise ValueError("mode 'calibrated' needs a calibration")
+    variants = calibration.variants_of(int(graph.asns[root])) or [(None, 1.0)]
+    return [(propagate(graph, root, mode=mode, calibration=calibration, variant=v), f)
+            for v, f in variants]
+
+
+def _routes_part(
+    graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
+    routes: Routes, vantage_points: np.ndarray | None, alpha: float,
+    lids: tuple[np.ndarray, ...] | None = None, extra: _Extra = _Extra(),
 ) -> _Part:
-    """One group's unweighted contributions (any, transit, gateway, direct, domestic,
-    reached, hegemony or None) on the routes towards its root."""
+    """One propagation's unweighted contributions: any, transit, gateway, direct,
+    domestic, reached, hegemony (None without vantage points), observed-route sums,
+    per-link mass (None unless ``lids``), and the extra parts asked for."""
     w = src_w
     if not g.virtual and src_w[g.root] != 0.0:
         w = src_w.copy()
         w[g.root] = 0.0  # a destination is never its own source
     dest_home = bool(table.cc_id[g.members[0]] == home)
     args = (routes.length, routes.nh_ptr, routes.nh_idx)
-    transit, gateway, direct, domestic, reached = _k.flow(
-        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound
+    (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = _k.flow_crossings(
+        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound, extra.crossings
     )
     heg = None
     if vantage_points is not None and len(vantage_points):
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
-    any_ = _any(args, table, w, g.root, g.virtual)
-    return any_, transit, gateway, direct, domestic, reached, heg
+    nc = table.n_countries
+    second = extra.second if extra.second is not None else np.full(graph.n, -1, np.int32)
+    total = _any(args, table.cc_id, second, max(extra.n_labels, nc), w, g.root, g.virtual)
+    more = _Extra(crossing=(ha, fa, ms, to_stub) if extra.crossings else None,
+                  label_any=total[nc:] if extra.n_labels > nc else None)
+    lmass = None if lids is None else link_part(graph, g, routes, transit, w, lids)
+    return (total[:nc], transit, gateway, direct, domestic, reached, heg,
+            observed_mass(routes, transit, w), lmass, more)
+
+
+def _map(fn: Callable[[Group], T], groups: Sequence[Group], workers: int) -> Iterator[T]:
+    """``map(fn, groups)`` in order, on ``workers`` threads, a bounded batch at a time."""
+    if workers <= 1 or len(groups) < 2:
+        yield from map(fn, groups)
+        return
+    step = 4 * workers
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for i in range(0, len(groups), step):
+            yield from pool.map(fn, groups[i : i + step])
 
 
 def _any(
-    args: tuple[np.ndarray, ...], table: ASTable, w: np.ndarray, root: int, virtual: bool
+    args: tuple[np.ndarray, ...], labels: np.ndarray, second: np.ndarray, n_labels: int,
+    w: np.ndarray, root: int, virtual: bool,
 ) -> np.ndarray:
-    width = 32
+    """Per label id, the weighted chance that a path has an AS with that label strictly
+    inside (:func:`_kernels.any_country`, its sparse width doubled until it fits; 64
+    labels per AS fit every KZ destination with countries and owning states, so a
+    retry, a whole second pass, is rare)."""
+    width = 64
     while True:
         total, overflow = _k.any_country(
-            *args, table.cc_id, w, root, virtual, table.n_countries, width
+            *args, labels, second, w, root, virtual, n_labels, width
         )
         if not overflow:
             return total

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from crossroads.routing._fidelity_kernels import _position
 from crossroads.routing._kernels import _grow_f64, _grow_i32
 from crossroads.routing._kernels import push_mass as _push_mass
 
@@ -54,14 +55,17 @@ def _order_by_length(length):
 
 
 @njit(cache=True, nogil=True)
-def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width):
-    """``total[X] = sum_s w[s] * P(an AS of country X lies strictly inside s's path)``.
+def any_country(length, nh_ptr, nh_idx, cc, cc2, w, root, virtual, n_countries, width):
+    """``total[X] = sum_s w[s] * P(an AS labelled X lies strictly inside s's path)``.
 
-    Origin-side dynamic programme, exact for every country at once. With ``a(v)`` the
-    vector of those probabilities for the path from ``v`` (``v`` itself excluded) and
-    ``b(u) = a(u)`` with entry ``cc[u]`` set to 1 (``u`` included)::
+    Origin-side dynamic programme, exact for every label at once. Every AS has up to two
+    labels in ``[0, n_countries)``: ``cc[u]`` (its country) and ``cc2[u]`` (a second
+    labelling in the same id space, e.g. its owning state offset past the countries); a
+    negative label marks none. With ``a(v)`` the vector of those probabilities for the
+    path from ``v`` (``v`` itself excluded) and ``b(u) = a(u)`` with the entries of
+    ``u``'s labels set to 1 (``u`` included)::
 
-        a(v) = mean over next hops u of b(u);   b(root) = 0, or e_cc[root] if virtual
+        a(v) = mean over next hops u of b(u);   b(root) = 0, or root's labels if virtual
 
     Vectors are kept sparse (at most ``width`` countries per AS), packed one after the
     other in a pool that grows as needed (every AS's vector is written once, when it is
@@ -84,11 +88,10 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
         a, b = nh_ptr[v], nh_ptr[v + 1]
         nt = 0
         if a == b:  # the origin (or an AS announcing the prefix itself)
-            if virtual and v == root:
-                touched[0] = cc[v]
-                acc[cc[v]] = 1.0
-                nt = 1
-            else:
+            if not (virtual and v == root):
+                continue
+            nt = _mark(cc[v], acc, touched, _mark(cc2[v], acc, touched, 0))
+            if nt == 0:
                 continue
         else:
             share = 1.0 / (b - a)
@@ -105,12 +108,8 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
             if w[v] != 0.0:
                 for j in range(nt):
                     total[touched[j]] += w[v] * acc[touched[j]]
-            # b(v) = a(v) with cc[v] set to 1
-            c = cc[v]
-            if acc[c] == 0.0:
-                touched[nt] = c
-                nt += 1
-            acc[c] = 1.0
+            # b(v) = a(v) with v's labels set to 1
+            nt = _mark(cc[v], acc, touched, _mark(cc2[v], acc, touched, nt))
         if nt > width:
             return total, True
         if used + nt > cap:
@@ -128,6 +127,19 @@ def any_country(length, nh_ptr, nh_idx, cc, w, root, virtual, n_countries, width
     return total, False
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _mark(c, acc, touched, nt):
+    """Set label ``c`` to 1 in the sparse vector ``acc`` (nothing when ``c < 0``);
+    returns the new number of touched entries."""
+    if c < 0:
+        return nt
+    if acc[c] == 0.0:
+        touched[nt] = c
+        nt += 1
+    acc[c] = 1.0
+    return nt
+
+
 @njit(cache=True, nogil=True)
 def flow(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound):
     """Transit mass, gateway mass and the direct/domestic buckets of one destination.
@@ -142,6 +154,31 @@ def flow(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound
       straight from home into the foreign far end, or from it into home);
     * ``domestic``: mass of paths that never leave home;
     * ``reached``: the source weight that has a route (the denominator).
+
+    The pass of :func:`flow_crossings` without the crossing links.
+    """
+    out = flow_crossings(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home,
+                         outbound, False)
+    return out[0], out[1], out[2], out[3], out[4]
+
+
+@njit(cache=True, nogil=True)
+def flow_crossings(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound,
+                   record):
+    """:func:`flow`, and with ``record`` the path mass on each **crossing link** of the
+    destination: the link at which a path enters home for the last time (inbound) or
+    leaves it for the first time (outbound), in the same pass.
+
+    Returns ``(transit, gateway, direct, domestic, reached, home_as, foreign_as, mass,
+    to_stub)``: one crossing entry per crossing edge with mass (several entries may name
+    the same edge; none without ``record``), and ``to_stub``, the mass crossing on the
+    virtual last hop between ``root`` and its stub destination. Inbound, the mass on edge
+    ``v -> u`` (v foreign, u home) is ``m(v)/k_v * dom(u)`` with ``m(v) = transit[v] +
+    w[v]`` the mass through v and ``dom(u)`` the probability that the path from u stays
+    home; outbound, the mass pushed from home u to a foreign next hop v while it has not
+    yet left home. The entries and ``to_stub`` sum to ``reached - domestic`` (every
+    international path crosses exactly once in this sense): per foreign AS v, its
+    entries sum to ``gateway[v]`` plus the direct mass of v.
     """
     n = length.shape[0]
     order = _order_by_length(length)
@@ -159,6 +196,12 @@ def flow(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound
     gateway = np.zeros(n, np.float64)
     direct = 0.0
     domestic = 0.0
+    cap = 64 if record else 0
+    ha = np.empty(cap, np.int32)
+    fa = np.empty(cap, np.int32)
+    ms = np.empty(cap, np.float64)
+    k = 0
+    to_stub = 0.0
     if outbound:
         # mass that has not yet left home, pushed through home ASes only
         hm = np.zeros(n, np.float64)
@@ -184,12 +227,17 @@ def flow(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound
                         domestic += x
                     else:
                         direct += x
+                        to_stub += x
                 else:
                     domestic += x
                 continue
             share = x / (b - a)
-            for k in range(a, b):
-                hm[nh_idx[k]] += share
+            for j in range(a, b):
+                u = nh_idx[j]
+                hm[u] += share
+                if record and cc[u] != home:
+                    ha, fa, ms = _put(ha, fa, ms, k, v, u, share)
+                    k += 1
     else:
         # dom[v] = P(the path from v, v included, to the destination stays home)
         dom = np.zeros(n, np.float64)
@@ -202,10 +250,33 @@ def flow(length, nh_ptr, nh_idx, cc, home, w, root, virtual, dest_home, outbound
             v = order[i]
             if cc[v] == home:
                 domestic += w[v] * dom[v]
-            else:
-                direct += w[v] * cont[v]
-                gateway[v] += transit[v] * cont[v]
-    return transit, gateway, direct, domestic, reached
+                continue
+            direct += w[v] * cont[v]
+            gateway[v] += transit[v] * cont[v]
+            x = transit[v] + w[v]
+            if not record or x == 0.0 or cont[v] == 0.0:  # no next hop stays home
+                continue
+            a, b = nh_ptr[v], nh_ptr[v + 1]
+            if a == b:
+                if virtual and v == root and dest_home:
+                    to_stub += x
+                continue
+            for j in range(a, b):
+                u = nh_idx[j]
+                if cc[u] == home and dom[u] != 0.0:
+                    ha, fa, ms = _put(ha, fa, ms, k, u, v, x / (b - a) * dom[u])
+                    k += 1
+    return transit, gateway, direct, domestic, reached, ha[:k], fa[:k], ms[:k], to_stub
+
+
+@njit(cache=True, nogil=True)
+def _put(ha, fa, ms, k, h, f, x):
+    """Store crossing entry ``k`` (home AS, foreign AS, mass), growing the arrays."""
+    if k == ha.shape[0]:
+        cap = 2 * max(k, 32)
+        ha, fa, ms = _grow_i32(ha, cap), _grow_i32(fa, cap), _grow_f64(ms, cap)
+    ha[k], fa[k], ms[k] = h, f, x
+    return ha, fa, ms
 
 
 @njit(cache=True, nogil=True)
@@ -296,3 +367,42 @@ def cont_of(v, a, b, row, dom, cont, cc, home, virtual, dest_home):  # noqa: ANN
         s += dom[row[k]]
     cont[v] = s / (b - a)
     dom[v] = cont[v] if cc[v] == home else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _lid_of(ptr, idx, lid, v, u):
+    """Link number of ``u`` in ``v``'s CSR row, -1 if absent."""
+    k = _position(ptr, idx, v, u)
+    if k < ptr[v + 1] and idx[k] == u:
+        return lid[k]
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def link_mass(
+    length, nh_ptr, nh_idx, mass, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
+    prov_lid, cust_lid, peer_lid, out,
+):
+    """Add the path mass crossing every link to ``out`` (per link number).
+
+    Every AS ``v`` holding path mass ``mass[v]`` (its own source weight plus what passes
+    through it; 0 where unreachable) sends ``mass[v] / k`` over each of its ``k`` next-hop
+    entries (an observed next hop listed several times counts as often: its weight), so
+    the mass on link ``{v, u}`` is the path mass crossing it. ``*_lid`` give the link
+    number (position in :attr:`ASGraph.links`) of every CSR entry.
+    """
+    for v in range(length.shape[0]):
+        a, b = nh_ptr[v], nh_ptr[v + 1]
+        if a == b or mass[v] == 0.0:
+            continue
+        share = mass[v] / (b - a)
+        for k in range(a, b):
+            u = nh_idx[k]
+            e = _lid_of(cust_ptr, cust_idx, cust_lid, v, u)
+            if e < 0:
+                e = _lid_of(peer_ptr, peer_idx, peer_lid, v, u)
+            if e < 0:
+                e = _lid_of(prov_ptr, prov_idx, prov_lid, v, u)
+            if e >= 0:
+                out[e] += share
+    return out

@@ -8,10 +8,20 @@ own networks is not a loss of C's reachability through it. For a candidate eleme
 (an AS, a link, or every AS of a foreign country) the **loss** is ``Q(G) - Q(G - e)``,
 with ``G - e`` the graph without e's links (:meth:`~crossroads.routing.ASGraph.without_ases`,
 :meth:`~crossroads.routing.ASGraph.without_links`), re-propagated. Reachability does not
-depend on tie-breaking, so it is computed with deterministic routes. Every (candidate,
-destination group) pair is one lane of the lane engine (:mod:`crossroads.routing.lanes`),
-routed with the candidate's ASes or link removed in that lane only, so no edited graph is
-built; the losses equal those of re-propagating on each edited graph exactly (tested).
+depend on tie-breaking, so it is computed with deterministic routes.
+
+**About the country.** A failure that disconnects a source from *everything* (a network
+single-homed to the failed AS, e.g. US DoD space behind Level 3) also cuts it off from C,
+but says nothing about C. Each lost pair is therefore put in one of two parts: the source
+**keeps the world** when, on ``G - e``, it still reaches at least half of the ``core``
+ASes (the 10 largest customer cones outside C and outside e, itself not counted: on a
+real graph the tier-1 clique, which any AS with transit reaches whole), or it is **cut
+off from everything**. ``country_loss`` is the share of pairs lost by sources that keep the world
+-- what the failure takes from C specifically -- and ``isolated_loss`` the rest
+(``loss = country_loss + isolated_loss``). The tables rank by ``country_loss`` (ties keep
+the candidates' order); the isolated part is reported apart, and
+:attr:`Chokepoints.headline` names the single AS or link with the largest
+``country_loss``, or says that none has any.
 
 Re-propagating for every AS of the graph would take hours, so candidates are the ``k``
 elements carrying the most of C's inbound path mass: the top-k ASes by transit share, the
@@ -26,7 +36,9 @@ it is not guaranteed minimal.
 
 Worked example (``tests/metrics/hand.py``): removing AS 20 (BB) leaves AS 40 and AS 50
 reaching AA through AS 30, so no pair is lost (loss 0); removing AS 3 cuts AS 2 off from
-the world: AS 2 holds 1/4 of AA's space, so the loss is 1/4. The carrying set is {20, 3}:
+the world: AS 2 holds 1/4 of AA's space, so the loss is 1/4. Removing AS 30 (CC) cuts the
+sources AS 60 and 80 (1/4 of the foreign space) off from everything: loss 1/4, all of it
+``isolated_loss``. The carrying set is {20, 3}:
 AS 20 carries 21/32 of the mass, then AS 3 and AS 30 each carry all of the remaining 11/32
 (the tie goes to the lower index, AS 3), reaching 32/32 >= 0.9.
 """
@@ -34,21 +46,24 @@ AS 20 carries 21/32 of the mass, then AS 3 and AS 30 each carry all of the remai
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from crossroads.formatting import pct
 from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics.dependency import DirectionResult
-from crossroads.metrics.lane_sums import inbound_groups, routed_weight
+from crossroads.metrics.targets import customer_cone_sizes
 from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many
-from crossroads.routing.lanes import LaneBatch, map_lanes
+from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["Chokepoints", "carrying_set", "chokepoints", "reached_share"]
+__all__ = ["CORE", "Chokepoints", "carrying_set", "chokepoints", "keeps_world", "reached_share"]
+
+CORE = 10
+"""How many of the largest customer cones stand for "the rest of the world"."""
 
 
 @dataclass(frozen=True)
@@ -57,17 +72,51 @@ class Chokepoints:
 
     country: str
     baseline: float
-    ases: pd.DataFrame  # asn, name, country, transit_share, loss
-    links: pd.DataFrame  # as1, as2, country2, loss
-    countries: pd.DataFrame  # country, gateway_share, loss
+    ases: pd.DataFrame  # asn, name, country, transit_share, loss, country_loss, isolated_loss
+    links: pd.DataFrame  # as1, as2, country2, loss, country_loss, isolated_loss
+    countries: pd.DataFrame  # country, gateway_share, loss, country_loss, isolated_loss
     carrying: pd.DataFrame  # asn, name, country, added_share, cumulative_share
     threshold: float
+
+    @property
+    def headline(self) -> dict[str, object]:
+        """The single AS or link whose failure cuts the most pairs off from the country
+        while their sources keep the rest of the world (``element`` None when no candidate
+        does), with a sentence that also names the worst whole-country failure."""
+        rows: list[tuple[str | None, float, float]] = [
+            (f"AS{r['asn']} {r['name']} ({r['country']})".replace("  ", " "),
+             float(r["country_loss"]), float(r["isolated_loss"]))
+            for r in self.ases.to_dict("records")]
+        rows += [(f"the link AS{r['as1']}-AS{r['as2']} ({r['country2']})",
+                  float(r["country_loss"]), float(r["isolated_loss"]))
+                 for r in self.links.to_dict("records")]
+        element, lost, isolated = max(rows, key=lambda r: r[1], default=(None, 0.0, 0.0))
+        here = self.country
+        if lost > 0:
+            text = (f"Without {element}, {pct(lost)} of the address-weighted (foreign, "
+                    f"{here}) pairs lose every route while their sources still reach the rest "
+                    f"of the world")
+        else:
+            element, lost, isolated = None, 0.0, 0.0
+            text = (f"No single foreign AS or link among the candidates cuts {here} off from "
+                    "sources that still reach the rest of the world")
+        worst = self.countries.dropna(subset=["country_loss"])
+        if not worst.empty and float(worst.country_loss.iloc[0]) > 0:
+            w = worst.iloc[0]
+            text += (f"; without every network of {w.country} at once, "
+                     f"{pct(w.country_loss)} do (and {pct(w.isolated_loss)} more from sources "
+                     "left with no route anywhere)")
+        return {"element": element, "country_loss": lost, "isolated_loss": isolated,
+                "sentence": text + "."}
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         return {
+            "headline": self.headline,
             "units": "loss: fraction of address-weighted (foreign, domestic) pairs that lose "
-            "every route; shares: fractions of inbound tie-split path mass",
+            "every route; country_loss: the part whose source still reaches the rest of the "
+            "world (ranked by it); isolated_loss: the part whose source is cut off from "
+            "everything; shares: fractions of inbound tie-split path mass",
             "baseline_reachability": self.baseline,
             "ases": self.ases.to_dict(orient="records"),
             "links": self.links.to_dict(orient="records"),
@@ -78,24 +127,42 @@ class Chokepoints:
 
 
 def reached_share(
-    graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None
+    graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None,
+    calibration: Calibration | None = None,
 ) -> float:
     """``Q(G)``: reachable share of IPv4-weighted (foreign source, C destination) pairs;
     the ASes ``without`` (indices) are left out as sources."""
-    groups, src_w = _setup(graph, table, country, without)
-    return _q(_reach_masks(graph, groups), groups, src_w)
+    groups, src_w = _setup(graph, table, country, without, calibration=calibration)
+    return _q(_reach_masks(graph, groups, calibration), groups, src_w)
 
 
 def _setup(
-    graph: ASGraph, table: ASTable, country: str, without: np.ndarray | None = None
+    graph: ASGraph, table: ASTable, country: str, without: np.ndarray | None = None,
+    apart: np.ndarray | None = None, calibration: Calibration | None = None,
 ) -> tuple[list[_engine.Group], np.ndarray]:
-    return inbound_groups(graph, table, country, without=without)
+    """Destination groups and source weights. ``apart`` (indices) are never grouped as
+    stubs: a link candidate's ends, whose removal changes how a stub is reached; nor are
+    the origins with observed routes (``calibration``)."""
+    home = table.country_id(country)
+    src_w = np.where(table.cc_id != home, table.ipv4, 0.0)
+    if without is not None:
+        src_w[np.asarray(without, np.int64)] = 0.0
+    dests = table.origins(country)
+    keep = np.union1d(np.flatnonzero(src_w), _engine.observed_origins(graph, calibration))
+    if apart is not None:
+        keep = np.union1d(keep, np.asarray(apart, np.int64))
+    groups = _engine.group_destinations(graph, dests, table.ipv4[dests], keep_apart=keep)
+    return groups, src_w
 
 
-def _reach_masks(graph: ASGraph, groups: list[_engine.Group]) -> list[np.ndarray]:
-    # one propagation per destination group, on threads (the kernels release the GIL)
-    return propagate_many(graph, [g.root for g in groups], _reached, mode="deterministic",
-                          workers=min(2, os.cpu_count() or 1))
+def _reach_masks(
+    graph: ASGraph, groups: list[_engine.Group], calibration: Calibration | None = None
+) -> list[np.ndarray]:
+    # one propagation per destination group, on threads (the kernels release the GIL);
+    # calibrated: observed routes (a valley among them) can reach where the rules cannot
+    mode: RouteMode = "deterministic" if calibration is None else "calibrated"
+    return propagate_many(graph, [g.root for g in groups], _reached, mode=mode,
+                          workers=min(2, os.cpu_count() or 1), calibration=calibration)
 
 
 def _reached(routes: Routes) -> np.ndarray:
@@ -103,59 +170,13 @@ def _reached(routes: Routes) -> np.ndarray:
 
 
 def _q(masks: list[np.ndarray], groups: list[_engine.Group], src_w: np.ndarray) -> float:
-    return _q_of([float(src_w[reach].sum()) for reach in masks], groups, src_w)
-
-
-def _q_of(reached: Sequence[float], groups: list[_engine.Group], src_w: np.ndarray) -> float:
-    """``Q`` from each group's reached source weight (``src_w`` of the ASes with a
-    route towards it)."""
     got = offered = 0.0
     total = float(src_w.sum())
-    for g, r in zip(groups, reached, strict=True):
+    for g, reach in zip(groups, masks, strict=True):
         own = 0.0 if g.virtual else float(src_w[g.root])
-        got += g.weight * (r - own)
+        got += g.weight * (float(src_w[reach].sum()) - own)
         offered += g.weight * (total - own)
     return got / offered if offered else 0.0
-
-
-def _losses(
-    graph: ASGraph, groups: list[_engine.Group], src_w: np.ndarray,
-    cuts: list[tuple[np.ndarray, list[tuple[int, int]]]],
-) -> tuple[float, list[float]]:
-    """``Q(G)`` and ``Q(G) - Q(G - e)`` for every cut ``e`` (AS indices removed, index
-    pairs of links removed), the removed ASes left out as sources on both sides: every
-    (cut, group) is a lane of the lane engine, routed on the edited graph without building
-    it. Reached weights are sums of IPv4 counts (integers), so they equal those of the
-    per-graph masks (:func:`reached_share`) exactly."""
-    weights = np.stack([src_w] + [_without_all(src_w, a) for a, _ in cuts])
-    base = np.zeros((len(cuts) + 1, len(groups)))
-    after = np.zeros((len(cuts), len(groups)))
-    lanes = [(-1, g) for g in range(len(groups))]
-    lanes += [(c, g) for c in range(len(cuts)) for g in range(len(groups))]
-
-    def reduce(batch: LaneBatch, start: int) -> None:
-        got = routed_weight(batch, weights)
-        for j, (c, g) in enumerate(lanes[start : start + len(batch)]):
-            if c < 0:
-                base[:, g] = got[:, j]
-            else:
-                after[c, g] = got[c + 1, j]
-
-    origins = [groups[g].root for _, g in lanes]
-    blocked = [cuts[c][0] if c >= 0 else () for c, _ in lanes]
-    links = [cuts[c][1] if c >= 0 else [] for c, _ in lanes]
-    for _ in map_lanes(graph, origins, reduce, mode="deterministic", blocked=blocked,
-                       removed_links=links, workers=min(2, os.cpu_count() or 1)):
-        pass
-    return _q_of(base[0], groups, src_w), [
-        _loss(_q_of(base[c + 1], groups, weights[c + 1]),
-              _q_of(after[c], groups, weights[c + 1])) for c in range(len(cuts))]
-
-
-def _without_all(w: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    out = w.copy()
-    out[np.asarray(idx, np.int64)] = 0.0
-    return out
 
 
 def chokepoints(
@@ -167,31 +188,100 @@ def chokepoints(
     k: int = 5,
     threshold: float = 0.9,
     mode: RouteMode = "all-best",
+    calibration: Calibration | None = None,
 ) -> Chokepoints:
-    """Losses of the top-``k`` candidates and the greedy carrying set (see module doc)."""
-    groups, src_w = _setup(graph, table, country)
+    """Losses of the top-``k`` candidates, split into the part about the country and the
+    part of sources cut off from everything, and the greedy carrying set (module doc).
+    In ``calibrated`` mode every edited graph drops the observed routes through what was
+    removed (:mod:`crossroads.routing.calibration`)."""
+    links = _candidate_links(graph, table, country, inbound_result, k)
+    ends = graph.indices_of(np.concatenate([links.as1.to_numpy(), links.as2.to_numpy()]))
+    groups, src_w = _setup(graph, table, country, apart=ends, calibration=calibration)
+    masks = _reach_masks(graph, groups, calibration)
+    base = _q(masks, groups, src_w)
+    home = table.members(country)
+
+    def loss(edited: ASGraph, removed: np.ndarray) -> tuple[float, float, float]:
+        # pairs whose source was itself removed are left out of both sides
+        w = src_w.copy()
+        w[removed] = 0.0
+        before = _q(masks, groups, w)
+        after = _reach_masks(edited, groups, calibration)
+        total = _loss(before, _q(after, groups, w))
+        keeps = keeps_world(edited, np.union1d(home, removed))
+        mine, isolated = _split(masks, after, groups, w, keeps)
+        return total, mine, isolated
+
     none = np.zeros(0, np.int64)
     top = inbound_result.by_as.head(k)
-    ases = top[["asn", "name", "country", "transit_share"]].copy()
+    ases = _with_losses(
+        top[["asn", "name", "country", "transit_share"]].copy(),
+        [loss(graph.without_ases([a]), graph.indices_of([a])) for a in top.asn])
     ctry = inbound_result.by_country.head(k)[["country", "gateway_share"]].copy()
-    links = _candidate_links(graph, table, country, inbound_result, k)
-    cuts = [(graph.indices_of([a]), []) for a in ases.asn]
-    cuts += [(table.members(c), []) for c in ctry.country if c != "unknown"]
-    cuts += [(none, [(graph.index_of(a), graph.index_of(b))])
-             for a, b in zip(links.as1, links.as2, strict=True)]
-    base, each = _losses(graph, groups, src_w, cuts)
-    losses = iter(each)
-    ases["loss"] = [next(losses) for _ in ases.asn]
-    ctry["loss"] = [next(losses) if c != "unknown" else np.nan for c in ctry.country]
-    links["loss"] = [next(losses) for _ in links.as1]
-    carrying = carrying_set(graph, table, country, threshold=threshold, mode=mode)
+    ctry = _with_losses(ctry, [
+        loss(graph.without_ases(graph.asns[table.members(c)]), table.members(c))
+        if c != "unknown" else (np.nan, np.nan, np.nan)
+        for c in ctry.country
+    ])
+    links = _with_losses(links, [loss(graph.without_links([(a, b)]), none)
+                                 for a, b in zip(links.as1, links.as2, strict=True)])
+    carrying = carrying_set(graph, table, country, threshold=threshold, mode=mode,
+                            calibration=calibration)
     return Chokepoints(
-        table.codes[table.country_id(country)], base,
-        ases.sort_values("loss", ascending=False, kind="stable").reset_index(drop=True),
-        links.sort_values("loss", ascending=False, kind="stable").reset_index(drop=True),
-        ctry.sort_values("loss", ascending=False, kind="stable").reset_index(drop=True),
-        carrying, threshold,
+        table.codes[table.country_id(country)], base, _ranked(ases), _ranked(links),
+        _ranked(ctry), carrying, threshold,
     )
+
+
+def keeps_world(graph: ASGraph, exclude: np.ndarray, *, core: int = CORE) -> np.ndarray:
+    """Per AS index: whether it still reaches the rest of the world on ``graph``: at least
+    half (and at least one) of the ``core`` largest customer cones of transit ASes outside
+    ``exclude`` (indices), itself not counted. On a real graph the core is the tier-1
+    clique, which every AS with any transit reaches entirely."""
+    size = customer_cone_sizes(graph).astype(np.float64)
+    size[np.asarray(exclude, np.int64)] = -1
+    order = np.lexsort((graph.asns, -size))
+    roots = [int(i) for i in order[:core] if size[i] > 1]
+    if not roots:
+        return np.ones(graph.n, bool)
+    masks = propagate_many(graph, roots, _reached, mode="deterministic",
+                           workers=min(2, os.cpu_count() or 1))
+    count = np.zeros(graph.n, np.int64)
+    for m in masks:
+        count += m
+    others = np.full(graph.n, len(roots), np.int64)
+    count[roots] -= 1  # a core AS reaching itself is not a route to the world
+    others[roots] -= 1
+    return (count >= 1) & (2 * count >= others)
+
+
+def _split(
+    before: list[np.ndarray], after: list[np.ndarray], groups: list[_engine.Group],
+    w: np.ndarray, keeps: np.ndarray,
+) -> tuple[float, float]:
+    """Lost pairs whose source keeps the world, and the others, as shares of the pairs."""
+    total = float(w.sum())
+    mine = isolated = offered = 0.0
+    for g, b, a in zip(groups, before, after, strict=True):
+        lost = b & ~a
+        own = 0.0 if g.virtual else float(w[g.root])
+        mine += g.weight * float(w[lost & keeps].sum())
+        isolated += g.weight * float(w[lost & ~keeps].sum())
+        offered += g.weight * (total - own)
+    return (_loss(mine, 0.0) / offered, _loss(isolated, 0.0) / offered) if offered else (0.0, 0.0)
+
+
+def _with_losses(frame: pd.DataFrame, losses: list[tuple[float, float, float]]) -> pd.DataFrame:
+    values = np.asarray(losses, np.float64).reshape(-1, 3)
+    return frame.assign(loss=values[:, 0], country_loss=values[:, 1],
+                        isolated_loss=values[:, 2])
+
+
+def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
+    """By the loss about the country; ties keep the candidates' order (stable), so a
+    loss made only of sources cut off from everything never leads the table."""
+    return frame.sort_values("country_loss", ascending=False, kind="stable",
+                             na_position="last").reset_index(drop=True)
 
 
 def carrying_set(
@@ -202,24 +292,24 @@ def carrying_set(
     threshold: float = 0.9,
     mode: RouteMode = "all-best",
     max_size: int = 20,
+    calibration: Calibration | None = None,
 ) -> pd.DataFrame:
     """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass."""
-    groups, src_w = _setup(graph, table, country)
-    routes: list[Routes] = []
-    for part in map_lanes(graph, [g.root for g in groups], lambda b, s: b.all_routes(),
-                          mode=mode):
-        routes += part
+    groups, src_w = _setup(graph, table, country, calibration=calibration)
+    routes = [_engine.routes_of(graph, g.root, mode, calibration) for g in groups]
     blocked = np.zeros(graph.n, bool)
     chosen: list[tuple[int, float, float]] = []
     total = None
     while len(chosen) < max_size:
         transit = np.zeros(graph.n)
         escaped = 0.0
-        for g, r in zip(groups, routes, strict=True):
+        for g, variants in zip(groups, routes, strict=True):
             w = src_w if g.virtual else _without(src_w, g.root)
-            t, e = _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root, g.virtual)
-            transit += g.weight * t
-            escaped += g.weight * e
+            for r, frac in variants:
+                t, e = _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root,
+                                    g.virtual)
+                transit += g.weight * frac * t
+                escaped += g.weight * frac * e
         if total is None:
             total = escaped
         covered = 1.0 - escaped / total if total else 1.0

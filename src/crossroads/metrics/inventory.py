@@ -2,13 +2,14 @@
 
 Definitions (``docs/methods/inventory.md``):
 
-- an AS is *registered in* country C when ``as_info.reg_cc = C`` (RIR file, else the
-  registration country of the space it originates);
+- an AS *belongs to* country C in one of three meanings (``country_by``): it operates in
+  C (``as_info.op_cc = C``, the default), is registered in C (``reg_cc``: RIR file, else
+  the registration country of the space it originates) or is owned from C (``own_cc``);
 - *allocated* IPv4/IPv6 space of C: the RIR delegated-extended records with ``cc = C`` and
   status ``allocated`` or ``assigned`` (IPv4: the record's address count; IPv6: a /n
   prefix counts 2^(48−n) /48 blocks);
-- *originated* space of C: the ip-location-db origin ranges whose origin AS is registered
-  in C (IPv4 in addresses, IPv6 in /48 blocks);
+- *originated* space of C: the ip-location-db origin ranges whose origin AS belongs to C
+  (IPv4 in addresses, IPv6 in /48 blocks);
 - *geolocated* space of C: the geo-whois ranges placed in C.
 
 Each origin AS's *share* is its originated IPv4 addresses divided by the country's
@@ -28,6 +29,7 @@ from crossroads._countries import country_name
 from crossroads.errors import DatasetMissingError, UnknownASNError
 from crossroads.ids import country_code, no_as_in, parse_asn
 from crossroads.provenance import Provenance
+from crossroads.snapshots.astable import CountryBy, meaning_column
 from crossroads.store import DatasetRecord, Store
 
 __all__ = [
@@ -70,6 +72,7 @@ class CountryProfile:
     ipv6_geolocated_slash48s: float
     top_origins: tuple[Origin, ...]
     datasets: tuple[Provenance, ...]
+    country_by: CountryBy = "operation"
 
     def sources(self, *kinds: str) -> list[str]:
         """Names of the datasets of ``kinds`` this profile used."""
@@ -83,7 +86,8 @@ class CountryProfile:
             "country_name": self.country_name,
             "asns": self.asns,
             "asns_by_rule": self.asns_by_rule,
-            "asns_unit": "ASes registered in the country",
+            "asns_unit": f"ASes of the country (by {self.country_by})",
+            "country_by": self.country_by,
             "asns_sources": originated,
             "ipv4_addresses": {
                 "unit": "IPv4 addresses",
@@ -145,6 +149,7 @@ class ASSummary:
     peers: tuple[Neighbor, ...]
     as_rel: Provenance
     datasets: tuple[Provenance, ...]
+    meanings: dict[str, Any] | None = None  # op_cc, op_rule, op_share, own_cc, own_rule, owner
 
     def as_dict(self) -> dict[str, Any]:
         """The ``as --json`` shape."""
@@ -160,6 +165,7 @@ class ASSummary:
             "registry": self.registry,
             "reg_date": self.reg_date.isoformat() if self.reg_date else None,
             "geo_cc": self.geo_cc,
+            **(self.meanings or {}),
             "ipv4_addresses": self.ipv4_addresses,
             "ipv6_slash48s": self.ipv6_slash48s,
             "units": {"ipv4_addresses": "IPv4 addresses", "ipv6_slash48s": "IPv6 /48 blocks"},
@@ -171,21 +177,28 @@ class ASSummary:
         }
 
 
-def country_profile(store: Store, country: str, *, top: int = 10) -> CountryProfile:
-    """The inventory of ``country`` (ISO 3166-1 alpha-2) from the current datasets."""
+def country_profile(
+    store: Store, country: str, *, top: int = 10, country_by: CountryBy = "operation"
+) -> CountryProfile:
+    """The inventory of ``country`` (ISO 3166-1 alpha-2) from the current datasets, its
+    ASes those that belong to it in the meaning ``country_by``."""
     cc = country_code(country)
+    col = meaning_column(country_by)
+    rule = {"reg_cc": "reg_rule", "op_cc": "op_rule", "own_cc": "own_rule"}[col]
+    extra = {"operation": ("peeringdb",), "ownership": ("state-owned", "as-org")}
     used = (*(d for kind in _INVENTORY_KINDS for d in store.current(kind)),
-            *_maybe_current(store, "as-org"))  # as-org: the names, when loaded
+            *(d for kind in dict.fromkeys(("as-org", *extra.get(country_by, ())))
+              for d in _maybe_current(store, kind)))  # as-org: the names; the meaning's
     with store.connection() as con:
         by_rule = dict(
-            _rows(con, "SELECT reg_rule, count(*) FROM as_info WHERE reg_cc = ? GROUP BY 1", [cc])
+            _rows(con, f"SELECT {rule}, count(*) FROM as_info WHERE {col} = ? GROUP BY 1", [cc])
         )
         if not by_rule:
             raise no_as_in(cc)
         v4_orig, v6_orig = _one(
             con,
             "SELECT coalesce(sum(ipv4_addresses), 0), coalesce(sum(ipv6_slash48s), 0) "
-            "FROM as_info WHERE reg_cc = ?",
+            f"FROM as_info WHERE {col} = ?",
             [cc],
         )
         v4_alloc, v6_alloc = _one(
@@ -206,7 +219,7 @@ def country_profile(store: Store, country: str, *, top: int = 10) -> CountryProf
         )
         top_rows = _rows(
             con,
-            "SELECT asn, name, ipv4_addresses, ipv6_slash48s FROM as_info WHERE reg_cc = ? "
+            f"SELECT asn, name, ipv4_addresses, ipv6_slash48s FROM as_info WHERE {col} = ? "
             "ORDER BY ipv4_addresses DESC, asn LIMIT ?",
             [cc, top],
         )
@@ -227,6 +240,7 @@ def country_profile(store: Store, country: str, *, top: int = 10) -> CountryProf
         ipv6_geolocated_slash48s=float(geo.get(6, 0.0)),
         top_origins=origins,
         datasets=_provenance(store, used),
+        country_by=country_by,
     )
 
 
@@ -242,13 +256,16 @@ def as_summary(
     before it; else the newest)."""
     number = parse_asn(asn)
     snapshot = store.as_rel_dataset(as_rel, on=on)
-    used = tuple(d for kind in (*_INVENTORY_KINDS, "as-org") for d in _maybe_current(store, kind))
+    used = tuple(d for kind in (*_INVENTORY_KINDS, "as-org", "state-owned", "peeringdb")
+                 for d in _maybe_current(store, kind))
     with store.connection() as con:
         info = con.execute(
             "SELECT name, reg_cc, reg_rule, registry, reg_date, geo_cc, ipv4_addresses, "
             "ipv6_slash48s FROM as_info WHERE asn = ?",
             [number],
         ).fetchone()
+        extra = con.execute(f"SELECT {', '.join(_MEANINGS)} FROM as_info WHERE asn = ?",
+                            [number]).fetchone()
         roles = _rows(con, _NEIGHBOURS, [snapshot.name, number, number, number, number])
     if info is None and not roles:
         raise UnknownASNError(
@@ -274,7 +291,11 @@ def as_summary(
         peers=tuple(by_role["peer"]),
         as_rel=snapshot.provenance(str(store.settings.database)),
         datasets=_provenance(store, (snapshot, *used)),
+        meanings=dict(zip(_MEANINGS, extra, strict=True)) if extra else None,
     )
+
+
+_MEANINGS = ("op_cc", "op_rule", "op_share", "own_cc", "own_rule", "owner")
 
 
 _NEIGHBOURS = """

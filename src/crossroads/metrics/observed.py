@@ -19,14 +19,14 @@ simulated metrics (:mod:`crossroads.metrics.dependency`):
   Path suffixes that merely cross a C AS are *not* used: an AS exports to its neighbours
   mainly its customers' routes, so they would be a biased sample of C's outbound routes.
 
-Countries come from ``as_info`` (registration, current data): an old RIB is read with
-today's AS-to-country map, which the report notes.
+Countries come from ``as_info`` in the snapshot's meaning (operation, registration or
+ownership; current data): an old RIB is read with today's AS-to-country map, which the
+report notes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -36,14 +36,15 @@ import pyarrow.compute as pc
 
 from crossroads.errors import DataFormatError
 from crossroads.ids import country_code, no_as_in
+from crossroads.metrics.answer import lead
+from crossroads.metrics.attribution import flag_disputed
 from crossroads.metrics.concentration import concentration
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.metrics.report import DependencyReport
-from crossroads.provenance import Provenance, sha256_file
+from crossroads.routing.ribs import read_rib, rib_provenance
 from crossroads.snapshots import UNKNOWN, Snapshot
 from crossroads.snapshots.load import AS_INFO_KINDS
-from crossroads.sources import iter_lines
-from crossroads.sources.bgpdump_text import clean_paths, read_bgpdump
+from crossroads.sources.bgpdump_text import clean_paths
 
 __all__ = [
     "observed_dependency", "observed_direction", "observed_paths", "read_rib_paths",
@@ -52,19 +53,10 @@ __all__ = [
 
 
 def read_rib_paths(path: str | Path) -> pa.Table:
-    """``timestamp, peer_asn, prefix, as_path`` of the routes in a RIB file: ``bgpdump -m``
-    text when the first line starts with a bgpdump record name, MRT otherwise."""
-    first = next(iter(iter_lines(path)), (0, b""))[1]
-    if isinstance(first, str):
-        first = first.encode()
-    if first.split(b"|", 1)[0] in (b"TABLE_DUMP", b"TABLE_DUMP2", b"BGP4MP", b"BGP4MP_ET"):
-        t = read_bgpdump(path)
-        t = t.filter(pc.is_in(t.column("entry_type"), pa.array(["B", "A"])))
-    else:
-        from crossroads.sources.mrt import read_mrt
-
-        t = read_mrt(path)
-        t = t.filter(pc.is_in(t.column("type"), pa.array(["rib", "announce"])))
+    """``timestamp, peer_asn, prefix, as_path`` of the IPv4 routes in a RIB file (``bgpdump
+    -m`` text or MRT, :func:`crossroads.routing.ribs.read_rib`)."""
+    t = read_rib(path)
+    t = t.filter(pc.is_in(t.column("entry_type"), pa.array(["B", "A"])))
     return t.select(["timestamp", "peer_asn", "prefix", "as_path"])
 
 
@@ -172,33 +164,28 @@ def observed_dependency(
                                   hint="give a RIB dump (MRT TABLE_DUMP/_V2 or bgpdump -m text)")
     paths = pd.concat([observed_paths(t) for t in tables], ignore_index=True)
     info = snap.info
-    cc_col = info.set_index("asn")["reg_cc"].dropna()
+    cc_col = info.set_index("asn")[snap.table.country_column].dropna()
     country_of = {int(a): str(c) for a, c in cc_col.items() if c}
     names = {int(a): str(n) for a, n in info.set_index("asn")["name"].dropna().items()}
     inb = observed_direction(paths, country_of, names, cc, direction="inbound")
     out = observed_direction(paths, country_of, names, cc, direction="outbound")
     notes = [f"observed mode: {len(paths):,} IPv4 paths from {', '.join(map(str, files))}",
-             "countries are today's registrations (as_info), not those of the RIB's date"]
+             f"countries by {snap.country_by} in today's data (as_info), not those of the "
+             "RIB's date"]
     if out is None:
         notes.append(f"outbound not observable: no RIB peer is registered in {cc}")
     ribs = tuple(rib_provenance(f, t) for f, t in zip(files, tables, strict=True))
     as_info_sets = tuple(p for p in snap.datasets if p.kind in AS_INFO_KINDS)
+    inb = flag_disputed(inb, info) if inb is not None else None
+    out = flag_disputed(out, info) if out is not None else None
+    sets = (*ribs, *as_info_sets)
     return DependencyReport(
         country=cc, mode="observed", inbound=inb, outbound=out,
-        border=pd.DataFrame(), chokepoints=None, concentration=concentration(info, cc),
-        datasets=(*ribs, *as_info_sets), notes=tuple(notes),
-    )
-
-
-def rib_provenance(path: str | Path, table: pa.Table) -> Provenance:
-    """Provenance of one RIB file: its path, SHA-256, the date (UTC) of its earliest
-    record and the file's modification time as the retrieval time."""
-    p = Path(path)
-    first = pc.min(table.column("timestamp")).as_py() if table.num_rows else None
-    mtime = datetime.fromtimestamp(p.stat().st_mtime, UTC)
-    return Provenance(
-        dataset=p.name, source=str(p), data_date=first.date() if first else mtime.date(),
-        sha256=sha256_file(p), retrieved_at=mtime, path=str(p), kind="rib",
+        border=pd.DataFrame(), chokepoints=None,
+        concentration=concentration(info, cc, country_column=snap.table.country_column),
+        datasets=sets, notes=tuple(notes), country_by=snap.country_by,
+        answers=tuple(lead(r, country_by=snap.country_by, datasets=sets)
+                      for r in (inb, out) if r is not None),
     )
 
 

@@ -26,20 +26,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from crossroads.atomic import atomic_path
-from crossroads.metrics import _kernels as _k
-from crossroads.metrics.lane_sums import LaneDestinations, inbound_lanes
+from crossroads.metrics import _engine
+from crossroads.metrics._world_engines import COLUMNS, by_columns, by_lanes, per_origin
 from crossroads.provenance import Provenance
-from crossroads.routing import ASGraph, RouteMode, propagate
-from crossroads.routing.lanes import LANES, map_lanes
+from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
 from crossroads.snapshots import UNKNOWN, ASTable, Snapshot
 
 __all__ = ["WorldEngine", "WorldMatrix", "plot_world_matrix", "world_groups", "world_matrix"]
@@ -53,12 +52,6 @@ propagation and one kernel call per group, on worker processes (the reference);
 ``array``/``gpu``: the batched array code (:mod:`crossroads.metrics._array_inbound`) on
 numpy or, with the optional CuPy, on an NVIDIA GPU -- equal to the others to rounding."""
 
-_COLUMNS = {"array": 64, "gpu": 2048}  # groups per batch of the array engines
-
-_Group = tuple[int, bool, int, float]
-_LANES = LANES
-
-
 @dataclass(frozen=True)
 class WorldMatrix:
     """``shares``: rows = studied country, columns = gateway country, ``(direct)``,
@@ -71,6 +64,8 @@ class WorldMatrix:
     seconds: float
     mode: str
     datasets: tuple[Provenance, ...] = ()
+    calibration: str | None = None  # calibrated mode: the RIBs
+    observed_share: float | None = None  # calibrated: share of hop mass on observed routes
 
     @property
     def sampled(self) -> bool:
@@ -84,16 +79,22 @@ class WorldMatrix:
         return m[m.gateway_share > 0].reset_index(drop=True)
 
 
-def world_groups(graph: ASGraph, table: ASTable) -> list[tuple[int, bool, int, float]]:
+def world_groups(
+    graph: ASGraph, table: ASTable, *, keep_apart: np.ndarray | None = None
+) -> list[tuple[int, bool, int, float]]:
     """``(root, virtual, country_id, weight)`` per destination group: every AS with IPv4
-    space and a known country; single-homed stubs grouped by (provider, country)."""
+    space and a known country; single-homed stubs grouped by (provider, country), except
+    those in ``keep_apart`` (indices; e.g. origins with observed routes)."""
+    apart = np.zeros(graph.n, bool)
+    if keep_apart is not None:
+        apart[np.asarray(keep_apart, np.int64)] = True
     n_prov = np.diff(graph.prov_ptr)
     degree = n_prov + np.diff(graph.cust_ptr) + np.diff(graph.peer_ptr)
     unknown = table.codes.index(UNKNOWN)
     out: dict[tuple[int, bool, int], float] = {}
     for d in np.flatnonzero((table.ipv4 > 0) & (table.cc_id != unknown)).tolist():
         c = int(table.cc_id[d])
-        if degree[d] == 1 and n_prov[d] == 1:
+        if degree[d] == 1 and n_prov[d] == 1 and not apart[d]:
             key = (int(graph.prov_idx[graph.prov_ptr[d]]), True, c)
         else:
             key = (d, False, c)
@@ -112,25 +113,30 @@ def world_matrix(
     checkpoint: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
     engine: WorldEngine = "lanes",
+    calibration: Calibration | None = None,
 ) -> WorldMatrix:
     """Compute the matrix of ``snap`` (see the module doc); ``checkpoint`` (an ``.npz``
     path) makes the run resumable, ``workers`` > 1 uses that many threads (processes
-    with ``engine="per-origin"``)."""
+    with ``engine="per-origin"``). ``mode="calibrated"`` routes with ``calibration``
+    (built on ``snap``'s graph; one propagation per observed per-prefix variant) on the
+    per-origin engine, whatever ``engine`` says."""
     start = time.perf_counter()
     graph, table = snap.graph, snap.table
-    groups = world_groups(graph, table)
+    groups = world_groups(graph, table,
+                          keep_apart=_engine.observed_origins(graph, calibration))
     total = len(groups)
     if sample is not None and sample < total:
         pick = np.sort(np.random.default_rng(seed).choice(total, sample, replace=False))
         groups = [groups[i] for i in pick]
-    if engine == "lanes":
-        acc, reached = _by_lanes(graph, table, groups, mode, workers, chunk, checkpoint,
-                                 progress)
-    elif engine == "per-origin":
-        acc, reached = _per_origin(graph, table, groups, mode, workers, chunk, checkpoint,
-                                   progress)
-    elif engine in _COLUMNS:
-        acc, reached = _by_columns(graph, table, groups, mode, engine, chunk, progress)
+    hops = None
+    if calibration is not None or engine == "per-origin":
+        acc, reached, hops = per_origin(graph, table, groups, mode, workers, chunk,
+                                        checkpoint, progress, calibration)
+    elif engine == "lanes":
+        acc, reached = by_lanes(graph, table, groups, mode, workers, chunk, checkpoint,
+                                progress)
+    elif engine in COLUMNS:
+        acc, reached = by_columns(graph, table, groups, mode, engine, chunk, progress)
     else:
         raise ValueError(f"unknown engine {engine!r}; use 'lanes' or 'per-origin'")
     rows = reached > 0
@@ -140,199 +146,10 @@ def world_matrix(
     shares.index.name = "country"
     shares = shares.loc[:, (shares > 0).any(axis=0)]
     return WorldMatrix(shares, pd.Series(reached[rows], index=shares.index), len(groups),
-                       total, time.perf_counter() - start, mode, snap.datasets)
-
-
-def _per_origin(
-    graph: ASGraph, table: ASTable, groups: list[_Group], mode: RouteMode, workers: int,
-    chunk: int, checkpoint: str | Path | None, progress: Callable[[int, int], None] | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Today's reference: ``chunk`` groups per task, on ``workers`` processes."""
-    k = table.n_countries
-    acc = np.zeros((k, k + 2))  # gateway countries, direct, domestic
-    reached = np.zeros(k)
-    done = 0
-    ck = Path(checkpoint) if checkpoint else None
-    if ck is not None and ck.exists():
-        saved = np.load(ck)
-        if "acc" in saved and int(saved["n_groups"]) == len(groups):
-            acc, reached, done = saved["acc"], saved["reached"], int(saved["done"])
-    chunks = [groups[i : i + chunk] for i in range(done, len(groups), chunk)]
-    run = _Chunk(graph, table, mode)
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
-    try:
-        results = pool.map(run, chunks) if pool else map(run, chunks)
-        for part, (a, r) in zip(chunks, results, strict=True):
-            acc += a
-            reached += r
-            done += len(part)
-            if ck is not None:
-                _save(ck, acc, reached, done, len(groups))
-            if progress:
-                progress(done, len(groups))
-    finally:
-        if pool:
-            pool.shutdown()
-    return acc, reached
-
-
-def _by_lanes(
-    graph: ASGraph, table: ASTable, groups: list[_Group], mode: RouteMode, workers: int,
-    chunk: int, checkpoint: str | Path | None, progress: Callable[[int, int], None] | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every group on the lane engine (groups of a country together), then the sums."""
-    k = table.n_countries
-    res = _Results(len(groups), k)
-    ck = Path(checkpoint) if checkpoint else None
-    if ck is not None and ck.exists():
-        res.load(ck)
-    todo = [i for i in sorted(range(len(groups)), key=lambda i: (groups[i][2], i))
-            if not res.done[i]]
-    w = table.ipv4.astype(np.float64)
-    step = 16 * LANES  # groups between checkpoints
-
-    def reduce(batch, start):  # type: ignore[no-untyped-def]
-        idx = part[start : start + len(batch)]
-        root = np.array([groups[i][0] for i in idx], np.int64)
-        home = np.array([groups[i][2] for i in idx], np.int32)
-        dest = LaneDestinations(root, np.array([groups[i][1] for i in idx], np.bool_), home,
-                                np.ones(len(idx), np.bool_), home)
-        return idx, inbound_lanes(batch, table.cc_id, w, k, dest)
-
-    for s0 in range(0, len(todo), step):
-        part = todo[s0 : s0 + step]
-        for idx, out in map_lanes(graph, [groups[i][0] for i in part], reduce, mode=mode,
-                                  workers=workers, lanes=_LANES):
-            res.put(idx, out)
-        if ck is not None:
-            res.save(ck)
-        if progress:
-            progress(int(res.done.sum()), len(groups))
-    return res.sums(groups, chunk)
-
-
-def _by_columns(
-    graph: ASGraph, table: ASTable, groups: list[_Group], mode: RouteMode, engine: str,
-    chunk: int, progress: Callable[[int, int], None] | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every group as a column of the array engine (numpy, or CuPy on a GPU)."""
-    from crossroads.metrics._array_inbound import inbound_columns
-    from crossroads.routing.backends.array import numpy_module, to_device
-    from crossroads.routing.backends.gpu import cupy_module
-
-    module = numpy_module() if engine == "array" else cupy_module()
-    dg = to_device(graph, module)
-    res = _Results(len(groups), table.n_countries)
-    order = sorted(range(len(groups)), key=lambda i: (groups[i][2], i))
-    w = table.ipv4.astype(np.float64)
-    step = _COLUMNS[engine]
-    for s0 in range(0, len(order), step):
-        idx = order[s0 : s0 + step]
-        home = np.array([groups[i][2] for i in idx], np.int32)
-        dest = LaneDestinations(np.array([groups[i][0] for i in idx], np.int64),
-                                np.array([groups[i][1] for i in idx], np.bool_), home,
-                                np.ones(len(idx), np.bool_), home)
-        res.put(idx, inbound_columns(module, dg, table.cc_id, w, table.n_countries, dest,
-                                     deterministic=mode == "deterministic"))
-        if progress:
-            progress(int(res.done.sum()), len(groups))
-    return res.sums(groups, chunk)
-
-
-class _Results:
-    """Per-group sums of the lane engine: gateway by country (sparse), direct, domestic,
-    reached; saved to and resumed from an ``.npz`` checkpoint."""
-
-    def __init__(self, n: int, k: int) -> None:
-        self.k = k
-        self.done = np.zeros(n, np.bool_)
-        self.direct = np.zeros(n)
-        self.domestic = np.zeros(n)
-        self.reached = np.zeros(n)
-        self.gw: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def put(self, idx: list[int], out: Any) -> None:
-        for j, i in enumerate(idx):
-            nz = np.flatnonzero(out.gateway[j])
-            self.gw[i] = (nz, out.gateway[j, nz])
-            self.direct[i], self.domestic[i] = out.direct[j], out.domestic[j]
-            self.reached[i] = out.reached[j]
-            self.done[i] = True
-
-    def save(self, path: Path) -> None:
-        keys = sorted(self.gw)
-        cols = [self.gw[i][0] for i in keys]
-        with atomic_path(path) as tmp:
-            np.savez(
-                tmp, lane_groups=np.asarray(keys, np.int64), n_groups=self.done.size,
-                gw_len=np.asarray([c.size for c in cols], np.int64),
-                gw_col=np.concatenate(cols) if cols else np.zeros(0, np.int64),
-                gw_val=np.concatenate([self.gw[i][1] for i in keys]) if cols else np.zeros(0),
-                done=self.done, direct=self.direct, domestic=self.domestic,
-                reached=self.reached,
-            )
-
-    def load(self, path: Path) -> None:
-        saved = np.load(path)
-        if "lane_groups" not in saved or int(saved["n_groups"]) != self.done.size:
-            return  # another run's (or the per-origin engine's) file: start afresh
-        self.done, self.direct = saved["done"], saved["direct"]
-        self.domestic, self.reached = saved["domestic"], saved["reached"]
-        ends = np.cumsum(saved["gw_len"])
-        for i, e, n in zip(saved["lane_groups"].tolist(), ends.tolist(),
-                           saved["gw_len"].tolist(), strict=True):
-            self.gw[i] = (saved["gw_col"][e - n : e], saved["gw_val"][e - n : e])
-
-    def sums(self, groups: list[_Group], chunk: int) -> tuple[np.ndarray, np.ndarray]:
-        """The matrix sums, added in group order in ``chunk``-sized parts exactly as the
-        per-origin engine adds them (so both are bit-identical)."""
-        k = self.k
-        acc = np.zeros((k, k + 2))
-        reached = np.zeros(k)
-        for c0 in range(0, len(groups), chunk):
-            a = np.zeros((k, k + 2))
-            r = np.zeros(k)
-            for i in range(c0, min(c0 + chunk, len(groups))):
-                _, _, c, weight = groups[i]
-                cols, vals = self.gw[i]
-                a[c, cols] += weight * vals
-                a[c, k] += weight * self.direct[i]
-                a[c, k + 1] += weight * self.domestic[i]
-                r[c] += weight * self.reached[i]
-            acc += a
-            reached += r
-        return acc, reached
-
-
-class _Chunk:
-    """Picklable worker: evaluates a list of groups, returns (acc, reached)."""
-
-    def __init__(self, graph: ASGraph, table: ASTable, mode: RouteMode) -> None:
-        self.graph, self.table, self.mode = graph, table, mode
-
-    def __call__(self, groups: list[tuple[int, bool, int, float]]) -> tuple[np.ndarray, np.ndarray]:
-        t, k = self.table, self.table.n_countries
-        acc = np.zeros((k, k + 2))
-        reached = np.zeros(k)
-        for root, virtual, c, weight in groups:
-            routes = propagate(self.graph, root, mode=self.mode)
-            w = np.where(t.cc_id != c, t.ipv4, 0.0)
-            if not virtual:
-                w[root] = 0.0
-            _, gw, direct, domestic, r = _k.flow(
-                routes.length, routes.nh_ptr, routes.nh_idx, t.cc_id, c, w, root, virtual,
-                True, False,
-            )
-            acc[c, :k] += weight * np.bincount(t.cc_id, weights=gw, minlength=k)
-            acc[c, k] += weight * direct
-            acc[c, k + 1] += weight * domestic
-            reached[c] += weight * r
-        return acc, reached
-
-
-def _save(path: Path, acc: np.ndarray, reached: np.ndarray, done: int, n: int) -> None:
-    with atomic_path(path) as tmp:
-        np.savez(tmp, acc=acc, reached=reached, done=done, n_groups=n)
+                       total, time.perf_counter() - start, mode, snap.datasets,
+                       None if calibration is None else calibration.describe(),
+                       None if calibration is None or hops is None
+                       else float(hops[1] / max(hops[0], 1e-300)))
 
 
 def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Path:

@@ -26,7 +26,13 @@ from crossroads.formatting import num, pct, signed
 from crossroads.ids import country_code
 from crossroads.report import sections
 from crossroads.report.figures import country_name
-from crossroads.report.views import dependency_view, history_view, scenario_view, short_sources
+from crossroads.report.views import (
+    dependency_view,
+    history_view,
+    scenario_view,
+    short_sources,
+    territory_view,
+)
 
 __all__ = [
     "Report", "environment", "gather", "num", "pct", "render_html", "signed", "write_pdf",
@@ -54,7 +60,8 @@ def _try(report: Report, key: str, fn: Callable[[], Any]) -> None:
 
 
 def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
-           history: bool = True) -> Report:
+           history: bool = True, mode: str = "all-best",
+           observed: Sequence[str | Path] = ()) -> Report:
     """Call every API the report needs for ``country`` and the named scenario presets
     (or YAML files). The dependency history runs on its own Dask processes, so it is
     started first and collected last, while the dependency and scenarios compute here."""
@@ -66,7 +73,11 @@ def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
         past = pool.submit(sections.history, settings, cc) if history else None
         _try(report, "profile", lambda: sections.profile(settings, cc))
         _try(report, "dependency",
-             lambda: dependency_view(sections.dependency(settings, cc), cc))
+             lambda: sections.dependency(settings, cc, mode=mode, observed=observed))
+        if "dependency" in report.parts:
+            raw = report.parts["dependency"]
+            report.parts["dependency"] = dependency_view(raw, cc)
+            report.parts["territory"] = territory_view(raw, cc)
         report.parts["tls"] = sections.tls_episodes(cc)
         runs = []
         for name in scenarios:
@@ -115,10 +126,15 @@ def write_report(
     pdf: Path | None = None,
     scenarios: Sequence[str] = (),
     history: bool = True,
+    mode: str = "all-best",
+    observed: Sequence[str | Path] = (),
 ) -> Report:
     """Gather, render and write the report of ``country`` to ``html`` (and ``pdf``);
-    ``history=False`` leaves out the 2002-2025 history (one minute on two cores)."""
-    report = gather(settings, country, scenarios=scenarios, history=history)
+    ``history=False`` leaves out the 2002-2025 history (one minute on two cores).
+    ``mode="calibrated"`` computes the dependency section on calibrated routes
+    (``observed`` RIB files, else the stored RIBs)."""
+    report = gather(settings, country, scenarios=scenarios, history=history, mode=mode,
+                    observed=observed)
     text = render_html(report)
     _atomic(html, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     if pdf is not None:

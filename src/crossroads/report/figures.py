@@ -8,7 +8,7 @@ Every figure carries its unit, data date and source in a caption line inside the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from pygal_maps_world.i18n import COUNTRIES
@@ -189,22 +189,27 @@ def sankey_svg(flows: Sequence[Flow], *, caption: str = "", width: int = 900) ->
 
 @dataclass(frozen=True)
 class Series:
-    """One named set of bar values (label → value in [0, 1])."""
+    """One named set of bar values (label → value in [0, 1]), optionally with a range
+    per label (label → (low, high)), drawn as a whisker over the bar."""
 
     name: str
     values: Mapping[str, float]
     colour: str = "#c2410c"
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def bars_svg(series: Sequence[Series], labels: Sequence[str], *, caption: str = "",
              width: int = 640) -> str:
-    """Horizontal bars of shares: one row per label, one bar per series (before/after)."""
+    """Horizontal bars of shares: one row per label, one bar per series (before/after);
+    a series' ``ranges`` add a whisker from low to high (its value label then reads
+    "value (low–high)")."""
     if not labels:
         return _empty_svg("nothing to draw", width)
     bar_h, label_w, pad = 14, 150, 10
     row_h = bar_h * len(series) + 8
-    top = max((s.values.get(k, 0.0) for s in series for k in labels), default=0.0) or 1.0
-    span = width - label_w - 70
+    top = max((max(s.values.get(k, 0.0), s.ranges.get(k, (0.0, 0.0))[1])
+               for s in series for k in labels), default=0.0) or 1.0
+    span = width - label_w - (150 if any(s.ranges for s in series) else 70)
     rows = []
     for r, key in enumerate(labels):
         y = pad + 20 + r * row_h
@@ -213,11 +218,21 @@ def bars_svg(series: Sequence[Series], labels: Sequence[str], *, caption: str = 
         for i, s in enumerate(series):
             v = s.values.get(key, 0.0)
             yy = y + i * bar_h
+            text, end = _pct(v), v
+            whisker = ""
+            if key in s.ranges:
+                lo, hi = s.ranges[key]
+                text, end = f"{_pct(v)} ({_pct(lo)}–{_pct(hi)})", max(v, hi)
+                x0, x1, ym = label_w + span * lo / top, label_w + span * hi / top, yy + 6
+                whisker = (f'<path class="range" d="M{x0:.1f},{ym - 4}v8M{x0:.1f},{ym}'
+                           f'H{x1:.1f}M{x1:.1f},{ym - 4}v8" stroke="#111827" '
+                           'stroke-width="1.2" fill="none"/>')
             rows.append(
                 f'<rect x="{label_w}" y="{yy}" width="{span * v / top:.1f}" '
                 f'height="{bar_h - 2}" fill="{s.colour}"><title>{escape(s.name)}: '
-                f'{_pct(v)}</title></rect><text x="{label_w + span * v / top + 4:.1f}" '
-                f'y="{yy + bar_h - 4}" font-size="11">{_pct(v)}</text>'
+                f'{escape(text)}</title></rect>{whisker}'
+                f'<text x="{label_w + span * end / top + 4:.1f}" '
+                f'y="{yy + bar_h - 4}" font-size="11">{escape(text)}</text>'
             )
     legend = "".join(
         f'<rect x="{label_w + i * 120}" y="{pad}" width="10" height="10" fill="{s.colour}"/>'

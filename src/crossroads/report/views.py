@@ -20,7 +20,7 @@ from crossroads.report.figures import (
 
 __all__ = [
     "DIRECTIONS", "dependency_view", "history_view", "provenance_line", "sankey_flows",
-    "scenario_view", "short_sources",
+    "scenario_view", "short_sources", "territory_view",
 ]
 
 DIRECTIONS = ("inbound", "outbound")
@@ -32,6 +32,9 @@ _FAMILIES = (
     ("ris-", "RIPE RIS peers"),
     ("routeviews-", "RouteViews peers"),
     ("caida-ixs", "CAIDA IXPs"),
+    ("crossroads-corridors", "crossroads corridor data"),
+    ("state-owned", "state-owned ASes (Carisimo et al.)"),
+    ("peeringdb", "PeeringDB"),
 )
 
 
@@ -107,6 +110,62 @@ def dependency_view(dep: dict[str, Any], cc: str) -> dict[str, Any]:
     return view
 
 
+def territory_view(dep: dict[str, Any], cc: str, *, top: int = 8) -> dict[str, Any] | None:
+    """The AS-level vs territorial comparison (the headline figure) and the corridor map
+    of ``cc``, from a dependency result with its ``territory`` section (None without one).
+
+    Per direction: the countries with the largest territorial or AS-level gateway share,
+    their territorial share with its range (the extremes over the rule-placed links'
+    candidate metros) beside the AS-level gateway and "any" shares, as rows and as bars;
+    the map of ``cc``'s corridors (:func:`crossroads.physical.corridor_map_svg`) with
+    the interconnection places sized by the share of crossing-link mass placed there.
+    """
+    from crossroads.physical import corridor_map_svg, country_corridors
+
+    terr = dep.get("territory")
+    if not terr:
+        return None
+    graph = dep.get("graph_date") or "?"
+    version = (terr.get("corridors") or {}).get("version", "?")
+    view: dict[str, Any] = {
+        "rule_share": terr.get("rule_share"), "version": version,
+        "peeringdb": terr.get("peeringdb"), "evidence": terr.get("placements_by_evidence"),
+        "state_control": dep.get("state_control"), "directions": {},
+    }
+    corridors = country_corridors(cc)
+    for d in DIRECTIONS:
+        t, part = terr.get(d), dep.get(d)
+        if not t or not part:
+            continue
+        gw = {r["country"]: r for r in part.get("by_country", [])}
+        tr = {r["country"]: r for r in t.get("by_country", [])}
+
+        def key(c: str, gw: dict[str, Any] = gw, tr: dict[str, Any] = tr) -> float:
+            return -max(float((tr.get(c) or {}).get("share") or 0.0),
+                        float((gw.get(c) or {}).get("gateway_share") or 0.0))
+
+        names = sorted(set(tr) | set(gw), key=lambda c: (key(c), c))[:top]
+        rows = [{"country": c, **{k: (tr.get(c) or {}).get(k, 0.0)
+                                  for k in ("share", "low", "high")},
+                 "gateway_share": (gw.get(c) or {}).get("gateway_share", 0.0),
+                 "any_share": (gw.get(c) or {}).get("any_share", 0.0)} for c in names]
+        bars = bars_svg(
+            [Series("AS gateway", {r["country"]: r["gateway_share"] for r in rows}, "#94a3b8"),
+             Series("AS any", {r["country"]: r["any_share"] for r in rows}, "#cbd5e1"),
+             Series("territory", {r["country"]: r["share"] for r in rows}, "#c2410c",
+                    ranges={c: (tr[c]["low"], tr[c]["high"]) for c in names if c in tr})],
+            names, width=720,
+            caption=f"{d}, % of paths; CAIDA graph {graph}, corridors {version}")
+        places = {str(p["where"]): float(p["share"]) for p in t.get("places", [])}
+        view["directions"][d] = {
+            "rows": rows, "bars": bars, "rule_share": t.get("rule_share"),
+            "unrouted_share": t.get("unrouted_share"), "corridors": t.get("corridors", [])[:6],
+            "places": t.get("places", [])[:top],
+            "map": corridor_map_svg(corridors, places=places),
+        }
+    return view
+
+
 def scenario_view(res: dict[str, Any]) -> dict[str, Any]:
     """Before/after side by side: reachability, the countries whose gateway share is
     largest before or after (each direction), the bars, and what became critical."""
@@ -138,6 +197,8 @@ def scenario_view(res: dict[str, Any]) -> dict[str, Any]:
             caption=f"{d} gateway share of paths (%), before and after; "
             f"CAIDA graph {_graph(res)}")
     return {
+        "territory": _territory_change(before, after),
+        "satellite": (after.get("reachability_with_satellite") or {}).get("inbound"),
         "name": res.get("scenario"),
         "description": res.get("description", ""),
         "sources": res.get("sources", []),
@@ -150,6 +211,25 @@ def scenario_view(res: dict[str, Any]) -> dict[str, Any]:
         "provenance": provenance_line(res),
         "fidelity_note": res.get("fidelity_note", ""),
     }
+
+
+def _territory_change(before: dict[str, Any], after: dict[str, Any],
+                      top: int = 8) -> dict[str, list[dict[str, Any]]]:
+    """Per direction, the territorial shares (with ranges) before and after a scenario:
+    the countries largest on either side."""
+    out = {}
+    for d in DIRECTIONS:
+        b = ((before.get("territory") or {}).get(d) or {}).get("by_country")
+        a = ((after.get("territory") or {}).get(d) or {}).get("by_country")
+        if b is None or a is None:
+            continue
+        bb, aa = {r["country"]: r for r in b}, {r["country"]: r for r in a}
+        names = sorted(set(bb) | set(aa), key=lambda c: (-max(
+            (bb.get(c) or {}).get("share", 0.0), (aa.get(c) or {}).get("share", 0.0)), c))
+        zero = {"share": 0.0, "low": 0.0, "high": 0.0}
+        out[d] = [{"country": c, "before": bb.get(c, zero), "after": aa.get(c, zero)}
+                  for c in names[:top]]
+    return out
 
 
 def _graph(res: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from crossroads.scenarios.load import list_presets, load_scenario, parse_scenari
 from crossroads.scenarios.model import Scenario
 from crossroads.scenarios.plot import plot_result
 from crossroads.scenarios.reach import Reachability, reachability
+from crossroads.scenarios.reading import LIMITS, reading
 from crossroads.scenarios.result import ScenarioResult, Side
 from crossroads.scenarios.run import simulate
 from crossroads.scenarios.sweep import SweepResult, SweepRow, sweep
@@ -19,6 +20,7 @@ from crossroads.scenarios.sweep import SweepResult, SweepRow, sweep
 __all__ = [
     "AppliedLog",
     "AppliedStep",
+    "LIMITS",
     "Reachability",
     "Scenario",
     "ScenarioResult",
@@ -31,6 +33,7 @@ __all__ = [
     "parse_scenario",
     "plot_result",
     "reachability",
+    "reading",
     "simulate",
     "sweep",
 ]

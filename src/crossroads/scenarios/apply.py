@@ -18,6 +18,11 @@ registered in C" -- an AS of unknown country is foreign to every country. Semant
                          customer is foreign goes (peerings stay)
 ``disconnect_country``   every link with exactly one end in C goes
 ``restrict``             changes no link; narrows the measured origins / vantage points
+``cut_corridor``         crossings between two countries go dark: every link of the
+                         scenario's country whose interconnection points (placed on the
+                         corridors before the scenario) can no longer be reached goes
+``add_corridor``         a planned or new corridor enters service (no link changes)
+``satellite``            a share of the country reaches a ground station abroad
 
 Example -- AS 1 (KZ) provides AS 2 (KZ) and AS 3 (RU)::
 
@@ -38,11 +43,23 @@ Example -- AS 1 (KZ) provides AS 2 (KZ) and AS 3 (RU)::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 import numpy as np
 
-from crossroads.errors import ScenarioError
-from crossroads.ids import no_as_in
+from crossroads.errors import ScenarioError, UnknownCountryError
+from crossroads.ids import country_code, no_as_in
+from crossroads.physical import (
+    Corridor,
+    CorridorSet,
+    Presence,
+    Satellite,
+    add_corridor,
+    country_routes,
+    cut_corridor,
+    load_corridors,
+    place_links,
+)
 from crossroads.routing import ASGraph
 from crossroads.scenarios import model as m
 from crossroads.snapshots import ASTable
@@ -85,6 +102,8 @@ class AppliedLog:
     origins: tuple[int, ...] | None = None  # restrict: only these origins of the country
     vantage_points: tuple[int, ...] | None = None  # restrict: only these sources
     collectors_only: bool = False  # restrict: only route-collector peers as sources
+    corridors: CorridorSet | None = None  # physical operations: the corridors after
+    satellite: Satellite | None = None  # satellite: the LEO service
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -97,11 +116,14 @@ class AppliedLog:
                 list(self.vantage_points) if self.vantage_points is not None else None
             ),
             "collectors_only": self.collectors_only,
+            "satellite": None if self.satellite is None else {
+                "share": self.satellite.share, "station": self.satellite.country},
         }
 
 
 def apply(
-    graph: ASGraph, table: ASTable, scenario: m.Scenario
+    graph: ASGraph, table: ASTable, scenario: m.Scenario, *,
+    corridors: CorridorSet | None = None, presence: Presence | None = None,
 ) -> tuple[ASGraph, AppliedLog]:
     """The graph after ``scenario``'s operations, and what each of them changed.
 
@@ -109,8 +131,11 @@ def apply(
     into the graph has its country too). Unknown ASes, countries without any registered
     AS, missing links (to remove or re-type) and already existing links (to add) raise
     :class:`ScenarioError` naming the scenario file and the operation's line.
+    ``corridors`` are the corridors before the scenario (default: the shipped data) and
+    ``presence`` the PeeringDB presence that places links on them (the corridor
+    operations; without it, links are placed by rules).
     """
-    state = _State(graph, table, scenario)
+    state = _State(graph, table, scenario, base=corridors, presence=presence)
     _check_country(state, None, scenario.country)
     for op in scenario.operations:
         state.steps.append(_HANDLERS[type(op)](state, op))
@@ -127,6 +152,8 @@ def apply(
         origins=state.origins,
         vantage_points=state.vantage_points,
         collectors_only=state.collectors_only,
+        corridors=state.corridors,
+        satellite=state.satellite,
     )
     return after, log
 
@@ -145,6 +172,10 @@ class _State:
     origins: tuple[int, ...] | None = None
     vantage_points: tuple[int, ...] | None = None
     collectors_only: bool = False
+    base: CorridorSet | None = None
+    presence: Presence | None = None
+    corridors: CorridorSet | None = None
+    satellite: Satellite | None = None
 
     def __post_init__(self) -> None:
         links = self.graph.links
@@ -165,8 +196,14 @@ class _State:
     def cc(self) -> tuple[np.ndarray, np.ndarray]:
         return self.table.ids_of(self.a), self.table.ids_of(self.b)
 
+    def physical(self) -> CorridorSet:
+        """The corridors as edited so far (the base data before the first edit)."""
+        if self.base is None:
+            self.base = load_corridors()
+        return self.corridors if self.corridors is not None else self.base
 
-def _fail(state: _State, op: m._Op | None, problem: str, hint: str | None = None) -> None:
+
+def _fail(state: _State, op: m._Op | None, problem: str, hint: str | None = None) -> NoReturn:
     line = f", line {op.line}" if op is not None and op.line is not None else ""
     kind = f" ({op.op})" if op is not None and hasattr(op, "op") else ""
     raise ScenarioError(f"{state.scenario.path}{line}{kind}: {problem}", hint=hint)
@@ -296,6 +333,79 @@ def _restrict(state: _State, op: m.Restrict) -> AppliedStep:
     return _step(op)
 
 
+def _cut_corridor(state: _State, op: m.CutCorridor) -> AppliedStep:
+    a, b = (_iso(state, op, c) for c in op.countries)
+    before = state.physical()
+    after, cut = cut_corridor(before, a, b, count=op.count)
+    if cut == 0:
+        _fail(state, op, f"no corridor between {a} and {b} in the corridor data",
+              hint="see `crossroads corridors " + a + "`")
+    state.corridors = after
+    lost = _lost(state, before, after)
+    return _step(op, removed=state.keep(~lost))
+
+
+def _lost(state: _State, before: CorridorSet, after: CorridorSet) -> np.ndarray:
+    """Mask of the scenario country's links that could reach an interconnection point
+    before and cannot after (placements made on the base corridors)."""
+    cc = state.scenario.country
+    home = state.table.id_of(cc)
+    ca, cb = state.cc()
+    border = np.flatnonzero((ca == home) != (cb == home))
+    out = np.zeros(state.a.shape[0], bool)
+    if border.size == 0:
+        return out
+    h_is_a = ca[border] == home
+    h = np.where(h_is_a, state.a[border], state.b[border])
+    f = np.where(h_is_a, state.b[border], state.a[border])
+    fcc = np.where(h_is_a, cb[border], ca[border])
+    names = [state.table.codes[c] for c in fcc]
+    placed = place_links(cc, h.tolist(), f.tolist(), names, state.base or before,
+                         state.presence)
+    r0, r1 = country_routes(before, cc), country_routes(after, cc)
+    for i, p in zip(border, placed, strict=True):
+        ok0 = any(r0.reaches(c.country, border=c.border is not None) for c in p.candidates)
+        ok1 = any(r1.reaches(c.country, border=c.border is not None) for c in p.candidates)
+        out[i] = ok0 and not ok1
+    return out
+
+
+def _add_corridor(state: _State, op: m.AddCorridor) -> AppliedStep:
+    cs = state.physical()
+    if op.id is not None:
+        try:
+            row = cs.by_id(op.id)
+        except KeyError:
+            _fail(state, op, f"no corridor {op.id!r} in the corridor data",
+                  hint="`crossroads corridors CC --json` lists the ids")
+    else:
+        route = tuple(_iso(state, op, c) for c in op.route or ())
+        for mid in op.metros:
+            if mid not in cs.metros:
+                _fail(state, op, f"unknown metro {mid!r}",
+                      hint="metros are the ids of crossroads/physical/data/metros.csv")
+        row = Corridor(
+            id=f"scenario:{op.label or '-'.join(route)}", kind="system", countries=route,
+            count=op.count, metros=tuple(op.metros), operators=(), status="operational",
+            year=op.year, grade="C", source_url=state.scenario.path,
+            source_title=f"scenario {state.scenario.name}", source_date="",
+            path=state.scenario.path, line=op.line or 0)
+    state.corridors = add_corridor(cs, row)
+    return _step(op)
+
+
+def _satellite(state: _State, op: m.SatelliteService) -> AppliedStep:
+    state.satellite = Satellite(op.share, _iso(state, op, op.station), op.label or "")
+    return _step(op)
+
+
+def _iso(state: _State, op: m._Op, cc: str) -> str:
+    try:
+        return country_code(cc)
+    except UnknownCountryError as err:
+        _fail(state, op, err.message, hint=err.hint)
+
+
 _HANDLERS = {
     m.RemoveAS: _remove_as,
     m.RemoveLink: _remove_link,
@@ -306,4 +416,7 @@ _HANDLERS = {
     m.NoForeignTransit: _no_foreign_transit,
     m.DisconnectCountry: _disconnect_country,
     m.Restrict: _restrict,
+    m.CutCorridor: _cut_corridor,
+    m.AddCorridor: _add_corridor,
+    m.SatelliteService: _satellite,
 }

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 __all__ = [
     "OP_NAMES",
+    "AddCorridor",
     "AddLink",
     "ChangeRelationship",
+    "CutCorridor",
     "Depeer",
     "DisconnectCountry",
     "NoForeignTransit",
@@ -33,6 +35,7 @@ __all__ = [
     "RemoveCountryLinks",
     "RemoveLink",
     "Restrict",
+    "SatelliteService",
     "Scenario",
 ]
 
@@ -134,6 +137,45 @@ class Restrict(_Op):
     vantage_points: list[ASN] | Literal["collectors"] | None = None
 
 
+class CutCorridor(_Op):
+    """``count`` of the crossings between two countries go dark (all when omitted): every
+    link of the scenario's country whose interconnection points all become unreachable
+    over the remaining corridors is lost; the others move to the remaining routes."""
+
+    op: Literal["cut_corridor"]
+    countries: tuple[Country, Country]
+    count: int | None = Field(default=None, ge=1)
+
+
+class AddCorridor(_Op):
+    """A new corridor in service: a planned corridor of the data (``id``) or a new system
+    (``route`` of countries, ``count``, ``metros``, ``year``); links placed at the metros
+    it reaches may re-route over it."""
+
+    op: Literal["add_corridor"]
+    id: str | None = None
+    route: list[Country] | None = Field(default=None, min_length=2)
+    count: int = Field(default=1, ge=1)
+    metros: list[str] = Field(default_factory=list)
+    year: int | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> AddCorridor:
+        if (self.id is None) == (self.route is None):
+            raise ValueError("give either the id of a corridor of the data or a route")
+        return self
+
+
+class SatelliteService(_Op):
+    """A LEO satellite service: ``share`` of the country's users (its address space)
+    reaches a ground station / point of presence in ``station`` instead of crossing
+    the terrestrial corridors."""
+
+    op: Literal["satellite"]
+    share: float = Field(gt=0.0, le=1.0)
+    station: Country
+
+
 Operation = Annotated[
     RemoveAS
     | RemoveLink
@@ -143,7 +185,10 @@ Operation = Annotated[
     | ChangeRelationship
     | NoForeignTransit
     | DisconnectCountry
-    | Restrict,
+    | Restrict
+    | CutCorridor
+    | AddCorridor
+    | SatelliteService,
     Field(discriminator="op"),
 ]
 

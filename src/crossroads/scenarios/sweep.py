@@ -39,6 +39,7 @@ import numpy as np
 from crossroads.metrics.dependency import inbound
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
 from crossroads.scenarios._incremental import GroupDelta, SweepBase, group_deltas, sweep_base
 from crossroads.scenarios._lanesweep import Measure, Scale, as_sweep, from_sums
 from crossroads.scenarios.reach import reachability
@@ -134,9 +135,12 @@ def sweep(
     scheduler: str | None = None,
     workers: int = 2,
     limit: int | None = None,
+    calibration: Calibration | None = None,
 ) -> SweepResult:
     """Sweep ``country``'s border links or foreign upstreams on ``snap``'s graph;
-    ``limit`` keeps the first items."""
+    ``limit`` keeps the first items. ``calibration`` (mode ``calibrated``, built on
+    ``snap``'s graph): every item is removed and recomputed in full, the observed routes
+    through it dropped."""
     country = snap.require_country(country)
     graph, table = snap.graph, snap.table
     items: list[tuple[int, ...]]
@@ -148,11 +152,13 @@ def sweep(
         raise ValueError(f"unknown sweep kind {kind!r}; use 'links' or 'ases'")
     if limit is not None:
         items = items[:limit]
-    if kind == "links":
+    if kind == "links" and calibration is None:
         base, measured = _link_sweep(graph, table, country, items, mode, scheduler, workers)
     else:
-        base, measured = as_sweep(graph, table, country, [a for (a,) in items], mode=mode,
-                                  workers=workers)
+        base, measured = (
+            _full_sweep(graph, table, country, items, mode, scheduler, workers, calibration)
+            if calibration is not None else
+            as_sweep(graph, table, country, [a for (a,) in items], mode=mode, workers=workers))
     rows = [_row(item, m, base) for item, m in zip(items, measured, strict=True)]
     rows.sort(key=lambda r: (-r.lost_inbound, -r.lost_outbound, -r.dependency_shift, r.item))
     return SweepResult(
@@ -211,21 +217,27 @@ def _chunks(n: int, k: int) -> list[list[int]]:
 def _full_sweep(
     graph: ASGraph, table: ASTable, country: str,
     items: list[tuple[int, ...]], mode: RouteMode, scheduler: str | None, workers: int,
+    calibration: Calibration | None = None,
 ) -> tuple[_Measure, list[_Measure]]:
     """Every item removed and the country measured again from scratch."""
-    base = _measure(graph, table, country, mode)
+    base = _measure(graph, table, country, mode, calibration)
     with _client(scheduler, workers) as client:
-        shared = client.scatter([graph, table], broadcast=True)
+        shared = client.scatter([graph, table, calibration], broadcast=True)
         futures = client.map(
-            _one, items, graph=shared[0], table=shared[1], country=country, mode=mode,
-            pure=False,
+            _one, items, graph=shared[0], table=shared[1], calibration=shared[2],
+            country=country, mode=mode, pure=False,
         )
         return base, client.gather(futures)
 
 
-def _measure(graph: ASGraph, table: ASTable, country: str, mode: RouteMode) -> _Measure:
-    reach = reachability(graph, table, country, mode="deterministic")
-    dep = inbound(graph, table, country, mode=mode)
+def _measure(
+    graph: ASGraph, table: ASTable, country: str, mode: RouteMode,
+    calibration: Calibration | None = None,
+) -> _Measure:
+    reach = reachability(graph, table, country,
+                         mode="deterministic" if calibration is None else "calibrated",
+                         calibration=calibration)
+    dep = inbound(graph, table, country, mode=mode, calibration=calibration)
     gw = dict(zip(dep.by_country["country"], dep.by_country["gateway_share"], strict=True))
     gw["(direct)"] = dep.direct_share
     gw["(domestic)"] = dep.domestic_share
@@ -239,9 +251,10 @@ def _one(
     table: ASTable,
     country: str,
     mode: RouteMode,
+    calibration: Calibration | None = None,
 ) -> _Measure:
     edited = graph.without_links([item]) if len(item) == 2 else graph.without_ases(item)
-    return _measure(edited, table, country, mode)
+    return _measure(edited, table, country, mode, calibration)
 
 
 def _row(item: tuple[int, ...], m: _Measure, base: _Measure) -> SweepRow:

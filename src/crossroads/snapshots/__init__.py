@@ -6,8 +6,19 @@ layers above takes one. :class:`ASTable` is the one per-AS table (country, IPv4 
 name). See ``docs/architecture.md``.
 """
 
-from crossroads.snapshots.astable import UNKNOWN, ASTable
+from crossroads.snapshots.astable import COUNTRY_COLUMNS, UNKNOWN, ASTable, CountryBy
+from crossroads.snapshots.calibrated import calibrated_snapshot
 from crossroads.snapshots.load import full_feed_asns, merged_info, snapshot
 from crossroads.snapshots.model import Snapshot
 
-__all__ = ["UNKNOWN", "ASTable", "Snapshot", "full_feed_asns", "merged_info", "snapshot"]
+__all__ = [
+    "ASTable",
+    "COUNTRY_COLUMNS",
+    "CountryBy",
+    "Snapshot",
+    "UNKNOWN",
+    "calibrated_snapshot",
+    "full_feed_asns",
+    "merged_info",
+    "snapshot",
+]

@@ -14,6 +14,11 @@ Two views of the same rows:
   :meth:`~ASTable.country_of`): what scenario edits read, since a scenario may link an AS
   the graph does not have yet.
 
+Which country an AS belongs to is a choice (:data:`CountryBy`): where it operates (its
+address space geolocated, ``op_cc``; the default of :func:`crossroads.snapshot`), where it
+is registered (``reg_cc``) or who owns it (``own_cc``); :data:`COUNTRY_COLUMNS` names the
+``as_info`` column of each (see ``docs/methods/inventory.md``).
+
 Country ids index :attr:`ASTable.codes`: the sorted country codes of every row, then
 ``"unknown"`` last. An AS without a known country (or absent from the frame) gets
 ``"unknown"``: it is reported under that name, never dropped, and it is foreign to every
@@ -37,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -44,10 +50,30 @@ import pandas as pd
 from crossroads.ids import ASN, ASIndex, no_as_in
 from crossroads.routing import ASGraph
 
-__all__ = ["UNKNOWN", "ASTable"]
+__all__ = ["COUNTRY_COLUMNS", "UNKNOWN", "ASTable", "CountryBy", "meaning_column"]
 
 UNKNOWN = "unknown"
-"""The country reported for an AS without a known registration country."""
+"""The country reported for an AS without a known country (in the meaning chosen)."""
+
+CountryBy = Literal["operation", "registration", "ownership"]
+"""The meaning of "the country of an AS": where it operates, is registered, or is owned."""
+
+COUNTRY_COLUMNS: dict[CountryBy, str] = {
+    "operation": "op_cc", "registration": "reg_cc", "ownership": "own_cc",
+}
+"""The ``as_info`` column holding each meaning."""
+
+
+def meaning_column(country_by: str) -> str:
+    """The ``as_info`` column of a meaning; ``ValueError`` naming the choices otherwise.
+
+    >>> meaning_column("operation"), meaning_column("registration")
+    ('op_cc', 'reg_cc')
+    """
+    if country_by not in COUNTRY_COLUMNS:
+        raise ValueError(f"unknown country meaning {country_by!r}; use one of "
+                         + ", ".join(get_args(CountryBy)))
+    return COUNTRY_COLUMNS[country_by]
 
 
 @dataclass(frozen=True)
@@ -69,6 +95,15 @@ class ASTable:
     rows_ipv4: np.ndarray  # float64 per row
     rows_name: tuple[str, ...]  # per row
     country_column: str = "reg_cc"
+
+    @property
+    def country_by(self) -> CountryBy:
+        """The meaning of the countries in this table (``registration`` for any column
+        other than ``op_cc`` and ``own_cc``, e.g. a hand-made frame's ``reg_cc``)."""
+        for meaning, column in COUNTRY_COLUMNS.items():
+            if column == self.country_column:
+                return meaning
+        return "registration"
 
     # ---------------------------------------------------------------- construction
     @classmethod

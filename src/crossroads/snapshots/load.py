@@ -4,7 +4,10 @@
 
 1. the AS graph in force on ``date`` (:func:`crossroads.routing.load_graph`: the latest
    CAIDA snapshot on or before it, newest when None);
-2. ``as_info`` from the store (:mod:`crossroads.store._asinfo`), aligned with the graph;
+2. ``as_info`` from the store (:mod:`crossroads.store._asinfo`), aligned with the graph,
+   with each AS's country in the meaning ``country_by`` (operation by default: where its
+   address space is geolocated; or registration, or ownership -- see
+   :data:`~crossroads.snapshots.astable.CountryBy`);
 3. the vantage points: the ASes with a full IPv4 feed (>= 600,000 prefixes) at a RIPE RIS
    or RouteViews collector, as IHR uses them for AS hegemony (Fontugne et al., PAM 2018);
 4. the provenance of all of them, so every result can say what it was computed from, and
@@ -33,7 +36,7 @@ from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
 from crossroads.ids import ASN
 from crossroads.routing import load_graph
-from crossroads.snapshots.astable import ASTable
+from crossroads.snapshots.astable import ASTable, CountryBy, meaning_column
 from crossroads.snapshots.model import Snapshot
 from crossroads.sources.catalog import date_mix_notes
 from crossroads.sources.collectors import full_feed_peers
@@ -41,24 +44,34 @@ from crossroads.store import Store, open_store
 
 __all__ = ["AS_INFO_KINDS", "VANTAGE_KINDS", "full_feed_asns", "merged_info", "snapshot"]
 
-AS_INFO_KINDS = ("asn-ranges", "country-ranges", "rir", "as-org")
-"""Dataset kinds whose provenance a snapshot lists for its AS table."""
+AS_INFO_KINDS = ("asn-ranges", "country-ranges", "rir", "as-org", "geo-ranges", "state-owned",
+                 "peeringdb")
+"""Dataset kinds whose provenance a snapshot lists for its AS table (names, the three
+country meanings, address space); kinds not loaded are left out."""
 
 VANTAGE_KINDS = ("ris-peers", "routeviews-peers")
 """Dataset kinds of the collector peer lists (the vantage points)."""
 
 
 def snapshot(
-    settings: Settings, *, date: Date | None = None, merge_siblings: bool = False
+    settings: Settings,
+    *,
+    date: Date | None = None,
+    merge_siblings: bool = False,
+    country_by: CountryBy = "operation",
 ) -> Snapshot:
     """The snapshot of the data loaded in ``settings``' store, with the AS graph in force
-    on ``date`` (the newest when None). Raises :class:`DatasetMissingError` when the store
-    has no ``as_info`` (run ``crossroads fetch``)."""
-    return _cached(settings, date, merge_siblings)
+    on ``date`` (the newest when None) and every AS's country in the meaning
+    ``country_by``. Raises :class:`DatasetMissingError` when the store has no ``as_info``,
+    or one built before the country meanings (run ``crossroads fetch``)."""
+    meaning_column(country_by)  # a bad meaning fails before anything loads
+    return _cached(settings, date, merge_siblings, country_by)
 
 
 @lru_cache(maxsize=4)
-def _cached(settings: Settings, date: Date | None, merge_siblings: bool) -> Snapshot:
+def _cached(
+    settings: Settings, date: Date | None, merge_siblings: bool, country_by: CountryBy
+) -> Snapshot:
     store = open_store(settings)
     if not settings.database.is_file():
         raise DatasetMissingError(
@@ -67,6 +80,11 @@ def _cached(settings: Settings, date: Date | None, merge_siblings: bool) -> Snap
     info = store.as_info()
     if info.empty:
         raise DatasetMissingError("as_info is empty", hint="run `crossroads fetch`")
+    column = meaning_column(country_by)
+    if column not in info.columns or (info[column].isna().all() and info.reg_cc.notna().any()):
+        raise DatasetMissingError(
+            f"as_info in {settings.data_dir} has no {country_by} countries ({column}): it "
+            "was built before the country meanings", hint="run `crossroads fetch` to rebuild it")
     graph = load_graph(settings, date)
     datasets = [*((graph.provenance,) if graph.provenance is not None else ()),
                 *store.provenance(*AS_INFO_KINDS)]
@@ -90,7 +108,7 @@ def _cached(settings: Settings, date: Date | None, merge_siblings: bool) -> Snap
             f"{merge.conflicts:,} conflicting links resolved, "
             f"{len(merge.created_cycles)} provider->customer cycles created")
     return Snapshot(
-        graph=graph, table=ASTable.from_frame(graph, info), info=info,
+        graph=graph, table=ASTable.from_frame(graph, info, country_column=column), info=info,
         vantage_points=tuple(ASN(a) for a in vps), datasets=tuple(datasets),
         notes=tuple(notes), store=store, merge=merge,
     )

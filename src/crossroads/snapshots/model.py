@@ -23,17 +23,17 @@ a hand-made graph and table (tests, notebooks)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from crossroads.ids import ASN, country_code
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph
-from crossroads.snapshots.astable import ASTable
+from crossroads.snapshots.astable import ASTable, CountryBy, meaning_column
 
 if TYPE_CHECKING:
     from crossroads.routing.siblings import SiblingMerge
@@ -63,6 +63,9 @@ class Snapshot:
     notes: tuple[str, ...] = ()
     store: Store | None = field(default=None, repr=False, compare=False)
     merge: SiblingMerge | None = field(default=None, repr=False, compare=False)
+    # optional store tables, read on first use (the snapshot's view of them is fixed)
+    _read: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
+                                  compare=False)
 
     @classmethod
     def of(
@@ -74,12 +77,19 @@ class Snapshot:
         datasets: Iterable[Provenance] = (),
         notes: Iterable[str] = (),
         table: ASTable | None = None,
+        country_by: CountryBy = "registration",
     ) -> Snapshot:
         """A snapshot of a given graph and ``as_info``-shaped frame (no store).
 
-        ``table`` is ``info`` already aligned (:meth:`ASTable.from_frame`); pass it to
-        skip the alignment when measuring several graphs with the same rows."""
-        table = ASTable.from_frame(graph, info) if table is None else table.aligned(graph)
+        ``country_by`` picks the frame's country column (:data:`~crossroads.snapshots.
+        astable.COUNTRY_COLUMNS`): ``registration`` (``reg_cc``) by default, the column a
+        hand-made frame usually has; ``table`` is ``info`` already aligned
+        (:meth:`ASTable.from_frame`; it then decides the meaning); pass it to skip the
+        alignment when measuring several graphs with the same rows."""
+        if table is None:
+            table = ASTable.from_frame(graph, info, country_column=meaning_column(country_by))
+        else:
+            table = table.aligned(graph)
         prov = (graph.provenance,) if graph.provenance is not None else ()
         sets = tuple(datasets)
         return cls(
@@ -88,6 +98,12 @@ class Snapshot:
             datasets=sets if any(p in sets for p in prov) else (*prov, *sets),
             notes=tuple(notes),
         )
+
+    @property
+    def country_by(self) -> CountryBy:
+        """The meaning of every country in this snapshot (``operation``, ``registration``
+        or ``ownership``)."""
+        return self.table.country_by
 
     @property
     def data_date(self) -> Date | None:
@@ -119,9 +135,51 @@ class Snapshot:
             table = self.table.aligned(graph)
         else:
             table = ASTable.from_frame(graph, info, country_column=self.table.country_column)
-        return replace(self, graph=graph, table=table,
-                       info=self.info if info is None else info)
+        edited = replace(self, graph=graph, table=table,
+                         info=self.info if info is None else info)
+        edited._read.update(self._read)  # the same store: its tables need no new read
+        return edited
 
     def provenance_of(self, kind: str) -> tuple[Provenance, ...]:
         """The datasets of ``kind`` (``as-rel``, ``rir`` …) this snapshot was made of."""
         return tuple(p for p in self.datasets if p.kind == kind)
+
+    # ------------------------------------------------------------ optional store tables
+    def loaded(self, kind: str) -> tuple[Provenance, ...]:
+        """Provenance of the store's current datasets of ``kind`` (``peeringdb``,
+        ``state-owned`` …), including those the snapshot itself is not made of; ``()``
+        when none is loaded or for a hand-made snapshot (no store)."""
+        store = self.store
+        if store is None:
+            return ()
+        prov: tuple[Provenance, ...] = self._once(f"prov:{kind}",
+                                                  lambda: store.provenance(kind))
+        return prov
+
+    def peeringdb(self) -> dict[str, pd.DataFrame] | None:
+        """The PeeringDB tables the physical layer reads -- ``fac``, ``netfac``, ``ix``,
+        ``netixlan`` -- of the store's current dump; None when none is loaded (the
+        optional ``peeringdb`` dataset) or for a hand-made snapshot. Read once."""
+        store = self.store
+        if store is None or not self.loaded("peeringdb"):
+            return None
+        tables: dict[str, pd.DataFrame] = self._once("peeringdb", lambda: {
+            t: store.peeringdb(t).to_pandas() for t in ("fac", "netfac", "ix", "netixlan")})
+        return tables
+
+    def state_owned(self) -> pd.DataFrame | None:
+        """The ASes of state-owned operators (``state-owned`` datasets: ``asn,
+        conglomerate, ownership, ownership_cc`` …); None when not loaded or for a
+        hand-made snapshot. Read once."""
+        store = self.store
+        if store is None or not self.loaded("state-owned"):
+            return None
+        frame: pd.DataFrame = self._once("state-owned",
+                                         lambda: store.state_owned().to_pandas())
+        return frame
+
+    def _once(self, key: str, read: Callable[[], Any]) -> Any:
+        """``read()``, kept for the next call (a snapshot's store tables do not change)."""
+        if key not in self._read:
+            self._read[key] = read()
+        return self._read[key]

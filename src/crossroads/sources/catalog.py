@@ -38,6 +38,10 @@ _ILDB = "https://cdn.jsdelivr.net/npm/@ip-location-db"
 _ILDB_DATE = date(2026, 6, 17)
 _ILDB_VERSION = "2.3.2026061719"
 
+# Carisimo et al., IMC 2021 (CC BY 4.0): ASes of state-owned operators.
+_STATE_OWNED = ("https://raw.githubusercontent.com/estcarisimo/state-owned-ases/main/"
+                "data/state-owned-ases/csv")
+
 _RIR_URL = {
     "afrinic": "https://ftp.afrinic.net/pub/stats/afrinic/2018/delegated-afrinic-extended-20181013",
     "apnic": "https://ftp.apnic.net/stats/apnic/2018/delegated-apnic-extended-20181013.gz",
@@ -134,6 +138,17 @@ CATALOG: tuple[DatasetSpec, ...] = (
         mirror_path="peeringdb/peeringdb_2_dump_2024_11_01.json",
         data_date=date(2024, 11, 1),
         optional=True,
+    ),
+    *(
+        DatasetSpec(
+            name=f"state-owned-{part}-20220211",
+            kind="state-owned",
+            url=f"{_STATE_OWNED}/{stem}.csv",
+            mirror_path=f"state-owned/{stem}.csv",
+            data_date=date(2022, 2, 11),
+        )
+        for part, stem in (("majority", "state_owned_ases"),
+                           ("minority", "minority_state_owned_ases"))
     ),
     DatasetSpec(
         name="ris-collectors-20230801",

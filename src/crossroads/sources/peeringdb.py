@@ -8,8 +8,8 @@ https://publicdata.caida.org/datasets/peeringdb/YYYY/MM/peeringdb_2_dump_YYYY_MM
      "ixlan": {"data": [...]}, "ixpfx": {"data": [...]}, "net": {"data": [...]},
      "netixlan": {"data": [...]}, "org": {"data": [...]}, "fac": ..., "poc": ..., ...}
 
-(an object may carry a ``"meta"`` key beside ``"data"``). Six object types are read, the
-rest skipped:
+(an object may carry a ``"meta"`` key beside ``"data"``). Eight object types are read,
+the rest skipped:
 
 - ``ix``: ``id, org_id, name, name_long, city, country, region_continent, status``;
 - ``ixlan`` (a peering LAN of an exchange): ``id, ix_id``;
@@ -18,11 +18,17 @@ rest skipped:
 - ``net`` (a network): ``id, asn, name``;
 - ``netixlan`` (a network's port on a peering LAN): ``id, net_id, ix_id, ixlan_id, asn,
   ipaddr4, ipaddr6, speed`` (Mbit/s) ``, is_rs_peer, operational, status``;
-- ``org``: ``id, name``.
+- ``org``: ``id, name``;
+- ``fac`` (a colocation facility): ``id, org_id, name, city, country, latitude,
+  longitude, status``;
+- ``netfac`` (a network's presence at a facility): ``id, net_id, fac_id, local_asn,
+  status``.
 
-The reader returns three tables, the joins done (:data:`IX_SCHEMA`, :data:`IXPFX_SCHEMA`,
-:data:`NETIXLAN_SCHEMA`): exchanges with their organisation's name, prefixes with the
-exchange their LAN belongs to, ports with the network's name.
+The reader returns five tables, the joins done (:data:`IX_SCHEMA`, :data:`IXPFX_SCHEMA`,
+:data:`NETIXLAN_SCHEMA`, :data:`FAC_SCHEMA`, :data:`NETFAC_SCHEMA`): exchanges with their
+organisation's name, prefixes with the exchange their LAN belongs to, ports with the
+network's name, facilities with their organisation's name, and facility presences with
+the network's ASN (``local_asn``, else the ASN of ``net_id``).
 
 Streaming: the file (plain, gz or bz2) is read in 1 MiB blocks and handed to one
 incremental parser (ijson, C backend); a kept record is rebuilt from the events of its
@@ -47,8 +53,10 @@ from crossroads.sources._open import STREAM_ERRORS, open_binary
 from crossroads.sources._tabular import RowBuffer
 
 __all__ = [
+    "FAC_SCHEMA",
     "IXPFX_SCHEMA",
     "IX_SCHEMA",
+    "NETFAC_SCHEMA",
     "NETIXLAN_SCHEMA",
     "parse_peeringdb",
     "read_peeringdb",
@@ -97,6 +105,29 @@ NETIXLAN_SCHEMA = pa.schema(
     ]
 )
 
+FAC_SCHEMA = pa.schema(
+    [
+        ("fac_id", pa.int64()),
+        ("name", pa.string()),
+        ("city", pa.string()),
+        ("country", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
+        ("org_id", pa.int64()),
+        ("org_name", pa.string()),
+        ("status", pa.string()),
+    ]
+)
+NETFAC_SCHEMA = pa.schema(
+    [
+        ("netfac_id", pa.int64()),
+        ("net_id", pa.int64()),
+        ("fac_id", pa.int64()),
+        ("asn", pa.uint32()),
+        ("status", pa.string()),
+    ]
+)
+
 # Per object type: the Arrow columns its records are cut down to (before the joins).
 _RAW: dict[str, pa.Schema] = {
     "ix": pa.schema([f for f in IX_SCHEMA if f.name != "org_name"]),
@@ -105,11 +136,16 @@ _RAW: dict[str, pa.Schema] = {
     "net": pa.schema([("net_id", pa.int64()), ("asn", pa.uint32()), ("net_name", pa.string())]),
     "netixlan": pa.schema([f for f in NETIXLAN_SCHEMA if f.name != "net_name"]),
     "org": pa.schema([("org_id", pa.int64()), ("org_name", pa.string())]),
+    "fac": pa.schema([f for f in FAC_SCHEMA if f.name != "org_name"]),
+    "netfac": pa.schema([("netfac_id", pa.int64()), ("net_id", pa.int64()),
+                         ("fac_id", pa.int64()), ("local_asn", pa.uint32()),
+                         ("status", pa.string())]),
 }
 
 
 def read_peeringdb(path: str | Path) -> dict[str, pa.Table]:
-    """``{"ix", "ixpfx", "netixlan"}`` tables of a PeeringDB dump (plain, gz or bz2)."""
+    """``{"ix", "ixpfx", "netixlan", "fac", "netfac"}`` tables of a PeeringDB dump (plain,
+    gz or bz2)."""
     with open_binary(path) as f:
         return parse_peeringdb(f, path=path)
 
@@ -144,6 +180,8 @@ def parse_peeringdb(stream: BinaryIO, *, path: str | Path = "<memory>") -> dict[
         "ix": _left_join(raw["ix"], raw["org"], "org_id", IX_SCHEMA),
         "ixpfx": _left_join(raw["ixpfx"], raw["ixlan"], "ixlan_id", IXPFX_SCHEMA),
         "netixlan": _netixlan(raw["netixlan"], raw["ixlan"], raw["net"]),
+        "fac": _left_join(raw["fac"], raw["org"], "org_id", FAC_SCHEMA),
+        "netfac": _netfac(raw["netfac"], raw["net"]),
     }
 
 
@@ -282,6 +320,17 @@ def _int(rec: dict[str, Any], key: str, at: _Where) -> int | None:
     return value
 
 
+def _float(rec: dict[str, Any], key: str, at: _Where) -> float | None:
+    value = rec.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise at.error("not a number", key, value)
+    return None if value is None else float(value)
+
+
+def _local_asn(rec: dict[str, Any], at: _Where) -> int | None:
+    return _asn({"asn": rec["local_asn"]}, at) if rec.get("local_asn") is not None else None
+
+
 def _prefix(rec: dict[str, Any], at: _Where) -> tuple[int, str]:
     """``(family, prefix)``; the family must agree with ``protocol`` when it is given."""
     text = rec.get("prefix")
@@ -314,6 +363,15 @@ _ROW: dict[str, Callable[[dict[str, Any], _Where], tuple[object, ...]]] = {
         _str(r, "status"),
     ),
     "org": lambda r, at: (_id(r, "id", at), _str(r, "name")),
+    "fac": lambda r, at: (
+        _id(r, "id", at), _str(r, "name"), _str(r, "city"), _str(r, "country"),
+        _float(r, "latitude", at), _float(r, "longitude", at),
+        _id(r, "org_id", at, required=False), _str(r, "status"),
+    ),
+    "netfac": lambda r, at: (
+        _id(r, "id", at), _id(r, "net_id", at), _id(r, "fac_id", at), _local_asn(r, at),
+        _str(r, "status"),
+    ),
 }
 
 
@@ -335,3 +393,13 @@ def _netixlan(ports: pa.Table, lans: pa.Table, nets: pa.Table) -> pa.Table:
     named = with_lan.join(nets.select(["net_id", "net_name"]), keys="net_id",
                           join_type="left outer")
     return named.select(NETIXLAN_SCHEMA.names).sort_by("netixlan_id").cast(NETIXLAN_SCHEMA)
+
+
+def _netfac(presences: pa.Table, nets: pa.Table) -> pa.Table:
+    """Facility presences with the network's ASN (``local_asn``, else the ASN of the
+    ``net`` record)."""
+    named = presences.join(nets.select(["net_id", "asn"]), keys="net_id",
+                           join_type="left outer")
+    asn = pc.coalesce(named.column("local_asn"), named.column("asn"))
+    named = named.set_column(named.schema.get_field_index("asn"), "asn", asn)
+    return named.select(NETFAC_SCHEMA.names).sort_by("netfac_id").cast(NETFAC_SCHEMA)

@@ -10,6 +10,10 @@ kind it uses (per part the newest loaded, :mod:`crossroads.store._current`):
   (``reg_rule = 'originated-space'``); otherwise null, never guessed.
 - **geo country** ``geo_cc``: the country where the geo-whois ranges place most of the
   AS's originated IPv4 space (IPv6 when it originates no IPv4).
+- **operation** ``op_cc`` and **ownership** ``own_cc``, each with its rule (``op_rule``,
+  ``own_rule``): see :mod:`crossroads.store._attribution`. Every country column holds an
+  ISO 3166-1 code or null: a registry's regional code (``EU``, ``AP``) is not a country,
+  and the AS falls to the next rule.
 - **name**: the organisation name of the AS in the CAIDA AS-organisations dataset when
   one is loaded and names it (``name_source = 'caida-as-org'``); otherwise the
   ip-location-db organisation covering most of its originated space
@@ -33,17 +37,25 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from crossroads.store._attribution import (
+    ISO,
+    operation_ctes,
+    ownership_ctes,
+    select_columns,
+    sql_in,
+)
 from crossroads.store._current import current_names
 
 __all__ = ["INPUT_KINDS", "as_info_is_current", "refresh_as_info"]
 
-INPUT_KINDS = ("as-org", "as-rel", "asn-ranges", "country-ranges", "geo-ranges", "rir")
+INPUT_KINDS = ("as-org", "as-rel", "asn-ranges", "country-ranges", "geo-ranges", "peeringdb",
+               "rir", "state-owned")
 """Dataset kinds ``as_info`` is derived from; a change to any rebuilds it."""
 
-_VERSION = "as_info/2"
+_VERSION = "as_info/3"
 _COLUMNS = (
     "asn, name, name_source, reg_cc, reg_rule, registry, reg_date, geo_cc, ipv4_addresses, "
-    "ipv6_slash48s"
+    "ipv6_slash48s, op_cc, op_rule, op_share, own_cc, own_rule, owner"
 )
 
 
@@ -65,24 +77,19 @@ def _majority(weights: str) -> str:
     QUALIFY row_number() OVER (PARTITION BY asn ORDER BY family, w DESC, cc) = 1"""
 
 
-def _in(names: list[str]) -> str:
-    quoted = ", ".join("'" + n.replace("'", "''") + "'" for n in names)
-    return f"({quoted})" if names else "(NULL)"
-
-
 def _steps(current: dict[str, list[str]]) -> list[str]:
     """Statements that build ``as_info``: the inputs are materialised into temporary
     tables first, so DuckDB plans the range joins on exact sizes (as IEJoins)."""
 
     def country(kind: str, dataset_kind: str) -> str:
         return f"""SELECT family, start_num, end_num, cc FROM country_ranges
-        WHERE kind = '{kind}' AND cc IS NOT NULL AND cc <> ''
-          AND dataset IN {_in(current.get(dataset_kind, []))}"""
+        WHERE kind = '{kind}' AND cc IN {ISO}
+          AND dataset IN {sql_in(current.get(dataset_kind, []))}"""
 
     return [
         f"""CREATE OR REPLACE TEMP TABLE rng AS
         SELECT family, start_num, end_num, asn, org, addresses FROM ip_ranges
-        WHERE asn <> 0 AND dataset IN {_in(current.get("asn-ranges", []))}""",
+        WHERE asn <> 0 AND dataset IN {sql_in(current.get("asn-ranges", []))}""",
         f"CREATE OR REPLACE TEMP TABLE reg AS {country('registration', 'country-ranges')}",
         f"CREATE OR REPLACE TEMP TABLE geo AS {country('geo', 'geo-ranges')}",
         "CREATE OR REPLACE TEMP TABLE reg_w AS "
@@ -91,13 +98,13 @@ def _steps(current: dict[str, list[str]]) -> list[str]:
         + _overlap("geo", 4) + " UNION ALL " + _overlap("geo", 6),
         f"""INSERT INTO as_info ({_COLUMNS})
 WITH
-reg_cc AS ({_majority("reg_w")}),
-geo_cc AS ({_majority("geo_w")}),
+reg_cc AS ({_majority("reg_w")}),{operation_ctes(current)},{ownership_ctes(current)},
 rir AS (
-    SELECT asn, cc, registry, date FROM rir_asns
-    WHERE dataset IN {_in(current.get("rir", []))}
+    SELECT asn, CASE WHEN cc IN {ISO} THEN cc END AS cc, registry, date FROM rir_asns
+    WHERE dataset IN {sql_in(current.get("rir", []))}
       AND status IN ('allocated', 'assigned') AND cc IS NOT NULL AND cc <> ''
-    QUALIFY row_number() OVER (PARTITION BY asn ORDER BY date DESC NULLS LAST, registry) = 1
+    QUALIFY row_number() OVER (PARTITION BY asn
+                               ORDER BY cc IN {ISO} DESC, date DESC NULLS LAST, registry) = 1
 ),
 org AS (
     SELECT asn, org FROM (
@@ -108,7 +115,7 @@ org AS (
 ),
 caida_org AS (
     SELECT asn, org_name FROM as_orgs
-    WHERE dataset IN {_in(current.get("as-org", []))} AND org_name IS NOT NULL AND org_name <> ''
+    WHERE dataset IN {sql_in(current.get("as-org", []))} AND org_name IS NOT NULL AND org_name <> ''
     QUALIFY row_number() OVER (PARTITION BY asn ORDER BY dataset) = 1
 ),
 orig AS (
@@ -119,7 +126,7 @@ orig AS (
 ),
 lk AS (
     SELECT unnest([as1, as2]) AS asn FROM as_links
-    WHERE dataset IN {_in(current.get("as-rel", []))}
+    WHERE dataset IN {sql_in(current.get("as-rel", []))}
 ),
 every_as AS (
     SELECT asn FROM rir UNION SELECT asn FROM orig UNION SELECT asn FROM lk
@@ -135,11 +142,14 @@ SELECT a.asn,
        rir.date AS reg_date,
        geo_cc.cc AS geo_cc,
        coalesce(orig.v4, 0)::BIGINT AS ipv4_addresses,
-       coalesce(orig.v6, 0)::DOUBLE AS ipv6_slash48s
+       coalesce(orig.v6, 0)::DOUBLE AS ipv6_slash48s,{select_columns("coalesce(rir.cc, reg_cc.cc)")}
 FROM every_as a
 LEFT JOIN rir USING (asn)
 LEFT JOIN reg_cc USING (asn)
 LEFT JOIN geo_cc USING (asn)
+LEFT JOIN fac_cc USING (asn)
+LEFT JOIN state_cc USING (asn)
+LEFT JOIN org_cc USING (asn)
 LEFT JOIN org USING (asn)
 LEFT JOIN caida_org USING (asn)
 LEFT JOIN orig USING (asn)

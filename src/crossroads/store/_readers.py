@@ -78,6 +78,12 @@ def _peeringdb(path: Path) -> dict[str, pa.Table]:
     return {f"pdb_{obj}": table for obj, table in peeringdb.read_peeringdb(path).items()}
 
 
+def _state_owned(path: Path) -> dict[str, pa.Table]:
+    from crossroads.sources import stateowned
+
+    return {"state_owned_ases": stateowned.read_state_owned(path)}
+
+
 def _peers(project: str) -> Reader:
     def read(path: Path) -> dict[str, pa.Table]:
         from crossroads.sources import collectors
@@ -98,6 +104,7 @@ READERS: dict[str, Reader] = {
     "geo-ranges": _country("geo"),
     "rir": _rir,
     "ixp": _ixp,
+    "state-owned": _state_owned,
     "ris-peers": _peers("ris"),
     "routeviews-peers": _peers("routeviews"),
 }

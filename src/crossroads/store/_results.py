@@ -46,7 +46,9 @@ MAX_BYTES = 512 * 1024 * 1024
 """Default bound of a results directory."""
 
 _SUFFIX = ".result.pkl"
-_COMPUTING = ("metrics", "outages", "routing", "scenarios", "snapshots", "sources", "store")
+_COMPUTING = ("metrics", "outages", "physical", "routing", "scenarios", "snapshots", "sources",
+              "store")
+_CODE_SUFFIXES = (".py", ".csv", ".yaml")  # code and the data shipped with it
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,11 @@ class Cached(Generic[T]):
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """SHA-256 over the path and bytes of the ``.py`` files of the packages that compute
-    results and of the top-level modules (not the CLI, web or report rendering)."""
+    results, of the data shipped with them (corridors, scenario presets) and of the
+    top-level modules (not the CLI, web or report rendering)."""
     root = Path(__file__).resolve().parents[1]
-    files = [p for pkg in _COMPUTING for p in (root / pkg).rglob("*.py")]
+    files = [p for pkg in _COMPUTING for p in (root / pkg).rglob("*")
+             if p.suffix in _CODE_SUFFIXES and p.is_file()]
     h = hashlib.sha256()
     for path in sorted([*files, *root.glob("*.py")]):
         h.update(path.relative_to(root).as_posix().encode())

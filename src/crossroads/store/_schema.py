@@ -8,8 +8,9 @@ provenance of each loaded file; ``as_info`` is derived from the others (see
 was built from.
 
 ``pdb_*`` tables hold a PeeringDB dump (exchanges, their peering-LAN prefixes, networks'
-ports on them); ``pfx2as`` the CAIDA RouteViews prefix-to-AS rows; ``as_orgs`` the CAIDA
-AS-organisation rows.
+ports on them, facilities and networks' presences at them); ``state_owned_ases`` the
+ASes of state-owned operators (Carisimo et al., IMC 2021); ``pfx2as`` the CAIDA
+RouteViews prefix-to-AS rows; ``as_orgs`` the CAIDA AS-organisation rows.
 
 IP-range columns are ``start_ip``/``end_ip`` (``end`` is an SQL keyword); ``start_num`` /
 ``end_num`` are the IPv4 address as an integer, or the top 64 bits of an IPv6 address.
@@ -205,6 +206,44 @@ DATA_TABLES: dict[str, TableSpec] = {
                 _c("status", *_STR),
             ),
         ),
+        TableSpec(
+            "pdb_fac",
+            (
+                _c("fac_id", *_I64),
+                _c("name", *_STR),
+                _c("city", *_STR),
+                _c("country", *_STR),
+                _c("latitude", *_F64),
+                _c("longitude", *_F64),
+                _c("org_id", *_I64),
+                _c("org_name", *_STR),
+                _c("status", *_STR),
+            ),
+        ),
+        TableSpec(
+            "pdb_netfac",
+            (
+                _c("netfac_id", *_I64),
+                _c("net_id", *_I64),
+                _c("fac_id", *_I64),
+                _c("asn", *_U32),
+                _c("status", *_STR),
+            ),
+        ),
+        TableSpec(
+            "state_owned_ases",
+            (
+                _c("asn", *_U32),
+                _c("conglomerate", *_STR),
+                _c("org_name", *_STR),
+                _c("ownership", *_STR),
+                _c("ownership_percentage", *_F64),
+                _c("ownership_cc", *_STR),
+                _c("target_cc", *_STR),
+                _c("source", *_STR),
+                _c("url", *_STR),
+            ),
+        ),
     )
 }
 
@@ -253,6 +292,11 @@ DDL: tuple[str, ...] = (
     )""",
     # name_source came with the CAIDA as-org loader; stores made before it gain it here.
     "ALTER TABLE as_info ADD COLUMN IF NOT EXISTS name_source VARCHAR",
+    # the operation and ownership meanings (as_info/3); a store made before them gains
+    # the columns here, empty until `crossroads fetch` rebuilds as_info
+    *(f"ALTER TABLE as_info ADD COLUMN IF NOT EXISTS {c}" for c in (
+        "op_cc VARCHAR", "op_rule VARCHAR", "op_share DOUBLE", "own_cc VARCHAR",
+        "own_rule VARCHAR", "owner VARCHAR")),
     *(_create(spec) for spec in DATA_TABLES.values()),
 )
 """Statements that create every table of an empty store; safe to run on an existing one."""

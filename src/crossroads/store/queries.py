@@ -42,7 +42,7 @@ __all__ = ["DatasetRecord", "PeeringDBTable", "Store", "open_store"]
 
 T = TypeVar("T")
 
-PeeringDBTable = Literal["ix", "ixpfx", "netixlan"]
+PeeringDBTable = Literal["ix", "ixpfx", "netixlan", "fac", "netfac"]
 
 _DATASET_COLS = "name, kind, source, data_date, sha256, retrieved_at, rows, loaded_at"
 
@@ -263,8 +263,15 @@ class Store:
 
     def peeringdb(self, table: PeeringDBTable, *, on: date | None = None) -> pa.Table:
         """One table of the current PeeringDB dump: ``ix`` (exchanges), ``ixpfx`` (their
-        peering-LAN prefixes) or ``netixlan`` (networks' ports on them)."""
+        peering-LAN prefixes), ``netixlan`` (networks' ports on them), ``fac``
+        (facilities) or ``netfac`` (networks' presences at facilities)."""
         return self._current_rows(f"pdb_{table}", "peeringdb", on=on)
+
+    def state_owned(self) -> pa.Table:
+        """ASes of state-owned operators (current ``state-owned`` datasets): ``asn,
+        conglomerate, org_name, ownership`` (``majority``/``minority``)``,
+        ownership_percentage, ownership_cc, target_cc, source, url``."""
+        return self._current_rows("state_owned_ases", "state-owned")
 
     def _current_rows(self, table: str, *kinds: str, on: date | None = None) -> pa.Table:
         """Rows of ``table`` from the current dataset(s) of each of ``kinds``."""

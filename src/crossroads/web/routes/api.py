@@ -81,6 +81,12 @@ def outages(request: Request, cc: CountryPath) -> dict[str, Any]:
     return sections.outages(request.app.state.settings, known_country(cc))
 
 
+@router.get("/countries/{cc}/corridors",
+            summary="Border crossings, systems and hubs with their sources (crossroads corridors)")
+def corridors(cc: CountryPath) -> dict[str, Any]:
+    return sections.corridors(known_country(cc))
+
+
 @router.get("/countries/{cc}/tls", summary="Documented TLS interception episodes")
 def tls_episodes(cc: CountryPath) -> list[dict[str, Any]]:
     return sections.tls_episodes(known_country(cc))

@@ -1,35 +1,69 @@
-"""SVG figures drawn on the server by :mod:`crossroads.report.figures`, the same code the
-report uses, from the same cached API results as the JSON endpoints."""
+"""SVG figures drawn on the server by :mod:`crossroads.report.figures` and
+:func:`crossroads.physical.corridor_map_svg`, the same code the report uses, from the same
+cached API results as the JSON endpoints."""
 
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from crossroads.report import sections
-from crossroads.report.views import dependency_view
+from crossroads.report.figures import bars_svg
+from crossroads.report.views import dependency_view, territory_view
 from crossroads.web.routes.api import CountryPath, cached, known_country
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/figures", tags=["figures"])
 
+DirectionQuery = Annotated[Literal["inbound", "outbound"], Query()]
+
+
+async def _dependency(request: Request, code: str) -> dict[str, Any]:
+    settings = request.app.state.settings
+    dep: dict[str, Any] = await cached(request, ("dependency", code, None),
+                                       partial(sections.dependency, settings, code, date=None))
+    return dep
+
+
+def _svg(svg: str) -> Response:
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "max-age=300"})
+
 
 @router.get("/{cc}/world-map.svg", summary="World map of a country's dependency")
-async def world_map(
-    request: Request, cc: CountryPath,
-    direction: Annotated[Literal["inbound", "outbound"], Query()] = "inbound",
-) -> Response:
+async def world_map(request: Request, cc: CountryPath,
+                    direction: DirectionQuery = "inbound") -> Response:
     code = known_country(cc)
-    settings = request.app.state.settings
-    dep = await cached(request, ("dependency", code, None),
-                       partial(sections.dependency, settings, code, date=None))
+    dep = await _dependency(request, code)
     view = await cached(request, ("dependency-view", code),
                         lambda: dependency_view(dep, code), pool=None)
     part = view["directions"].get(direction)
-    svg = part["map_any"] if part else ""
-    return Response(svg, media_type="image/svg+xml",
-                    headers={"Cache-Control": "max-age=300"})
+    return _svg(part["map_any"] if part else "")
+
+
+async def _territory(request: Request, code: str, direction: str) -> dict[str, Any] | None:
+    dep = await _dependency(request, code)
+    # matplotlib draws the map: in a worker process, not in a thread of the server
+    view = await cached(request, ("territory-view", code),
+                        partial(territory_view, dep, code), pool="light")
+    part: dict[str, Any] | None = (view or {}).get("directions", {}).get(direction)
+    return part
+
+
+@router.get("/{cc}/territory.svg",
+            summary="Territory crossed beside the AS-level shares (the headline figure)")
+async def territory(request: Request, cc: CountryPath,
+                    direction: DirectionQuery = "inbound") -> Response:
+    part = await _territory(request, known_country(cc), direction)
+    return _svg(part["bars"] if part else bars_svg([], []))
+
+
+@router.get("/{cc}/corridors.svg",
+            summary="Corridors, hubs and interconnection places of a country (offline map)")
+async def corridors(request: Request, cc: CountryPath,
+                    direction: DirectionQuery = "inbound") -> Response:
+    part = await _territory(request, known_country(cc), direction)
+    return _svg(part["map"] if part else bars_svg([], []))

@@ -63,7 +63,10 @@ const crossroads = (() => {
       tls.innerHTML = eps.length ? '<p class="src">Curated from browser blocklists and public bug reports; documented episodes, not measurements.</p>' + eps.map((e) => `<p><b>${esc(e.period)} — ${esc(e.title)}.</b> ${esc(e.summary)}<br><span class="src">${esc(e.references.join("; "))}</span></p>`).join("")
         : "<p>No documented episode in crossroads' curated sources.</p>";
     }).catch((e) => problem(tls, e));
+    const tstatus = $("terr-status"); const tstop = timer(tstatus);
     const dep = await dependency(cc);
+    tstop();
+    if (dep) territory(cc, dep); else tstatus.remove();
     await history(cc);
     return dep;
   }
@@ -121,6 +124,34 @@ const crossroads = (() => {
       node: {label: labels, pad: 14, thickness: 16, color: "#334155"},
       link: {source: src, target: dst, value: val, color: "rgba(194,65,12,0.35)"}}],
       {margin: {l: 10, r: 10, t: 10, b: 10}, height: 440, font: {size: 12}}, PLOT);
+  }
+  // the AS-level vs territorial comparison: the same rows as crossroads.report.views.territory_view
+  async function territory(cc, dep) {
+    const t = dep.territory; const status = $("terr-status");
+    status.remove();
+    if (!t) { $("terr-intro").textContent = "The territorial section was not computed."; return; }
+    $("terr-intro").innerHTML = `AS-level shares say through which countries' <i>networks</i> ${esc(cc)}'s paths cross its border; the territorial share says across which countries' <i>territory</i> the fibre runs to the place where that link is made (the border for a neighbour's network, else the metros both networks list in PeeringDB, or ${esc(cc)}'s hubs), along the shortest corridor routes. Units: % of the path mass on ${esc(cc)}'s crossing links; range: the extremes over the candidate metros of the links placed by rules (${pct(t.rule_share)} of the mass${t.peeringdb ? "" : "; no PeeringDB dump is loaded"}).`;
+    const draw = async () => {
+      const dir = document.querySelector('input[name="tdir"]:checked').value;
+      const part = t[dir] || {by_country: []}; const as = dep[dir] || {by_country: []};
+      const gw = new Map(as.by_country.map((r) => [r.country, r]));
+      const tr = new Map(part.by_country.map((r) => [r.country, r]));
+      const key = (c) => Math.max((tr.get(c) || {}).share || 0, (gw.get(c) || {}).gateway_share || 0);
+      const names = [...new Set([...tr.keys(), ...gw.keys()])].sort((a, b) => key(b) - key(a) || (a < b ? -1 : 1)).slice(0, 8);
+      const rows = names.map((c) => ({country: c, share: (tr.get(c) || {}).share || 0, low: (tr.get(c) || {}).low || 0, high: (tr.get(c) || {}).high || 0,
+        gateway_share: (gw.get(c) || {}).gateway_share || 0, any_share: (gw.get(c) || {}).any_share || 0}));
+      $("terr-table").innerHTML = table(rows, [{key: "country", label: "country"}, {key: "share", label: "territory", n: true, fmt: pct},
+        {key: "low", label: "range", n: true, fmt: (v, r) => `${pct(r.low)}–${pct(r.high)}`}, {key: "gateway_share", label: "AS gateway", n: true, fmt: pct},
+        {key: "any_share", label: "AS any", n: true, fmt: pct}]);
+      const sc = dep.state_control && dep.state_control[dir];
+      $("terr-src").innerHTML = `${pct(part.rule_share)} of the ${dir} crossing-link mass placed by rules; ${pct(part.unrouted_share)} without a corridor route. Corridor data ${esc((t.corridors || {}).version)}; routes simulated on the CAIDA AS graph of ${esc(dep.graph_date)}.` +
+        (sc && sc.length ? ` State control: ${sc.slice(0, 4).map((x) => `${esc(x.state)} ${pct(x.share)}`).join(", ")} of ${dir} paths cross an AS of a majority state-owned operator (Carisimo et al., IMC 2021).` : "");
+      const [bars, map] = await Promise.all([fetch(`/figures/${cc}/territory.svg?direction=${dir}`).then((r) => r.text()),
+        fetch(`/figures/${cc}/corridors.svg?direction=${dir}`).then((r) => r.text())]);
+      $("terr-bars").innerHTML = bars; $("terr-map").innerHTML = map;
+    };
+    document.querySelectorAll('input[name="tdir"]').forEach((r) => r.addEventListener("change", draw));
+    await draw();
   }
   function chokepoints(c, graph) {
     if (!c) return '<p class="src">Not computed.</p>';
@@ -197,7 +228,7 @@ const crossroads = (() => {
     }
     const ch = res.changes;
     $("sc-changes").innerHTML = table(["inbound", "outbound"].map((d) => ({label: `reachability ${d}`, v: ch[`reachability_${d}`]})), [{key: "label", label: "change"}, {key: "v", label: "percentage points", n: true, fmt: pp}], "narrow") +
-      `<p class="src">Origins that lost every international route: ${ch.origins_lost_all_international_routes.map(asLink).join(", ") || "none"}. ASes that became critical: ${ch.ases_became_critical.map((a) => `${asLink(a.asn)} (${num(a.ipv4_addresses)} IPv4 addresses)`).join(", ") || "none"}.</p>`;
+      `<p class="src">Origins that lost every international route: ${ch.origins_lost_all_international_routes.map(asLink).join(", ") || "none"}${ch.origins_lost_all_international_routes.length ? ` (${pct(ch.space_lost_all_international_routes)} of ${esc(res.country)}'s IPv4 space)` : ""}. ASes that became critical: ${ch.ases_became_critical.map((a) => `${asLink(a.asn)} (${num(a.ipv4_addresses)} IPv4 addresses)`).join(", ") || "none"}.</p>`;
     const b = Object.fromEntries(res.before.by_country.inbound.map((r) => [r.country, r.gateway_share]));
     const a = Object.fromEntries(res.after.by_country.inbound.map((r) => [r.country, r.gateway_share]));
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort((x, y) => Math.max(a[y] || 0, b[y] || 0) - Math.max(a[x] || 0, b[x] || 0)).slice(0, 10);
