@@ -78,7 +78,7 @@ def test_unknown_engine() -> None:
 
 @pytest.mark.slow
 def test_real_origins_equal_per_origin(loaded_settings) -> None:  # type: ignore[no-untyped-def]
-    from crossroads.metrics.vantage import full_feed_asns
+    from crossroads.snapshots import full_feed_asns
     from crossroads.routing import load_graph
     from crossroads.store import open_store
 

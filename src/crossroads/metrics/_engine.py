@@ -142,15 +142,15 @@ def run(
     if labels is not None:
         sums.label_any = np.zeros(labels[1])
 
-    def part(g: Group, r: Routes) -> _Part:
+    def reduce_one(g: Group, r: Routes) -> _Part:
         return _routes_part(graph, table, home, g, src_w, outbound, r, vantage_points, alpha,
                             lids, extra)
 
     def one(g: Group) -> list[tuple[float, _Part]]:
-        return [(f, part(g, r)) for r, f in routes_of(graph, g.root, mode, calibration)]
+        return [(f, reduce_one(g, r)) for r, f in routes_of(graph, g.root, mode, calibration)]
 
     def batch_parts(batch: LaneBatch, start: int) -> list[list[tuple[float, _Part]]]:
-        return [[(1.0, part(g, r))] for g, r in zip(groups[start : start + len(batch)],
+        return [[(1.0, reduce_one(g, r))] for g, r in zip(groups[start : start + len(batch)],
                                                     batch.all_routes(), strict=True)]
 
     if mode == "calibrated":  # observed variants: one propagation each
