@@ -27,6 +27,8 @@ weight: what it passes on is recomputed from that instead of stored.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
@@ -37,8 +39,8 @@ PEER, PROVIDER = int(RouteClass.PEER), int(RouteClass.PROVIDER)
 
 _GATEWAY, _DIRECT, _DOMESTIC = 0, 1, 2
 _U1 = np.uint64(1)
-_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
-_INLINE = {**_JIT, "inline": "always"}
+_JIT: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
+_INLINE: dict[str, Any] = {**_JIT, "inline": "always"}
 
 
 @njit(**_INLINE)
@@ -492,7 +494,7 @@ def _sized(a, cap):
 @njit(**_JIT)
 def _by_length(nodes, ln, j):
     """``nodes`` stably sorted by their length in lane ``j`` (counting sort)."""
-    top = 0
+    top = np.int64(0)
     for v in nodes:
         top = max(top, np.int64(ln[v, j]))
     count = np.zeros(top + 2, np.int64)

@@ -33,6 +33,8 @@ lowest ASN). Lengths use ``INF`` for "no route" (``INF + 1`` still compares grea
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
@@ -46,8 +48,8 @@ _CUSTOMER = np.int16(CUSTOMER)
 _PEER = np.int16(PEER)
 _PROVIDER = np.int16(PROVIDER)
 _U1 = np.uint64(1)
-_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
-_INLINE = {**_JIT, "inline": "always"}
+_JIT: dict[str, Any] = {"cache": True, "nogil": True, "error_model": "numpy"}
+_INLINE: dict[str, Any] = {**_JIT, "inline": "always"}
 
 
 @njit(**_INLINE)

@@ -36,7 +36,7 @@ E_ET_SHORT = 10  # an *_ET record shorter than its microsecond field
 
 
 @njit(cache=True)
-def _dispatch(b, typ, sub, p, end, rec, ts, out, sc, peers):  # type: ignore[no-untyped-def]
+def _dispatch(b, typ, sub, p, end, rec, ts, out, sc, peers):
     if typ == TYPE_BGP4MP or typ == TYPE_BGP4MP_ET:
         if sub == 0 or sub == 5:
             return parse_state_change(b, p, end, 4 if sub == 5 else 2, rec, ts, out, sc, peers)
@@ -55,7 +55,7 @@ def _dispatch(b, typ, sub, p, end, rec, ts, out, sc, peers):  # type: ignore[no-
 
 
 @njit(cache=True)
-def walk(b, pos, rec, out, sc, peers, status):  # type: ignore[no-untyped-def]
+def walk(b, pos, rec, out, sc, peers, status):
     """Parse whole records from ``b[pos:]``; see the module docstring for the stop rules.
 
     ``status`` receives (code, position, record number) of the first record not consumed.
@@ -98,7 +98,7 @@ def walk(b, pos, rec, out, sc, peers, status):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _hex(v, dst, k):  # type: ignore[no-untyped-def]
+def _hex(v, dst, k):
     digits = 1
     if v >= 0x1000:
         digits = 4
@@ -114,7 +114,7 @@ def _hex(v, dst, k):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _dec(v, dst, k):  # type: ignore[no-untyped-def]
+def _dec(v, dst, k):
     if v >= 100:
         dst[k] = 48 + v // 100
         k += 1
@@ -126,7 +126,7 @@ def _dec(v, dst, k):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _ipv4(a, r, off, dst, k):  # type: ignore[no-untyped-def]
+def _ipv4(a, r, off, dst, k):
     for i in range(4):
         if i:
             dst[k] = 46
@@ -136,7 +136,7 @@ def _ipv4(a, r, off, dst, k):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def _ipv6(a, r, dst, k):  # type: ignore[no-untyped-def]
+def _ipv6(a, r, dst, k):
     """RFC 5952 text as glibc's inet_ntop writes it (bgpdump's output), IPv4-mapped included."""
     w = np.zeros(8, np.int64)
     for i in range(8):
@@ -178,7 +178,7 @@ def _ipv6(a, r, dst, k):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def format_addresses(afi, addr, plen, with_len):  # type: ignore[no-untyped-def]
+def format_addresses(afi, addr, plen, with_len):
     """Text of each address (``a.b.c.d`` / RFC 5952), ``/len`` appended when ``with_len``.
 
     Returns (int32 offsets, uint8 UTF-8 bytes, validity) for an Arrow string array; rows
@@ -205,7 +205,7 @@ def format_addresses(afi, addr, plen, with_len):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def gather_strings(offs, chars, idx):  # type: ignore[no-untyped-def]
+def gather_strings(offs, chars, idx):
     """The strings ``idx[i]`` of an Arrow-style (int32 offsets, chars) array, in order."""
     n = idx.shape[0]
     o = np.zeros(n + 1, np.int32)
