@@ -28,10 +28,6 @@ from crossroads import errors
 SRC = Path(crossroads.__file__).parent
 MODULES = sorted(m.name for m in pkgutil.walk_packages(crossroads.__path__, "crossroads."))
 ROOT_SHARED = {"crossroads._dask", "crossroads._countries"}
-# Numba kernels shared across layers (their jitted functions call each other, so they
-# cannot sit behind Python wrappers); being moved into public array modules.
-KERNEL_SHARING = {"crossroads.metrics._kernels", "crossroads.scenarios._incremental",
-                  "crossroads.scenarios._kernels"}
 
 
 def _private(module: str) -> bool:
@@ -116,7 +112,7 @@ def test_cli_and_web_import_only_public_names(module: str) -> None:
         assert not missing, f"{module} imports {missing} from {source}, not in its __all__"
 
 
-@pytest.mark.parametrize("module", [m for m in MODULES if m not in KERNEL_SHARING])
+@pytest.mark.parametrize("module", MODULES)
 def test_no_private_name_crosses_a_package(module: str) -> None:
     own = _package(module)
     for source, names in _imports(module):

@@ -1,7 +1,7 @@
 """Inbound sums on the lane engine against the per-destination kernel, bit for bit.
 
 For every lane the gateway mass by country, ``direct``, ``domestic`` and the reached
-weight must *equal* (not approximate) what ``_kernels.flow`` gives on ``propagate()``'s
+weight must *equal* (not approximate) what ``flows.flow`` gives on ``propagate()``'s
 routes -- on random graphs with random countries and weights (virtual and real
 destinations, both tie modes, provider->customer cycles included), on the hand graph, and
 the whole world matrix on real groups of the 2025 graph must be identical to today's
@@ -20,7 +20,7 @@ from tests.metrics import hand
 from tests.routing.test_backend_array import graph, random_tangle
 from tests.routing.test_propagate import random_hierarchy
 
-from crossroads.metrics import _kernels as _k
+from crossroads.metrics.flows import flow
 from crossroads.metrics.lane_sums import LaneDestinations, inbound_lanes
 from crossroads.metrics.world import world_groups, world_matrix
 from crossroads.routing import ASGraph, propagate
@@ -35,8 +35,8 @@ def reference(g: ASGraph, t: ASTable, root: int, virtual: bool, home: int, mode:
     wl = np.where(t.cc_id != excl, w, 0.0)
     if not virtual:
         wl[root] = 0.0
-    _, gw, direct, domestic, reached = _k.flow(r.length, r.nh_ptr, r.nh_idx, t.cc_id, home,
-                                               wl, root, virtual, True, False)
+    _, gw, direct, domestic, reached = flow(r.length, r.nh_ptr, r.nh_idx, t.cc_id, home,
+                                            wl, root, virtual, True, False)
     return np.bincount(t.cc_id, weights=gw, minlength=t.n_countries), direct, domestic, reached
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import crossroads.routing as routing
-from crossroads.routing import _kernels
+from crossroads.routing import arrays
 
 
 def test_all_is_sorted_and_resolves() -> None:
@@ -14,5 +14,5 @@ def test_all_is_sorted_and_resolves() -> None:
 
 def test_route_classes_match_the_kernels() -> None:
     assert [int(c) for c in routing.RouteClass] == [
-        _kernels.UNREACHABLE, _kernels.ORIGIN, _kernels.CUSTOMER, _kernels.PEER, _kernels.PROVIDER
+        arrays.UNREACHABLE, arrays.ORIGIN, arrays.CUSTOMER, arrays.PEER, arrays.PROVIDER
     ] == [0, 1, 2, 3, 4]

@@ -11,7 +11,7 @@ lowest such ``u`` only). Then, level by level:
 
 * ``dom``/``cont`` by increasing length (``cont[v]`` = mean ``dom`` over ``v``'s next hops,
   ``dom[v] = cont[v]`` at home, else 0; the destination as in
-  :func:`crossroads.metrics._kernels.cont_of`);
+  :func:`crossroads.metrics.flows.cont_of`);
 * the source mass by decreasing length, each AS passing ``mass / next-hop count`` to each
   next hop (a scatter-add per level);
 * gateway mass ``(mass - w) * cont`` of the foreign ASes, summed by country with a sparse

@@ -27,6 +27,8 @@ import numpy as np
 
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics._links import link_ids, link_part, observed_mass, observed_origins
+from crossroads.metrics.flows import flow_crossings
+from crossroads.metrics.groups import Group, group_destinations
 from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
 from crossroads.routing.calibration import Calibration
 from crossroads.routing.lanes import LaneBatch, map_lanes
@@ -36,17 +38,6 @@ __all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "observed_origi
            "run"]
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Group:
-    """Destinations evaluated on the routes towards ``root`` (``virtual``: stubs below it)."""
-
-    root: int
-    virtual: bool
-    weight: float  # sum of the members' destination weights
-    members: tuple[int, ...]
-    member_weights: tuple[float, ...] = ()  # per member (virtual groups)
 
 
 @dataclass
@@ -73,35 +64,6 @@ class Sums:
     label_any: np.ndarray | None = None  # per label: mass of paths crossing it
 
 
-def group_destinations(
-    graph: ASGraph,
-    dests: np.ndarray,
-    weights: np.ndarray,
-    *,
-    keep_apart: np.ndarray | None = None,
-    grouping: bool = True,
-) -> list[Group]:
-    """Group destination indices by shared routes (see the module docstring)."""
-    n_prov = np.diff(graph.prov_ptr)
-    degree = n_prov + np.diff(graph.cust_ptr) + np.diff(graph.peer_ptr)
-    apart = np.zeros(graph.n, bool)
-    if keep_apart is not None and len(keep_apart):
-        apart[np.asarray(keep_apart, np.int64)] = True
-    stubs: dict[int, list[tuple[int, float]]] = {}
-    groups: list[Group] = []
-    for d, wd in zip(dests.tolist(), weights.tolist(), strict=True):
-        if grouping and degree[d] == 1 and n_prov[d] == 1 and not apart[d]:
-            p = int(graph.prov_idx[graph.prov_ptr[d]])
-            stubs.setdefault(p, []).append((d, wd))
-        else:
-            groups.append(Group(d, False, float(wd), (d,)))
-    for p, items in stubs.items():
-        groups.append(Group(p, True, float(sum(x for _, x in items)),
-                            tuple(d for d, _ in items), tuple(x for _, x in items)))
-    groups.sort(key=lambda g: (g.root, g.virtual))
-    return groups
-
-
 def run(
     graph: ASGraph,
     table: ASTable,
@@ -126,7 +88,7 @@ def run(
     threads evaluate groups side by side (the kernels release the GIL); the sums are
     added in group order either way, so the result does not depend on ``workers``.
     ``links`` adds the path mass crossing every link (:attr:`Sums.link_mass`);
-    ``crossings`` adds the mass on each crossing link (:func:`_kernels.flow_crossings`);
+    ``crossings`` adds the mass on each crossing link (:func:`flows.flow_crossings`);
     ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
     sums of that labelling (e.g. the owning state of state-owned ASes).
     """
@@ -273,7 +235,7 @@ def _routes_part(
         w[g.root] = 0.0  # a destination is never its own source
     dest_home = bool(table.cc_id[g.members[0]] == home)
     args = (routes.length, routes.nh_ptr, routes.nh_idx)
-    (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = _k.flow_crossings(
+    (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = flow_crossings(
         *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound, extra.crossings
     )
     heg = None

@@ -4,7 +4,7 @@ Private: :mod:`crossroads.metrics.lane_sums` wraps them. They read the routes of
 :func:`crossroads.routing._lane_kernels.propagate_lanes` (ASes in the lane graph's
 topological order; ``dag_*`` bit ``j`` of an adjacency entry: that neighbour is a next
 hop in lane ``j``) and compute, lane by lane, exactly what
-:func:`crossroads.metrics._kernels.flow` computes for ``outbound=False`` on the same
+:func:`crossroads.metrics.flows.flow` computes for ``outbound=False`` on the same
 routes, with the same floating-point operations in the same order:
 
 * ``dom`` (the chance that the path from an AS, itself included, stays home) by
@@ -12,7 +12,7 @@ routes, with the same floating-point operations in the same order:
   routes providers-first -- every next hop comes first;
 * the mass pushed from the sources, by decreasing length (the same sweeps reversed), each
   AS adding what its predecessors pass on in **decreasing ASN order** (the order in which
-  :func:`~crossroads.routing._kernels.push_mass` delivers it), so every sum is
+  :func:`~crossroads.routing.arrays.push_mass` delivers it), so every sum is
   bit-identical to the per-destination kernel;
 * the per-lane totals as term lists, summed afterwards in the per-destination kernel's
   order (gateway by ASN, as ``np.bincount`` adds; ``direct``/``domestic`` by length,
@@ -61,7 +61,7 @@ def _lanes_in(rel, v, lo, hi, kk):
 def _cont_row(v, ptr, idx, dag, lanes, det, nc, slot, dom, out, acc, kk):
     """``out[j]`` = mean ``dom`` over ``v``'s next hops of row ``idx[ptr[v]:ptr[v+1]]``
     in the lanes of the bit set ``lanes``, each summed in row order as
-    :func:`crossroads.metrics._kernels.cont_of` does; other lanes are left alone."""
+    :func:`crossroads.metrics.flows.cont_of` does; other lanes are left alone."""
     for j in range(kk):
         acc[j] = 0.0
     for e in range(ptr[v], ptr[v + 1]):
@@ -318,7 +318,7 @@ def _grown(a, used):
 def _record(v, lanes, rel, ln, asn_order, cc, home, root, virtual, dest_home, slot, dom,
             wv, m, cont, terms, kk):
     """``terms`` with ``v``'s domestic (home ``v``), direct and gateway terms (foreign
-    ``v``) added, as :func:`crossroads.metrics._kernels.flow` computes them."""
+    ``v``) added, as :func:`crossroads.metrics.flows.flow` computes them."""
     for j in range(kk):
         if not _on(lanes, j):
             continue

@@ -18,7 +18,7 @@ from crossroads.routing import ASGraph, Routes
 from crossroads.routing.calibration import Calibration
 
 if TYPE_CHECKING:
-    from crossroads.metrics._engine import Group
+    from crossroads.metrics.groups import Group
 
 __all__ = ["link_ids", "link_key", "link_part", "observed_mass", "observed_origins"]
 

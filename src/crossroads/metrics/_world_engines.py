@@ -23,7 +23,7 @@ import numpy as np
 
 from crossroads.atomic import atomic_path
 from crossroads.metrics import _engine
-from crossroads.metrics import _kernels as _k
+from crossroads.metrics.flows import flow
 from crossroads.metrics.lane_sums import LaneDestinations, inbound_lanes
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
@@ -223,7 +223,7 @@ class _Chunk:
             if not virtual:
                 w[root] = 0.0
             for routes, frac in _engine.routes_of(self.graph, root, self.mode, self.cal):
-                transit, gw, direct, domestic, r = _k.flow(
+                transit, gw, direct, domestic, r = flow(
                     routes.length, routes.nh_ptr, routes.nh_idx, t.cc_id, c, w, root, virtual,
                     True, False,
                 )

@@ -2,7 +2,7 @@
 
 For each lane of a :class:`~crossroads.routing.lanes.LaneBatch` (one destination group:
 ``root``, ``virtual``, the destination's country ``home``), :func:`inbound_lanes` returns
-what :func:`crossroads.metrics._kernels.flow` returns for ``outbound=False`` on that
+what :func:`crossroads.metrics.flows.flow` returns for ``outbound=False`` on that
 lane's routes, summed the way its callers sum it: the gateway mass by country
 (``np.bincount`` of the per-AS gateway mass), ``direct``, ``domestic`` and the reached
 source weight -- bit for bit (see :mod:`crossroads.metrics._lane_kernels`).
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossroads.metrics import _kernels as _flow
 from crossroads.metrics import _lane_kernels as _k
-from crossroads.metrics._engine import Group, group_destinations
+from crossroads.metrics.flows import flow
+from crossroads.metrics.groups import Group, group_destinations
 from crossroads.routing import ASGraph
 from crossroads.routing.lanes import LaneBatch, LaneGraph
 from crossroads.snapshots.astable import ASTable
@@ -153,7 +153,7 @@ def _per_lane(
         wl = np.where(cc != dest.excl[j], w, 0.0)
         if not virtual:
             wl[root] = 0.0
-        _, gw, out.direct[j], out.domestic[j], out.reached[j] = _flow.flow(
+        _, gw, out.direct[j], out.domestic[j], out.reached[j] = flow(
             r.length, r.nh_ptr, r.nh_idx, cc, int(dest.home[j]), wl, root, virtual,
             bool(dest.dest_home[j]), False)
         out.gateway[j] = np.bincount(cc, weights=gw, minlength=n_countries)

@@ -31,13 +31,13 @@ import numpy as np
 from numba import njit
 
 from crossroads.routing._fidelity_kernels import _ACROSS, _DOWN, _NONE, _relation
-from crossroads.routing._kernels import (
+from crossroads.routing.arrays import (
     CUSTOMER,
     ORIGIN,
     PEER,
     PROVIDER,
     UNREACHABLE,
-    _sort_by_length,
+    sort_by_length,
 )
 
 MAX_WEIGHT = 16  # next-hop multiplicities of one observed AS add up to at most this
@@ -269,7 +269,7 @@ def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
         if rel[routed[j]] == ORIGIN or rel[routed[j]] == CUSTOMER:
             seeds[ns] = routed[j]
             ns += 1
-    seeds = _sort_by_length(seeds[:ns], length)
+    seeds = sort_by_length(seeds[:ns], length)
     # up: customer routes, offered by origin/customer routes to providers
     tail = _spread(prov_ptr, prov_idx, up_pref, seeds, routed, m, rel, length, nh, npref,
                    fixed, CUSTOMER)
@@ -294,7 +294,7 @@ def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
             nh[w] = u
             npref[w] = across_pref[k]
     # down: provider routes, offered by every route to customers
-    seeds = _sort_by_length(routed[:tail], length)
+    seeds = sort_by_length(routed[:tail], length)
     _spread(cust_ptr, cust_idx, down_pref, seeds, routed, tail, rel, length, nh, npref,
             fixed, PROVIDER)
 

@@ -24,14 +24,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.routing._kernels import (
-    CUSTOMER,
-    ORIGIN,
-    PEER,
-    PROVIDER,
-    UNREACHABLE,
-    gao_rexford,
-)
+from crossroads.routing._kernels import gao_rexford
+from crossroads.routing.arrays import CUSTOMER, ORIGIN, PEER, PROVIDER, UNREACHABLE, position
 
 _NONE = 0
 _DOWN = 1  # the next AS is a customer
@@ -40,23 +34,9 @@ _UP = 3  # a provider
 
 
 @njit(cache=True, nogil=True)
-def _position(ptr, idx, v, u):
-    """Where ``u`` is, or would be inserted, in CSR row ``v`` (rows sorted ascending)."""
-    lo = ptr[v]
-    hi = ptr[v + 1]
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if idx[mid] < u:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@njit(cache=True, nogil=True)
 def _in_row(ptr, idx, v, u):
     """Whether ``u`` is in CSR row ``v`` (rows sorted ascending)."""
-    k = _position(ptr, idx, v, u)
+    k = position(ptr, idx, v, u)
     return k < ptr[v + 1] and idx[k] == u
 
 

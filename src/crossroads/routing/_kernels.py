@@ -13,11 +13,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-UNREACHABLE = 0
-ORIGIN = 1
-CUSTOMER = 2
-PEER = 3
-PROVIDER = 4
+from crossroads.routing.arrays import (
+    CUSTOMER,
+    ORIGIN,
+    PEER,
+    PROVIDER,
+    UNREACHABLE,
+    grow,
+    is_best_via,
+    sort_by_length,
+)
 
 
 @njit(cache=True, nogil=True)
@@ -75,7 +80,7 @@ def gao_rexford(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, orig
                 length[w] = lu
                 nh[w] = u
     # phase 3: down the customer links, in increasing path length
-    seeds = _sort_by_length(queue[:tail], length)
+    seeds = sort_by_length(queue[:tail], length)
     down = np.empty(n, np.int32)
     d_head = 0
     d_tail = 0
@@ -99,36 +104,6 @@ def gao_rexford(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, orig
             elif rel[c] == PROVIDER and length[c] == lu and u < nh[c]:
                 nh[c] = u
     return rel, length, nh
-
-
-@njit(cache=True, nogil=True)
-def _sort_by_length(nodes, length):
-    """Counting sort of ``nodes`` by ``length`` (stable)."""
-    m = 0
-    for v in nodes:
-        if length[v] > m:
-            m = length[v]
-    count = np.zeros(m + 2, np.int64)
-    for v in nodes:
-        count[length[v] + 1] += 1
-    for i in range(1, m + 2):
-        count[i] += count[i - 1]
-    out = np.empty(nodes.shape[0], np.int32)
-    for v in nodes:
-        out[count[length[v]]] = v
-        count[length[v]] += 1
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _is_best_via(rel_v, len_v, rel_u, len_u):
-    """Whether neighbour u's route, offered to v over the relationship implied by v's
-    route class, is one of v's equally best routes."""
-    if len_u != len_v - 1:
-        return False
-    if rel_v == PROVIDER:
-        return rel_u != UNREACHABLE
-    return rel_u == ORIGIN or rel_u == CUSTOMER
 
 
 @njit(cache=True, nogil=True)
@@ -156,38 +131,11 @@ def all_best_next_hops(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_id
             continue
         for k in range(a, b):
             u = idx[k]
-            if _is_best_via(r, length[v], rel[u], length[u]):
+            if is_best_via(r, length[v], rel[u], length[u]):
                 buf[total] = u
                 total += 1
     ptr[n] = total
     return ptr, buf[:total].copy()
-
-
-@njit(cache=True, nogil=True)
-def push_mass(length, nh_ptr, nh_idx, mass):
-    """Push ``mass`` (modified in place) down the next-hop DAG, longest routes first.
-
-    An AS splits what it holds evenly over its next hops. Every next hop is one hop
-    shorter, so when an AS is processed all mass destined to it has arrived; at the end
-    ``mass[v]`` is the total that passed through ``v``.
-    """
-    reach = np.empty(length.shape[0], np.int32)
-    m = 0
-    for v in range(length.shape[0]):
-        if length[v] >= 0:
-            reach[m] = v
-            m += 1
-    order = _sort_by_length(reach[:m], length)
-    for i in range(m - 1, -1, -1):
-        v = order[i]
-        x = mass[v]
-        a, b = nh_ptr[v], nh_ptr[v + 1]
-        if x == 0.0 or a == b:
-            continue
-        share = x / (b - a)
-        for k in range(a, b):
-            mass[nh_idx[k]] += share
-    return mass
 
 
 @njit(cache=True, nogil=True)
@@ -223,16 +171,16 @@ def per_source_mass(length, nh_ptr, nh_idx, sources):
                     stamp[u] = j
                     stack[top] = u
                     top += 1
-        order = _sort_by_length(seen[:m], length)
+        order = sort_by_length(seen[:m], length)
         for i in range(m):
             prob[order[i]] = 0.0
         prob[s] = 1.0
         if total + m > cap:
             while total + m > cap:
                 cap *= 2
-            out_s = _grow_i64(out_s, cap)
-            out_v = _grow_i32(out_v, cap)
-            out_p = _grow_f64(out_p, cap)
+            out_s = grow(out_s, cap)
+            out_v = grow(out_v, cap)
+            out_p = grow(out_p, cap)
         for i in range(m - 1, -1, -1):
             v = order[i]
             x = prob[v]
@@ -246,27 +194,6 @@ def per_source_mass(length, nh_ptr, nh_idx, sources):
                 for k in range(a, b):
                     prob[nh_idx[k]] += share
     return out_s[:total].copy(), out_v[:total].copy(), out_p[:total].copy()
-
-
-@njit(cache=True, nogil=True)
-def _grow_i64(a, cap):
-    b = np.empty(cap, np.int64)
-    b[: a.shape[0]] = a
-    return b
-
-
-@njit(cache=True, nogil=True)
-def _grow_i32(a, cap):
-    b = np.empty(cap, np.int32)
-    b[: a.shape[0]] = a
-    return b
-
-
-@njit(cache=True, nogil=True)
-def _grow_f64(a, cap):
-    b = np.empty(cap, np.float64)
-    b[: a.shape[0]] = a
-    return b
 
 
 @njit(cache=True, nogil=True)
@@ -308,7 +235,7 @@ def overlay(rel_s, len_s, ptr_s, idx_s, rel_c, len_c, ptr_c, idx_c):
         if rel_s[v] == UNREACHABLE and rel_c[v] != UNREACHABLE:
             rest[m] = v
             m += 1
-    order = _sort_by_length(rest[:m], len_c)
+    order = sort_by_length(rest[:m], len_c)
     for i in range(m):
         v = order[i]
         best = -1

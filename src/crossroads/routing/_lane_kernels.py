@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from numba import njit
 
-from crossroads.routing._kernels import CUSTOMER, ORIGIN, PEER, PROVIDER, UNREACHABLE
+from crossroads.routing.arrays import CUSTOMER, ORIGIN, PEER, PROVIDER, UNREACHABLE
 
 INF = np.int16(0x3FFF)
 NOHOP = np.int16(0x7FFF)

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crossroads.routing import _kernels as _k
+from crossroads.routing.arrays import push_mass
 from crossroads.routing.graph import ASGraph
 from crossroads.routing.routes import Routes
 
@@ -57,7 +58,7 @@ def through_weights(
         raise ValueError(f"{src.shape[0]} sources but {w.shape} weights")
     mass = np.zeros(graph.n, np.float64)
     np.add.at(mass, src, np.where(routes.length[src] >= 0, w, 0.0))
-    return _k.push_mass(routes.length, routes.nh_ptr, routes.nh_idx, mass)
+    return push_mass(routes.length, routes.nh_ptr, routes.nh_idx, mass)
 
 
 def per_source_through(

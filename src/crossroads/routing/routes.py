@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 
 from crossroads.errors import CrossroadsError
-from crossroads.routing import _kernels as _k
+from crossroads.routing import arrays as _a
 from crossroads.routing.graph import ASGraph
 
 __all__ = ["RouteClass", "RouteMode", "Routes", "all_paths", "path"]
@@ -30,11 +30,11 @@ BGPy does). ``all-best``: every equally best route is kept; weights split evenly
 class RouteClass(IntEnum):
     """Where an AS learned its best route (values of :attr:`Routes.rel`)."""
 
-    UNREACHABLE = _k.UNREACHABLE
-    ORIGIN = _k.ORIGIN
-    CUSTOMER = _k.CUSTOMER
-    PEER = _k.PEER
-    PROVIDER = _k.PROVIDER
+    UNREACHABLE = _a.UNREACHABLE
+    ORIGIN = _a.ORIGIN
+    CUSTOMER = _a.CUSTOMER
+    PEER = _a.PEER
+    PROVIDER = _a.PROVIDER
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ better because of them, and the path masses downstream of them change:
 docstring) and returns the change of the destination's sums.
 
 The sweep is therefore organised by destination (the dependency engine's groups,
-:func:`crossroads.metrics._engine.group_destinations`): each group is propagated once,
+:func:`crossroads.metrics.groups.group_destinations`): each group is propagated once,
 its baseline sums are taken, and every border link of its DAG is repaired in turn. Per
 link, the changes of all groups add up (sums over destinations):
 
@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crossroads.metrics import _kernels as _mk
-from crossroads.metrics._engine import Group, group_destinations
+from crossroads.metrics.flows import flow
+from crossroads.metrics.groups import Group, group_destinations
 from crossroads.routing import ASGraph, propagate
-from crossroads.routing._kernels import push_mass
+from crossroads.routing.arrays import push_mass
 from crossroads.scenarios import _kernels as _k
 from crossroads.snapshots.astable import ASTable
 
@@ -161,7 +161,7 @@ def _one_group(base: SweepBase, g: Group, s: _Scratch) -> GroupDelta:
         w = w.copy()
         w[g.root] = 0.0
     dest_home = bool(base.cc[g.members[0]] == base.home)
-    _, gateway, direct, domestic, reached = _mk.flow(
+    _, gateway, direct, domestic, reached = flow(
         length, ptr, idx, base.cc, base.home, w, g.root, g.virtual, dest_home, False
     )
     reach = length >= 0

@@ -6,7 +6,7 @@ Given the ``all-best`` routes towards one destination (route class ``rel``, leng
 next-hop DAG ``nh_ptr``/``nh_idx``) and the baseline path masses of the inbound
 dependency metric (``mass``: source weight through each AS; ``dom``/``cont``: the
 probability that the rest of the path stays in the home country, as in
-:func:`crossroads.metrics._kernels.flow`), :func:`link_delta` computes how the
+:func:`crossroads.metrics.flows.flow`), :func:`link_delta` computes how the
 destination's gateway masses, reached weight and reachability counts change when the
 link ``ra``-``rb`` is removed, touching only the ASes whose routes or masses change:
 
@@ -29,8 +29,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.metrics._kernels import _order_by_length, cont_of
-from crossroads.routing._kernels import _is_best_via
+from crossroads.metrics.flows import cont_of, order_by_length
+from crossroads.routing.arrays import is_best_via
 
 _KEY = np.int64(1) << np.int64(24)  # key = class * _KEY + length
 _INF = np.int64(1) << np.int64(40)
@@ -110,7 +110,7 @@ def _row(x, rel, ln, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
         y = idx[j]
         if _gone(x, y, ra, rb):
             continue
-        if _is_best_via(r, ln[x], rel[y], ln[y]):
+        if is_best_via(r, ln[x], rel[y], ln[y]):
             out[pos + k] = y
             k += 1
     return k
@@ -131,14 +131,14 @@ def _is_pred(y, x, role, rel, ln):
     """Whether ``y`` (``x``'s provider: role 0, peer: 1, customer: 2) has ``x`` as a
     best next hop."""
     want = 2 if role == 0 else (3 if role == 1 else 4)
-    return rel[y] == want and _is_best_via(rel[y], ln[y], rel[x], ln[x])
+    return rel[y] == want and is_best_via(rel[y], ln[y], rel[x], ln[x])
 
 
 @njit(cache=True, nogil=True)
 def baseline_cont(length, nh_ptr, nh_idx, cc, home, virtual, dest_home):
-    """``dom`` and ``cont`` of :func:`crossroads.metrics._kernels.flow` (inbound)."""
+    """``dom`` and ``cont`` of :func:`crossroads.metrics.flows.flow` (inbound)."""
     n = length.shape[0]
-    order = _order_by_length(length)
+    order = order_by_length(length)
     m = order.shape[0]
     dom = np.zeros(n, np.float64)
     cont = np.zeros(n, np.float64)

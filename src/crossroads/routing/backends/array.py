@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 
-from crossroads.routing import _kernels as _k
+from crossroads.routing import arrays as _a
 from crossroads.routing.graph import ASGraph
 
 __all__ = ["ArrayModule", "DeviceGraph", "classes_and_lengths", "numpy_module",
@@ -132,7 +132,7 @@ def classes_and_lengths(
     rel = xp.zeros((n, k), dtype=xp.int8)
     length = xp.full((n, k), -1, dtype=xp.int16)
     r, c = xp.asarray(seed_rows), xp.asarray(seed_cols)
-    rel[r, c] = _k.ORIGIN
+    rel[r, c] = _a.ORIGIN
     length[r, c] = 0
     up_levels = _customer_phase(dg, rel, length)
     _peer_phase(dg, rel, length, up_levels)
@@ -149,7 +149,7 @@ def _offered(edges: _Edges, frontier: Any) -> Any:
 
 def _take(rel: Any, length: Any, offered: Any, cls: int, level: int) -> bool:
     """Give class ``cls`` and length ``level`` to offered pairs without a route yet."""
-    new = offered & (rel == _k.UNREACHABLE)
+    new = offered & (rel == _a.UNREACHABLE)
     if not bool(new.any()):
         return False
     rel[new] = cls
@@ -159,11 +159,11 @@ def _take(rel: Any, length: Any, offered: Any, cls: int, level: int) -> bool:
 
 def _customer_phase(dg: DeviceGraph, rel: Any, length: Any) -> int:
     """Phase 1, up provider links; returns the number of levels holding routes (>= 1)."""
-    frontier = rel == _k.ORIGIN
+    frontier = rel == _a.ORIGIN
     level = 0
     while True:
         offered = _offered(dg.customers, frontier)
-        if not _take(rel, length, offered, _k.CUSTOMER, level + 1):
+        if not _take(rel, length, offered, _a.CUSTOMER, level + 1):
             return level + 1
         level += 1
         frontier = length == level  # only customer routes exist at this level yet
@@ -172,9 +172,9 @@ def _customer_phase(dg: DeviceGraph, rel: Any, length: Any) -> int:
 def _peer_phase(dg: DeviceGraph, rel: Any, length: Any, up_levels: int) -> None:
     """Phase 2, one hop across peer links from every origin/customer route."""
     for level in range(up_levels):
-        frontier = (length == level) & (rel != _k.PEER)  # peer routes are not re-exported
+        frontier = (length == level) & (rel != _a.PEER)  # peer routes are not re-exported
         if bool(frontier.any()):
-            _take(rel, length, _offered(dg.peers, frontier), _k.PEER, level + 1)
+            _take(rel, length, _offered(dg.peers, frontier), _a.PEER, level + 1)
 
 
 def _provider_phase(dg: DeviceGraph, rel: Any, length: Any) -> None:
@@ -184,7 +184,7 @@ def _provider_phase(dg: DeviceGraph, rel: Any, length: Any) -> None:
     while level <= top:
         frontier = length == level
         if bool(frontier.any()):
-            if _take(rel, length, _offered(dg.providers, frontier), _k.PROVIDER, level + 1):
+            if _take(rel, length, _offered(dg.providers, frontier), _a.PROVIDER, level + 1):
                 top = max(top, level + 1)
         level += 1
 
@@ -196,9 +196,9 @@ def _next_hops(module: ArrayModule, dg: DeviceGraph, rel: Any, length: Any) -> A
     n, k = rel.shape
     nh = xp.full((n, k), -1, dtype=xp.int32)
     for cls, edges in (
-        (_k.CUSTOMER, dg.customers),
-        (_k.PEER, dg.peers),
-        (_k.PROVIDER, dg.providers),
+        (_a.CUSTOMER, dg.customers),
+        (_a.PEER, dg.peers),
+        (_a.PROVIDER, dg.providers),
     ):
         nnz = int(edges.rows.shape[0])
         step = max(1, module.chunk_elements // max(nnz, 1))
@@ -221,10 +221,10 @@ def _first_best(
     qualifying (column, edge) pairs come out of ``nonzero`` sorted by column then edge,
     i.e. by (column, v, u); the first of each (column, v) run is the lowest ``u``.
     """
-    if cls == _k.PROVIDER:
-        exported = rel_t != _k.UNREACHABLE
+    if cls == _a.PROVIDER:
+        exported = rel_t != _a.UNREACHABLE
     else:
-        exported = (rel_t == _k.ORIGIN) | (rel_t == _k.CUSTOMER)
+        exported = (rel_t == _a.ORIGIN) | (rel_t == _a.CUSTOMER)
     want = xp.where(rel_t == cls, len_t, xp.int16(-7))
     offer = xp.where(exported, len_t + xp.int16(1), xp.int16(-9))
     jj, ee = xp.nonzero(want[:, edges.rows] == offer[:, edges.cols])

@@ -1,0 +1,69 @@
+"""Destinations grouped by shared routes, the unit of work of every metric engine.
+
+A *single-homed stub* (an AS whose only link is to one provider ``p``) is reached by every
+other AS through ``p``, on ``p``'s own routes extended by one hop (no route towards ``p``
+can pass through the stub, which has no other neighbour). Its paths are therefore read off
+the routes towards ``p`` with ``p`` counted as transit (a *virtual* group), and one
+propagation serves every stub of ``p``. A stub in ``keep_apart`` (itself a source or
+vantage point, whose own path differs) gets a group of its own.
+
+Example: AS 30 (index 2) hangs below AS 10 (index 0) only; ASes 10 and 20 peer.
+
+>>> import numpy as np
+>>> from crossroads.routing import ASGraph
+>>> g = ASGraph.from_links([10, 10], [30, 20], [-1, 0])
+>>> [(x.root, x.virtual, x.members) for x in group_destinations(
+...     g, np.arange(3), np.ones(3))]
+[(0, False, (0,)), (0, True, (2,)), (1, False, (1,))]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from crossroads.routing import ASGraph
+
+__all__ = ["Group", "group_destinations"]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Destinations evaluated on the routes towards ``root`` (``virtual``: stubs below it)."""
+
+    root: int
+    virtual: bool
+    weight: float  # sum of the members' destination weights
+    members: tuple[int, ...]
+    member_weights: tuple[float, ...] = ()  # per member (virtual groups)
+
+
+
+def group_destinations(
+    graph: ASGraph,
+    dests: np.ndarray,
+    weights: np.ndarray,
+    *,
+    keep_apart: np.ndarray | None = None,
+    grouping: bool = True,
+) -> list[Group]:
+    """Group destination indices by shared routes (see the module docstring)."""
+    n_prov = np.diff(graph.prov_ptr)
+    degree = n_prov + np.diff(graph.cust_ptr) + np.diff(graph.peer_ptr)
+    apart = np.zeros(graph.n, bool)
+    if keep_apart is not None and len(keep_apart):
+        apart[np.asarray(keep_apart, np.int64)] = True
+    stubs: dict[int, list[tuple[int, float]]] = {}
+    groups: list[Group] = []
+    for d, wd in zip(dests.tolist(), weights.tolist(), strict=True):
+        if grouping and degree[d] == 1 and n_prov[d] == 1 and not apart[d]:
+            p = int(graph.prov_idx[graph.prov_ptr[d]])
+            stubs.setdefault(p, []).append((d, wd))
+        else:
+            groups.append(Group(d, False, float(wd), (d,)))
+    for p, items in stubs.items():
+        groups.append(Group(p, True, float(sum(x for _, x in items)),
+                            tuple(d for d, _ in items), tuple(x for _, x in items)))
+    groups.sort(key=lambda g: (g.root, g.virtual))
+    return groups
