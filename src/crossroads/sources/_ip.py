@@ -69,7 +69,10 @@ def ipv4_to_uint(
     if octets is None:
         _raise_bad_ipv4(column, linenos, path=path, field=field)
     assert octets is not None
-    return (octets[:, 0] << 24) | (octets[:, 1] << 16) | (octets[:, 2] << 8) | octets[:, 3]
+    out: np.ndarray = (
+        (octets[:, 0] << 24) | (octets[:, 1] << 16) | (octets[:, 2] << 8) | octets[:, 3]
+    )
+    return out
 
 
 def _raise_bad_ipv4(

@@ -12,13 +12,17 @@ import bz2
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
-from isal.igzip_lib import IsalError
+from isal.igzip_lib import IsalError as _IsalError
 
 from crossroads.errors import DataFormatError
 
-__all__ = ["STREAM_ERRORS", "compression_of", "iter_lines", "open_binary", "read_all"]
+__all__ = ["STREAM_ERRORS", "IsalError", "compression_of", "iter_lines", "open_binary", "read_all"]
+
+IsalError = cast("type[Exception]", _IsalError)
+"""python-isal's error class (its stub declares an instance of ``Exception``); also
+``isal_zlib.error``."""
 
 STREAM_ERRORS: tuple[type[BaseException], ...] = (
     EOFError, OSError, ValueError, RuntimeError, IsalError,
@@ -56,7 +60,7 @@ def open_binary(path: str | Path) -> BinaryIO:
     if kind == "gzip":
         from isal import igzip
 
-        return igzip.open(path, "rb")  # type: ignore[return-value]
+        return cast(BinaryIO, igzip.open(path, "rb"))
     if kind == "bzip2":
         try:
             import indexed_bzip2
@@ -89,7 +93,9 @@ def iter_lines(path: str | Path, *, chunk: int = 1 << 20) -> Iterator[tuple[int,
     done = 0
     tail = b""
     with open_binary(path) as raw:
-        f = io.BufferedReader(raw, buffer_size=chunk) if not hasattr(raw, "peek") else raw
+        # BufferedReader reads any binary stream (typeshed asks for a RawIOBase)
+        f = raw if hasattr(raw, "peek") else io.BufferedReader(
+            raw, buffer_size=chunk)  # type: ignore[type-var]
         while True:
             try:
                 block = f.read(chunk)

@@ -105,7 +105,7 @@ def _read(rows: Sequence[bytes], names: Sequence[str], delimiter: str, quoted: b
 
 def _parses(rows: Sequence[bytes], names: Sequence[str], delimiter: str, quoted: bool) -> bool:
     try:
-        return _read(rows, names, delimiter, quoted).num_rows == len(rows)
+        return bool(_read(rows, names, delimiter, quoted).num_rows == len(rows))
     except pa.ArrowInvalid:
         return False
 

@@ -197,9 +197,9 @@ def _check_starts(
                                   field="start", value=s) from exc
     bad = np.where(kinds == "ipv6", (values < 0) | (values > 128), values < 1)
     if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+        first = int(np.flatnonzero(bad)[0])
         raise DataFormatError(path, "value out of range for the record type",
-                              line=int(lin[i]), field="value", value=int(values[i]))
+                              line=int(lin[first]), field="value", value=int(values[first]))
 
 
 def asn_registrations(table: pa.Table) -> pa.Table:

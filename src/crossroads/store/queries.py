@@ -102,7 +102,8 @@ class Store:
     def frame(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
         """Run a read-only SQL query and return its rows as a DataFrame."""
         with connect(self.settings) as con:
-            return con.sql(sql, params=params).df()
+            frame: pd.DataFrame = con.sql(sql, params=params).df()
+            return frame
 
     def cached(self, key_parts: object, compute: Callable[[], T]) -> Cached[T]:
         """``compute()``, or the value an earlier process saved in the store's results
@@ -218,7 +219,8 @@ class Store:
         """The derived AS table (see :mod:`crossroads.store._asinfo`), one row per AS;
         refused when it was built from other datasets than those loaded."""
         with self.connection() as con:
-            return con.sql("SELECT * FROM as_info ORDER BY asn").df()
+            info: pd.DataFrame = con.sql("SELECT * FROM as_info ORDER BY asn").df()
+            return info
 
     def ip_ranges(self, family: int | None = None, *, on: date | None = None) -> pa.Table:
         """Current origin ranges: ``family, start_ip, end_ip, start_num, end_num, asn, org,

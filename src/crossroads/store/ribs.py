@@ -216,12 +216,12 @@ def _on_dask(settings: Settings, todo: list[DatasetSpec], transport: Transport,
         futures = {s.name: client.submit(_task, settings, s, transport, qname,
                                          key=f"rib-{s.name}", pure=False) for s in todo}
         while not all(f.done() for f in futures.values()):
-            drain_queue(queue, relay)  # type: ignore[arg-type]
+            drain_queue(queue, relay)
         wait(list(futures.values()))
-        drain_queue(queue, relay, timeout=0.2)  # type: ignore[arg-type]
+        drain_queue(queue, relay, timeout=0.2)
         for f in futures.values():
             if f.status == "error":
-                raise f.exception()  # type: ignore[misc]
+                raise f.exception()
         return {name: f.result() for name, f in futures.items()}
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from crossroads.atomic import atomic_path
 from crossroads.sources.index.listing import Entry
@@ -56,9 +56,9 @@ class Listing:
     @staticmethod
     def of(url: str, entries: list[Entry], when: datetime) -> Listing:
         """A listing of parsed entries."""
-        rows = [e.as_row() for e in entries]
-        cols = [tuple(r[k] for r in rows) for k in range(4)]
-        return Listing(url, *cols, when)  # type: ignore[arg-type]
+        stamps = tuple(int(e.modified.timestamp()) if e.modified else None for e in entries)
+        return Listing(url, tuple(e.name for e in entries), tuple(e.size for e in entries),
+                       stamps, tuple(e.slack for e in entries), when)
 
     def entry(self, i: int) -> Entry:
         """The ``i``-th entry."""
@@ -117,8 +117,9 @@ class IndexCache:
             return self._listings[key]
         hit = self._fresh(key, closes)
         if hit is not None:
-            cols, when = hit
-            got = Listing(url, *(tuple(cols[c]) for c in _COLUMNS), when)  # type: ignore[index]
+            cols = cast("dict[str, list[Any]]", hit[0])  # a listing's payload: its columns
+            names, sizes, stamps, slack = (tuple(cols[c]) for c in _COLUMNS)
+            got = Listing(url, names, sizes, stamps, slack, hit[1])
         else:
             got = Listing.of(url, transport.listing(url), datetime.now(UTC))
             self._store(key, url, got.retrieved_at, **got.columns())
@@ -183,6 +184,6 @@ class IndexCache:
 def _origin(transport: Transport, url: str) -> str:
     """What a cached index is keyed on: the place actually read (mirror path or URL)."""
     if hasattr(transport, "path"):
-        return f"dir:{transport.path(url)}"  # type: ignore[attr-defined]
+        return f"dir:{transport.path(url)}"
     where = getattr(transport, "where", None)
     return f"http:{where(url) if where else url}"

@@ -38,10 +38,13 @@ _COMPRESSED = re.compile(r"\.(gz|bz2)$")
 
 
 class Feed(Protocol):
-    """A publisher's series of snapshots of one kind."""
+    """A publisher's series of snapshots of one kind (frozen dataclasses: read-only)."""
 
-    series: str
-    kind: str
+    @property
+    def series(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
 
     def newest(self, transport: Transport, cache: IndexCache, *,
                until: datetime | None = None) -> DatasetSpec | None: ...

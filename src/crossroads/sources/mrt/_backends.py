@@ -103,7 +103,7 @@ def kernels(which: KernelName = "auto") -> Kernels:
         except ImportError:
             return _numba_kernels()
     if which == "c":
-        from crossroads.sources.mrt import _cwalk
+        import crossroads.sources.mrt._cwalk as _cwalk
 
         return _c_kernels(_cwalk)
     return _numba_kernels()

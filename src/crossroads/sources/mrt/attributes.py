@@ -96,7 +96,7 @@ def _read_path(b, p, end, asn_len, asn, styp, slen):  # type: ignore[no-untyped-
 @njit(cache=True)
 def _count(styp, slen, ns):  # type: ignore[no-untyped-def]
     """bgpdump's path length: a sequence counts its members, a set counts one."""
-    c = 0
+    c = np.int64(0)
     for i in range(ns):
         c += 1 if (styp[i] == AS_SET or styp[i] == AS_CONFED_SET) else np.int64(slen[i])
     return c
@@ -125,10 +125,10 @@ def _finish_path(sc, asn_len):  # type: ignore[no-untyped-def]
         av[AV_NSEG] = max(ns, 0)
         return
     keep = c_old - c_new
-    got = 0
+    got = np.int64(0)
     m = 0
     ms = 0
-    src = 0
+    src = np.int64(0)
     s = 0
     while got < keep:
         t = sc.raw_type[s]

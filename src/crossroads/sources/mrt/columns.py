@@ -53,7 +53,9 @@ SCHEMA = pa.schema(
 
 
 def _bitmap(valid: np.ndarray | None, n: int) -> tuple[pa.Buffer | None, int]:
-    nulls = int(n - np.count_nonzero(valid)) if valid is not None else 0
+    if valid is None:
+        return None, 0
+    nulls = int(n - np.count_nonzero(valid))
     return (pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None), nulls
 
 

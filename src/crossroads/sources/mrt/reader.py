@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from crossroads.errors import DataFormatError
-from crossroads.sources._open import STREAM_ERRORS, compression_of, open_binary
+from crossroads.sources._open import STREAM_ERRORS, IsalError, compression_of, open_binary
 from crossroads.sources.mrt._backends import ERRORS, KernelName, kernels
 from crossroads.sources.mrt._buffers import C_ROWS, new_out, new_peers, new_scratch
 from crossroads.sources.mrt.columns import SCHEMA, to_record_batch
@@ -49,7 +49,7 @@ def _gzip_chunks(path: Path, size: int, on_read: OnRead) -> Iterator[bytes]:
             while raw:
                 try:
                     out = d.decompress(raw)
-                except isal_zlib.error as exc:
+                except IsalError as exc:
                     if parts:
                         yield b"".join(parts)
                     raise DataFormatError(path, f"gzip stream is corrupt: {exc}") from exc

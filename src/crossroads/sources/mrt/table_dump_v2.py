@@ -87,7 +87,7 @@ def parse_rib(b, p, end, subtype, rec, ts, out, sc, peers):  # type: ignore[no-u
         afi = 4 if afi_code == 1 else 6
     elif base >= 2 and base <= 5:
         afi = 4 if base <= 3 else 6
-        safi = 1 if (base == 2 or base == 4) else 2
+        safi = np.int64(1 if (base == 2 or base == 4) else 2)
     else:
         return 0
     plen = np.int64(b[p])
