@@ -224,7 +224,7 @@ def routes_of(
 def _routes_part(
     graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
     routes: Routes, vantage_points: np.ndarray | None, alpha: float,
-    lids: tuple[np.ndarray, ...] | None = None, extra: _Extra = _Extra(),
+    lids: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, extra: _Extra = _Extra(),
 ) -> _Part:
     """One propagation's unweighted contributions: any, transit, gateway, direct,
     domestic, reached, hegemony (None without vantage points), observed-route sums,
@@ -263,8 +263,8 @@ def _map(fn: Callable[[Group], T], groups: Sequence[Group], workers: int) -> Ite
 
 
 def _any(
-    args: tuple[np.ndarray, ...], labels: np.ndarray, second: np.ndarray, n_labels: int,
-    w: np.ndarray, root: int, virtual: bool,
+    args: tuple[np.ndarray, np.ndarray, np.ndarray], labels: np.ndarray, second: np.ndarray,
+    n_labels: int, w: np.ndarray, root: int, virtual: bool,
 ) -> np.ndarray:
     """Per label id, the weighted chance that a path has an AS with that label strictly
     inside (:func:`_kernels.any_country`, its sparse width doubled until it fits; 64

@@ -30,7 +30,7 @@ def link_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (lo << np.uint64(32)) | hi
 
 
-def link_ids(graph: ASGraph) -> tuple[np.ndarray, ...]:
+def link_ids(graph: ASGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The number (position in ``graph.links``) of the link of every entry of the
     provider, customer and peer CSRs."""
     lk = graph.links
@@ -42,12 +42,12 @@ def link_ids(graph: ASGraph) -> tuple[np.ndarray, ...]:
         rows = np.repeat(np.arange(graph.n), np.diff(ptr))
         key = link_key(graph.asns[rows], graph.asns[idx])
         out.append(order[np.searchsorted(keys[order], key)].astype(np.int64))
-    return tuple(out)
+    return out[0], out[1], out[2]
 
 
 def link_part(
     graph: ASGraph, g: Group, routes: Routes, transit: np.ndarray, w: np.ndarray,
-    lids: tuple[np.ndarray, ...],
+    lids: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> np.ndarray:
     """Path mass crossing every link towards one destination (a virtual group's stub
     links carry all that reaches the root, split by the stubs' weights)."""

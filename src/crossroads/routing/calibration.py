@@ -96,7 +96,8 @@ class Calibration:
     pref_vals: np.ndarray
     stats: dict[str, int]
     provenance: tuple[Provenance, ...] = ()  # the RIB files, when read from files
-    _bound: list = field(default_factory=list, repr=False, compare=False)
+    _bound: list[tuple[weakref.ref[ASGraph], _Bound]] = field(
+        default_factory=list, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -152,7 +153,7 @@ class _Bound:
     across_pref: np.ndarray  # peer CSR entry (u -> peer w): how often w chose u
 
     @property
-    def prefs(self) -> tuple[np.ndarray, ...]:
+    def prefs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(up_pref, down_pref, across_pref)``, kernel order."""
         return self.up_pref, self.down_pref, self.across_pref
 
@@ -171,7 +172,9 @@ class _Bound:
                    incoming(graph.cust_ptr, graph.cust_idx),
                    incoming(graph.peer_ptr, graph.peer_idx))
 
-    def nodes(self, cal: Calibration, variants: Sequence[int]) -> tuple[np.ndarray, ...]:
+    def nodes(
+        self, cal: Calibration, variants: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
         """``(node_idx, node_par, node_cnt, lo, hi)`` of the variants' tries together."""
         if len(variants) == 1:
             j = variants[0]

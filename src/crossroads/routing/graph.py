@@ -148,7 +148,9 @@ class ASGraph:
         return self.n
 
     @property
-    def adjacency(self) -> tuple[np.ndarray, ...]:
+    def adjacency(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx)``, kernel order."""
         return (
             self.prov_ptr,

@@ -162,7 +162,9 @@ def propagate_lanes(
         _clear_bits(ws.origin, seeds)
         _clear_bits(ws.blocked, dead)
     rel, ln, nh, nc = cells[:4]
-    return LaneBatch(lg, tuple(sets), mode, rel, ln, nh, nc, *ws.dags, ws.exports)
+    dag_prov, dag_cust, dag_peer, up_prov, up_cust, up_peer = ws.dags
+    return LaneBatch(lg, tuple(sets), mode, rel, ln, nh, nc, dag_prov, dag_cust, dag_peer,
+                     up_prov, up_cust, up_peer, ws.exports)
 
 
 def map_lanes(

@@ -181,7 +181,8 @@ class ASTable:
     def origins(self, country: str) -> np.ndarray:
         """Indices of the ASes of ``country`` that originate IPv4 space."""
         idx = self.members(country)
-        return idx[self.ipv4[idx] > 0]
+        routed: np.ndarray = idx[self.ipv4[idx] > 0]
+        return routed
 
     # ---------------------------------------------------------------- by ASN
     def ids_of(self, asns: Iterable[int] | np.ndarray) -> np.ndarray:

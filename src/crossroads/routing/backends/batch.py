@@ -175,7 +175,7 @@ def _batches(
         yield start, tuple(module.to_host(xp.ascontiguousarray(a.T)) for a in out)  # type: ignore[misc]
 
 
-def _cpu_batch(graph: ASGraph, part: list[np.ndarray]) -> tuple[np.ndarray, ...]:
+def _cpu_batch(graph: ASGraph, part: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rel = np.empty((len(part), graph.n), np.int8)
     length = np.empty((len(part), graph.n), np.int16)
     nh = np.empty((len(part), graph.n), np.int32)
