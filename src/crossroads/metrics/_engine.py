@@ -216,7 +216,8 @@ def routes_of(
         return [(propagate(graph, root, mode=mode), 1.0)]
     if calibration is None:
         raise ValueError("mode 'calibrated' needs a calibration")
-    variants = calibration.variants_of(int(graph.asns[root])) or [(None, 1.0)]
+    variants: Sequence[tuple[int | None, float]] = (
+        calibration.variants_of(int(graph.asns[root])) or [(None, 1.0)])
     return [(propagate(graph, root, mode=mode, calibration=calibration, variant=v), f)
             for v, f in variants]
 
@@ -281,7 +282,7 @@ def _any(
 
 
 def hegemony_of(
-    graph: ASGraph, routes, g: Group, vps: np.ndarray, alpha: float
+    graph: ASGraph, routes: Routes, g: Group, vps: np.ndarray, alpha: float
 ) -> np.ndarray | None:
     """``H_d(a)``: the alpha-trimmed mean over the vantage points that reach ``d`` of the
     tie-split probability that ``a`` lies strictly inside their path to ``d``."""

@@ -62,7 +62,9 @@ def link_part(
     return out
 
 
-def observed_mass(routes: Routes, transit: np.ndarray, w: np.ndarray) -> tuple[float, ...]:
+def observed_mass(
+    routes: Routes, transit: np.ndarray, w: np.ndarray
+) -> tuple[float, float, float]:
     """``(hop mass, hop mass on observed routes, pair mass fully observed)``: every AS
     ``v`` with a next hop passes on what reaches it (``transit + w``); the hop is
     observed when ``v``'s route is; a pair's route is wholly observed when its source's

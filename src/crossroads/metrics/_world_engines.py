@@ -23,6 +23,7 @@ import numpy as np
 
 from crossroads.atomic import atomic_path
 from crossroads.metrics import _engine
+from crossroads.metrics._links import observed_mass
 from crossroads.metrics.flows import flow
 from crossroads.metrics.lane_sums import LaneDestinations, inbound_lanes
 from crossroads.routing import ASGraph, RouteMode
@@ -232,7 +233,7 @@ class _Chunk:
                 acc[c, k] += f * direct
                 acc[c, k + 1] += f * domestic
                 reached[c] += f * r
-                hops += f * np.asarray(_engine.observed_mass(routes, transit, w)[:2])
+                hops += f * np.asarray(observed_mass(routes, transit, w)[:2])
         return acc, reached, hops
 
 

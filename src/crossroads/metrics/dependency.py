@@ -328,4 +328,4 @@ def _vp_indices(graph: ASGraph, asns: Sequence[int] | None) -> np.ndarray:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     out = frame.replace({np.nan: None}).to_dict(orient="records")
-    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in out]
+    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in out]

@@ -28,7 +28,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -284,5 +284,6 @@ def _notes(info: pd.DataFrame) -> list[str]:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    rows = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return cast("list[dict[str, object]]", rows)  # the columns are named by strings
 

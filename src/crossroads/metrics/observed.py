@@ -165,8 +165,11 @@ def observed_dependency(
     paths = pd.concat([observed_paths(t) for t in tables], ignore_index=True)
     info = snap.info
     cc_col = info.set_index("asn")[snap.table.country_column].dropna()
-    country_of = {int(a): str(c) for a, c in cc_col.items() if c}
-    names = {int(a): str(n) for a, n in info.set_index("asn")["name"].dropna().items()}
+    country_of = {int(a): str(c)
+                  for a, c in zip(cc_col.index.tolist(), cc_col.tolist(), strict=True) if c}
+    name_col = info.set_index("asn")["name"].dropna()
+    names = {int(a): str(x)
+             for a, x in zip(name_col.index.tolist(), name_col.tolist(), strict=True)}
     inb = observed_direction(paths, country_of, names, cc, direction="inbound")
     out = observed_direction(paths, country_of, names, cc, direction="outbound")
     notes = [f"observed mode: {len(paths):,} IPv4 paths from {', '.join(map(str, files))}",

@@ -98,7 +98,8 @@ def robustness(
     links["small_provider"] = p2c & (cust > CONE_RATIO * np.maximum(own, 1))
     before = _gateway(result)
     top = [c for c in result.by_country.country.head(top_countries)]
-    shifts, deltas = [], {c: [] for c in top}
+    shifts: list[float] = []
+    deltas: dict[str, list[float]] = {c: [] for c in top}
     for a, b in zip(links.as1, links.as2, strict=True):
         after = _gateway(inbound(graph.without_links([(int(a), int(b))]), table, country,
                                  mode=mode, sources=sources, vantage_points=vantage_points,

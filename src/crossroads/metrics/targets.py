@@ -82,7 +82,7 @@ def _has(graph: ASGraph, asn: int) -> bool:
 
 
 @njit(cache=True)
-def _cones(cust_ptr, cust_idx):
+def _cones(cust_ptr: np.ndarray, cust_idx: np.ndarray) -> np.ndarray:
     n = cust_ptr.shape[0] - 1
     size = np.ones(n, np.int64)
     stamp = np.full(n, -1, np.int64)

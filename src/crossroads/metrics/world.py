@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -74,7 +74,8 @@ class WorldMatrix:
 
     def long(self) -> pd.DataFrame:
         """Long form: ``country, via, gateway_share`` (non-zero cells only)."""
-        m = self.shares.stack().rename("gateway_share").reset_index()
+        stacked = cast(pd.Series, self.shares.stack())  # one column level: a Series
+        m = stacked.rename("gateway_share").reset_index()
         m.columns = ["country", "via", "gateway_share"]
         return m[m.gateway_share > 0].reset_index(drop=True)
 

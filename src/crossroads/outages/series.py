@@ -320,6 +320,7 @@ class SeriesBuilder:
         cc_all = np.where(self.asn_cc >= 0, self.asn_cc, n_cc)
         per_cc = [np.bincount(cc_all, weights=x, minlength=n_cc + 1)[:n_cc]
                   for x in (pfx_as, v6_as, self.ann, self.wd)]
+        assert self.current is not None  # only an open bin is closed
         when = pd.Timestamp(self.current * self.bin_us, unit="us", tz="UTC")
         cc_sel = self._selected_countries(per_cc)
         ff4 = int(n_ff[0])

@@ -47,13 +47,13 @@ def variants(obs: Observed, rows: np.ndarray, *, per_prefix: bool) -> tuple[np.n
     # variants: (origin, rank) weighted by address share, heaviest first
     frame = pd.DataFrame({"o": pair[:, 0], "r": rank, "s": size[pair[:, 1]]})
     per_var = frame.groupby(["o", "r"], sort=True)["s"].sum()
-    per_var = (per_var / per_var.groupby(level=0).transform("sum")).reset_index()
-    per_var = per_var.sort_values(["o", "s", "r"], ascending=[True, False, True])
-    vid = pd.Series(np.arange(len(per_var)), index=pd.MultiIndex.from_frame(per_var[["o", "r"]]))
+    shares = (per_var / per_var.groupby(level=0).transform("sum")).reset_index()
+    shares = shares.sort_values(["o", "s", "r"], ascending=[True, False, True])
+    vid = pd.Series(np.arange(len(shares)), index=pd.MultiIndex.from_frame(shares[["o", "r"]]))
     pair_var = vid.reindex(pd.MultiIndex.from_arrays([pair[:, 0], rank])).to_numpy(np.int64)
     lookup = pd.Series(pair_var, index=pd.MultiIndex.from_arrays([pair[:, 0], pair[:, 1]]))
     row_var = lookup.reindex(pd.MultiIndex.from_arrays([o_id, p_id])).to_numpy(np.int64)
-    return row_var, o_uniq[per_var.o.to_numpy()], per_var.s.to_numpy(np.float64)
+    return row_var, o_uniq[shares.o.to_numpy()], shares.s.to_numpy(np.float64)
 
 
 def _conflict_codes(

@@ -127,7 +127,7 @@ def _topological(graph: ASGraph) -> tuple[np.ndarray, np.ndarray]:
 
 
 @njit(cache=True)
-def _kahn(ptr, idx, indeg):
+def _kahn(ptr: np.ndarray, idx: np.ndarray, indeg: np.ndarray) -> np.ndarray:
     n = indeg.shape[0]
     out = np.empty(n, np.int64)
     head = 0

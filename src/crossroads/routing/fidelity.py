@@ -423,10 +423,10 @@ def _summarise(
     per_vp = grouped[list(METRICS)].mean().round(4)
     per_vp.insert(0, "routes", grouped.size())
     per_vp = per_vp.reset_index()
-    overall = {"routes": len(frame)}
+    overall: dict[str, float] = {"routes": len(frame)}
     overall.update({m: round(float(frame[m].mean()), 4) if len(frame) else 0.0 for m in METRICS})
     by_as = frame.groupby("vp_asn")[list(METRICS)].mean()
-    macro = {"vp_ases": int(len(by_as))}
+    macro: dict[str, float] = {"vp_ases": int(len(by_as))}
     macro.update({m: round(float(by_as[m].mean()), 4) if len(by_as) else 0.0 for m in METRICS})
     return per_vp, overall, macro
 

@@ -87,7 +87,7 @@ def infer_relationships(
     if isinstance(paths, tuple) and len(paths) == 2 and isinstance(paths[0], np.ndarray):
         ptr, flat = paths
     else:
-        ptr, flat = paths_to_csr(paths)  # type: ignore[arg-type]
+        ptr, flat = paths_to_csr(paths)
     ptr = np.asarray(ptr, np.int64)
     flat = np.asarray(flat, np.int64)
     n_paths = int(ptr.shape[0] - 1)

@@ -85,7 +85,7 @@ def _calibrated(
     if variant is None:
         chosen = [v[0][0] for v in (cal.variants_of(int(a)) for a in graph.asns[orig]) if v]
     else:
-        chosen = [int(variant)] if np.ndim(variant) == 0 else [int(v) for v in variant]
+        chosen = [int(v) for v in np.atleast_1d(variant)]
     b = cal.bind(graph)
     rel, length, nh, ptr, idx, fixed, _ = _ck.calibrated_routes(
         *graph.adjacency, orig, *b.nodes(cal, chosen), *b.prefs)

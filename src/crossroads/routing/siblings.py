@@ -109,9 +109,9 @@ def merge_siblings(graph: ASGraph, groups: Iterable[Iterable[int]]) -> SiblingMe
     """``graph`` with each group of ``groups`` contracted into its lowest ASN (rule in the
     module docstring). An ASN in two groups, or not in the graph, is a ``ValueError`` /
     :class:`~crossroads.errors.UnknownASNError`."""
-    groups = [sorted({int(a) for a in g}) for g in groups]
-    groups = sorted(g for g in groups if len(g) >= 2)
-    rep_of = _representatives(graph, groups)
+    lists = [sorted({int(a) for a in g}) for g in groups]
+    merging = sorted(g for g in lists if len(g) >= 2)
+    rep_of = _representatives(graph, merging)
     links = graph.links
     r1, r2 = rep_of[graph.indices_of(links.as1)], rep_of[graph.indices_of(links.as2)]
     internal = r1 == r2
@@ -123,7 +123,7 @@ def merge_siblings(graph: ASGraph, groups: Iterable[Iterable[int]]) -> SiblingMe
     np.bitwise_or.at(seen, inv, code.astype(np.int8))
     klo = (keys >> np.uint64(32)).astype(np.int64)
     khi = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    merged = np.isin(klo, [g[0] for g in groups]), np.isin(khi, [g[0] for g in groups])
+    merged = np.isin(klo, [g[0] for g in merging]), np.isin(khi, [g[0] for g in merging])
     chosen, conflicts = _resolve(seen, *merged)
     as1 = np.where(chosen == _HI_PROVIDES, khi, klo)
     as2 = np.where(chosen == _HI_PROVIDES, klo, khi)
@@ -131,7 +131,7 @@ def merge_siblings(graph: ASGraph, groups: Iterable[Iterable[int]]) -> SiblingMe
         as1, as2, np.where(chosen == _PEER, 0, -1).astype(np.int8),
         asns=np.unique(rep_of), provenance=graph.provenance,
     )
-    representative = {a: g[0] for g in groups for a in g}
+    representative = {a: g[0] for g in merging for a in g}
     cycles = find_p2c_cycles(out)
     before = [{representative.get(a, a) for a in c} for c in find_p2c_cycles(graph)] \
         if cycles else []
@@ -139,7 +139,7 @@ def merge_siblings(graph: ASGraph, groups: Iterable[Iterable[int]]) -> SiblingMe
     return SiblingMerge(
         graph=out,
         representative=representative,
-        groups=groups,
+        groups=merging,
         internal_links=int(internal.sum()),
         conflicts=conflicts,
         cycles=cycles,

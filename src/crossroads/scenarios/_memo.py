@@ -36,7 +36,7 @@ class IdentityCache:
             hit = self._items.get(k)
             if hit is not None and all(r() is o for r, o in zip(hit[0], objects, strict=True)):
                 self._items.move_to_end(k)
-                return hit[1]  # type: ignore[no-any-return]
+                return hit[1]
         value = make()
         with self._lock:
             self._items[k] = (tuple(weakref.ref(o) for o in objects), value)

@@ -42,8 +42,9 @@ Example -- AS 1 (KZ) provides AS 2 (KZ) and AS 3 (RU)::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -406,7 +407,8 @@ def _iso(state: _State, op: m._Op, cc: str) -> str:
         _fail(state, op, err.message, hint=err.hint)
 
 
-_HANDLERS = {
+# each handler takes the operation of its own class
+_HANDLERS: dict[type, Callable[[_State, Any], AppliedStep]] = {
     m.RemoveAS: _remove_as,
     m.RemoveLink: _remove_link,
     m.RemoveCountryLinks: _remove_country_links,

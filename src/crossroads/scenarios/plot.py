@@ -8,12 +8,16 @@ renamed, so a failed run never leaves half a picture.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from crossroads.atomic import atomic_path
 from crossroads.errors import CrossroadsError
 from crossroads.scenarios.result import ScenarioResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["plot_result"]
 
@@ -47,7 +51,7 @@ def plot_result(result: ScenarioResult, path: str | Path, *, top: int = 8) -> Pa
     return path
 
 
-def _reach_bars(ax, result: ScenarioResult) -> None:  # noqa: ANN001 (matplotlib Axes)
+def _reach_bars(ax: Axes, result: ScenarioResult) -> None:
     labels = ["inbound", "outbound"]
     before = [result.before.reach.inbound, result.before.reach.outbound]
     after = [result.after.reach.inbound, result.after.reach.outbound]
@@ -57,7 +61,7 @@ def _reach_bars(ax, result: ScenarioResult) -> None:  # noqa: ANN001 (matplotlib
     ax.set_title("reachability")
 
 
-def _country_bars(ax, result: ScenarioResult, direction: str, top: int) -> None:  # noqa: ANN001
+def _country_bars(ax: Axes, result: ScenarioResult, direction: str, top: int) -> None:
     b = result.before.by_country(direction).set_index("country")["gateway_share"]
     a = result.after.by_country(direction).set_index("country")["gateway_share"]
     codes = list(dict.fromkeys([*b.index[:top], *a.index[:top]]))[:top]
@@ -66,7 +70,7 @@ def _country_bars(ax, result: ScenarioResult, direction: str, top: int) -> None:
     ax.set_title(f"{direction} dependency by country")
 
 
-def _pair(ax, labels: list[str], before: list[float], after: list[float]) -> None:  # noqa: ANN001
+def _pair(ax: Axes, labels: list[str], before: list[float], after: list[float]) -> None:
     x = np.arange(len(labels))
     ax.bar(x - 0.2, before, 0.4, label="before", color="#4c72b0")
     ax.bar(x + 0.2, after, 0.4, label="after", color="#dd8452")

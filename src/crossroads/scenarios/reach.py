@@ -173,13 +173,14 @@ def reachability(
                 per[o] = (*res[:4], (full, links, []))
             else:  # stubs below their providers: one hop longer, providers are transit
                 down = [(int(graph.asns[p]), int(graph.asns[o])) for p in full_origins]
-                hist = np.concatenate([[0], res[3]])
-                per[o] = (*res[:3], hist, (full + [int(graph.asns[p]) for p in full_origins],
+                longer = np.concatenate([[0], res[3]])
+                per[o] = (*res[:3], longer, (full + [int(graph.asns[p]) for p in full_origins],
                                            links + down, []))
     a_o = space[orig_idx]
     n_src = int(src_idx.shape[0])
-    frac_in = np.array([per[o][0] / n_src if n_src else 0.0 for o in orig_idx])
-    frac_out = np.array([per[o][1] / world_total if world_total else 0.0 for o in orig_idx])
+    frac_in = np.array([per[o][0] / n_src if n_src else 0.0 for o in orig_idx.tolist()])
+    frac_out = np.array([per[o][1] / world_total if world_total else 0.0
+                         for o in orig_idx.tolist()])
     total = float(a_o.sum())
     hist: Counter[int] = Counter()
     crit_as: Counter[int] = Counter()
@@ -230,8 +231,8 @@ def propagation_jobs(graph: ASGraph, orig_idx: np.ndarray) -> list[tuple[list[in
             groups.setdefault(tuple(int(p) for p in provs), []).append(o)
         else:
             jobs.append(([o], [o]))
-    for provs, members in groups.items():
-        jobs.append((list(provs), members) if len(members) > 1 else ([members[0]], members))
+    for key, members in groups.items():
+        jobs.append((list(key), members) if len(members) > 1 else ([members[0]], members))
     return jobs
 
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -44,6 +44,9 @@ from crossroads.scenarios._incremental import GroupDelta, SweepBase, group_delta
 from crossroads.scenarios._lanesweep import Measure, Scale, as_sweep, from_sums
 from crossroads.scenarios.reach import reachability
 from crossroads.snapshots import ASTable, Snapshot
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = ["SweepKind", "SweepResult", "SweepRow", "crossing_links", "foreign_upstreams",
            "sweep"]
@@ -267,7 +270,7 @@ def _row(item: tuple[int, ...], m: _Measure, base: _Measure) -> SweepRow:
 
 
 @contextmanager
-def _client(scheduler: str | None, workers: int) -> Iterator[object]:
+def _client(scheduler: str | None, workers: int) -> Iterator[Client]:
     """A Dask client: to ``scheduler``, or to a LocalCluster of ``workers`` processes that
     is torn down on exit."""
     from distributed import Client, LocalCluster

@@ -65,7 +65,7 @@ def open_binary(path: str | Path) -> BinaryIO:
         try:
             import indexed_bzip2
 
-            return indexed_bzip2.open(str(path), parallelization=1)  # type: ignore[no-any-return]
+            return indexed_bzip2.open(str(path), parallelization=1)
         except ImportError:  # pragma: no cover - optional speed-up
             return bz2.open(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")

@@ -60,10 +60,10 @@ def build_roots_list(mirror_dir: str | Path) -> tuple[KnownRoot, ...]:
 
 
 def _combine(row: KnownRoot, pem: KnownRoot | None, csv_path: Path) -> KnownRoot:
-    listed = dict(country=row.country or _COUNTRY, episode=row.episode,
-                  public_reference=row.public_reference)
+    country = row.country or _COUNTRY
     if pem is None:
-        return dataclasses.replace(row, derived_from=csv_path.name, **listed)
+        return dataclasses.replace(row, derived_from=csv_path.name, country=country,
+                                   episode=row.episode, public_reference=row.public_reference)
     for field in ("subject_cn", "not_before", "not_after"):
         said, seen = getattr(row, field), getattr(pem, field)
         if said is not None and not (seen or "").startswith(said):
@@ -72,7 +72,8 @@ def _combine(row: KnownRoot, pem: KnownRoot | None, csv_path: Path) -> KnownRoot
                 f"({seen!r})", field=field, value=said,
             )
     return dataclasses.replace(pem, derived_from=f"{csv_path.name} + {pem.derived_from}",
-                               **listed)
+                               country=country, episode=row.episode,
+                               public_reference=row.public_reference)
 
 
 def packaged_path() -> Path:

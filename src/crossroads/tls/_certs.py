@@ -18,7 +18,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from cryptography.x509.oid import ExtensionOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from crossroads.errors import DataFormatError
 
@@ -106,7 +106,7 @@ def describe(cert: x509.Certificate) -> CertInfo:
 
 def _ski(cert: x509.Certificate) -> str | None:
     try:
-        ext = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_KEY_IDENTIFIER)
+        ext = cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
     except x509.ExtensionNotFound:
         return None
     return ext.value.digest.hex()
@@ -114,7 +114,7 @@ def _ski(cert: x509.Certificate) -> str | None:
 
 def _aki(cert: x509.Certificate) -> str | None:
     try:
-        ext = cert.extensions.get_extension_for_oid(ExtensionOID.AUTHORITY_KEY_IDENTIFIER)
+        ext = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
     except x509.ExtensionNotFound:
         return None
     key_id = ext.value.key_identifier

@@ -103,7 +103,7 @@ class BmpServer:
             log.warning("router %s refused: %d connections already open (the limit)", router,
                         self.max_connections)
             writer.close()
-            self.tasks.discard(task)  # type: ignore[arg-type]
+            self.tasks.discard(task)
             return
         sock = writer.get_extra_info("socket")
         if sock is not None:

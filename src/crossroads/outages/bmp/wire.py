@@ -124,7 +124,7 @@ def split_messages(
     """Whole messages at the start of ``buf`` (whose first byte is stream offset ``base``),
     the number of bytes they use, and the framing error that stopped the split (the
     messages before a bad header are still returned)."""
-    out = []
+    out: list[BmpMessage] = []
     pos = 0
     n = len(buf)
     while pos + COMMON_HEADER <= n:
