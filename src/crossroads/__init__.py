@@ -59,8 +59,8 @@ if TYPE_CHECKING:  # the computing API is imported on first use (see __getattr__
         load_scenario,
         parse_scenario,
         simulate,
-        sweep,
     )
+    from crossroads.scenarios.sweep import sweep
     from crossroads.snapshots import ASTable, Snapshot, snapshot
     from crossroads.store import Store, fetch, open_store
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -44,6 +44,9 @@ from crossroads.cli._common import (
     print_json,
 )
 from crossroads.formatting import pct
+
+if TYPE_CHECKING:
+    from crossroads.metrics.report import DependencyReport
 
 __all__ = ["register"]
 
@@ -204,7 +207,7 @@ def register(app: typer.Typer) -> None:
     app.command("world-matrix")(world_matrix_cmd)
 
 
-def _render(report, top: int) -> None:
+def _render(report: DependencyReport, top: int) -> None:
     for answer in report.answers:
         _render_answer(answer, report.territory)
     console.print(f"[bold]{report.country}[/]: dependency on foreign countries and ASes "
@@ -213,6 +216,7 @@ def _render(report, top: int) -> None:
     if getattr(report, "cache", "off") == "hit":
         console.print(f"(from the results cache: computed earlier in {report.seconds:.1f} s "
                       "on the same datasets and code)")
+    r: Any  # a row of itertuples (its fields typed as any scalar)
     for res in (report.inbound, report.outbound):
         if res is None:
             continue

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from crossroads.cli._common import (
@@ -36,7 +44,7 @@ CollectorOpt = Annotated[
 ]
 
 
-def _bars() -> tuple[Progress, dict[str, int]]:
+def _bars() -> tuple[Progress, dict[str, TaskID]]:
     bars = Progress(
         TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
         console=console, transient=False,
@@ -44,7 +52,7 @@ def _bars() -> tuple[Progress, dict[str, int]]:
     return bars, {}
 
 
-def _updater(bars: Progress, tasks: dict[str, int]):  # type: ignore[no-untyped-def]
+def _updater(bars: Progress, tasks: dict[str, TaskID]) -> Callable[[str, int, int], None]:
     def update(name: str, done: int, total: int) -> None:
         if name not in tasks:
             tasks[name] = bars.add_task(name, total=total)

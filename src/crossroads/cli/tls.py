@@ -9,7 +9,7 @@ invalid); 2 is any error (unreachable host, timeout, malformed file), from the C
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -82,6 +82,7 @@ def roots_cmd(json_out: JsonOpt = False, roots: RootsOpt = None) -> None:
     if json_out:
         print_json(frame.astype(object).where(frame.notna(), None).to_dict("records"))
         return
+    row: Any  # itertuples types its fields as any scalar, bytes included; these are str
     for row in frame.itertuples():
         console.print(f"{row.country or '--'} {row.episode or 'no episode'}: "
                       f"[bold]{row.subject_cn or row.subject or 'unnamed'}[/], valid "

@@ -152,7 +152,7 @@ def sankey_svg(flows: Sequence[Flow], *, caption: str = "", width: int = 900) ->
     pos: dict[tuple[int, str], list[float]] = {}  # (column, node) -> [y, out cursor, in cursor]
     svg_nodes = []
     for c, col in enumerate(columns):
-        y = pad
+        y = float(pad)
         for name, value in col:
             h = max(value * scale, 1.0)
             pos[(c, name)] = [y, y, y]

@@ -74,7 +74,7 @@ def profile(settings: Settings, country: str) -> dict[str, Any]:
     from crossroads.metrics.inventory import country_profile
     from crossroads.store import open_store
 
-    return plain(country_profile(open_store(settings), country_code(country)))  # type: ignore[no-any-return]
+    return plain(country_profile(open_store(settings), country_code(country)))
 
 
 def as_summary(settings: Settings, asn: int) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def as_summary(settings: Settings, asn: int) -> dict[str, Any]:
     from crossroads.metrics.inventory import as_summary as summary
     from crossroads.store import open_store
 
-    return plain(summary(open_store(settings), asn))  # type: ignore[no-any-return]
+    return plain(summary(open_store(settings), asn))
 
 
 def corridors(country: str) -> dict[str, Any]:
@@ -90,7 +90,7 @@ def corridors(country: str) -> dict[str, Any]:
     (:func:`crossroads.physical.country_corridors`)."""
     from crossroads.physical import country_corridors
 
-    return plain(country_corridors(country_code(country)))  # type: ignore[no-any-return]
+    return plain(country_corridors(country_code(country)))
 
 
 def dependency(
@@ -119,7 +119,7 @@ def dependency(
         return out
 
     key = {"cc": cc, "date": date, "mode": mode, "observed": [str(p) for p in observed]}
-    return memo(settings, "dependency", key, compute)  # type: ignore[no-any-return]
+    return memo(settings, "dependency", key, compute)
 
 
 def history(settings: Settings, country: str, *, scheduler: str | None = None) -> dict[str, Any]:
@@ -136,7 +136,7 @@ def history(settings: Settings, country: str, *, scheduler: str | None = None) -
         out["fidelity_note"] = _note(None)
         return out
 
-    return memo(settings, "history", {"cc": cc}, compute)  # type: ignore[no-any-return]
+    return memo(settings, "history", {"cc": cc}, compute)
 
 
 def presets() -> list[dict[str, Any]]:
@@ -195,7 +195,7 @@ def run_scenario(settings: Settings, sc: Scenario) -> dict[str, Any]:
         out["fidelity_note"] = _note(graph_date(out))
         return out
 
-    return memo(settings, "scenario", {"scenario": scenario_key(sc)}, compute)  # type: ignore[no-any-return]
+    return memo(settings, "scenario", {"scenario": scenario_key(sc)}, compute)
 
 
 def scenario(

@@ -45,7 +45,7 @@ def _plotly_js() -> bytes:
 def _swagger_file(name: str) -> bytes:
     from swagger_ui_bundle import swagger_ui_path
 
-    return (swagger_ui_path / name).read_bytes()  # type: ignore[no-any-return]
+    return (swagger_ui_path / name).read_bytes()
 
 
 def create_app(
