@@ -78,7 +78,9 @@ const crossroads = (() => {
     const el = $("answer");
     let rows;
     try { rows = await api(`/api/countries/${cc}/answer`); } catch (e) { problem(el, e); return; }
-    el.innerHTML = rows.map((a) => `<p class="lead" data-direction="${esc(a.direction)}">${esc(a.sentence)}</p>`).join("") +
+    // the claim in bold, its basis (level, graph, fidelity) in small type after it
+    const lead = (s) => { const i = s.indexOf(" ("); return i < 0 ? `<b>${esc(s)}</b>` : `<b>${esc(s.slice(0, i))}</b> <span class="basis">${esc(s.slice(i + 1))}</span>`; };
+    el.innerHTML = rows.map((a) => `<p class="lead" data-direction="${esc(a.direction)}">${lead(a.sentence)}</p>`).join("") +
       rows.filter((a) => a.rows.length).map((a) => `<details class="compare"${a.direction === "inbound" ? " open" : ""}><summary>Compared with published figures (${esc(a.direction)}, via ${esc(a.partner)})</summary>` +
         table(a.rows, [{key: "figure", label: "figure"}, {key: "share", label: "share", n: true, fmt: (v) => v === null ? (a.rows.length ? "–" : "") : pct(v)},
           {key: "basis", label: "basis", fmt: (b, r) => esc(b) + (r.url ? ` <a href="${esc(r.url)}" rel="noreferrer">source</a>` : "")}], "compare") +
