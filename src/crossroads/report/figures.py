@@ -156,11 +156,16 @@ def sankey_svg(flows: Sequence[Flow], *, caption: str = "", width: int = 900) ->
         for name, value in col:
             h = max(value * scale, 1.0)
             pos[(c, name)] = [y, y, y]
+            text = f'{name}{f" ({_pct(value)})" if c else ""}'
+            tx, ty = col_x[c] + node_w + 4, y + h / 2 + 4
+            # a light box under the label, not a stroke halo: PDF renderers that ignore
+            # paint-order would draw the halo over the letters
             svg_nodes.append(
                 f'<rect x="{col_x[c]:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
-                f'fill="#334155"/><text x="{col_x[c] + node_w + 4:.1f}" y="{y + h / 2 + 4:.1f}" '
-                f'font-size="12" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                f'{escape(name)}{f" ({_pct(value)})" if c else ""}</text>'
+                f'fill="#334155"/><rect x="{tx - 2:.1f}" y="{ty - 11:.1f}" '
+                f'width="{_text_width(text, 12) + 4:.1f}" height="15" fill="#ffffff" '
+                f'fill-opacity="0.8"/><text class="node-label" x="{tx:.1f}" y="{ty:.1f}" '
+                f'font-size="12" fill="#0f172a">{escape(text)}</text>'
             )
             y += h + gap
     bands = []
@@ -313,9 +318,10 @@ def lines_svg(lines: Sequence[Line], xs: Sequence[str], *, caption: str = "",
         notes.append(
             f'<line class="method-change" x1="{xm:.1f}" x2="{xm:.1f}" y1="{top}" '
             f'y2="{top + plot_h}" stroke="#334155" stroke-dasharray="4 3"/>'
+            f'<rect x="{xm - _text_width(text, 10) / 2 - 2:.1f}" y="{top + plot_h - 17}" '
+            f'width="{_text_width(text, 10) + 4:.1f}" height="14" fill="#ffffff"/>'
             f'<text class="mark-label" x="{xm:.1f}" y="{top + plot_h - 6}" font-size="10" '
-            f'text-anchor="middle" fill="#334155" stroke="#ffffff" stroke-width="3" '
-            f'paint-order="stroke">{escape(text)}</text>')
+            f'text-anchor="middle" fill="#334155">{escape(text)}</text>')
     cut = {i for i, _ in gaps}
     body = []
     for k, line in enumerate(lines):
@@ -351,6 +357,11 @@ def lines_svg(lines: Sequence[Line], xs: Sequence[str], *, caption: str = "",
         f'{"".join(body)}<text x="{left}" y="{height - 4}" font-size="10" fill="#475569">'
         f"{escape(caption)}</text></svg>"
     )
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is in DejaVu Sans at ``size`` px (0.62 em a character)."""
+    return 0.62 * size * len(text)
 
 
 def _empty_svg(message: str, width: int) -> str:

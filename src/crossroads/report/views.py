@@ -5,7 +5,10 @@ filtered to the top rows and drawn.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from crossroads.formatting import pct
 from crossroads.report.figures import (
@@ -21,8 +24,8 @@ from crossroads.report.figures import (
 
 __all__ = [
     "DIRECTIONS", "answer_view", "country_index", "dependency_view", "history_marks",
-    "history_view", "provenance_line", "sankey_flows", "scenario_view", "short_sources",
-    "territory_view",
+    "history_view", "in_report", "provenance_line", "sankey_flows", "scenario_view",
+    "short_sources", "territory_view",
 ]
 
 DIRECTIONS = ("inbound", "outbound")
@@ -307,9 +310,9 @@ def history_view(hist: dict[str, Any], *, top: int = 5) -> dict[str, Any]:
             lines, dates, y_label="% of paths crossing", at=marks["years"],
             gaps=[(g["at"], g["label"]) for g in marks["gaps"]],
             marks=[(c["at"], c["label"]) for c in marks["changes"]],
-            caption=f"{d}: share of simulated paths crossing each country, per CAIDA AS "
-            f"graph {dates[0] if dates else ''}–{dates[-1] if dates else ''}; shaded: no "
-            "snapshot; dashed: change of AS-graph series")
+            caption=f"{d}: % of simulated paths crossing each country; CAIDA graphs "
+            f"{dates[0][:4] if dates else ''}–{dates[-1][:4] if dates else ''}; shaded: no "
+            "data; dashed: new series")
     return {"summary": summary, "charts": charts, "notes": hist.get("notes", []),
             "fidelity_note": hist.get("fidelity_note", ""), "marks": marks}
 
@@ -387,3 +390,23 @@ def answer_view(dep: dict[str, Any]) -> list[dict[str, Any]]:
         out.append({"direction": a.get("direction"), "sentence": a.get("sentence", ""),
                     "partner": partner, "rows": rows, "why": c.get("why", "")})
     return out
+
+
+_DOC = re.compile(r"(?:See )?(?:the project's )?`{0,2}docs/(methods/)?([a-z-]+)\.md`{0,2}\.?")
+_APPENDIX = {"validation": ("validation", "appendix A, How far to trust the figures"),
+             "dependency": ("methods", "section 9, Methods in short")}
+
+
+def in_report(text: str) -> Markup:
+    """``text`` (escaped) with each reference to a documentation file (``See
+    docs/validation.md.``) turned into a link to the report's own appendix that says the
+    same, since a repository path leads nowhere in a PDF or a browser.
+
+    >>> str(in_report("51 % matched. See docs/validation.md."))
+    '51 % matched. See <a href="#validation">appendix A, How far to trust the figures</a>.'
+    """
+    def link(m: re.Match[str]) -> str:
+        anchor, title = _APPENDIX.get(m.group(2), ("methods", "section 9, Methods in short"))
+        return f'See <a href="#{anchor}">{title}</a>.'
+
+    return Markup(_DOC.sub(link, str(escape(text))))
