@@ -212,6 +212,8 @@ def scenario_view(res: dict[str, Any]) -> dict[str, Any]:
         "satellite": (after.get("reachability_with_satellite") or {}).get("inbound"),
         "name": res.get("scenario"),
         "description": res.get("description", ""),
+        "reading": res.get("reading", ""),
+        "limits": res.get("limits", []),
         "sources": res.get("sources", []),
         "country": res.get("country"),
         "applied": (res.get("applied") or {}).get("steps", []),

@@ -46,7 +46,9 @@ const crossroads = (() => {
     return [...seen].map(([f, ds]) => `${f} ${[...ds].sort().join(", ")}`).join("; ");
   }
   const dataLine = (d) => "Data: " + esc(sources(d.datasets || []));
-  const fidelity = (text) => `<p class="fidelity"><b>How far to trust simulated paths.</b> ${esc(text)}</p>`;
+  // a repository path leads nowhere in a browser: the page is served here (crossroads.web.methods)
+  const docLinks = (html) => html.replace(/(?:See )?`{0,2}docs\/(?:methods\/)?([a-z-]+)\.md`{0,2}\.?/g, (m, name) => `See <a href="/methods/${name}">${name === "validation" ? "how simulated paths were checked" : "the method"}</a>.`);
+  const fidelity = (text) => `<p class="fidelity"><b>How far to trust simulated paths.</b> ${docLinks(esc(text))}</p>`;
   function timer(el) {
     const t0 = Date.now(); const span = el.querySelector(".elapsed");
     const h = setInterval(() => { if (span) span.textContent = ((Date.now() - t0) / 1000).toFixed(0); }, 500);
@@ -256,6 +258,8 @@ const crossroads = (() => {
     $("result").hidden = false;
     $("sc-title").textContent = `${res.scenario} (${res.country})`;
     $("sc-desc").textContent = res.description || "";
+    $("sc-reading").textContent = res.reading || "";
+    $("sc-limits").innerHTML = (res.limits || []).length ? `Limits of the model: ${esc(res.limits.join("; "))} (<a href="/methods/scenarios">the method</a>).` : "";
     $("sc-applied").innerHTML = "Applied: " + (res.applied.steps || []).map((s) => `${esc(s.label || s.op)} (${num(s.links_removed)} links removed, ${num(s.links_added)} added, ${num(s.links_changed)} changed)`).join("; ");
     for (const side of ["before", "after"]) {
       const s = res[side];
