@@ -205,7 +205,7 @@ const crossroads = (() => {
         {key: "inbound_top_country", label: "inbound top"}, {key: "inbound_top_any", label: "any", n: true, fmt: pct}, {key: "inbound_top_gateway", label: "gateway", n: true, fmt: pct},
         {key: "outbound_top_country", label: "outbound top"}, {key: "outbound_top_any", label: "any", n: true, fmt: pct}, {key: "outbound_top_gateway", label: "gateway", n: true, fmt: pct},
         {key: "unknown_as_share", label: "unknown-country ASes", n: true, fmt: pct}]) +
-      `<p class="src">Units: % of address-weighted, tie-split simulated paths with a route. Sources: CAIDA AS Relationships 2002–2025, RIR delegated statistics 2018-10-13, ip-location-db 2026-06-17. Caveats: ${esc(h.notes.join(" "))}</p>`;
+      `<p class="src">Units: % of address-weighted, tie-split simulated paths with a route. Sources: CAIDA AS Relationships 2002–2025, RIR delegated statistics 2018-10-13, ip-location-db 2026-06-17. Caveats: ${docLinks(esc(h.notes.join(" ")))}</p>`;
     // gaps and method changes as crossroads.report.views.history_marks finds them: no line
     // across a gap (a null point between), the gap shaded, the change of series dashed
     const marks = h.marks || {gaps: [], changes: []};
