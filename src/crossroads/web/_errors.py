@@ -14,6 +14,7 @@ class name (``UnknownCountryError``) or ``RequestValidationError`` / ``HTTPExcep
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -69,7 +70,7 @@ def wants_html(request: Request) -> bool:
 
 
 def _answer(request: Request, status: int, kind: str, message: str,
-            hint: str | None = None, headers: dict[str, str] | None = None,
+            hint: str | None = None, headers: Mapping[str, str] | None = None,
             ) -> JSONResponse | HTMLResponse:
     if wants_html(request):
         from crossroads.web.routes.pages import page
@@ -81,7 +82,8 @@ def _answer(request: Request, status: int, kind: str, message: str,
             return html
         except Exception:  # the error page itself failed: the JSON shape still answers
             log.exception("error page for %s failed", request.url.path)
-    return JSONResponse(error_body(kind, message, hint), status_code=status, headers=headers)
+    return JSONResponse(error_body(kind, message, hint), status_code=status,
+                        headers=dict(headers) if headers else None)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -43,8 +43,9 @@ def page(request: Request, template: str, *, status_code: int = 200,
     follows (the page's own, else ``?cc=``, else None)."""
     here = _here(request, context.get("cc"))
     templates = request.app.state.templates
-    return templates.TemplateResponse(request, template, {"here": here, **context},
-                                      status_code=status_code)
+    html: HTMLResponse = templates.TemplateResponse(request, template, {"here": here, **context},
+                                                    status_code=status_code)
+    return html
 
 
 def _as_info(settings: Any) -> Any:
