@@ -75,7 +75,12 @@ def test_fidelity_note_beside_every_simulated_figure(kz_report) -> None:
     note = fidelity_note(build.datetime(2025, 9, 1).date())
     # dependency, chokepoints, history (newest graph) and the scenario
     assert html.count("How far to trust simulated paths") == 4
-    assert html.count(note.replace("'", "&#39;")) >= 3
+    # its closing "See docs/validation.md." becomes a link to the report's appendix
+    assert note.endswith(" See docs/validation.md.")
+    shown = note.replace("'", "&#39;").replace(
+        "See docs/validation.md.",
+        'See <a href="#validation">appendix A, How far to trust the figures</a>.')
+    assert html.count(shown) >= 3
 
 
 def test_sources_and_dates(kz_report, mirror: Path) -> None:

@@ -111,6 +111,8 @@ def create_app(
 
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:
-        return request.app.state.templates.TemplateResponse(request, "docs.html", {})
+        from crossroads.web.routes.pages import page
+
+        return page(request, "docs.html")
 
     return app
