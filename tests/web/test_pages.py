@@ -74,6 +74,10 @@ def test_methods_pages_are_served_with_their_links_rewritten(client: TestClient)
     assert not re.search(r'href="[^"]*\.md', page.text)
     assert "<h1>Validation</h1>" in client.get("/methods/validation").text
     assert client.get("/methods/cli/route").status_code == 200
+    report = client.get("/methods/cli/report").text  # its screenshots, served here
+    for src in re.findall(r'<img src="([^"]+)"', report):
+        assert src.startswith("/methods/img/") and client.get(src).content[:4] == b"\x89PNG"
+    assert '<img src="/methods/img/report-kz-page-01.png"' in report
     missing = client.get("/methods/nope", headers=HTML)
     assert missing.status_code == 404 and "no documentation page" in missing.text
     assert client.get("/methods/../README", headers=HTML).status_code == 404

@@ -25,10 +25,11 @@ import re
 from importlib import resources
 from importlib.abc import Traversable
 
-__all__ = ["method_page", "method_pages", "page_name", "rewrite_links"]
+__all__ = ["image_file", "method_page", "method_pages", "page_name", "rewrite_links"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
 _LINK = re.compile(r'href="([^"]*)"')
+_IMG = re.compile(r'src="([^"]*)"')
 
 
 def _docs() -> Traversable:
@@ -63,13 +64,27 @@ def _resolve(source: str, href: str) -> str | None:
 
 
 def rewrite_links(html: str, source: str) -> str:
-    """``html`` rendered from ``docs/<source>`` with its links rewritten (module doc)."""
+    """``html`` rendered from ``docs/<source>`` with its links rewritten (module doc) and
+    its images of ``docs/img`` served from ``/methods/img/NAME``."""
 
     def one(m: re.Match[str]) -> str:
         where = _resolve(source, m.group(1))
         return f'href="{where}"' if where is not None else 'data-file="' + m.group(1) + '"'
 
-    return _LINK.sub(one, html)
+    def image(m: re.Match[str]) -> str:
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(source), m.group(1)))
+        name = rel.removeprefix("img/")
+        return f'src="/methods/img/{name}"' if image_file(name) else 'alt-src=""'
+
+    return _IMG.sub(image, _LINK.sub(one, html))
+
+
+def image_file(name: str) -> bytes | None:
+    """The PNG ``docs/img/<name>`` (a plain file name), or None."""
+    if not re.match(r"^[a-z0-9][a-z0-9-]*\.png$", name):
+        return None
+    path = _docs().joinpath("img", name)
+    return path.read_bytes() if path.is_file() else None
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from crossroads.errors import CrossroadsError
 from crossroads.ids import country_code, no_as_in
 from crossroads.report.figures import country_name
 from crossroads.report.views import country_index
-from crossroads.web.methods import method_page, method_pages
+from crossroads.web.methods import image_file, method_page, method_pages
 from crossroads.web.routes.api import AsnPath, CountryPath, cached, known_country
 
 __all__ = ["page", "router"]
@@ -116,6 +116,14 @@ async def outages(request: Request, cc: CountryPath) -> HTMLResponse:
 @router.get("/methods", response_class=HTMLResponse)
 def methods(request: Request) -> HTMLResponse:
     return page(request, "methods.html", title="Methods", body=None, pages=method_pages())
+
+
+@router.get("/methods/img/{name}")
+def methods_image(name: str) -> Response:
+    data = image_file(name)
+    if data is None:
+        raise HTTPException(404, f"no image {name[:60]!r}")
+    return Response(data, media_type="image/png", headers={"Cache-Control": "max-age=3600"})
 
 
 @router.get("/methods/{name:path}", response_class=HTMLResponse)
