@@ -272,3 +272,44 @@ def test_cli_fidelity_on_hand_files(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["overall"]["exact"] == 0.5 and out["overall"]["among_best"] == 1.0
+
+
+def test_calibrated_held_out_by_vp_as_reads_choices_off_the_other_feed() -> None:
+    """VP 1 sees ``1 3 4`` and VP 5 sees ``5 1 3 4`` (the tie the deterministic mode does
+    not pick). Held out by VP AS: scoring VP 1, the calibration learned from VP 5's path
+    fixes AS 1 -> 3 (AS 1's choice seen from its peer's feed): exact. Scoring VP 5, VP 1's
+    path fixes AS 1 -> 3; AS 5, simulated, takes the peer route from AS 1 and follows
+    it: 5 1 3 4, exact. Plain deterministic gets neither (1 2 4 and 5 1 2 4)."""
+    rib = _rib((1, "10.4.0.0/16", "1 3 4"), (5, "10.4.0.0/16", "5 1 3 4"))
+    cal = fidelity(_graph(), rib, mode="calibrated")
+    plain = fidelity(_graph(), rib)
+    assert cal.held_out and cal.mode == "calibrated"
+    assert (cal.overall["exact"], cal.overall["next_hop"]) == (1.0, 1.0)
+    assert (plain.overall["exact"], plain.overall["next_hop"]) == (0.0, 0.5)
+    vp = cal.per_vp.set_index("vp_asn")
+    assert vp.loc[1, "vp_observed"] == 1.0 and vp.loc[5, "vp_observed"] == 0.0
+    assert cal.mean_over_vps == {**cal.mean_over_vps, "vp_ases": 2, "exact": 1.0}
+
+
+def test_calibrated_fidelity_on_the_hand_rib() -> None:
+    """Folds of the HAND population (VP ASes 1, 3, 5), worked out by hand:
+
+    * without VP 5, trained on L3 ``1 3 4``, L4 ``1 5 4`` and L9: link 5-4 is added (Gao:
+      a peer link); 4's prefixes 10.4/16 and 10.6/16 were seen via 3 and via 5 at AS 1,
+      so two variants of equal weight, the main one (10.4/16) fixing 1 -> 3 -> 4. AS 5 is
+      simulated and takes its new peer route 5 4 (1 hop): L1 ``5 1 2 4`` and L2 ``5 1 3 4``
+      (its prefix unseen: main variant) miss first hop, length and "among best";
+    * without VP 1, trained on L1, L2, L9: AS 1 is fixed 1 -> 2 (10.4/16's variant; 10.6/16
+      unseen: the main variant, the same); L3 ``1 3 4`` and L4 ``1 5 4`` miss the first hop
+      but have its length (2); both count as "VP observed"; L4's 5-4 is missing here;
+    * without VP 3, trained on L1-L4: origin 2 unobserved; AS 3 simulated, 3 1 2 (its
+      only provider); L9 ``3 4 2`` (a valley) misses all but the length.
+    """
+    rep = fidelity(_graph(), HAND, mode="calibrated")
+    o = rep.overall
+    assert (o["exact"], o["next_hop"], o["length"], o["among_best"]) == (0.0, 0.0, 0.6, 0.0)
+    assert (o["vp_observed"], o["path_missing_link"], o["path_valley"]) == (0.4, 0.2, 0.2)
+    m = rep.mean_over_vps
+    assert m["vp_ases"] == 3
+    assert (m["length"], m["vp_observed"]) == (pytest.approx(2 / 3, abs=1e-4),
+                                                pytest.approx(1 / 3, abs=1e-4))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.scenarios._graph import INFO, graph
+from tests.scenarios._graph import INFO, LINKS, graph
 from tests.scenarios.test_reach import INFO2
 from tests.scenarios.test_reach import _graph as reach_graph
 
@@ -114,3 +114,45 @@ def test_repair_equals_recomputation_on_random_graphs(seed: int) -> None:
     _, got = _link_sweep(g, c, "KZ", items, "all-best", None, 1)
     for item, m in zip(items, got, strict=True):
         assert _same(m, _measure(g.without_links([item]), c, "KZ", "all-best")), item
+
+
+def _as_sweep_matches_recomputation(g: ASGraph, info: pd.DataFrame, mode: str) -> int:
+    """Every foreign upstream removed on the lane engine vs. _measure on the edited graph;
+    returns the number of items checked."""
+    from crossroads.scenarios._lanesweep import as_sweep
+
+    c = ASTable.from_frame(g, info)
+    items = foreign_upstreams(g, c, "KZ")
+    base, got = as_sweep(g, c, "KZ", items, mode=mode)
+    assert _same(base, _measure(g, c, "KZ", mode))
+    for a, m in zip(items, got, strict=True):
+        assert _same(m, _measure(g.without_ases([a]), c, "KZ", mode)), a
+    return len(items)
+
+
+def test_as_sweep_by_hand_and_against_recomputation() -> None:
+    # hand graph: removing AS2 leaves AS12 its peer 21 only (R_in 0.4, as in the local
+    # cluster test); AS3 isolates only itself, one source of 5 (R_in 0.8)
+    from crossroads.scenarios._lanesweep import as_sweep
+
+    base, (two, three) = as_sweep(graph(), ASTable.from_frame(graph(), INFO), "KZ", [2, 3])
+    assert base[:3] == (1.0, 1.0, 0)
+    assert two[0] == pytest.approx(0.4) and three[0] == pytest.approx(0.8)
+    assert _as_sweep_matches_recomputation(graph(), INFO, "all-best") == 2
+    assert _as_sweep_matches_recomputation(reach_graph(), INFO2, "all-best") >= 2
+    # a KZ stub (AS15, 128 addresses) whose only provider is the foreign AS3: its lanes
+    # are grouped below AS3, and removing AS3 leaves it isolated (nobody reaches it)
+    g = ASGraph.from_links([a for a, _, _ in LINKS] + [3], [b for _, b, _ in LINKS] + [15],
+                           [r for _, _, r in LINKS] + [-1])
+    info = pd.concat([INFO, pd.DataFrame({"asn": [15], "name": ["KZ-S"], "reg_cc": ["KZ"],
+                                          "ipv4_addresses": [128]})], ignore_index=True)
+    _, (_, no3) = as_sweep(g, ASTable.from_frame(g, info), "KZ", [2, 3])
+    assert no3[2] == 1
+    assert _as_sweep_matches_recomputation(g, info, "all-best") == 2
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_as_sweep_equals_recomputation_on_random_graphs(seed: int) -> None:
+    g, info = _random_graph(seed, 60)
+    for mode in ("all-best", "deterministic"):
+        assert _as_sweep_matches_recomputation(g, info, mode) > 0

@@ -44,9 +44,11 @@ __all__ = [
     "MirrorOpt",
     "ModeChoice",
     "ModeOpt",
+    "ObservedOpt",
     "OutOpt",
     "PlotOpt",
     "PortOpt",
+    "RibGapOpt",
     "SchedulerOpt",
     "TopOpt",
     "WorkersOpt",
@@ -56,6 +58,7 @@ __all__ = [
     "check_output",
     "console",
     "count_option",
+    "load_routing",
     "load_snapshot",
     "parse_date",
     "print_json",
@@ -70,10 +73,12 @@ DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 
 
 class ModeChoice(StrEnum):
-    """``--mode`` values: how routes that tie on class and length are treated."""
+    """``--mode`` values: how routes that tie on class and length are treated, or
+    ``calibrated``: the routes seen in ``--observed`` RIBs kept, the rest simulated."""
 
     all_best = "all-best"
     deterministic = "deterministic"
+    calibrated = "calibrated"
 
 
 class CountryByChoice(StrEnum):
@@ -103,6 +108,9 @@ DataDirOpt = Annotated[
     typer.Option("--data-dir", help="Store directory (default: the user data dir)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+NoCacheOpt = Annotated[bool, typer.Option(
+    "--no-cache", help="Compute afresh, without reading or writing the store's results "
+    "cache.")]
 DateOpt = Annotated[
     str | None,
     typer.Option("--date", help="Use the AS-relationship snapshot in force on this date: "
@@ -111,7 +119,18 @@ DateOpt = Annotated[
 ModeOpt = Annotated[
     ModeChoice,
     typer.Option("--mode", help="all-best: routes that tie split their weight evenly; "
-                 "deterministic: lowest next-hop ASN (as BGPy)."),
+                 "deterministic: lowest next-hop ASN (as BGPy); calibrated: the routes seen "
+                 "in the --observed RIBs kept, the rest simulated."),
+]
+ObservedOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--observed", help="RIB files (bgpdump -m text or MRT) calibrating --mode "
+                 "calibrated (default: the RIBs stored by `crossroads fetch ribs`, in force "
+                 "on --date or the newest). Repeatable."),
+]
+RibGapOpt = Annotated[
+    int, typer.Option("--rib-max-gap", min=0, help="Calibrated mode: the most days between "
+                      "the RIBs and the AS graph."),
 ]
 WorkersOpt = Annotated[
     int,
@@ -174,6 +193,36 @@ def load_snapshot(
 
     return snapshot(settings_from(mirror, data_dir), date=parse_date(date),
                     merge_siblings=merge_siblings, country_by=country_by.value)
+
+
+def load_routing(
+    mirror: Path | None = None,
+    data_dir: Path | None = None,
+    *,
+    date: str | None = None,
+    mode: ModeChoice = ModeChoice.all_best,
+    observed: Sequence[Path] | None = None,
+    rib_max_gap: int = 730,
+    merge_siblings: bool = False,
+    prepare: Any = None,
+    country_by: CountryByChoice = CountryByChoice.operation,
+) -> tuple[Any, Any]:
+    """``(snapshot, calibration)``: with ``--mode calibrated`` the snapshot of the RIBs'
+    date calibrated by them (:func:`crossroads.snapshots.calibrated_snapshot`; ``prepare``
+    edits its graph first), else :func:`load_snapshot` and None. ``--observed`` without
+    calibrated mode is left to the command."""
+    if mode != ModeChoice.calibrated:
+        return load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
+                             country_by=country_by), None
+    if merge_siblings:
+        raise CrossroadsError("--merge-siblings and --mode calibrated cannot be combined",
+                              hint="observed paths name member ASes, not organisations")
+    from crossroads.snapshots import calibrated_snapshot
+
+    ribs = check_inputs(list(observed or ()), what="RIB")
+    return calibrated_snapshot(settings_from(mirror, data_dir), ribs, date=parse_date(date),
+                               max_gap_days=rib_max_gap, prepare=prepare,
+                               country_by=country_by.value)
 
 
 def print_json(obj: Any) -> None:

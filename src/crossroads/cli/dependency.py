@@ -8,6 +8,7 @@ figures; rows whose country attribution is disputed carry their reason.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -29,7 +30,10 @@ from crossroads.cli._common import (
     MirrorOpt,
     ModeChoice,
     ModeOpt,
+    NoCacheOpt,
+    ObservedOpt,
     PlotOpt,
+    RibGapOpt,
     TopOpt,
     WorkersOpt,
     check_country,
@@ -37,7 +41,7 @@ from crossroads.cli._common import (
     check_output,
     console,
     count_option,
-    load_snapshot,
+    load_routing,
     print_json,
 )
 from crossroads.formatting import pct
@@ -74,8 +78,11 @@ def dependency(
     ] = DirectionChoice.both,
     observed: Annotated[list[Path] | None, typer.Option(
         "--observed", help="Compute from the AS paths of these RIB files (`bgpdump -m` "
-        "text or MRT) instead of simulated routes. Repeatable.")] = None,
+        "text or MRT) instead of simulated routes; with --mode calibrated, calibrate the "
+        "simulation with them (default: the RIBs stored by `crossroads fetch ribs`). "
+        "Repeatable.")] = None,
     mode: ModeOpt = ModeChoice.all_best,
+    rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
     country_by: CountryByOpt = CountryByChoice.operation,
     sources: Annotated[SourcesChoice, typer.Option(
@@ -87,6 +94,12 @@ def dependency(
     chokepoints: Annotated[int, count_option(
         "--chokepoints", "Candidates per kind for the chokepoint losses (0: skip).",
         high=1000)] = 5,
+    robustness: Annotated[int, count_option(
+        "--robustness", "Links in the inbound robustness table, each removed and "
+        "recomputed (0: skip).", high=1000)] = 5,
+    robust: Annotated[bool, typer.Option(
+        "--robust", help="Route implausible provider links (a provider whose own customer "
+        "cone is over 10x smaller than its customer's) as peer links.")] = False,
     compare_rib: Annotated[list[Path] | None, typer.Option(
         "--compare-rib", help="Also read these RIB files (`bgpdump -m` text or MRT) for "
         "the observed share in the comparison beside the simulated answer. "
@@ -100,6 +113,7 @@ def dependency(
         "the paths cross (corridor data), with ranges, and state control.")] = True,
     corridors: CorridorsOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
+    no_cache: NoCacheOpt = False,
     json_out: JsonOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -108,6 +122,7 @@ def dependency(
     chokepoints and address-space concentration."""
     from crossroads.metrics import dependency as run
     from crossroads.metrics import observed_dependency
+    from crossroads.metrics.robustness import discount_implausible, robust_snapshot
     from crossroads.physical import load_corridors
 
     cc = check_country(country)
@@ -115,16 +130,23 @@ def dependency(
         check_inputs(observed, what="RIB")
     if compare_rib:
         check_inputs(compare_rib, what="RIB")
+    calibrated = mode == ModeChoice.calibrated
     cs = load_corridors(corridors) if corridors is not None and territory else None
-    snap = load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
-                         country_by=country_by)
-    if observed:
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap, merge_siblings=merge_siblings,
+                             prepare=discount_implausible if robust else None,
+                             country_by=country_by)
+    if robust:  # calibrated: the graph was discounted before the RIBs calibrated it
+        snap = robust_snapshot(snap) if not calibrated else replace(snap, notes=(
+            *snap.notes, "--robust: implausible provider links routed as peer links"))
+    if observed and not calibrated:
         report = observed_dependency(snap, [str(p) for p in observed], cc)
     else:
         report = run(snap, cc, direction=direction.value, mode=mode.value,
                      sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
-                     workers=workers, ribs=[str(p) for p in compare_rib or ()],
-                     territory=territory, corridors=cs)
+                     workers=workers, calibration=cal, robustness_k=robustness,
+                     ribs=[str(p) for p in compare_rib or ()], territory=territory,
+                     corridors=cs, cache=not no_cache)
     if json_out:
         print_json(report.as_dict(top=top))
     else:
@@ -135,6 +157,8 @@ def world_matrix_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output table: .parquet or .csv.")],
     plot: PlotOpt = None,
     mode: ModeOpt = ModeChoice.all_best,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
     country_by: CountryByOpt = CountryByChoice.operation,
     sample: Annotated[int | None, count_option(
@@ -154,9 +178,10 @@ def world_matrix_cmd(
         check_output(plot, flag="--plot", suffixes=(".png",))
     if checkpoint is not None:
         check_output(checkpoint, flag="--checkpoint", suffixes=(".npz",))
-    m = world_matrix(load_snapshot(mirror, data_dir, date=date, country_by=country_by),
-                     mode=mode.value,
-                     sample=sample, workers=workers, checkpoint=checkpoint)
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap, country_by=country_by)
+    m = world_matrix(snap, mode=mode.value, sample=sample, workers=workers,
+                     checkpoint=checkpoint, calibration=cal)
     table = m.long()
     with atomic_path(out) as tmp:
         if out.suffix.lower() == ".csv":
@@ -169,6 +194,9 @@ def world_matrix_cmd(
     console.print(f"{what}world matrix: {m.shares.shape[0]} countries, "
                   f"{m.groups_done:,}/{m.groups_total:,} destination groups, "
                   f"{m.seconds:.1f} s -> {out}" + (f", {plot}" if plot else ""))
+    if m.calibration is not None:
+        console.print(f"{m.calibration}; {100 * (m.observed_share or 0):.1f} % of the path "
+                      "mass's hops follow observed routes", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -183,6 +211,9 @@ def _render(report, top: int) -> None:
     console.print(f"[bold]{report.country}[/]: dependency on foreign countries and ASes "
                   f"({report.mode} routes; shares of address-weighted, tie-split paths; "
                   f"countries by {report.country_by})")
+    if getattr(report, "cache", "off") == "hit":
+        console.print(f"(from the results cache: computed earlier in {report.seconds:.1f} s "
+                      "on the same datasets and code)")
     for res in (report.inbound, report.outbound):
         if res is None:
             continue
@@ -195,6 +226,9 @@ def _render(report, top: int) -> None:
         t.add_row("(direct)", pct(res.direct_share), "")
         t.add_row("(domestic)", pct(res.domestic_share), "")
         t.caption = f"unreachable: {pct(res.unreachable_share)} of pairs"
+        if res.observed_share is not None:
+            t.caption += (f"; hops along observed routes: {pct(res.observed_share)}, "
+                          f"pairs observed end to end: {pct(res.observed_pair_share)}")
         console.print(t)
         a = Table(title=f"{res.direction}: top foreign ASes")
         for col in ("AS", "name", "country", "hegemony", "transit share", "gateway share",
@@ -204,11 +238,31 @@ def _render(report, top: int) -> None:
             a.add_row(str(r.asn), str(r.name)[:40], r.country, pct(r.hegemony),
                       pct(r.transit_share), pct(r.gateway_share), "⚑" if _flag(r) else "")
         console.print(a)
+    if report.robustness is not None and not report.robustness.empty:
+        _render_robustness(report.robustness)
     if not report.border.empty:
         _render_border(report.border, top)
     if report.territory is not None:
         _render_territory(report, top)
     _render_rest(report)
+
+
+def _render_robustness(rob) -> None:  # type: ignore[no-untyped-def]
+    deltas = [c for c in rob.columns if c.startswith("delta_")]
+    t = Table(title="robustness: inbound links carrying the most path mass, each removed "
+              "(cones: provider's own / customer's)")
+    for col in ("link", "mass", "source", "seen", "cones", "shift",
+                *[f"{c[6:]} +/-" for c in deltas]):
+        t.add_column(col)
+    for r in rob.itertuples():
+        cones = "-" if r.rel != "p2c" else (
+            f"{r.cone_provider_own:,.0f}/{r.cone_customer:,.0f}"
+            + (" small" if r.small_provider else ""))
+        t.add_row(f"{r.as1}{'>' if r.rel == 'p2c' else '-'}{r.as2}", pct(r.mass_share),
+                  str(r.source or "-"), "-" if r.observed_paths is None else
+                  f"{r.observed_paths:,}", cones, pct(r.shift),
+                  *[f"{100 * getattr(r, c):+.1f}" for c in deltas])
+    console.print(t)
 
 
 def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]

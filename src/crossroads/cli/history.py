@@ -19,7 +19,9 @@ from crossroads.cli._common import (
     MirrorOpt,
     ModeChoice,
     ModeOpt,
+    ObservedOpt,
     PlotOpt,
+    RibGapOpt,
     SchedulerOpt,
     WorkersOpt,
     check_country,
@@ -51,6 +53,8 @@ def history(
     until: Annotated[int | None, typer.Option(
         "--until", min=1990, max=2100, help="Last year (default: the newest snapshot).")] = None,
     mode: ModeOpt = ModeChoice.all_best,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     country_by: CountryByOpt = CountryByChoice.operation,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
@@ -65,8 +69,10 @@ def history(
     cc = check_country(country)  # before the Dask cluster starts
     if plot is not None:
         check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
+    ribs = check_inputs(list(observed or ()), what="RIB")
     result = run(load_snapshot(mirror, data_dir, country_by=country_by), cc, start_year=since,
-                 end_year=until, mode=mode.value, scheduler=scheduler, workers=workers)
+                 end_year=until, mode=mode.value, scheduler=scheduler, workers=workers,
+                 observed=ribs, max_rib_gap_days=rib_max_gap)
     if plot is not None:
         from crossroads.cli._history_plot import plot_history
 
@@ -89,6 +95,10 @@ def history(
             f"{r['outbound_top_gateway']:.2f}",
         )
     console.print(table)
+    if "inbound_observed_share" in s.columns:
+        for _, r in s.iterrows():
+            console.print(f"{r['date']}: calibrated on {r['ribs']}; inbound hops on observed "
+                          f"routes {100 * r['inbound_observed_share']:.1f} %", highlight=False)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False, soft_wrap=True)
     if plot is not None:
@@ -98,10 +108,12 @@ def history(
 def fidelity(
     relationships: Annotated[Path, typer.Option(
         "--relationships", help="CAIDA as-rel(2) file of (nearly) the RIB's date.")],
-    rib: Annotated[Path, typer.Option("--rib", help="RIB as `bgpdump -m` text (gz/bz2 ok).")],
+    rib: Annotated[Path, typer.Option("--rib", help="RIB as `bgpdump -m` text or MRT "
+                                      "(gz/bz2 ok).")],
     mode: ModeOpt = ModeChoice.deterministic,
     option: Annotated[list[Option] | None, typer.Option(
-        "--option", help="Improvement to measure (held out, leave-one-VP-out); repeatable.")]
+        "--option", help="Improvement to measure (held out, leave-one-VP-AS-out); "
+        "repeatable.")]
     = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -118,7 +130,7 @@ def fidelity(
         return
     opts = ", ".join(rep.options) or "none"
     console.print(f"Fidelity of {rep.graph} against {rep.rib} ({rep.rib_date}); mode {rep.mode}, "
-                  f"options: {opts}{' (held out: leave-one-VP-out)' if rep.held_out else ''}",
+                  f"options: {opts}{' (held out: leave-one-VP-AS-out)' if rep.held_out else ''}",
                   highlight=False, soft_wrap=True)
     p = rep.population
     console.print(f"population: {p['routes']:,} routes of {p['rib_lines']:,} RIB lines, "
@@ -127,13 +139,15 @@ def fidelity(
     excl = ", ".join(f"{k} {v:,}" for k, v in rep.excluded.items() if v)
     console.print(f"excluded: {excl or 'none'}", highlight=False, soft_wrap=True)
     cols = ["exact", "next_hop", "length", "among_best", "unreachable",
-            "path_missing_link", "path_valley"]
+            "path_missing_link", "path_valley", "vp_observed"]
     table = Table("vantage point", "routes", *[c.replace("_", " ") for c in cols],
                   title="fraction of routes")
     for _, r in rep.per_vp.iterrows():
         table.add_row(f"AS{r['vp_asn']} {r['vp_ip']}", f"{r['routes']:,}",
                       *[f"{r[c]:.3f}" for c in cols])
     table.add_row("all", f"{rep.overall['routes']:,}", *[f"{rep.overall[c]:.3f}" for c in cols])
+    m = rep.mean_over_vps
+    table.add_row(f"mean of {m['vp_ases']} VP ASes", "", *[f"{m[c]:.3f}" for c in cols])
     console.print(table)
     console.print(f"{rep.seconds:.1f} s", highlight=False)
 

@@ -11,8 +11,12 @@ from crossroads.cli._common import (
     CountryArg,
     DataDirOpt,
     MirrorOpt,
+    ModeChoice,
+    ModeOpt,
+    ObservedOpt,
     OutOpt,
     check_country,
+    check_inputs,
     check_output,
     console,
     settings_from,
@@ -30,6 +34,8 @@ def report(
         "--scenarios", help="Scenario preset name or YAML file to include (repeatable).")] = None,
     history: Annotated[bool, typer.Option(
         "--history/--no-history", help="Include the 2002-2025 dependency history.")] = True,
+    mode: ModeOpt = ModeChoice.all_best,
+    observed: ObservedOpt = None,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -40,8 +46,10 @@ def report(
     check_output(out, flag="--out", suffixes=(".html", ".htm"))
     if pdf is not None:
         check_output(pdf, flag="--pdf", suffixes=(".pdf",))
+    ribs = check_inputs(list(observed or ()), what="RIB")
     done = write_report(settings_from(mirror, data_dir), cc, html=out, pdf=pdf,
-                        scenarios=scenarios or (), history=history)
+                        scenarios=scenarios or (), history=history, mode=mode.value,
+                        observed=ribs)
     console.print(f"wrote {out}" + (f" and {pdf}" if pdf else ""), highlight=False)
     for part, why in done.missing.items():
         console.print(f"[yellow]{part}[/]: {why}", highlight=False)

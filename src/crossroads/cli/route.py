@@ -16,8 +16,10 @@ from crossroads.cli._common import (
     MirrorOpt,
     ModeChoice,
     ModeOpt,
+    ObservedOpt,
+    RibGapOpt,
     console,
-    load_snapshot,
+    load_routing,
     print_json,
 )
 from crossroads.ids import parse_asn
@@ -34,6 +36,8 @@ def route(
     from_asn: Annotated[str | None, typer.Option(
         "--from", help="Show the path(s) from this AS instead of the summary.")] = None,
     mode: ModeOpt = ModeChoice.all_best,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
     country_by: CountryByOpt = CountryByChoice.operation,
     merge_siblings: Annotated[bool, typer.Option(
@@ -46,10 +50,11 @@ def route(
     """Routes every AS would choose (Gao-Rexford, valley-free) towards ORIGIN_ASN."""
     origins = [parse_asn(o) for o in origin]
     source = None if from_asn is None else parse_asn(from_asn)
-    snap = load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
-                         country_by=country_by)
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap, merge_siblings=merge_siblings,
+                             country_by=country_by)
     result = route_query(snap.graph, origins, from_asn=source, mode=mode.value,
-                         merge=snap.merge)
+                         merge=snap.merge, calibration=cal)
     if json_out:
         print_json(result.as_dict())
     else:
@@ -63,12 +68,16 @@ def _render(q: RouteQuery, table: ASTable, notes: tuple[str, ...]) -> None:
                   f"{graph or 'in memory'}, {q.ases:,} ASes", highlight=False, soft_wrap=True)
     for note in notes:
         console.print(f"note: {note}", highlight=False, soft_wrap=True)
+    if q.calibration is not None:
+        console.print(q.calibration, highlight=False, soft_wrap=True)
     if q.paths is not None:
         if not q.paths:
             console.print(f"AS{q.from_asn} has no valley-free route to {origins}.")
             return
-        console.print(f"AS{q.from_asn}: {q.route_class} route, AS-path length {q.length_hops} hops",
-                      highlight=False)
+        seen = "" if q.observed is None else (
+            " (observed in the RIBs)" if q.observed else " (simulated)")
+        console.print(f"AS{q.from_asn}: {q.route_class} route, AS-path length {q.length_hops} "
+                      f"hops{seen}", highlight=False)
         paths = Table("probability", "AS path (source first)")
         for p in q.paths:
             paths.add_row(f"{p.probability:.4f}", " → ".join(table.label(a) for a in p.asns))
@@ -77,6 +86,9 @@ def _render(q: RouteQuery, table: ASTable, notes: tuple[str, ...]) -> None:
     assert q.by_class is not None and q.length_histogram is not None
     console.print(f"{q.reachable:,} of {q.ases:,} ASes reach it "
                   f"({100 * (q.reachable or 0) / q.ases:.2f} %)", highlight=False)
+    if q.observed_ases is not None:
+        console.print(f"{q.observed_ases:,} of them on observed routes, the rest simulated",
+                      highlight=False)
     classes = Table("route learned from", "ASes")
     for name, count in q.by_class.items():
         classes.add_row(name, f"{count:,}")

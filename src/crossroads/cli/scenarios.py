@@ -23,14 +23,17 @@ from crossroads.cli._common import (
     MirrorOpt,
     ModeChoice,
     ModeOpt,
+    NoCacheOpt,
+    ObservedOpt,
     PlotOpt,
+    RibGapOpt,
     SchedulerOpt,
     TopOpt,
     WorkersOpt,
     check_country,
     check_output,
     console,
-    load_snapshot,
+    load_routing,
     print_json,
 )
 from crossroads.formatting import pct, signed
@@ -54,10 +57,13 @@ def simulate_cmd(
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
     mode: ModeOpt = ModeChoice.all_best,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
     country_by: CountryByOpt = CountryByChoice.operation,
     top: TopOpt = 10,
     workers: WorkersOpt = DEFAULT_WORKERS,
+    no_cache: NoCacheOpt = False,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -65,8 +71,10 @@ def simulate_cmd(
     if plot is not None:
         check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     sc = load_scenario(scenario)
-    snap = load_snapshot(mirror, data_dir, date=date, country_by=country_by)
-    result = simulate(snap, sc, mode=mode.value, workers=workers)
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap, country_by=country_by)
+    result = simulate(snap, sc, mode=mode.value, workers=workers, calibration=cal,
+                      cache=not no_cache)
     if plot is not None:
         plot_result(result, plot)
     if json_out:
@@ -111,6 +119,8 @@ def sweep_cmd(
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
     mode: ModeOpt = ModeChoice.all_best,
+    observed: ObservedOpt = None,
+    rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
     country_by: CountryByOpt = CountryByChoice.operation,
     top: TopOpt = 20,
@@ -123,11 +133,10 @@ def sweep_cmd(
         raise typer.BadParameter("give exactly one of --single-link-failures, "
                                  "--single-as-failures")
     cc = check_country(country)
-    result = sweep(
-        load_snapshot(mirror, data_dir, date=date, country_by=country_by), cc,
-        kind="links" if single_link_failures else "ases", mode=mode.value,
-        scheduler=scheduler, workers=workers,
-    )
+    snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
+                             rib_max_gap=rib_max_gap, country_by=country_by)
+    result = sweep(snap, cc, kind="links" if single_link_failures else "ases",
+                   mode=mode.value, scheduler=scheduler, workers=workers, calibration=cal)
     if json_out:
         print_json(result.as_dict())
     else:
@@ -148,6 +157,14 @@ def _render_result(result: ScenarioResult, top: int) -> None:
     console.print(f"[bold]{result.scenario.name}[/] — {result.country}, mode {result.mode}")
     console.print(f"[bold]{result.reading}[/]", highlight=False)
     console.print(f"data: {dates}", highlight=False)
+    if result.cache == "hit":
+        console.print("(from the results cache: computed earlier on the same datasets and "
+                      "code)")
+    if b.inbound.observed_share is not None:
+        console.print(f"{b.inbound.calibration}; inbound path mass's hops on observed routes: "
+                      f"{pct(b.inbound.observed_share)} before, "
+                      f"{pct(a.inbound.observed_share or 0)} after (observed routes through "
+                      "removed elements are dropped)", highlight=False)
     t = Table("measure", "before", "after", "change", title="reachability (share of IPv4 space)")
     for name, x, y in (
         ("inbound (world → country)", b.reach.inbound, a.reach.inbound),

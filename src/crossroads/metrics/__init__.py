@@ -20,7 +20,7 @@ from crossroads.metrics.chokepoints import (
 )
 from crossroads.metrics.concentration import Concentration, concentration, hhi
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
-from crossroads.metrics.hegemony import hegemony
+from crossroads.metrics.hegemony import global_hegemony, hegemony
 from crossroads.metrics.observed import observed_dependency
 from crossroads.metrics.published import PUBLISHED, PublishedFigure, published_figures
 from crossroads.metrics.report import DependencyReport, dependency
@@ -48,6 +48,7 @@ __all__ = [
     "dependency",
     "disputes",
     "flag_disputed",
+    "global_hegemony",
     "hegemony",
     "hhi",
     "inbound",

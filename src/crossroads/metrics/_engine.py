@@ -1,9 +1,12 @@
 """One pass over a set of destinations: routes, then every path-level sum the metrics need.
 
 For each destination ``d`` (weight ``W_d``) the routes of every AS towards ``d`` are
-propagated once; the kernels of :mod:`crossroads.metrics._kernels` then reduce them to
-per-country "any" sums, per-AS transit and gateway mass, the direct/domestic buckets, and
-(per vantage point) the hegemony of ``d``. Everything is summed with weight ``W_d``.
+propagated once, 64 destinations per pass on the lane engine
+(:mod:`crossroads.routing.lanes`, the same routes as one propagation each; calibrated
+mode propagates each observed per-prefix variant on its own); the kernels of
+:mod:`crossroads.metrics._kernels` then reduce them to per-country "any" sums, per-AS
+transit and gateway mass, the direct/domestic buckets, and (per vantage point) the
+hegemony of ``d``. Everything is summed with weight ``W_d``.
 
 Destinations sharing routes are grouped: a *single-homed stub* (an AS whose only link is
 to one provider ``p``) is reached by every other AS through ``p``, on ``p``'s own routes
@@ -18,14 +21,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
-from crossroads.routing import ASGraph, RouteMode, per_source_through, propagate
+from crossroads.metrics._links import link_ids, link_part, observed_mass, observed_origins
+from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
+from crossroads.routing.calibration import Calibration
+from crossroads.routing.lanes import LaneBatch, map_lanes
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "run"]
+__all__ = ["Group", "Sums", "group_destinations", "hegemony_of", "observed_origins", "routes_of",
+           "run"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,10 @@ class Sums:
     hegemony_weight: float = 0.0
     destinations: int = 0
     propagations: int = 0
+    hop_mass: float = 0.0  # calibrated: path mass summed over every hop taken ...
+    hop_observed: float = 0.0  # ... and over the hops taken along observed routes
+    pair_observed: float = 0.0  # calibrated: mass of the pairs whose whole route is observed
+    link_mass: np.ndarray | None = None  # per link of graph.links: path mass crossing it
     # optional parts (run(crossings=True) / run(labels=...)); None when not asked for
     crossings: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # home, foreign, mass
     label_any: np.ndarray | None = None  # per label: mass of paths crossing it
@@ -100,6 +114,8 @@ def run(
     vantage_points: np.ndarray | None = None,
     alpha: float = 0.1,
     workers: int = 1,
+    calibration: Calibration | None = None,
+    links: bool = False,
     crossings: bool = False,
     labels: tuple[np.ndarray, int] | None = None,
 ) -> Sums:
@@ -109,6 +125,7 @@ def run(
     ``vantage_points`` (indices), when given, yields the hegemony sums. ``workers``
     threads evaluate groups side by side (the kernels release the GIL); the sums are
     added in group order either way, so the result does not depend on ``workers``.
+    ``links`` adds the path mass crossing every link (:attr:`Sums.link_mass`);
     ``crossings`` adds the mass on each crossing link (:func:`_kernels.flow_crossings`);
     ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
     sums of that labelling (e.g. the owning state of state-owned ASes).
@@ -116,34 +133,40 @@ def run(
     n = graph.n
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
+    lids = link_ids(graph) if links else None
+    if links:
+        sums.link_mass = np.zeros(len(graph.links))
     extra = _Extra.asked(crossings, labels, table.n_countries, n)
     keys: list[np.ndarray] = []
     masses: list[np.ndarray] = []
     if labels is not None:
         sums.label_any = np.zeros(labels[1])
 
-    def one(g: Group) -> _Part:
-        return _group_part(graph, table, home, g, src_w, outbound, mode, vantage_points, alpha,
-                           extra)
+    def reduce_one(g: Group, r: Routes) -> _Part:
+        return _routes_part(graph, table, home, g, src_w, outbound, r, vantage_points, alpha,
+                            lids, extra)
 
-    for g, part in zip(groups, _map(one, groups, workers), strict=True):
-        any_, transit, gateway, direct, domestic, reached, heg, more = part
-        if more.crossing is not None:
-            _add_crossings(keys, masses, g, more.crossing, outbound, n)
-        if more.label_any is not None and sums.label_any is not None:
-            sums.label_any += g.weight * more.label_any
-        sums.propagations += 1
+    def one(g: Group) -> list[tuple[float, _Part]]:
+        return [(f, reduce_one(g, r)) for r, f in routes_of(graph, g.root, mode, calibration)]
+
+    def batch_parts(batch: LaneBatch, start: int) -> list[list[tuple[float, _Part]]]:
+        return [[(1.0, reduce_one(g, r))] for g, r in zip(groups[start : start + len(batch)],
+                                                    batch.all_routes(), strict=True)]
+
+    if mode == "calibrated":  # observed variants: one propagation each
+        per_group: Iterator[list[tuple[float, _Part]]] = _map(one, groups, workers)
+    else:  # 64 destinations per pass, the same routes
+        per_group = (p for ps in map_lanes(graph, [g.root for g in groups], batch_parts,
+                                           mode=mode, workers=workers) for p in ps)
+    for g, parts in zip(groups, per_group, strict=True):
+        sums.propagations += len(parts)
         sums.destinations += len(g.members)
-        sums.any += g.weight * any_
-        sums.transit += g.weight * transit
-        sums.gateway += g.weight * gateway
-        sums.direct += g.weight * direct
-        sums.domestic += g.weight * domestic
-        sums.reached += g.weight * reached
         sums.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
-        if heg is not None:
-            sums.hegemony += g.weight * heg
-            sums.hegemony_weight += g.weight
+        for frac, part in parts:  # one part per variant (calibrated), else one
+            _add(sums, g.weight * frac, part)
+            more = part[-1]
+            if more.crossing is not None:
+                _add_crossings(keys, masses, g, frac, more.crossing, outbound, n)
     if crossings:
         sums.crossings = _reduce_crossings(keys, masses, n)
     return sums
@@ -173,22 +196,43 @@ class _Extra:
 
 
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
-              _Extra]
+              tuple[float, ...], "np.ndarray | None", _Extra]
 
 
-def _add_crossings(keys: list[np.ndarray], masses: list[np.ndarray], g: Group,
+def _add(sums: Sums, weight: float, part: _Part) -> None:
+    any_, transit, gateway, direct, domestic, reached, heg, obs, lmass, more = part
+    if lmass is not None and sums.link_mass is not None:
+        sums.link_mass += weight * lmass
+    if more.label_any is not None and sums.label_any is not None:
+        sums.label_any += weight * more.label_any
+    sums.any += weight * any_
+    sums.transit += weight * transit
+    sums.gateway += weight * gateway
+    sums.direct += weight * direct
+    sums.domestic += weight * domestic
+    sums.reached += weight * reached
+    sums.hop_mass += weight * obs[0]
+    sums.hop_observed += weight * obs[1]
+    sums.pair_observed += weight * obs[2]
+    if heg is not None:
+        sums.hegemony += weight * heg
+        sums.hegemony_weight += weight
+
+
+def _add_crossings(keys: list[np.ndarray], masses: list[np.ndarray], g: Group, frac: float,
                    crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float], outbound: bool,
                    n: int) -> None:
-    """Append one group's crossing-link masses (weighted) as ``home * n + foreign`` keys;
-    the virtual last hop gives each stub its own link with its own weight."""
+    """Append one propagation's crossing-link masses (weighted by the group's weight and the
+    variant's share ``frac``) as ``home * n + foreign`` keys; the virtual last hop gives
+    each stub its own link with its own weight."""
     ha, fa, ms, to_stub = crossing
     keys.append(ha.astype(np.int64) * n + fa)
-    masses.append(ms * g.weight)
+    masses.append(ms * g.weight * frac)
     if to_stub and g.virtual:
         for d, wd in zip(g.members, g.member_weights, strict=True):
             h, f = (g.root, d) if outbound else (d, g.root)
             keys.append(np.array([h * n + f], np.int64))
-            masses.append(np.array([to_stub * wd]))
+            masses.append(np.array([to_stub * wd * frac]))
 
 
 def _reduce_crossings(keys: list[np.ndarray], masses: list[np.ndarray], n: int
@@ -200,13 +244,29 @@ def _reduce_crossings(keys: list[np.ndarray], masses: list[np.ndarray], n: int
     return k // n, k % n, m
 
 
-def _group_part(
+def routes_of(
+    graph: ASGraph, root: int, mode: RouteMode, calibration: Calibration | None
+) -> list[tuple[Routes, float]]:
+    """The routes towards destination ``root`` and their weights: one propagation, or in
+    ``calibrated`` mode one per observed per-prefix variant of the destination, weighted
+    by its share of the destination's observed addresses."""
+    if mode != "calibrated":
+        return [(propagate(graph, root, mode=mode), 1.0)]
+    if calibration is None:
+        raise ValueError("mode 'calibrated' needs a calibration")
+    variants = calibration.variants_of(int(graph.asns[root])) or [(None, 1.0)]
+    return [(propagate(graph, root, mode=mode, calibration=calibration, variant=v), f)
+            for v, f in variants]
+
+
+def _routes_part(
     graph: ASGraph, table: ASTable, home: int, g: Group, src_w: np.ndarray, outbound: bool,
-    mode: RouteMode, vantage_points: np.ndarray | None, alpha: float, extra: _Extra = _Extra(),
+    routes: Routes, vantage_points: np.ndarray | None, alpha: float,
+    lids: tuple[np.ndarray, ...] | None = None, extra: _Extra = _Extra(),
 ) -> _Part:
-    """One group's unweighted contributions (any, transit, gateway, direct, domestic,
-    reached, hegemony or None, and the extra parts asked for)."""
-    routes = propagate(graph, g.root, mode=mode)
+    """One propagation's unweighted contributions: any, transit, gateway, direct,
+    domestic, reached, hegemony (None without vantage points), observed-route sums,
+    per-link mass (None unless ``lids``), and the extra parts asked for."""
     w = src_w
     if not g.virtual and src_w[g.root] != 0.0:
         w = src_w.copy()
@@ -224,10 +284,12 @@ def _group_part(
     total = _any(args, table.cc_id, second, max(extra.n_labels, nc), w, g.root, g.virtual)
     more = _Extra(crossing=(ha, fa, ms, to_stub) if extra.crossings else None,
                   label_any=total[nc:] if extra.n_labels > nc else None)
-    return total[:nc], transit, gateway, direct, domestic, reached, heg, more
+    lmass = None if lids is None else link_part(graph, g, routes, transit, w, lids)
+    return (total[:nc], transit, gateway, direct, domestic, reached, heg,
+            observed_mass(routes, transit, w), lmass, more)
 
 
-def _map(fn: Callable[[Group], _Part], groups: Sequence[Group], workers: int) -> Iterator[_Part]:
+def _map(fn: Callable[[Group], T], groups: Sequence[Group], workers: int) -> Iterator[T]:
     """``map(fn, groups)`` in order, on ``workers`` threads, a bounded batch at a time."""
     if workers <= 1 or len(groups) < 2:
         yield from map(fn, groups)

@@ -56,7 +56,8 @@ from crossroads.metrics import _engine
 from crossroads.metrics import _kernels as _k
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.metrics.targets import customer_cone_sizes
-from crossroads.routing import ASGraph, RouteMode, Routes, propagate, propagate_many
+from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many
+from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
 __all__ = ["CORE", "Chokepoints", "carrying_set", "chokepoints", "keeps_world", "reached_share"]
@@ -126,36 +127,42 @@ class Chokepoints:
 
 
 def reached_share(
-    graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None
+    graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None,
+    calibration: Calibration | None = None,
 ) -> float:
     """``Q(G)``: reachable share of IPv4-weighted (foreign source, C destination) pairs;
     the ASes ``without`` (indices) are left out as sources."""
-    groups, src_w = _setup(graph, table, country, without)
-    return _q(_reach_masks(graph, groups), groups, src_w)
+    groups, src_w = _setup(graph, table, country, without, calibration=calibration)
+    return _q(_reach_masks(graph, groups, calibration), groups, src_w)
 
 
 def _setup(
     graph: ASGraph, table: ASTable, country: str, without: np.ndarray | None = None,
-    apart: np.ndarray | None = None,
+    apart: np.ndarray | None = None, calibration: Calibration | None = None,
 ) -> tuple[list[_engine.Group], np.ndarray]:
     """Destination groups and source weights. ``apart`` (indices) are never grouped as
-    stubs: a link candidate's ends, whose removal changes how a stub is reached."""
+    stubs: a link candidate's ends, whose removal changes how a stub is reached; nor are
+    the origins with observed routes (``calibration``)."""
     home = table.country_id(country)
     src_w = np.where(table.cc_id != home, table.ipv4, 0.0)
     if without is not None:
         src_w[np.asarray(without, np.int64)] = 0.0
     dests = table.origins(country)
-    keep = np.flatnonzero(src_w)
+    keep = np.union1d(np.flatnonzero(src_w), _engine.observed_origins(graph, calibration))
     if apart is not None:
         keep = np.union1d(keep, np.asarray(apart, np.int64))
     groups = _engine.group_destinations(graph, dests, table.ipv4[dests], keep_apart=keep)
     return groups, src_w
 
 
-def _reach_masks(graph: ASGraph, groups: list[_engine.Group]) -> list[np.ndarray]:
-    # one propagation per destination group, on threads (the kernels release the GIL)
-    return propagate_many(graph, [g.root for g in groups], _reached, mode="deterministic",
-                          workers=min(2, os.cpu_count() or 1))
+def _reach_masks(
+    graph: ASGraph, groups: list[_engine.Group], calibration: Calibration | None = None
+) -> list[np.ndarray]:
+    # one propagation per destination group, on threads (the kernels release the GIL);
+    # calibrated: observed routes (a valley among them) can reach where the rules cannot
+    mode: RouteMode = "deterministic" if calibration is None else "calibrated"
+    return propagate_many(graph, [g.root for g in groups], _reached, mode=mode,
+                          workers=min(2, os.cpu_count() or 1), calibration=calibration)
 
 
 def _reached(routes: Routes) -> np.ndarray:
@@ -181,13 +188,16 @@ def chokepoints(
     k: int = 5,
     threshold: float = 0.9,
     mode: RouteMode = "all-best",
+    calibration: Calibration | None = None,
 ) -> Chokepoints:
     """Losses of the top-``k`` candidates, split into the part about the country and the
-    part of sources cut off from everything, and the greedy carrying set (module doc)."""
+    part of sources cut off from everything, and the greedy carrying set (module doc).
+    In ``calibrated`` mode every edited graph drops the observed routes through what was
+    removed (:mod:`crossroads.routing.calibration`)."""
     links = _candidate_links(graph, table, country, inbound_result, k)
     ends = graph.indices_of(np.concatenate([links.as1.to_numpy(), links.as2.to_numpy()]))
-    groups, src_w = _setup(graph, table, country, apart=ends)
-    masks = _reach_masks(graph, groups)
+    groups, src_w = _setup(graph, table, country, apart=ends, calibration=calibration)
+    masks = _reach_masks(graph, groups, calibration)
     base = _q(masks, groups, src_w)
     home = table.members(country)
 
@@ -196,7 +206,7 @@ def chokepoints(
         w = src_w.copy()
         w[removed] = 0.0
         before = _q(masks, groups, w)
-        after = _reach_masks(edited, groups)
+        after = _reach_masks(edited, groups, calibration)
         total = _loss(before, _q(after, groups, w))
         keeps = keeps_world(edited, np.union1d(home, removed))
         mine, isolated = _split(masks, after, groups, w, keeps)
@@ -215,7 +225,8 @@ def chokepoints(
     ])
     links = _with_losses(links, [loss(graph.without_links([(a, b)]), none)
                                  for a, b in zip(links.as1, links.as2, strict=True)])
-    carrying = carrying_set(graph, table, country, threshold=threshold, mode=mode)
+    carrying = carrying_set(graph, table, country, threshold=threshold, mode=mode,
+                            calibration=calibration)
     return Chokepoints(
         table.codes[table.country_id(country)], base, _ranked(ases), _ranked(links),
         _ranked(ctry), carrying, threshold,
@@ -281,21 +292,24 @@ def carrying_set(
     threshold: float = 0.9,
     mode: RouteMode = "all-best",
     max_size: int = 20,
+    calibration: Calibration | None = None,
 ) -> pd.DataFrame:
     """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass."""
-    groups, src_w = _setup(graph, table, country)
-    routes = [propagate(graph, g.root, mode=mode) for g in groups]
+    groups, src_w = _setup(graph, table, country, calibration=calibration)
+    routes = [_engine.routes_of(graph, g.root, mode, calibration) for g in groups]
     blocked = np.zeros(graph.n, bool)
     chosen: list[tuple[int, float, float]] = []
     total = None
     while len(chosen) < max_size:
         transit = np.zeros(graph.n)
         escaped = 0.0
-        for g, r in zip(groups, routes, strict=True):
+        for g, variants in zip(groups, routes, strict=True):
             w = src_w if g.virtual else _without(src_w, g.root)
-            t, e = _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root, g.virtual)
-            transit += g.weight * t
-            escaped += g.weight * e
+            for r, frac in variants:
+                t, e = _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root,
+                                    g.virtual)
+                transit += g.weight * frac * t
+                escaped += g.weight * frac * e
         if total is None:
             total = escaped
         covered = 1.0 - escaped / total if total else 1.0

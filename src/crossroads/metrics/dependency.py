@@ -56,9 +56,10 @@ import pandas as pd
 from crossroads.metrics import _engine
 from crossroads.metrics._typing import SourceWeighting
 from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["DirectionResult", "Owners", "inbound", "outbound", "result_from_sums"]
+__all__ = ["TOP_LINKS", "DirectionResult", "Owners", "inbound", "outbound", "result_from_sums"]
 
 Owners = tuple[np.ndarray, tuple[str, ...]]
 """A labelling of AS indices (-1: no label) and the labels' names, e.g. owning states."""
@@ -71,7 +72,13 @@ class DirectionResult:
     ``by_country``: ``country, any_share, gateway_share`` for every foreign country (and
     ``unknown``) with a non-zero share, by gateway share. ``by_as``: ``asn, name, country,
     hegemony, transit_share, gateway_share`` of the foreign ASes on the paths, by transit
-    share (``hegemony`` is NaN without vantage points).
+    share (``hegemony`` is NaN without vantage points). In ``calibrated`` mode
+    ``observed_share`` is the share of the path mass's hops taken along observed routes
+    (the rest follows simulated routes), ``observed_pair_share`` the share of the reached
+    pair mass whose whole route was observed, and ``calibration`` names the RIBs.
+    ``by_link`` (inbound): ``as1, as2, rel`` (CAIDA convention) and ``mass_share``, the
+    share of the reached path mass crossing the link, for the :data:`TOP_LINKS` links
+    carrying the most (the input of :func:`crossroads.metrics.robustness.robustness`).
     """
 
     country: str
@@ -87,6 +94,10 @@ class DirectionResult:
     n_destinations: int
     n_vantage_points: int
     propagations: int
+    observed_share: float | None = None
+    observed_pair_share: float | None = None
+    calibration: str | None = None
+    by_link: pd.DataFrame | None = None
     # optional (inbound/outbound(crossings=True, owners=...)):
     crossings: pd.DataFrame | None = None  # home_asn, foreign_asn, mass (fraction of reached)
     owner_any: dict[str, float] | None = None  # owner label -> share of paths crossing it
@@ -107,6 +118,9 @@ class DirectionResult:
             "n_sources": self.n_sources,
             "n_destinations": self.n_destinations,
             "n_vantage_points": self.n_vantage_points,
+            "observed_share": self.observed_share,
+            "observed_pair_share": self.observed_pair_share,
+            "calibration": self.calibration,
         }
 
 
@@ -121,6 +135,7 @@ def inbound(
     alpha: float = 0.1,
     grouping: bool = True,
     workers: int = 1,
+    calibration: Calibration | None = None,
     crossings: bool = False,
     owners: Owners | None = None,
 ) -> DirectionResult:
@@ -128,7 +143,8 @@ def inbound(
 
     ``vantage_points`` (ASNs) give the hegemony column (and the sources when
     ``sources="vantage-points"``); ASNs absent from the graph are ignored. ``workers``
-    threads share the destinations (same result for any number). ``crossings`` and
+    threads share the destinations (same result for any number). ``mode="calibrated"``
+    routes with ``calibration`` (:mod:`crossroads.routing.calibration`). ``crossings`` and
     ``owners`` (label per AS index, -1 for none, and the label names) add the optional
     parts of :class:`DirectionResult`; the other results do not change.
     """
@@ -143,19 +159,20 @@ def inbound(
     else:
         raise ValueError(f"unknown sources {sources!r}; use 'addresses' or 'vantage-points'")
     src_w[table.cc_id == home] = 0.0
-    apart = np.union1d(np.flatnonzero(src_w), vps)
+    observed = _engine.observed_origins(graph, calibration)
+    apart = np.union1d(np.union1d(np.flatnonzero(src_w), vps), observed)
     groups = _engine.group_destinations(
         graph, dests, table.ipv4[dests], keep_apart=apart, grouping=grouping
     )
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=False, mode=mode,
-        vantage_points=vps, alpha=alpha, workers=workers, crossings=crossings,
-        labels=None if owners is None else (owners[0], len(owners[1])),
+        vantage_points=vps, alpha=alpha, workers=workers, calibration=calibration, links=True,
+        crossings=crossings, labels=None if owners is None else (owners[0], len(owners[1])),
     )
     label = "foreign ASes by IPv4 space" if sources == "addresses" else "vantage points"
     return result_from_sums(
         sums, graph, table, country, "inbound", mode, label,
-        int(np.count_nonzero(src_w)), int(vps.size), owners=owners,
+        int(np.count_nonzero(src_w)), int(vps.size), calibration=calibration, owners=owners,
     )
 
 
@@ -170,6 +187,7 @@ def outbound(
     alpha: float = 0.1,
     grouping: bool = True,
     workers: int = 1,
+    calibration: Calibration | None = None,
     crossings: bool = False,
     owners: Owners | None = None,
 ) -> DirectionResult:
@@ -197,15 +215,16 @@ def outbound(
         label = f"{idx.size} destination networks"
     src_w = np.where(table.cc_id == home, table.ipv4, 0.0)
     srcs = np.flatnonzero(src_w).astype(np.int32)
-    groups = _engine.group_destinations(graph, idx, dw, keep_apart=srcs, grouping=grouping)
+    apart = np.union1d(srcs, _engine.observed_origins(graph, calibration))
+    groups = _engine.group_destinations(graph, idx, dw, keep_apart=apart, grouping=grouping)
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=True, mode=mode,
-        vantage_points=srcs, alpha=alpha, workers=workers, crossings=crossings,
-        labels=None if owners is None else (owners[0], len(owners[1])),
+        vantage_points=srcs, alpha=alpha, workers=workers, calibration=calibration,
+        crossings=crossings, labels=None if owners is None else (owners[0], len(owners[1])),
     )
     return result_from_sums(
         sums, graph, table, country, "outbound", mode, label, int(srcs.size), int(srcs.size),
-        owners=owners,
+        calibration=calibration, owners=owners,
     )
 
 
@@ -220,6 +239,7 @@ def result_from_sums(
     n_sources: int,
     n_vps: int,
     *,
+    calibration: Calibration | None = None,
     owners: Owners | None = None,
 ) -> DirectionResult:
     """Normalise engine sums into shares and tables."""
@@ -266,11 +286,27 @@ def result_from_sums(
         n_destinations=sums.destinations,
         n_vantage_points=n_vps,
         propagations=sums.propagations,
+        observed_share=(sums.hop_observed / sums.hop_mass if sums.hop_mass else 0.0)
+        if calibration is not None else None,
+        observed_pair_share=sums.pair_observed / r if calibration is not None else None,
+        calibration=calibration.describe() if calibration is not None else None,
+        by_link=None if sums.link_mass is None else _top_links(graph, sums.link_mass / r),
         crossings=_crossing_frame(sums, graph, r),
         owner_any=(None if owners is None or sums.label_any is None else
                    {name: float(v / r) for name, v in zip(owners[1], sums.label_any,
                                                           strict=True) if v > 0}),
     )
+
+
+TOP_LINKS = 50
+
+
+def _top_links(graph: ASGraph, share: np.ndarray) -> pd.DataFrame:
+    order = np.lexsort((np.arange(share.size), -share))[:TOP_LINKS]
+    order = order[share[order] > 0]
+    lk = graph.links
+    return pd.DataFrame({"as1": lk.as1[order], "as2": lk.as2[order],
+                         "rel": lk.rel[order].astype(np.int64), "mass_share": share[order]})
 
 
 def _crossing_frame(sums: _engine.Sums, graph: ASGraph, r: float) -> pd.DataFrame | None:

@@ -25,18 +25,23 @@ see how much of each year is affected.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from crossroads._dask import dask_client
-from crossroads.errors import DatasetMissingError
+from crossroads.errors import CrossroadsError, DatasetMissingError
 from crossroads.metrics.border import border_links
 from crossroads.metrics.report import dependency
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode, load_graph
+from crossroads.routing.calibration import Calibration
+from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
 from crossroads.snapshots import UNKNOWN, CountryBy, Snapshot
 from crossroads.sources import DatasetSpec, catalog
 from crossroads.store import Store
@@ -100,12 +105,17 @@ def history(
     top: int = 5,
     scheduler: str | None = None,
     workers: int | None = None,
+    observed: Sequence[str | Path] = (),
+    max_rib_gap_days: int = RIB_MAX_GAP_DAYS,
 ) -> History:
     """The dependency history of ``country`` over every snapshot in the year range, with
     ``snap``'s AS table (the graphs of the other dates are read from its store).
 
     ``scheduler``: address of a Dask scheduler (``tcp://host:8786``); without it a
     ``LocalCluster`` of ``workers`` processes (default 2) runs the snapshots.
+    ``mode="calibrated"``: only the snapshots with ``observed`` RIB files within
+    ``max_rib_gap_days`` of their date are measured, each calibrated by those RIBs; the
+    others are listed in the notes as skipped.
     """
     start = time.perf_counter()
     cc = snap.require_country(country)
@@ -118,8 +128,13 @@ def history(
             f"no AS-relationship snapshot between {start_year} and {end_year}",
             hint="the catalogue has CAIDA snapshots 2002-2018 (every two years) and 2025",
         )
+    ribs, skipped = _ribs_per_snapshot(specs, mode, observed, max_rib_gap_days)
+    specs = [sp for sp in specs if mode != "calibrated" or sp.name in ribs]
+    if not specs:
+        raise CrossroadsError("no snapshot has RIBs within the gap",
+                              hint=f"--rib-max-gap is {max_rib_gap_days} days")
     parts = _run_on_dask(snap.store, specs, snap.info, cc, mode, top, scheduler, workers,
-                         snap.country_by)
+                         snap.country_by, ribs)
     summary = pd.DataFrame([p["summary"] for p in parts])
     by_country = pd.concat([p["by_country"] for p in parts], ignore_index=True)
     top_ases = pd.concat([p["top_ases"] for p in parts], ignore_index=True)
@@ -130,7 +145,10 @@ def history(
         summary=summary.drop(columns="country"),
         by_country=by_country,
         top_ases=top_ases,
-        notes=tuple(_notes(snap.info)),
+        notes=tuple(_notes(snap.info)) + ((f"calibrated mode: no RIB within "
+                                            f"{max_rib_gap_days} days of "
+                                            f"{', '.join(skipped)}: not measured",)
+                                           if skipped else ()),
         seconds=round(time.perf_counter() - start, 1),
         datasets=(*graphs, *(p for p in snap.datasets if p.kind != "as-rel")),
     )
@@ -139,13 +157,18 @@ def history(
 def snapshot_summary(
     store: Store, spec_name: str, info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, country_by: CountryBy = "registration",
+    ribs: Sequence[str] = (),
 ) -> dict[str, Any]:
     """One snapshot's row of the history (runs on a Dask worker; plain data out)."""
     spec = catalog.by_name(spec_name)
-    graph = load_graph(store.settings, spec.data_date)
+    cal = None
+    if mode == "calibrated":
+        graph, cal = calibrated_graph(store.settings, ribs, spec.data_date, max_gap_days=10**6)
+    else:
+        graph = load_graph(store.settings, spec.data_date)
     out = summarise_graph(graph, info, country, mode=mode, top=top,
                           when=spec.data_date.isoformat(), dataset=spec.name,
-                          country_by=country_by)
+                          country_by=country_by, calibration=cal)
     out["provenance"] = graph.provenance
     return out
 
@@ -153,11 +176,13 @@ def snapshot_summary(
 def summarise_graph(
     graph: ASGraph, info: pd.DataFrame, country: str, *, mode: RouteMode = "all-best",
     top: int = 5, when: str = "", dataset: str = "", country_by: CountryBy = "registration",
+    calibration: Calibration | None = None,
 ) -> dict[str, Any]:
     """``{"summary": row, "by_country": frame, "top_ases": frame}`` of one graph, with
-    the countries of ``info`` in the meaning ``country_by``."""
+    the countries of ``info`` in the meaning ``country_by`` (``calibration``: routes
+    calibrated by RIBs, ``mode="calibrated"``)."""
     snap = Snapshot.of(graph, info, country_by=country_by)
-    rep = dependency(snap, country, mode=mode, chokepoint_k=0)
+    rep = dependency(snap, country, mode=mode, chokepoint_k=0, calibration=calibration)
     table = snap.table
     cc = rep.country
     links = border_links(graph, table, cc)
@@ -196,6 +221,10 @@ def summarise_graph(
         }))
         row[f"{direction}_top_ases"] = ", ".join(
             f"AS{a} ({c})" for a, c in zip(head.asn, head.country, strict=True))
+        if calibration is not None:
+            row[f"{direction}_observed_share"] = res.observed_share
+    if calibration is not None:
+        row["ribs"] = ", ".join(calibration.ribs)
     return {"summary": row, "by_country": pd.concat(countries, ignore_index=True),
             "top_ases": pd.concat(ases, ignore_index=True)}
 
@@ -204,15 +233,37 @@ def _run_on_dask(
     store: Store, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
     mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
     country_by: CountryBy,
+    ribs: dict[str, list[str]],
 ) -> list[dict[str, Any]]:
     with dask_client(scheduler, workers=workers or 2) as client:
         shared = client.scatter(info, broadcast=True)
         futures = [
             client.submit(snapshot_summary, store, s.name, shared, country, mode, top, country_by,
-                          key=f"history-{country}-{s.name}", pure=False)
+                          ribs.get(s.name, []), key=f"history-{country}-{s.name}", pure=False)
             for s in specs
         ]
         return list(client.gather(futures))
+
+
+def _ribs_per_snapshot(
+    specs: list[DatasetSpec], mode: RouteMode, observed: Sequence[str | Path], gap: int,
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Calibrated mode: the RIB files within ``gap`` days of each snapshot's date, and the
+    snapshots that have none."""
+    if mode != "calibrated":
+        return {}, []
+    if not observed:
+        raise CrossroadsError("--mode calibrated needs observed routes",
+                              hint="give RIB files with --observed FILE (bgpdump -m or MRT)")
+    from crossroads.routing.ribs import read_rib
+
+    dates = {str(f): pc.min(read_rib(f).column("timestamp")).as_py().date() for f in observed}
+    out: dict[str, list[str]] = {}
+    for sp in specs:
+        near = [f for f, d in dates.items() if abs((sp.data_date - d).days) <= gap]
+        if near:
+            out[sp.name] = near
+    return out, [sp.data_date.isoformat() for sp in specs if sp.name not in out]
 
 
 def _notes(info: pd.DataFrame) -> list[str]:

@@ -27,7 +27,6 @@ report notes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -42,11 +41,10 @@ from crossroads.metrics.attribution import flag_disputed
 from crossroads.metrics.concentration import concentration
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.metrics.report import DependencyReport
-from crossroads.provenance import Provenance, sha256_file
+from crossroads.routing.ribs import read_rib, rib_provenance
 from crossroads.snapshots import UNKNOWN, Snapshot
 from crossroads.snapshots.load import AS_INFO_KINDS
-from crossroads.sources import iter_lines
-from crossroads.sources.bgpdump_text import clean_paths, read_bgpdump
+from crossroads.sources.bgpdump_text import clean_paths
 
 __all__ = [
     "observed_dependency", "observed_direction", "observed_paths", "read_rib_paths",
@@ -55,19 +53,10 @@ __all__ = [
 
 
 def read_rib_paths(path: str | Path) -> pa.Table:
-    """``timestamp, peer_asn, prefix, as_path`` of the routes in a RIB file: ``bgpdump -m``
-    text when the first line starts with a bgpdump record name, MRT otherwise."""
-    first = next(iter(iter_lines(path)), (0, b""))[1]
-    if isinstance(first, str):
-        first = first.encode()
-    if first.split(b"|", 1)[0] in (b"TABLE_DUMP", b"TABLE_DUMP2", b"BGP4MP", b"BGP4MP_ET"):
-        t = read_bgpdump(path)
-        t = t.filter(pc.is_in(t.column("entry_type"), pa.array(["B", "A"])))
-    else:
-        from crossroads.sources.mrt import read_mrt
-
-        t = read_mrt(path)
-        t = t.filter(pc.is_in(t.column("type"), pa.array(["rib", "announce"])))
+    """``timestamp, peer_asn, prefix, as_path`` of the IPv4 routes in a RIB file (``bgpdump
+    -m`` text or MRT, :func:`crossroads.routing.ribs.read_rib`)."""
+    t = read_rib(path)
+    t = t.filter(pc.is_in(t.column("entry_type"), pa.array(["B", "A"])))
     return t.select(["timestamp", "peer_asn", "prefix", "as_path"])
 
 
@@ -197,18 +186,6 @@ def observed_dependency(
         datasets=sets, notes=tuple(notes), country_by=snap.country_by,
         answers=tuple(lead(r, country_by=snap.country_by, datasets=sets)
                       for r in (inb, out) if r is not None),
-    )
-
-
-def rib_provenance(path: str | Path, table: pa.Table) -> Provenance:
-    """Provenance of one RIB file: its path, SHA-256, the date (UTC) of its earliest
-    record and the file's modification time as the retrieval time."""
-    p = Path(path)
-    first = pc.min(table.column("timestamp")).as_py() if table.num_rows else None
-    mtime = datetime.fromtimestamp(p.stat().st_mtime, UTC)
-    return Provenance(
-        dataset=p.name, source=str(p), data_date=first.date() if first else mtime.date(),
-        sha256=sha256_file(p), retrieved_at=mtime, path=str(p), kind="rib",
     )
 
 

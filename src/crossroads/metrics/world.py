@@ -8,10 +8,15 @@ columns hold the ``direct`` share (no foreign transit AS) and the ``domestic`` s
 ``unknown`` is a column like any country. Each row sums to 1.
 
 Cost: one propagation per destination group (an origin AS, or the single-homed stubs of one
-provider in one country): tens of thousands on the 2025 graph. The work is split into
-chunks that run in worker processes and are appended to a checkpoint file, so an
-interrupted run resumes where it stopped; ``sample`` evaluates a seeded random subset of
-the groups (a *sampled* matrix, labelled as such) to time or preview the full run.
+provider in one country): 57,338 on the 2025 graph. The groups run on the lane engine
+(:mod:`crossroads.routing.lanes`), 64 at a time, sorted by country so that a batch shares
+its home ASes, and reduced in the lanes (:mod:`crossroads.metrics.lane_sums`) to exactly the
+per-group sums of the per-destination kernel; those are then added in group order, in
+``chunk``-sized partial sums, as the per-destination engine (``engine="per-origin"``, kept
+as the reference) adds them, so both engines give the same matrix bit for bit. The
+per-group results are saved to a checkpoint file as batches finish, so an interrupted run
+resumes where it stopped; ``sample`` evaluates a seeded random subset of the groups (a
+*sampled* matrix, labelled as such) to time or preview the full run.
 
 Example (``tests/metrics/hand.py``): AA's row is the inbound result of the hand tests,
 ``M[AA, BB] = 21/32`` and ``M[AA, CC] = 11/32``.
@@ -21,24 +26,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from crossroads.atomic import atomic_path
-from crossroads.metrics import _kernels as _k
+from crossroads.metrics import _engine
+from crossroads.metrics._world_engines import COLUMNS, by_columns, by_lanes, per_origin
 from crossroads.provenance import Provenance
-from crossroads.routing import ASGraph, RouteMode, propagate
+from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
 from crossroads.snapshots import UNKNOWN, ASTable, Snapshot
 
-__all__ = ["WorldMatrix", "plot_world_matrix", "world_groups", "world_matrix"]
+__all__ = ["WorldEngine", "WorldMatrix", "plot_world_matrix", "world_groups", "world_matrix"]
 
 DIRECT = "(direct)"
 DOMESTIC = "(domestic)"
 
+WorldEngine = Literal["lanes", "per-origin", "array", "gpu"]
+"""``lanes``: 64 destination groups per pass (the default); ``per-origin``: one
+propagation and one kernel call per group, on worker processes (the reference);
+``array``/``gpu``: the batched array code (:mod:`crossroads.metrics._array_inbound`) on
+numpy or, with the optional CuPy, on an NVIDIA GPU -- equal to the others to rounding."""
 
 @dataclass(frozen=True)
 class WorldMatrix:
@@ -52,6 +64,8 @@ class WorldMatrix:
     seconds: float
     mode: str
     datasets: tuple[Provenance, ...] = ()
+    calibration: str | None = None  # calibrated mode: the RIBs
+    observed_share: float | None = None  # calibrated: share of hop mass on observed routes
 
     @property
     def sampled(self) -> bool:
@@ -65,16 +79,22 @@ class WorldMatrix:
         return m[m.gateway_share > 0].reset_index(drop=True)
 
 
-def world_groups(graph: ASGraph, table: ASTable) -> list[tuple[int, bool, int, float]]:
+def world_groups(
+    graph: ASGraph, table: ASTable, *, keep_apart: np.ndarray | None = None
+) -> list[tuple[int, bool, int, float]]:
     """``(root, virtual, country_id, weight)`` per destination group: every AS with IPv4
-    space and a known country; single-homed stubs grouped by (provider, country)."""
+    space and a known country; single-homed stubs grouped by (provider, country), except
+    those in ``keep_apart`` (indices; e.g. origins with observed routes)."""
+    apart = np.zeros(graph.n, bool)
+    if keep_apart is not None:
+        apart[np.asarray(keep_apart, np.int64)] = True
     n_prov = np.diff(graph.prov_ptr)
     degree = n_prov + np.diff(graph.cust_ptr) + np.diff(graph.peer_ptr)
     unknown = table.codes.index(UNKNOWN)
     out: dict[tuple[int, bool, int], float] = {}
     for d in np.flatnonzero((table.ipv4 > 0) & (table.cc_id != unknown)).tolist():
         c = int(table.cc_id[d])
-        if degree[d] == 1 and n_prov[d] == 1:
+        if degree[d] == 1 and n_prov[d] == 1 and not apart[d]:
             key = (int(graph.prov_idx[graph.prov_ptr[d]]), True, c)
         else:
             key = (d, False, c)
@@ -92,41 +112,33 @@ def world_matrix(
     chunk: int = 500,
     checkpoint: str | Path | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: WorldEngine = "lanes",
+    calibration: Calibration | None = None,
 ) -> WorldMatrix:
     """Compute the matrix of ``snap`` (see the module doc); ``checkpoint`` (an ``.npz``
-    path) makes the run resumable, ``workers`` > 1 uses that many processes."""
+    path) makes the run resumable, ``workers`` > 1 uses that many threads (processes
+    with ``engine="per-origin"``). ``mode="calibrated"`` routes with ``calibration``
+    (built on ``snap``'s graph; one propagation per observed per-prefix variant) on the
+    per-origin engine, whatever ``engine`` says."""
     start = time.perf_counter()
     graph, table = snap.graph, snap.table
-    groups = world_groups(graph, table)
+    groups = world_groups(graph, table,
+                          keep_apart=_engine.observed_origins(graph, calibration))
     total = len(groups)
     if sample is not None and sample < total:
         pick = np.sort(np.random.default_rng(seed).choice(total, sample, replace=False))
         groups = [groups[i] for i in pick]
-    k = table.n_countries
-    acc = np.zeros((k, k + 2))  # gateway countries, direct, domestic
-    reached = np.zeros(k)
-    done = 0
-    ck = Path(checkpoint) if checkpoint else None
-    if ck is not None and ck.exists():
-        saved = np.load(ck)
-        if int(saved["n_groups"]) == len(groups):
-            acc, reached, done = saved["acc"], saved["reached"], int(saved["done"])
-    chunks = [groups[i : i + chunk] for i in range(done, len(groups), chunk)]
-    run = _Chunk(graph, table, mode)
-    pool = ProcessPoolExecutor(workers) if workers > 1 else None
-    try:
-        results = pool.map(run, chunks) if pool else map(run, chunks)
-        for part, (a, r) in zip(chunks, results, strict=True):
-            acc += a
-            reached += r
-            done += len(part)
-            if ck is not None:
-                _save(ck, acc, reached, done, len(groups))
-            if progress:
-                progress(done, len(groups))
-    finally:
-        if pool:
-            pool.shutdown()
+    hops = None
+    if calibration is not None or engine == "per-origin":
+        acc, reached, hops = per_origin(graph, table, groups, mode, workers, chunk,
+                                        checkpoint, progress, calibration)
+    elif engine == "lanes":
+        acc, reached = by_lanes(graph, table, groups, mode, workers, chunk, checkpoint,
+                                progress)
+    elif engine in COLUMNS:
+        acc, reached = by_columns(graph, table, groups, mode, engine, chunk, progress)
+    else:
+        raise ValueError(f"unknown engine {engine!r}; use 'lanes' or 'per-origin'")
     rows = reached > 0
     cols = [*table.codes, DIRECT, DOMESTIC]
     shares = pd.DataFrame(acc[rows] / reached[rows, None], index=np.array(table.codes)[rows],
@@ -134,38 +146,10 @@ def world_matrix(
     shares.index.name = "country"
     shares = shares.loc[:, (shares > 0).any(axis=0)]
     return WorldMatrix(shares, pd.Series(reached[rows], index=shares.index), len(groups),
-                       total, time.perf_counter() - start, mode, snap.datasets)
-
-
-class _Chunk:
-    """Picklable worker: evaluates a list of groups, returns (acc, reached)."""
-
-    def __init__(self, graph: ASGraph, table: ASTable, mode: RouteMode) -> None:
-        self.graph, self.table, self.mode = graph, table, mode
-
-    def __call__(self, groups: list[tuple[int, bool, int, float]]) -> tuple[np.ndarray, np.ndarray]:
-        t, k = self.table, self.table.n_countries
-        acc = np.zeros((k, k + 2))
-        reached = np.zeros(k)
-        for root, virtual, c, weight in groups:
-            routes = propagate(self.graph, root, mode=self.mode)
-            w = np.where(t.cc_id != c, t.ipv4, 0.0)
-            if not virtual:
-                w[root] = 0.0
-            _, gw, direct, domestic, r = _k.flow(
-                routes.length, routes.nh_ptr, routes.nh_idx, t.cc_id, c, w, root, virtual,
-                True, False,
-            )
-            acc[c, :k] += weight * np.bincount(t.cc_id, weights=gw, minlength=k)
-            acc[c, k] += weight * direct
-            acc[c, k + 1] += weight * domestic
-            reached[c] += weight * r
-        return acc, reached
-
-
-def _save(path: Path, acc: np.ndarray, reached: np.ndarray, done: int, n: int) -> None:
-    with atomic_path(path) as tmp:
-        np.savez(tmp, acc=acc, reached=reached, done=done, n_groups=n)
+                       total, time.perf_counter() - start, mode, snap.datasets,
+                       None if calibration is None else calibration.describe(),
+                       None if calibration is None or hops is None
+                       else float(hops[1] / max(hops[0], 1e-300)))
 
 
 def plot_world_matrix(m: WorldMatrix, path: str | Path, *, top: int = 40) -> Path:

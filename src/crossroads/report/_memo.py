@@ -25,6 +25,7 @@ from typing import Any
 
 from crossroads.atomic import atomic_path
 from crossroads.config import Settings
+from crossroads.store import prune as prune_files
 
 __all__ = ["MAX_BYTES", "code_fingerprint", "memo", "prune"]
 
@@ -85,19 +86,4 @@ def _limit() -> int:
 def prune(folder: Path, limit: int) -> int:
     """Delete the least recently used ``*.json`` results of ``folder`` until their sizes
     sum to at most ``limit`` bytes; the number deleted."""
-    files = []
-    for path in folder.glob("*.json"):
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        files.append((st.st_mtime, st.st_size, path))
-    total = sum(size for _, size, _ in files)
-    deleted = 0
-    for _, size, path in sorted(files):
-        if total <= limit:
-            break
-        path.unlink(missing_ok=True)
-        total -= size
-        deleted += 1
-    return deleted
+    return prune_files(folder, limit, "*.json")

@@ -62,7 +62,8 @@ def _try(report: Report, key: str, fn: Callable[[], Any]) -> None:
 
 
 def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
-           history: bool = True) -> Report:
+           history: bool = True, mode: str = "all-best",
+           observed: Sequence[str | Path] = ()) -> Report:
     """Call every API the report needs for ``country`` and the named scenario presets
     (or YAML files). The dependency history runs on its own Dask processes, so it is
     started first and collected last, while the dependency and scenarios compute here."""
@@ -73,7 +74,8 @@ def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
     with ThreadPoolExecutor(max_workers=1) as pool:
         past = pool.submit(sections.history, settings, cc) if history else None
         _try(report, "profile", lambda: sections.profile(settings, cc))
-        _try(report, "dependency", lambda: sections.dependency(settings, cc))
+        _try(report, "dependency",
+             lambda: sections.dependency(settings, cc, mode=mode, observed=observed))
         if "dependency" in report.parts:
             raw = report.parts["dependency"]
             report.parts["dependency"] = dependency_view(raw, cc)
@@ -127,10 +129,15 @@ def write_report(
     pdf: Path | None = None,
     scenarios: Sequence[str] = (),
     history: bool = True,
+    mode: str = "all-best",
+    observed: Sequence[str | Path] = (),
 ) -> Report:
     """Gather, render and write the report of ``country`` to ``html`` (and ``pdf``);
-    ``history=False`` leaves out the 2002-2025 history (one minute on two cores)."""
-    report = gather(settings, country, scenarios=scenarios, history=history)
+    ``history=False`` leaves out the 2002-2025 history (one minute on two cores).
+    ``mode="calibrated"`` computes the dependency section on calibrated routes
+    (``observed`` RIB files, else the stored RIBs)."""
+    report = gather(settings, country, scenarios=scenarios, history=history, mode=mode,
+                    observed=observed)
     text = render_html(report)
     _atomic(html, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     if pdf is not None:

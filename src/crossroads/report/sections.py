@@ -12,6 +12,7 @@ routes (:func:`crossroads.routing.fidelity_note.fidelity_note`).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -57,8 +58,8 @@ def graph_date(result: dict[str, Any]) -> str | None:
     return None
 
 
-def _note(when: str | None) -> str:
-    return fidelity_note(Date.fromisoformat(when) if when else None)
+def _note(when: str | None, mode: str = "deterministic") -> str:
+    return fidelity_note(Date.fromisoformat(when) if when else None, mode=mode)
 
 
 def datasets(settings: Settings) -> list[dict[str, Any]]:
@@ -92,22 +93,33 @@ def corridors(country: str) -> dict[str, Any]:
     return plain(country_corridors(country_code(country)))  # type: ignore[no-any-return]
 
 
-def dependency(settings: Settings, country: str, *, date: Date | None = None) -> dict[str, Any]:
+def dependency(
+    settings: Settings, country: str, *, date: Date | None = None, mode: str = "all-best",
+    observed: Sequence[str | Path] = (),
+) -> dict[str, Any]:
     """Foreign dependency of ``country`` in both directions, chokepoints, concentration and
     border ASes (:func:`crossroads.metrics.report.dependency`), with the graph date
-    and its fidelity note."""
+    and its fidelity note. ``mode="calibrated"``: on the snapshot calibrated by the
+    ``observed`` RIB files (or the stored RIBs), :func:`crossroads.snapshots.
+    calibrated_snapshot`; its notes name the RIBs and the observed share."""
     from crossroads.metrics.report import dependency as run
-    from crossroads.snapshots import snapshot
+    from crossroads.snapshots import calibrated_snapshot, snapshot
 
     cc = country_code(country)
 
     def compute() -> dict[str, Any]:
-        out: dict[str, Any] = plain(run(snapshot(settings, date=date), cc))
+        if mode == "calibrated":
+            snap, cal = calibrated_snapshot(settings, list(observed), date=date)
+            result = run(snap, cc, mode="calibrated", calibration=cal)
+        else:
+            result = run(snapshot(settings, date=date), cc, mode=mode)  # type: ignore[arg-type]
+        out: dict[str, Any] = plain(result)
         out["graph_date"] = graph_date(out)
-        out["fidelity_note"] = _note(out["graph_date"])
+        out["fidelity_note"] = _note(out["graph_date"], mode)
         return out
 
-    return memo(settings, "dependency", {"cc": cc, "date": date}, compute)  # type: ignore[no-any-return]
+    key = {"cc": cc, "date": date, "mode": mode, "observed": [str(p) for p in observed]}
+    return memo(settings, "dependency", key, compute)  # type: ignore[no-any-return]
 
 
 def history(settings: Settings, country: str, *, scheduler: str | None = None) -> dict[str, Any]:

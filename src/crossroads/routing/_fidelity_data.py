@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crossroads.routing.graph import ASGraph
-from crossroads.sources.bgpdump_text import clean_paths, read_bgpdump
+from crossroads.sources.bgpdump_text import clean_paths
 
 __all__ = ["EXCLUSIONS", "Observed", "observed_routes"]
 
@@ -93,8 +93,10 @@ def observed_routes(rib: pa.Table | str | Path, graph: ASGraph) -> Observed:
     """The routes of ``rib`` in the fidelity population of ``graph`` (module docstring)."""
     label = "<table>"
     if not isinstance(rib, pa.Table):
+        from crossroads.routing.ribs import read_rib
+
         label = Path(rib).name
-        rib = read_bgpdump(rib)
+        rib = read_rib(rib)  # bgpdump -m text or MRT
     n_all = rib.num_rows
     cleaned = clean_paths(rib.column("as_path"))
     lens = pc.list_value_length(cleaned).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -40,8 +40,8 @@ _UP = 3  # a provider
 
 
 @njit(cache=True, nogil=True)
-def _in_row(ptr, idx, v, u):
-    """Whether ``u`` is in CSR row ``v`` (rows sorted ascending)."""
+def _position(ptr, idx, v, u):
+    """Where ``u`` is, or would be inserted, in CSR row ``v`` (rows sorted ascending)."""
     lo = ptr[v]
     hi = ptr[v + 1]
     while lo < hi:
@@ -50,7 +50,14 @@ def _in_row(ptr, idx, v, u):
             lo = mid + 1
         else:
             hi = mid
-    return lo < ptr[v + 1] and idx[lo] == u
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def _in_row(ptr, idx, v, u):
+    """Whether ``u`` is in CSR row ``v`` (rows sorted ascending)."""
+    k = _position(ptr, idx, v, u)
+    return k < ptr[v + 1] and idx[k] == u
 
 
 @njit(cache=True, nogil=True)

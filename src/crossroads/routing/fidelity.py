@@ -60,8 +60,11 @@ import pyarrow as pa
 
 from crossroads.errors import DataFormatError
 from crossroads.routing import _fidelity_kernels as _fk
+from crossroads.routing._calibrated_score import score_calibrated
 from crossroads.routing._fidelity_data import Observed, observed_routes
-from crossroads.routing.graph import ASGraph, Links, _pair_key
+from crossroads.routing._relfix import fix_relationships, indices
+from crossroads.routing.calibration import Calibration, calibrate
+from crossroads.routing.graph import ASGraph
 from crossroads.routing.infer import infer_relationships
 from crossroads.routing.routes import RouteMode
 
@@ -69,16 +72,16 @@ __all__ = ["Evaluation", "FidelityOption", "FidelityReport", "OPTIONS", "evaluat
 
 FidelityOption = Literal[
     "learned-preference", "learned-routes", "added-links", "relationship-fixes", "inferred",
-    "per-prefix",
+    "per-prefix", "calibrated",
 ]
 OPTIONS: tuple[FidelityOption, ...] = (
     "learned-preference", "learned-routes", "added-links", "relationship-fixes", "inferred",
-    "per-prefix",
+    "per-prefix", "calibrated",
 )
 _GRAPH_OPTIONS = {"added-links", "relationship-fixes", "inferred"}
-_LEARNED = {"learned-preference", "learned-routes"} | _GRAPH_OPTIONS
+_LEARNED = {"learned-preference", "learned-routes", "calibrated"} | _GRAPH_OPTIONS
 METRICS = ("exact", "next_hop", "length", "among_best", "unreachable",
-           "path_missing_link", "path_valley")
+           "path_missing_link", "path_valley", "vp_observed")
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,10 @@ class FidelityReport:
     """Agreement of simulated with observed routes, per vantage point and overall.
 
     ``per_vp`` has one row per vantage point (``vp_asn, vp_ip, routes`` and the
-    :data:`METRICS` as fractions of its routes); ``overall`` the same over all routes.
+    :data:`METRICS` as fractions of its routes); ``overall`` the same over all routes;
+    ``mean_over_vps`` the unweighted mean of the metrics of each vantage-point AS (every
+    VP AS counts once, however many routes it has). ``vp_observed``: the share of routes
+    whose vantage point's own route was observed in the training routes (``calibrated``).
     ``path_missing_link`` / ``path_valley``: observed paths no simulation on this graph can
     produce (a link absent from the graph / a valley under its relationships).
     """
@@ -103,6 +109,7 @@ class FidelityReport:
     overall: dict[str, float]
     seconds: float
     notes: list[str] = field(default_factory=list)
+    mean_over_vps: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -117,6 +124,7 @@ class FidelityReport:
             "population": self.population,
             "excluded": self.excluded,
             "overall": self.overall,
+            "mean_over_vp_ases": self.mean_over_vps,
             "per_vp": self.per_vp.to_dict(orient="records"),
             "seconds": self.seconds,
             "notes": self.notes,
@@ -139,8 +147,11 @@ def fidelity(
     ``sample_origins``: score only the routes of that many origins drawn at random
     (``seed``); held-out options still learn from *all* the other vantage points' routes.
     """
-    if mode not in ("deterministic", "all-best"):
-        raise ValueError(f"unknown mode {mode!r}; use 'deterministic' or 'all-best'")
+    if mode not in ("deterministic", "all-best", "calibrated"):
+        raise ValueError(f"unknown mode {mode!r}; use 'deterministic', 'all-best' or "
+                         "'calibrated'")
+    if mode == "calibrated":
+        options = ("calibrated",)
     run = evaluate(graph, rib, options=options, sample_origins=sample_origins, seed=seed)
     return run.report(mode, graph_label=graph_label or _graph_label(graph))
 
@@ -159,7 +170,7 @@ class Evaluation:
 
     def report(self, mode: RouteMode, *, graph_label: str) -> FidelityReport:
         """The :class:`FidelityReport` of ``mode`` (both modes share one propagation)."""
-        per_vp, overall = _summarise(self.obs, self.scores, mode, self.scored)
+        per_vp, overall, macro = _summarise(self.obs, self.scores, mode, self.scored)
         population = dict(self.obs.population)
         if not self.scored.all():
             population["scored_routes"] = int(self.scored.sum())
@@ -177,6 +188,7 @@ class Evaluation:
             overall=overall,
             seconds=self.seconds,
             notes=self.obs.notes + self.notes,
+            mean_over_vps=macro,
         )
 
 
@@ -209,6 +221,9 @@ def evaluate(
         scored = np.isin(obs.origin, pick)
         notes.append(f"scored the routes of {sample_origins:,} origins drawn at random "
                      f"(seed {seed}): {int(scored.sum()):,} of {obs.n:,} routes")
+    if "calibrated" in opts and len(opts) > 1:
+        raise ValueError("option 'calibrated' includes added links and learned preferences; "
+                         "use it alone")
     held_out = any(o in _LEARNED for o in opts)
     scores = _empty_scores(obs.n)
     vps = np.unique(obs.vp_asn)
@@ -232,6 +247,7 @@ class _Model:
     dest_keys: np.ndarray  # int64 (from_index << 32 | to_index), sorted within a group
     dest_vals: np.ndarray  # int64 counts
     note: str = ""
+    calibration: Calibration | None = None
 
 
 def _train(
@@ -240,13 +256,17 @@ def _train(
     """The graph and preferences a fold uses, learned from the routes ``train`` only."""
     g = graph
     note = ""
+    if train is not None and "calibrated" in opts:
+        cal = calibrate(graph, obs, rows=np.flatnonzero(train))
+        none = np.empty(0, np.int64)
+        return _Model(cal.graph, none, none, none, none, none, cal.describe(), cal)
     if train is not None and _GRAPH_OPTIONS.intersection(opts):
         ptr, flat = obs.paths_of(train)
         inferred = infer_relationships((ptr, flat))
         if "inferred" in opts:
             g = inferred.graph()
         else:
-            g, fixes = _fix_relationships(
+            g, fixes = fix_relationships(
                 graph, inferred.links, ptr, flat, relabel="relationship-fixes" in opts)
             note = ", ".join(f"{k} {v:,}" for k, v in fixes.items())
     keys = np.empty(0, np.int64)
@@ -259,65 +279,9 @@ def _train(
     return _Model(g, keys, vals, dg, dk, dv, note)
 
 
-def _fix_relationships(
-    graph: ASGraph, inferred: Links, ptr: np.ndarray, flat: np.ndarray, *, relabel: bool
-) -> tuple[ASGraph, dict[str, int]]:
-    """The graph corrected by the training paths, and counts of what changed.
-
-    1. Links of the paths missing from the graph are added with Gao's label.
-    2. With ``relabel`` (option ``relationship-fixes``; ``added-links`` stops at 1), the
-       first valley link ``x -> y`` of every path still having one is re-labelled
-       "``x`` provides transit to ``y``" (:func:`_fidelity_kernels.valley_links`).
-    3. Every added or re-labelled provider-to-customer link that closes a
-       provider-customer cycle is reverted (repeated until none does). In a cycle an AS is
-       its own indirect customer: customer routes run round the cycle and every AS above
-       it prefers them. Without this step the 2010 RIB's valleys closed a 62-66 AS cycle
-       through the transit core and length agreement fell from 0.77 to 0.14 (the
-       "collapse" of the first measurement; ``tests/routing/test_fidelity.py`` pins it).
-    """
-    inf_keys = _pair_key(inferred.as1, inferred.as2)
-    base_keys = _pair_key(graph.links.as1, graph.links.as2)
-    missing = ~np.isin(inf_keys, base_keys)
-    g = graph.with_links(inferred.as1[missing], inferred.as2[missing], inferred.rel[missing])
-    xs, ys = _fk.valley_links(*g.adjacency, ptr, _indices(g, flat))
-    pairs = np.unique(np.stack([g.asns[xs], g.asns[ys]], axis=1), axis=0).reshape(-1, 2)
-    fix = pairs if relabel else pairs[:0]
-    counts = {"links added": int(missing.sum()), "valley links": int(pairs.shape[0]),
-              "re-labelled": int(fix.shape[0]), "reverted (p2c cycle)": 0}
-    changed = np.concatenate([inf_keys[missing], _pair_key(fix[:, 0], fix[:, 1])])
-    g = g.with_links(fix[:, 0], fix[:, 1], np.full(fix.shape[0], -1, np.int8))
-    while True:
-        bad = _cycle_keys(g, changed)
-        if bad.size == 0:
-            return g, counts
-        counts["reverted (p2c cycle)"] += int(bad.size)
-        changed = changed[~np.isin(changed, bad)]
-        g = _revert(graph, g, bad)
-
-
-def _cycle_keys(graph: ASGraph, candidates: np.ndarray) -> np.ndarray:
-    """Keys of the ``candidates`` links that are provider-customer links on a p2c cycle."""
-    label = _fk.scc_labels(graph.cust_ptr, graph.cust_idx)
-    lk = graph.links
-    p2c = lk.rel == -1
-    a = _indices(graph, lk.as1[p2c])
-    b = _indices(graph, lk.as2[p2c])
-    keys = _pair_key(lk.as1[p2c], lk.as2[p2c])[label[a] == label[b]]
-    return np.intersect1d(keys, candidates)
-
-
-def _revert(base: ASGraph, g: ASGraph, keys: np.ndarray) -> ASGraph:
-    """``g`` with the links ``keys`` given back their ``base`` listing (or removed)."""
-    pairs = [(int(k >> np.uint64(32)), int(k & np.uint64(0xFFFFFFFF))) for k in keys]
-    g = g.without_links(pairs)
-    in_base = np.isin(_pair_key(base.links.as1, base.links.as2), keys)
-    lk = base.links
-    return g.with_links(lk.as1[in_base], lk.as2[in_base], lk.rel[in_base])
-
-
 def _preferences(graph: ASGraph, ptr: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, ...]:
     """Counts of every (AS, next AS) step of the paths, as sorted int64 keys (indices)."""
-    idx = _indices(graph, flat)
+    idx = indices(graph, flat)
     owner = np.repeat(np.arange(ptr.shape[0] - 1), np.diff(ptr))
     ok = (owner[1:] == owner[:-1]) & (idx[:-1] >= 0) & (idx[1:] >= 0)
     keys = (idx[:-1][ok].astype(np.int64) << 32) | idx[1:][ok].astype(np.int64)
@@ -335,7 +299,7 @@ def _route_choices(
     """
     rows = np.flatnonzero(train)
     ptr, flat = obs.paths_of_rows(rows)
-    idx = _indices(graph, flat)
+    idx = indices(graph, flat)
     owner = np.repeat(np.arange(rows.shape[0]), np.diff(ptr))
     ok = (owner[1:] == owner[:-1]) & (idx[:-1] >= 0) & (idx[1:] >= 0)
     grp = obs.groups(per_prefix)[rows][owner[1:][ok]]
@@ -345,15 +309,9 @@ def _route_choices(
     return pairs[:, 0].copy(), pairs[:, 1].copy(), counts.astype(np.int64)
 
 
-def _indices(graph: ASGraph, asns: np.ndarray) -> np.ndarray:
-    """Graph indices of ``asns`` (int32), -1 where the graph lacks the AS."""
-    pos = np.searchsorted(graph.asns, asns)
-    safe = np.minimum(pos, graph.n - 1)
-    return np.where(graph.asns[safe] == asns, safe, -1).astype(np.int32)
-
-
 # -------------------------------------------------------------------- scoring
-_SCORE_FIELDS = ("sim_len", "det_exact", "det_nh", "p_exact", "p_nh", "in_best", "valid")
+_SCORE_FIELDS = ("sim_len", "det_exact", "det_nh", "p_exact", "p_nh", "in_best", "valid",
+                 "vp_fixed")
 
 
 def _empty_scores(n: int) -> dict[str, np.ndarray]:
@@ -365,6 +323,7 @@ def _empty_scores(n: int) -> dict[str, np.ndarray]:
         "p_nh": np.zeros(n),
         "in_best": np.zeros(n, bool),
         "valid": np.zeros(n, np.int8),
+        "vp_fixed": np.zeros(n, bool),
     }
 
 
@@ -375,9 +334,12 @@ def _score_into(
     """Propagate the origin groups of the ``test`` routes on ``model``; fill ``scores``."""
     g = model.graph
     rows = np.flatnonzero(test)
-    vp = _indices(g, obs.vp_asn[rows])
+    vp = indices(g, obs.vp_asn[rows])
     keep = vp >= 0  # a VP missing from an inferred graph has no route
     rows, vp = rows[keep], vp[keep]
+    if model.calibration is not None:
+        _score_calibrated(scores, model.calibration, obs, rows, vp)
+        return
     groups = obs.groups("per-prefix" in opts)[rows]
     origin_sets = obs.origin_sets("per-prefix" in opts)
     order = np.argsort(groups, kind="stable")
@@ -389,8 +351,37 @@ def _score_into(
     dest_lo = np.searchsorted(model.dest_groups, uniq, "left").astype(np.int64)
     dest_hi = np.searchsorted(model.dest_groups, uniq, "right").astype(np.int64)
     out = _fk.score_routes(
-        *g.adjacency, grp_ptr, grp_orig, route_ptr, vp, path_ptr, _indices(g, flat),
+        *g.adjacency, grp_ptr, grp_orig, route_ptr, vp, path_ptr, indices(g, flat),
         model.pref_keys, model.pref_vals, dest_lo, dest_hi, model.dest_keys, model.dest_vals,
+    )
+    for name, values in zip(_SCORE_FIELDS[:-1], out, strict=True):  # no vp_fixed: plain
+        scores[name][rows] = values
+
+
+def _score_calibrated(
+    scores: dict[str, np.ndarray], cal: Calibration, obs: Observed, rows: np.ndarray,
+    vp: np.ndarray,
+) -> None:
+    """Score ``rows`` on calibrated routes: one group per observed variant of the route's
+    (prefix, origin) in the training routes (an origin not observed: its own group)."""
+    g = cal.graph
+    var = cal.variant_of_prefix(obs.prefix[rows], obs.origin[rows])
+    origin = indices(g, obs.origin[rows])
+    key = np.where(var >= 0, var, cal.var_origin.size + origin)  # unobserved: by origin
+    order = np.argsort(key, kind="stable")
+    rows, vp, key, origin, var = rows[order], vp[order], key[order], origin[order], var[order]
+    uniq, start = np.unique(key, return_index=True)
+    route_ptr = np.append(start, rows.shape[0]).astype(np.int64)
+    grp_ptr = np.arange(uniq.size + 1, dtype=np.int64)
+    first_var = var[start]
+    lo = np.where(first_var >= 0, cal.var_ptr[np.maximum(first_var, 0)], 0)
+    hi = np.where(first_var >= 0, cal.var_ptr[np.maximum(first_var, 0) + 1], 0)
+    b = cal.bind(g)
+    path_ptr, flat = obs.paths_of_rows(rows)
+    out = score_calibrated(
+        *g.adjacency, grp_ptr, origin[start].astype(np.int32), lo, hi, b.node_idx,
+        cal.node_par, cal.node_cnt, *b.prefs, route_ptr, vp,
+        path_ptr, indices(g, flat),
     )
     for name, values in zip(_SCORE_FIELDS, out, strict=True):
         scores[name][rows] = values
@@ -403,7 +394,7 @@ def _origin_csr(
     parts = [origin_sets[int(gid)] for gid in groups]
     lens = np.array([p.shape[0] for p in parts], np.int64)
     flat = np.concatenate(parts) if parts else np.empty(0, np.int64)
-    idx = _indices(graph, flat)
+    idx = indices(graph, flat)
     owner = np.repeat(np.arange(len(parts)), lens)
     ok = idx >= 0
     ptr = np.zeros(len(parts) + 1, np.int64)
@@ -413,7 +404,7 @@ def _origin_csr(
 
 def _summarise(
     obs: Observed, s: dict[str, np.ndarray], mode: RouteMode, scored: np.ndarray
-) -> tuple[pd.DataFrame, dict[str, float]]:
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, float]]:
     obs_len = obs.hops
     frame = pd.DataFrame({
         "vp_asn": obs.vp_asn,
@@ -425,6 +416,7 @@ def _summarise(
         "unreachable": (s["sim_len"] < 0).astype(float),
         "path_missing_link": (s["valid"] == 1).astype(float),
         "path_valley": (s["valid"] == 2).astype(float),
+        "vp_observed": s["vp_fixed"].astype(float),
     })
     frame = frame[scored]
     grouped = frame.groupby(["vp_asn", "vp_ip"], sort=True)
@@ -433,7 +425,10 @@ def _summarise(
     per_vp = per_vp.reset_index()
     overall = {"routes": len(frame)}
     overall.update({m: round(float(frame[m].mean()), 4) if len(frame) else 0.0 for m in METRICS})
-    return per_vp, overall
+    by_as = frame.groupby("vp_asn")[list(METRICS)].mean()
+    macro = {"vp_ases": int(len(by_as))}
+    macro.update({m: round(float(by_as[m].mean()), 4) if len(by_as) else 0.0 for m in METRICS})
+    return per_vp, overall, macro
 
 
 def _graph_label(graph: ASGraph) -> str:

@@ -28,14 +28,18 @@ def measured_fidelity() -> dict[str, Any]:
     return data
 
 
-def fidelity_note(date: Date | None = None) -> str:
-    """One sentence: how often plain Gao-Rexford matched reality, nearest to ``date``.
+def fidelity_note(date: Date | None = None, *, mode: str = "deterministic") -> str:
+    """One sentence: how often plain Gao-Rexford (or, for ``mode="calibrated"``, the
+    calibrated routes held out by vantage-point AS) matched reality, nearest to ``date``.
 
     Uses the plain (no option) deterministic measurement of the graph date nearest to
     ``date`` (newest when None) and says how many years lie between them.
     """
-    rows = [m for m in measured_fidelity()["measurements"] if not m["options"]]
-    rows = [m for m in rows if m["mode"] == "deterministic"] or rows
+    calibrated = mode == "calibrated"
+    rows = [m for m in measured_fidelity()["measurements"]
+            if m["options"] == (["calibrated"] if calibrated else [])]
+    rows = [m for m in rows if m["mode"] == ("calibrated" if calibrated else "deterministic")
+            ] or rows
     if not rows:
         return "Simulated paths: no fidelity measurement is packaged."
 
@@ -47,10 +51,15 @@ def fidelity_note(date: Date | None = None) -> str:
     o = best["overall"]
     years = gap(best) / 365.25
     far = f"; nearest measurement is {years:.0f} years from this graph" if years >= 1 else ""
+    what = "Calibrated paths (held out by vantage-point AS; " if calibrated else \
+        "Simulated paths ("
+    m = best.get("mean_over_vp_ases") or {}
+    per_as = (f" (first hop as a mean over the {m['vp_ases']} vantage-point ASes: "
+              f"{100 * m['next_hop']:.0f} %)") if m.get("vp_ases", 0) > 1 else ""
     return (
-        f"Simulated paths (fidelity measured on the {best['graph_date']} CAIDA graph against "
+        f"{what}fidelity measured on the {best['graph_date']} CAIDA graph against "
         f"{best['rib']} of {best['rib_date']}, {best['vantage_points']} vantage points): "
         f"{100 * o['next_hop']:.0f} % of observed routes have the simulated first hop, "
         f"{100 * o['exact']:.0f} % the exact path, {100 * o['among_best']:.0f} % are among "
-        f"the equally best simulated paths{far}. See docs/validation.md."
+        f"the equally best simulated paths{per_as}{far}. See docs/validation.md."
     )

@@ -14,18 +14,30 @@ the same one repeatedly.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date as Date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow.compute as pc
 
 from crossroads.config import Settings
-from crossroads.errors import DataFormatError, DatasetMissingError
+from crossroads.errors import CrossroadsError, DataFormatError, DatasetMissingError
 from crossroads.routing.graph import ASGraph
 from crossroads.sources import DatasetSpec, catalog, obtain
 from crossroads.sources.caida import read_as_rel
 
-__all__ = ["graph_from_file", "load_graph", "relationship_snapshot"]
+if TYPE_CHECKING:
+    from crossroads.routing.calibration import Calibration
+
+__all__ = ["RIB_MAX_GAP_DAYS", "calibrated_graph", "graph_from_file", "load_graph",
+           "relationship_snapshot"]
+
+RIB_MAX_GAP_DAYS = 730
+"""Calibrated mode refuses a RIB further than this from the graph's date (serial-1
+snapshots are two years apart, so the snapshot in force on a RIB's date is within it)."""
 
 
 def relationship_snapshot(date: Date | None = None) -> DatasetSpec:
@@ -91,3 +103,58 @@ def _from_store(settings: Settings, name: str) -> ASGraph | None:
     return ASGraph.from_links(
         table.column("as1"), table.column("as2"), table.column("rel"), provenance=prov
     )
+
+
+def calibrated_graph(
+    settings: Settings,
+    ribs: Sequence[str | Path],
+    date: Date | None = None,
+    max_gap_days: int = RIB_MAX_GAP_DAYS,
+    *,
+    prepare: Callable[[ASGraph], ASGraph] | None = None,
+) -> tuple[ASGraph, Calibration]:
+    """The graph in force on ``date`` (default: the RIBs' earliest date) calibrated with
+    the routes of the RIB files ``ribs`` -- or, without files, of the RIBs stored by
+    ``crossroads fetch ribs`` in force on ``date`` (the newest without it)
+    (:func:`crossroads.routing.calibration.calibrate`; the returned graph carries the RIB
+    links added). ``prepare`` edits the graph first. RIBs more than ``max_gap_days`` from
+    the graph's date are refused."""
+    from dataclasses import replace
+
+    import pyarrow as pa
+
+    from crossroads.routing.calibration import calibrate
+    from crossroads.routing.ribs import (
+        RIB_SCHEMA,
+        read_rib,
+        rib_provenance,
+        stored_rib_tables,
+    )
+
+    if ribs:
+        tables = [read_rib(p) for p in ribs]
+        provs = tuple(rib_provenance(p, t) for p, t in zip(ribs, tables, strict=True))
+    else:
+        tables, provs = stored_rib_tables(settings, date)
+        if not tables:
+            raise CrossroadsError(
+                "--mode calibrated needs observed routes: none given and no RIB stored",
+                hint="give RIB files with --observed FILE (bgpdump -m or MRT), or run "
+                     "`crossroads fetch ribs`")
+    table = pa.concat_tables([t.cast(RIB_SCHEMA) for t in tables])
+    names = ", ".join(p.dataset for p in provs)
+    if table.num_rows == 0:
+        raise CrossroadsError(f"no IPv4 route in {names}")
+    rib_date = pc.min(table.column("timestamp")).as_py().date()
+    graph = load_graph(settings, date or rib_date)
+    graph_date = graph.provenance.data_date if graph.provenance is not None else rib_date
+    gap = abs((graph_date - rib_date).days)
+    if gap > max_gap_days:
+        raise CrossroadsError(
+            f"the RIBs ({rib_date}) are {gap:,} days from the AS graph ({graph_date}); "
+            f"calibration allows {max_gap_days:,}",
+            hint="leave out --date to use the graph in force on the RIBs' date")
+    if prepare is not None:
+        graph = prepare(graph)
+    cal = calibrate(graph, table, label=names)
+    return cal.graph, replace(cal, provenance=provs)

@@ -31,13 +31,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
+from crossroads.routing import _calibrated_kernels as _ck
 from crossroads.routing import _kernels as _k
 from crossroads.routing.graph import ASGraph
 from crossroads.routing.routes import RouteMode, Routes
+
+if TYPE_CHECKING:
+    from crossroads.routing.calibration import Calibration
 
 __all__ = ["Origins", "propagate", "propagate_many", "routes_from_arrays"]
 
@@ -47,11 +51,46 @@ Origins = int | Sequence[int] | np.ndarray
 T = TypeVar("T")
 
 
-def propagate(graph: ASGraph, origins: Origins, *, mode: RouteMode = "deterministic") -> Routes:
-    """The best route of every AS towards a prefix announced by ``origins`` (indices)."""
+def propagate(
+    graph: ASGraph,
+    origins: Origins,
+    *,
+    mode: RouteMode = "deterministic",
+    calibration: Calibration | None = None,
+    variant: int | Sequence[int] | None = None,
+) -> Routes:
+    """The best route of every AS towards a prefix announced by ``origins`` (indices).
+
+    ``mode="calibrated"`` needs a ``calibration``
+    (:func:`crossroads.routing.calibration.calibrate`): observed routes are kept, the rest
+    simulated. ``variant`` picks the observed per-prefix variant(s) of the destination
+    (:meth:`~crossroads.routing.calibration.Calibration.variants_of`); by default the
+    main variant of every origin.
+    """
     orig = _origin_array(graph, origins)
+    if mode == "calibrated":
+        return _calibrated(graph, orig, calibration, variant)
+    if calibration is not None:
+        raise ValueError(f"a calibration is only used in 'calibrated' mode, not {mode!r}")
     rel, length, nh = _k.gao_rexford(*graph.adjacency, orig)
     return routes_from_arrays(graph, orig, rel, length, nh, mode)
+
+
+def _calibrated(
+    graph: ASGraph, orig: np.ndarray, cal: Calibration | None,
+    variant: int | Sequence[int] | None,
+) -> Routes:
+    if cal is None:
+        raise ValueError("mode 'calibrated' needs a calibration (routing.calibration.calibrate)")
+    if variant is None:
+        chosen = [v[0][0] for v in (cal.variants_of(int(a)) for a in graph.asns[orig]) if v]
+    else:
+        chosen = [int(variant)] if np.ndim(variant) == 0 else [int(v) for v in variant]
+    b = cal.bind(graph)
+    rel, length, nh, ptr, idx, fixed, _ = _ck.calibrated_routes(
+        *graph.adjacency, orig, *b.nodes(cal, chosen), *b.prefs)
+    return Routes(origins=orig, mode="calibrated", rel=rel, length=length, next_hop=nh,
+                  nh_ptr=ptr, nh_idx=idx, observed=fixed)
 
 
 def routes_from_arrays(
@@ -74,7 +113,8 @@ def routes_from_arrays(
     elif mode == "all-best":
         nh_ptr, nh_idx = _k.all_best_next_hops(*graph.adjacency, rel, length)
     else:
-        raise ValueError(f"unknown mode {mode!r}; use 'deterministic' or 'all-best'")
+        raise ValueError(f"unknown mode {mode!r}; use 'deterministic' or 'all-best' "
+                         "(calibrated routes come from propagate)")
     return Routes(
         origins=origins,
         mode=mode,
@@ -93,6 +133,7 @@ def propagate_many(
     *,
     mode: RouteMode = "deterministic",
     workers: int = 1,
+    calibration: Calibration | None = None,
 ) -> list[T]:
     """``[reducer(propagate(graph, o, mode=mode)) for o in origin_list]``, streamed.
 
@@ -106,7 +147,7 @@ def propagate_many(
         raise ValueError(f"workers must be >= 1, got {workers}")
 
     def one(origins: Origins) -> T:
-        return reducer(propagate(graph, origins, mode=mode))
+        return reducer(propagate(graph, origins, mode=mode, calibration=calibration))
 
     if workers == 1:
         return [one(o) for o in origin_list]

@@ -28,6 +28,7 @@ from crossroads.routing.propagate import propagate
 from crossroads.routing.routes import RouteClass, RouteMode, Routes, all_paths
 
 if TYPE_CHECKING:
+    from crossroads.routing.calibration import Calibration
     from crossroads.routing.siblings import SiblingMerge
 
 __all__ = ["PathChoice", "RouteQuery", "path_choices", "route_query", "summarise"]
@@ -59,6 +60,9 @@ class RouteQuery:
     by_class: dict[str, int] | None = None
     length_histogram: dict[int, int] | None = None
     siblings: dict[str, Any] | None = None  # with a sibling merge: what the merge did
+    calibration: str | None = None  # calibrated mode: the RIBs and what they hold
+    observed: bool | None = None  # calibrated mode, from_asn: its route was observed
+    observed_ases: int | None = None  # calibrated mode, summary: ASes with observed routes
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -70,6 +74,8 @@ class RouteQuery:
                 {"asns": list(p.asns), "probability": p.probability} for p in self.paths],
             "reachable": self.reachable, "by_class": self.by_class,
             "length_histogram": self.length_histogram, "siblings": self.siblings,
+            "calibration": self.calibration, "observed": self.observed,
+            "observed_ases": self.observed_ases,
         }
 
 
@@ -81,12 +87,15 @@ def route_query(
     mode: RouteMode = "deterministic",
     max_paths: int = 1000,
     merge: SiblingMerge | None = None,
+    calibration: Calibration | None = None,
 ) -> RouteQuery:
     """Routes towards a prefix announced by ``origins`` (ASNs) on ``graph``.
 
     ``merge`` is the sibling merge that produced ``graph``
     (:mod:`crossroads.routing.siblings`): the ASNs asked for are then mapped to their
-    groups' representatives, and the answer says what the merge did."""
+    groups' representatives, and the answer says what the merge did. ``mode="calibrated"``
+    keeps the routes seen in the RIBs of ``calibration`` (built on ``graph``:
+    :func:`crossroads.routing.load.calibrated_graph`) and simulates the rest."""
     siblings = None
     if merge is not None:
         origins = sorted({merge.rep(a) for a in origins})
@@ -98,13 +107,14 @@ def route_query(
             "conflicting_links": merge.conflicts,
             "created_cycles": merge.created_cycles,
         }
-    routes = propagate(graph, graph.indices_of(origins), mode=mode)
+    routes = propagate(graph, graph.indices_of(origins), mode=mode, calibration=calibration)
     head: dict[str, Any] = {
         "origins": tuple(int(a) for a in origins),
         "mode": mode,
         "ases": graph.n,
         "datasets": (graph.provenance,) if graph.provenance is not None else (),
         "siblings": siblings,
+        "calibration": None if calibration is None else calibration.describe(),
     }
     if from_asn is None:
         return RouteQuery(**head, **summarise(routes))
@@ -115,25 +125,32 @@ def route_query(
         route_class=_CLASS_NAMES[RouteClass(int(routes.rel[src]))],
         length_hops=int(routes.length[src]),
         paths=tuple(path_choices(graph, routes, src, limit=max_paths)),
+        observed=None if routes.observed is None else bool(routes.observed[src]),
     )
 
 
 def summarise(routes: Routes) -> dict[str, Any]:
-    """Reachable count, counts by route class and AS-path length histogram (hops)."""
+    """Reachable count, counts by route class and AS-path length histogram (hops); in
+    calibrated mode also how many ASes' routes are observed."""
     classes = np.bincount(routes.rel, minlength=len(RouteClass))
     lengths = np.bincount(routes.length[routes.length >= 0])
-    return {
+    out: dict[str, Any] = {
         "reachable": int(routes.reachable.sum()),
         "by_class": {_CLASS_NAMES[c]: int(classes[c]) for c in RouteClass},
         "length_histogram": {h: int(k) for h, k in enumerate(lengths) if k},
     }
+    if routes.observed is not None:
+        out["observed_ases"] = int(routes.observed.sum())
+    return out
 
 
 def path_choices(graph: ASGraph, routes: Routes, src: int, *, limit: int) -> list[PathChoice]:
-    """The best path(s) from ``src`` with their probabilities, most likely first."""
+    """The best path(s) from ``src`` with their probabilities, most likely first (a next
+    hop listed several times -- an observed route's weight -- counts as often)."""
     out = []
     for p in all_paths(graph, routes, src, limit=limit):
-        hops = graph.indices_of(p[:-1])
-        prob = float(np.prod([1.0 / routes.next_hops(int(i)).size for i in hops]))
+        idx = graph.indices_of(p)
+        prob = float(np.prod([np.mean(routes.next_hops(int(a)) == b)
+                              for a, b in zip(idx[:-1], idx[1:], strict=True)]))
         out.append(PathChoice(asns=tuple(p), probability=prob))
     return sorted(out, key=lambda c: -c.probability)

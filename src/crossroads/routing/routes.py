@@ -20,9 +20,11 @@ from crossroads.routing.graph import ASGraph
 
 __all__ = ["RouteClass", "RouteMode", "Routes", "all_paths", "path"]
 
-RouteMode = Literal["deterministic", "all-best"]
+RouteMode = Literal["deterministic", "all-best", "calibrated"]
 """``deterministic``: one best route per AS, ties broken by the lowest next-hop ASN (as
-BGPy does). ``all-best``: every equally best route is kept; weights split evenly."""
+BGPy does). ``all-best``: every equally best route is kept; weights split evenly.
+``calibrated``: routes observed in RIBs are kept as they were seen, the rest simulated
+(:mod:`crossroads.routing.calibration`; needs a ``Calibration``)."""
 
 
 class RouteClass(IntEnum):
@@ -44,7 +46,11 @@ class Routes:
     * ``rel`` int8 -- :class:`RouteClass` of the best route;
     * ``length`` int32 -- AS-path length in hops (0 at an origin, -1 unreachable);
     * ``next_hop`` int32 -- the lowest-ASN best next hop (-1 at origins and unreachable);
-    * ``nh_ptr`` int64 / ``nh_idx`` int32 -- CSR of the next hops used (``mode``).
+    * ``nh_ptr`` int64 / ``nh_idx`` int32 -- CSR of the next hops used (``mode``);
+    * ``observed`` bool or None -- ``calibrated`` mode only: the AS's route is an observed
+      one (fixed from a RIB). Such an AS may list a next hop several times in ``nh_idx``:
+      the multiplicity is its weight (how often that next hop was seen), so every
+      even-split reader of the DAG splits by observation counts.
     """
 
     origins: np.ndarray  # int32 indices of the announcing ASes
@@ -54,6 +60,7 @@ class Routes:
     next_hop: np.ndarray
     nh_ptr: np.ndarray
     nh_idx: np.ndarray
+    observed: np.ndarray | None = None
 
     @property
     def reachable(self) -> np.ndarray:
@@ -102,6 +109,6 @@ def all_paths(graph: ASGraph, routes: Routes, src: int, *, limit: int = 10_000) 
                     hint="use the deterministic mode or the path weights instead",
                 )
             continue
-        for u in nxt[::-1]:  # pushed in reverse so the lowest ASN comes out first
+        for u in np.unique(nxt)[::-1]:  # reversed: the lowest ASN comes out first
             stack.append([*prefix, int(u)])
     return out

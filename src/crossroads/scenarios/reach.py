@@ -44,6 +44,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many, through_weights
+from crossroads.routing.calibration import Calibration
+from crossroads.routing.lanes import map_lanes
 from crossroads.snapshots import ASTable
 
 __all__ = ["Reachability", "propagation_jobs", "reachability"]
@@ -116,6 +118,7 @@ def reachability(
     mode: RouteMode = "deterministic",
     workers: int = 1,
     group: bool = True,
+    calibration: Calibration | None = None,
 ) -> Reachability:
     """``R_in`` and ``R_out`` of ``country`` on ``graph`` (see the module docstring).
 
@@ -124,7 +127,9 @@ def reachability(
     best routes that decide which ASes and links are *critical* (on every best path from
     the sources that reach an origin); reachability itself is the same in both modes.
     ``workers`` threads share the propagations. ``group`` shares one propagation among
-    stubs with the same providers (exact; off only to check that it is).
+    stubs with the same providers (exact; off only to check that it is, and in
+    ``calibrated`` mode, where each origin's observed routes are its own; the
+    ``calibration`` then routes every origin's main observed variant).
     """
     table = table.aligned(graph)
     code = table.id_of(country)
@@ -138,6 +143,7 @@ def reachability(
     src_idx = _sources(graph, foreign, sources)
     world = np.where(foreign, space, 0.0)
     world_total = float(world.sum())
+    group = group and calibration is None
     jobs = propagation_jobs(graph, orig_idx) if group else [([o], [o]) for o in orig_idx.tolist()]
 
     def reduce(routes: Routes) -> _PerJob:
@@ -152,7 +158,13 @@ def reachability(
             _critical(graph, routes, src_idx, n_reached),
         )
 
-    per_job = propagate_many(graph, [j[0] for j in jobs], reduce, mode=mode, workers=workers)
+    if calibration is not None:  # observed routes: one propagation each
+        per_job = propagate_many(graph, [j[0] for j in jobs], reduce, mode=mode,
+                                 workers=workers, calibration=calibration)
+    else:  # 64 jobs per pass on the lanes, the same routes
+        per_job = [part for parts in map_lanes(
+            graph, [j[0] for j in jobs], lambda b, s: [reduce(r) for r in b.all_routes()],
+            mode=mode, workers=workers) for part in parts]
     per: dict[int, _PerJob] = {}
     for (announcing, members), res in zip(jobs, per_job, strict=True):
         full, links, full_origins = res[4]

@@ -104,6 +104,7 @@ class ScenarioResult:
     datasets: tuple[Provenance, ...] = ()  # every input: graph, AS table, vantage points,
     # corridor data, PeeringDB and state-owned ASes when loaded
     notes: tuple[str, ...] = ()  # what a reader should know (e.g. PeeringDB not loaded)
+    cache: str = "off"  # the store's results cache: "hit", "miss" or "off"
 
     @property
     def country(self) -> str:
@@ -152,6 +153,7 @@ class ScenarioResult:
             "sources": self.scenario.sources,
             "country": self.country,
             "mode": self.mode,
+            "cache": self.cache,
             "reading": self.reading,
             "limits": list(LIMITS),
             "datasets": [p.as_dict() for p in self.datasets],

@@ -10,6 +10,12 @@ gets
   :func:`crossroads.metrics.report.dependency` does (outbound towards the same
   destinations on both sides).
 
+With a snapshot read from a store, the result and the "before" side are kept in the
+store's results cache (keyed by the scenario, the options, the datasets' SHA-256 and the
+code version): a later process running the same scenario gets it back at once, one
+running another scenario of the same country and scope reuses the "before" side; the
+result says which (``cache``: ``hit``, ``miss`` -- before side included -- or ``off``).
+
 Worked example -- AS 1 (RU) provides AS 2 (KZ), which provides AS 3 (KZ); cutting the
 RU-KZ link leaves Kazakh space without any foreign route::
 
@@ -29,22 +35,26 @@ RU-KZ link leaves Kazakh space without any foreign route::
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from crossroads.metrics.dependency import inbound, outbound
+from crossroads.metrics.report import snapshot_key
 from crossroads.metrics.targets import default_destinations
 from crossroads.metrics.territory import TerritoryInputs, territorial_report, territory_inputs
 from crossroads.physical import CorridorSet, Satellite
 from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.calibration import Calibration
 from crossroads.scenarios._memo import IdentityCache
 from crossroads.scenarios.apply import AppliedLog, apply
 from crossroads.scenarios.model import Scenario
 from crossroads.scenarios.reach import reachability
 from crossroads.scenarios.result import ScenarioResult, Side
 from crossroads.snapshots import ASTable, Snapshot
+from crossroads.store import Store, datasets_key
 
 __all__ = ["measure", "simulate"]
 
@@ -55,7 +65,9 @@ def simulate(
     *,
     mode: RouteMode = "all-best",
     workers: int = 2,
+    calibration: Calibration | None = None,
     corridors: CorridorSet | None = None,
+    cache: bool = True,
 ) -> ScenarioResult:
     """Apply ``scenario`` to ``snap``'s graph and measure its country before and after.
 
@@ -63,32 +75,62 @@ def simulate(
     when the scenario restricts to ``collectors``. The outbound destinations are chosen
     once, on the graph before, and kept for the graph after. The "before" side depends
     only on the snapshot and the measuring scope, so it is computed once per (snapshot
-    graph, table, corridor data, scope) in the process and reused.
+    graph, table, corridor data, scope) in the process and reused. ``mode="calibrated"``
+    routes with ``calibration`` (built on ``snap``'s graph): on the "after" side every
+    observed route through a removed AS or link is dropped, and those ASes fall back to
+    simulation.
 
     Both sides carry the territorial tables (:mod:`crossroads.metrics.territory`) on
     ``corridors`` (default: the shipped corridor data) as edited by the scenario's
     corridor operations, with the store's PeeringDB presence when loaded.
+
+    ``cache``: use the store's results cache (see the module docstring); a calibrated
+    run or one on other ``corridors`` rests on files outside the store and is computed
+    afresh.
     """
-    graph = snap.graph
     phys = territory_inputs(snap, corridors)
+    outside = calibration is not None or corridors is not None
+    store = snap.store if cache and not outside else None
+    if store is None:
+        return _simulate(snap, scenario, mode, workers, None, calibration, phys)
+    data = (snapshot_key(snap), datasets_key(phys.datasets))
+    key = ("simulate", scenario.model_dump_json(), mode, data)
+    got = store.cached(key, lambda: _simulate(snap, scenario, mode, workers, store, None, phys,
+                                              data))
+    return dataclasses.replace(got.value, cache="hit" if got.served else "miss")
+
+
+def _simulate(
+    snap: Snapshot, scenario: Scenario, mode: RouteMode, workers: int, store: Store | None,
+    calibration: Calibration | None, phys: TerritoryInputs, data: tuple[object, ...] = (),
+) -> ScenarioResult:
+    graph = snap.graph
     after_graph, log = apply(graph, snap.table, scenario, corridors=phys.corridors,
                              presence=phys.presence)
     cc = snap.require_country(scenario.country)
     table = _TABLES.get((graph, snap.table), (cc, log.origins),
                         lambda: _scoped(snap.table, snap.info, graph, cc, log))
     collectors = tuple(int(a) for a in snap.vantage_points)
+    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, collectors)
 
-    def baseline() -> tuple[list[int], Side]:
+    def measured() -> tuple[list[int], Side]:
         dests = default_destinations(graph, table, cc)
         side = measure(graph, table, cc, log, mode=mode, collectors=collectors,
-                       workers=workers, destinations=dests, physical=phys)
+                       workers=workers, destinations=dests, physical=phys,
+                       calibration=calibration)
         return dests, side
 
-    scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, collectors)
-    dests, before = _BASELINES.get((graph, snap.table, phys.corridors), scope, baseline)
+    def baseline() -> tuple[list[int], Side]:
+        if store is None:
+            return measured()
+        # another process may have measured this country and scope already
+        return store.cached(("simulate-before", scope, data), measured).value
+
+    dests, before = _BASELINES.get((graph, snap.table, phys.corridors),
+                                   (*scope, id(calibration)), baseline)
     after = measure(after_graph, table, cc, log, mode=mode, collectors=collectors,
                     workers=workers, destinations=dests, physical=phys,
-                    corridors=log.corridors, satellite=log.satellite)
+                    corridors=log.corridors, satellite=log.satellite, calibration=calibration)
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after,
         datasets=(*snap.datasets, *phys.datasets), notes=phys.notes,
@@ -105,6 +147,7 @@ def measure(
     collectors: Sequence[int],
     destinations: Sequence[int],
     workers: int = 1,
+    calibration: Calibration | None = None,
     physical: TerritoryInputs | None = None,
     corridors: CorridorSet | None = None,
     satellite: Satellite | None = None,
@@ -122,16 +165,17 @@ def measure(
     sources = _sources(log, collectors)
     reach = reachability(
         graph, table, country, origins=log.origins, sources=sources, mode=mode,
-        workers=workers,
+        workers=workers, calibration=calibration,
     )
     cc = table.codes[table.country_id(country)]
     vps = list(collectors) if sources is None else sources.tolist()
     phys = physical is not None
     inb = inbound(graph, table, cc, mode=mode,
                   sources="addresses" if sources is None else "vantage-points",
-                  vantage_points=vps, workers=workers, crossings=phys)
+                  vantage_points=vps, workers=workers, calibration=calibration, crossings=phys)
     dests = list(destinations) if destinations else default_destinations(graph, table, cc)
-    out = outbound(graph, table, cc, dests, mode=mode, workers=workers, crossings=phys)
+    out = outbound(graph, table, cc, dests, mode=mode, workers=workers,
+                   calibration=calibration, crossings=phys)
     terr = None
     if physical is not None:
         terr = territorial_report(cc, inb, out, corridors or physical.corridors, table,

@@ -7,6 +7,7 @@ name). See ``docs/architecture.md``.
 """
 
 from crossroads.snapshots.astable import COUNTRY_COLUMNS, UNKNOWN, ASTable, CountryBy
+from crossroads.snapshots.calibrated import calibrated_snapshot
 from crossroads.snapshots.load import full_feed_asns, merged_info, snapshot
 from crossroads.snapshots.model import Snapshot
 
@@ -16,6 +17,7 @@ __all__ = [
     "CountryBy",
     "Snapshot",
     "UNKNOWN",
+    "calibrated_snapshot",
     "full_feed_asns",
     "merged_info",
     "snapshot",

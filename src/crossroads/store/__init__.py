@@ -7,12 +7,14 @@ Read side: :func:`open_store` returns a :class:`Store` with short-lived read-onl
 """
 
 from crossroads.store._plan import available
+from crossroads.store._results import Cached, cached, code_version, datasets_key, prune
 from crossroads.store.load import FetchProgress, LoadResult, LoadStatus, fetch, load_file
 from crossroads.store.queries import DatasetRecord, Store, open_store
 from crossroads.store.ribs import RibRecord, fetch_ribs
 from crossroads.store.update import UpdateResult, update
 
 __all__ = [
+    "Cached",
     "DatasetRecord",
     "FetchProgress",
     "LoadResult",
@@ -21,9 +23,13 @@ __all__ = [
     "Store",
     "UpdateResult",
     "available",
+    "cached",
+    "code_version",
+    "datasets_key",
     "fetch",
     "fetch_ribs",
     "load_file",
     "open_store",
+    "prune",
     "update",
 ]

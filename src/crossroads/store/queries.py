@@ -10,11 +10,11 @@ force on the date asked (``on``: the latest dated on or before it) or the newest
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import duckdb
 import pandas as pd
@@ -29,6 +29,7 @@ from crossroads.sources.mrt.paths import FullFeedThresholds
 from crossroads.store._asinfo import as_info_is_current
 from crossroads.store._current import current_names
 from crossroads.store._db import connect, ensure_schema
+from crossroads.store._results import Cached, cached
 from crossroads.store.ribs import (
     ROUTE_COLUMNS,
     RibRecord,
@@ -38,6 +39,8 @@ from crossroads.store.ribs import (
 )
 
 __all__ = ["DatasetRecord", "PeeringDBTable", "Store", "open_store"]
+
+T = TypeVar("T")
 
 PeeringDBTable = Literal["ix", "ixpfx", "netixlan", "fac", "netfac"]
 
@@ -100,6 +103,12 @@ class Store:
         """Run a read-only SQL query and return its rows as a DataFrame."""
         with connect(self.settings) as con:
             return con.sql(sql, params=params).df()
+
+    def cached(self, key_parts: object, compute: Callable[[], T]) -> Cached[T]:
+        """``compute()``, or the value an earlier process saved in the store's results
+        directory under the same key and code version (:mod:`crossroads.store._results`);
+        callers put the SHA-256 of the datasets they read in ``key_parts``."""
+        return cached(self.settings.data_dir / "results", key_parts, compute)
 
     def datasets(self, kind: str | None = None) -> list[DatasetRecord]:
         """Every loaded dataset (of ``kind``), by kind then data date."""

@@ -42,7 +42,8 @@ import scipy.sparse
 from crossroads.routing import _kernels as _k
 from crossroads.routing.graph import ASGraph
 
-__all__ = ["ArrayModule", "DeviceGraph", "numpy_module", "propagate_columns", "to_device"]
+__all__ = ["ArrayModule", "DeviceGraph", "classes_and_lengths", "numpy_module",
+           "propagate_columns", "to_device"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ArrayModule:
     to_host: Callable[[Any], np.ndarray]
     frontier_dtype: Any
     chunk_elements: int = 1 << 23
+    scatter_add: Callable[[Any, Any, Any], None] = np.add.at  # a[idx] += v, repeats add
 
 
 def numpy_module() -> ArrayModule:
@@ -116,6 +118,16 @@ def propagate_columns(
     Column ``j`` announces from the ASes ``seed_rows[seed_cols == j]`` (one or more per
     column; every column needs at least one).
     """
+    rel, length = classes_and_lengths(module, dg, seed_rows, seed_cols, k)
+    return rel, length, _next_hops(module, dg, rel, length)
+
+
+def classes_and_lengths(
+    module: ArrayModule, dg: DeviceGraph, seed_rows: np.ndarray, seed_cols: np.ndarray, k: int
+) -> tuple[Any, Any]:
+    """Route class (int8) and length (int16) as ``N x K`` device arrays: the three phases
+    without the next-hop step (reducers that split over every best next hop find them
+    themselves)."""
     xp, n = module.xp, dg.n
     rel = xp.zeros((n, k), dtype=xp.int8)
     length = xp.full((n, k), -1, dtype=xp.int16)
@@ -125,7 +137,7 @@ def propagate_columns(
     up_levels = _customer_phase(dg, rel, length)
     _peer_phase(dg, rel, length, up_levels)
     _provider_phase(dg, rel, length)
-    return rel, length, _next_hops(module, dg, rel, length)
+    return rel, length
 
 
 # -------------------------------------------------------------------- phases

@@ -50,6 +50,7 @@ def cupy_module() -> ArrayModule:
         cupy.asnumpy,
         cupy.float32,
         chunk_elements=_GPU_CHUNK_ELEMENTS,
+        scatter_add=cupyx.scatter_add,
     )
 
 

@@ -1,0 +1,86 @@
+"""Per-link path mass and the share of path mass on observed routes (calibrated mode).
+
+For one destination, every AS ``v`` that reaches it passes on ``m(v) = transit(v) + w(v)``
+(what crosses it plus its own sources' weight), split equally over its next hops; the link
+``(v, u)`` carries ``m(v) / |nh(v)|`` for every next hop ``u``
+(:func:`crossroads.metrics._kernels.link_mass`). Summed over destinations with their
+weights, this is the path mass crossing each link, the robustness table's "mass share".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from crossroads.metrics import _kernels as _k
+from crossroads.routing import ASGraph, Routes
+from crossroads.routing.calibration import Calibration
+
+if TYPE_CHECKING:
+    from crossroads.metrics._engine import Group
+
+__all__ = ["link_ids", "link_key", "link_part", "observed_mass", "observed_origins"]
+
+
+def link_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """An order-free uint64 key per AS pair (ASNs): ``min << 32 | max``."""
+    lo = np.minimum(a, b).astype(np.uint64)
+    hi = np.maximum(a, b).astype(np.uint64)
+    return (lo << np.uint64(32)) | hi
+
+
+def link_ids(graph: ASGraph) -> tuple[np.ndarray, ...]:
+    """The number (position in ``graph.links``) of the link of every entry of the
+    provider, customer and peer CSRs."""
+    lk = graph.links
+    keys = link_key(lk.as1, lk.as2)
+    order = np.argsort(keys)
+    out = []
+    for ptr, idx in ((graph.prov_ptr, graph.prov_idx), (graph.cust_ptr, graph.cust_idx),
+                     (graph.peer_ptr, graph.peer_idx)):
+        rows = np.repeat(np.arange(graph.n), np.diff(ptr))
+        key = link_key(graph.asns[rows], graph.asns[idx])
+        out.append(order[np.searchsorted(keys[order], key)].astype(np.int64))
+    return tuple(out)
+
+
+def link_part(
+    graph: ASGraph, g: Group, routes: Routes, transit: np.ndarray, w: np.ndarray,
+    lids: tuple[np.ndarray, ...],
+) -> np.ndarray:
+    """Path mass crossing every link towards one destination (a virtual group's stub
+    links carry all that reaches the root, split by the stubs' weights)."""
+    mass = np.where(routes.length >= 0, transit + w, 0.0)
+    out = _k.link_mass(routes.length, routes.nh_ptr, routes.nh_idx, mass, *graph.adjacency,
+                        *lids, np.zeros(len(graph.links)))
+    if g.virtual and g.weight > 0:
+        at_root = float(transit[g.root] + w[g.root])
+        for m, wm in zip(g.members, g.member_weights, strict=True):
+            k = int(graph.prov_ptr[m])  # a stub's one link: to its provider, the root
+            out[lids[0][k]] += at_root * wm / g.weight
+    return out
+
+
+def observed_mass(routes: Routes, transit: np.ndarray, w: np.ndarray) -> tuple[float, ...]:
+    """``(hop mass, hop mass on observed routes, pair mass fully observed)``: every AS
+    ``v`` with a next hop passes on what reaches it (``transit + w``); the hop is
+    observed when ``v``'s route is; a pair's route is wholly observed when its source's
+    is (the next hops of an observed route are observed routes)."""
+    if routes.observed is None:
+        return (0.0, 0.0, 0.0)
+    reach = routes.length >= 0
+    mass = np.where(reach, transit + w, 0.0)
+    hops = np.diff(routes.nh_ptr) > 0
+    return (float(mass[hops].sum()), float(mass[hops & routes.observed].sum()),
+            float(w[reach & routes.observed].sum()))
+
+
+def observed_origins(graph: ASGraph, calibration: Calibration | None) -> np.ndarray:
+    """Indices of the origins with observed routes: never grouped below a provider (their
+    own observed routes differ from the provider's)."""
+    if calibration is None:
+        return np.zeros(0, np.int32)
+    pos = np.searchsorted(graph.asns, calibration.var_origin)
+    ok = (pos < graph.n) & (graph.asns[np.minimum(pos, graph.n - 1)] == calibration.var_origin)
+    return np.unique(pos[ok]).astype(np.int32)
