@@ -78,8 +78,8 @@ def test_unknown_engine() -> None:
 
 @pytest.mark.slow
 def test_real_origins_equal_per_origin(loaded_settings) -> None:  # type: ignore[no-untyped-def]
-    from crossroads.snapshots import full_feed_asns
     from crossroads.routing import load_graph
+    from crossroads.snapshots import full_feed_asns
     from crossroads.store import open_store
 
     g = load_graph(loaded_settings)

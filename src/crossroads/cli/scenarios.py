@@ -34,6 +34,7 @@ from crossroads.cli._common import (
     check_output,
     console,
     load_routing,
+    mode_of,
     print_json,
 )
 from crossroads.formatting import pct, signed
@@ -56,7 +57,7 @@ def simulate_cmd(
                                             metavar="SCENARIO.yaml|PRESET")],
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
-    mode: ModeOpt = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.auto,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
@@ -73,7 +74,7 @@ def simulate_cmd(
     sc = load_scenario(scenario)
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, country_by=country_by)
-    result = simulate(snap, sc, mode=mode.value, workers=workers, calibration=cal,
+    result = simulate(snap, sc, mode=mode_of(mode, cal), workers=workers, calibration=cal,
                       cache=not no_cache)
     if plot is not None:
         plot_result(result, plot)
@@ -118,7 +119,7 @@ def sweep_cmd(
                                   help="Remove each foreign upstream AS in turn.")] = False,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
-    mode: ModeOpt = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.auto,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
@@ -136,7 +137,7 @@ def sweep_cmd(
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, country_by=country_by)
     result = sweep(snap, cc, kind="links" if single_link_failures else "ases",
-                   mode=mode.value, scheduler=scheduler, workers=workers, calibration=cal)
+                   mode=mode_of(mode, cal), scheduler=scheduler, workers=workers, calibration=cal)
     if json_out:
         print_json(result.as_dict())
     else:
