@@ -125,6 +125,14 @@ def test_answer_first_and_links_that_exist_in_the_report(kz_report,
     assert "Compared with published figures (inbound, via Russia)" in box
     assert "Internet Society 2025" in box and ">95.0 %<" in box
     assert f">{pct(dep['answers'][0]['share'])}<" in box
+    # the observed row: the mirror's newest RIB (route-views.wide, 2010-07-01) re-read here
+    from crossroads.metrics import observed_dependency
+    from crossroads.snapshots import snapshot
+
+    rib = sections.mirror_ribs(loaded_settings)[-1]
+    seen = observed_dependency(snapshot(loaded_settings), [rib], "KZ").inbound
+    ru = float(seen.by_country.set_index("country").gateway_share["RU"])
+    assert ru > 0.9 and f">{pct(ru)}<" in box and "2010-07-01" in box
     assert "docs/validation.md" not in html and "docs/methods" not in html
     for anchor in set(re.findall(r'href="#([\w-]+)"', html)):
         assert f'id="{anchor}"' in html, anchor
