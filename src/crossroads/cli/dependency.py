@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from crossroads.atomic import atomic_path
+from crossroads.cli._cells import cut_list
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CorridorsOpt,
@@ -272,7 +273,7 @@ def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]
         b.add_column(col)
     for r in border.head(top).itertuples():
         b.add_row(str(r.asn), str(r.name)[:40], f"{r.ipv4_addresses:,}", str(r.foreign_providers),
-                  str(r.foreign_peers), str(r.upstream_countries)[:50])
+                  str(r.foreign_peers), cut_list(str(r.upstream_countries), 50))
     console.print(b)
 
 

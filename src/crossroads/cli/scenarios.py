@@ -6,6 +6,7 @@ and renders the result as rich tables or ``--json``.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -83,8 +84,19 @@ def simulate_cmd(
         _render_result(result, top)
 
 
-def scenarios_cmd(json_out: JsonOpt = False) -> None:
-    """List the shipped scenario presets."""
+def scenarios_cmd(
+    json_out: JsonOpt = False,
+    show: Annotated[str | None, typer.Option(
+        "--show", metavar="PRESET",
+        help="Print this preset's YAML file, to copy and edit (then: crossroads simulate "
+        "FILE.yaml).")] = None,
+) -> None:
+    """List the shipped scenario presets, or print one of them."""
+    if show is not None:
+        from crossroads.scenarios.load import preset_text
+
+        sys.stdout.write(preset_text(show))
+        return
     presets = list_presets()
     if json_out:
         print_json([
