@@ -14,9 +14,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from crossroads._countries import COUNTRIES
 from crossroads.errors import CrossroadsError
-from crossroads.ids import country_code, no_as_in
+from crossroads.ids import COUNTRIES, country_code, no_as_in
 from crossroads.report.figures import country_name
 from crossroads.report.views import country_index
 from crossroads.web.methods import image_file, method_page, method_pages
