@@ -20,11 +20,12 @@ from __future__ import annotations
 from string import ascii_uppercase
 from typing import NewType
 
-from crossroads._countries import COUNTRIES
+from crossroads._countries import COUNTRIES, country_name
 from crossroads.errors import UnknownASNError, UnknownCountryError
 
 __all__ = [
-    "ASN", "MAX_ASN", "USER_ASSIGNED", "ASIndex", "country_code", "no_as_in", "parse_asn",
+    "ASN", "COUNTRIES", "MAX_ASN", "USER_ASSIGNED", "ASIndex", "country_code", "country_name",
+    "no_as_in", "parse_asn",
 ]
 
 ASN = NewType("ASN", int)

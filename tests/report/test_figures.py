@@ -57,3 +57,38 @@ def test_bars_and_empty_figures_are_valid_svg() -> None:
     assert root.tag == f"{SVG}svg"
     assert "nothing to draw" in bars_svg([], [])
     assert "no flows" in sankey_svg([])
+
+
+def test_history_chart_breaks_at_a_gap_and_marks_the_series_change() -> None:
+    """Four snapshots 2014, 2016, 2018, 2025: the 2018 -> 2025 stretch is more than 1.5x
+    the usual two years, so no line joins 2018 to 2025; the series changes there too."""
+    from crossroads.report.figures import Line, lines_svg
+    from crossroads.report.views import history_marks
+
+    rows = [{"date": f"{y}-01-01", "dataset": f"caida-as-rel-{y}0101"} for y in (2014, 2016,
+                                                                                 2018)]
+    rows.append({"date": "2025-09-01", "dataset": "caida-as-rel2-20250901"})
+    marks = history_marks(rows)
+    assert [g["at"] for g in marks["gaps"]] == [3]
+    assert marks["changes"] == [{"at": 3, "label": "CAIDA serial-1 → serial-2"}]
+    svg = lines_svg([Line("RU", [0.2, 0.4, 0.6, 0.5])], [r["date"] for r in rows],
+                    at=marks["years"], gaps=[(3, "gap")], marks=[(3, "CAIDA serial-1 → serial-2")])
+    root = ET.fromstring(svg)
+    lines = [p.get("points").split() for p in root.iter(f"{SVG}polyline")]
+    assert len(lines) == 1 and len(lines[0]) == 3  # 2014-2016-2018 joined, 2025 alone
+    assert len(list(root.iter(f"{SVG}circle"))) == 4  # every point still drawn
+    xs = [float(c.get("cx")) for c in root.iter(f"{SVG}circle")]
+    # by date: the 7.67-year stretch is wider than the two-year steps (7.67 / 2 times)
+    assert abs((xs[3] - xs[2]) / (xs[1] - xs[0]) - (marks["years"][3] - 2018) / 2) < 0.01
+    assert root.find(f".//{SVG}line[@class='method-change']") is not None
+    assert "CAIDA serial-1 → serial-2" in svg and "paint-order" not in svg
+
+
+def test_sankey_labels_are_plain_dark_text() -> None:
+    """Every node is labelled in dark text on a light box (no white stroke halo, which a
+    PDF renderer ignoring paint-order draws over the letters)."""
+    svg = sankey_svg([Flow("KZ", "RU", 0.6), Flow("RU", "AS3216 Vimpelcom", 0.6, 1)])
+    root = ET.fromstring(svg)
+    labels = {t.text: t for t in root.iter(f"{SVG}text") if t.get("class") == "node-label"}
+    assert set(labels) == {"KZ", "RU (60.0%)", "AS3216 Vimpelcom (60.0%)"}
+    assert all(t.get("fill") == "#0f172a" and t.get("stroke") is None for t in labels.values())

@@ -75,7 +75,12 @@ def test_fidelity_note_beside_every_simulated_figure(kz_report) -> None:
     note = fidelity_note(build.datetime(2025, 9, 1).date())
     # dependency, chokepoints, history (newest graph) and the scenario
     assert html.count("How far to trust simulated paths") == 4
-    assert html.count(note.replace("'", "&#39;")) >= 3
+    # its closing "See docs/validation.md." becomes a link to the report's appendix
+    assert note.endswith(" See docs/validation.md.")
+    shown = note.replace("'", "&#39;").replace(
+        "See docs/validation.md.",
+        'See <a href="#validation">appendix A, How far to trust the figures</a>.')
+    assert html.count(shown) >= 3
 
 
 def test_sources_and_dates(kz_report, mirror: Path) -> None:
@@ -101,6 +106,75 @@ def test_pdf_renders_to_png(kz_report, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True,
                           capture_output=True, text=True, timeout=60).stdout
     assert "Kazakhstan (KZ)" in text and "Dependency over time" in text
+
+
+def test_answer_first_and_links_that_exist_in_the_report(kz_report,
+                                                        loaded_settings: Settings) -> None:
+    """Page 1 opens with each direction's lead sentence and the comparison with published
+    figures; every method reference is a link inside the report, never a repository path;
+    a phone gets the viewport tag."""
+    _, out = kz_report
+    html = (out / "kz.html").read_text("utf-8")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    dep = sections.dependency(loaded_settings, "KZ")
+    first_kpi = html.index('<div class="kpis">')
+    for answer in dep["answers"]:
+        head = answer["sentence"].split(" (")[0]
+        assert 0 < html.index(head.replace("'", "&#39;")) < first_kpi
+    box = html[html.index('id="answer"'):first_kpi]
+    assert "Compared with published figures (inbound, via Russia)" in box
+    assert "Internet Society 2025" in box and ">95.0 %<" in box
+    assert f">{pct(dep['answers'][0]['share'])}<" in box
+    # the observed row: the mirror's newest RIB (route-views.wide, 2010-07-01) re-read here
+    from crossroads.metrics import observed_dependency
+    from crossroads.snapshots import snapshot
+
+    rib = sections.mirror_ribs(loaded_settings)[-1]
+    seen = observed_dependency(snapshot(loaded_settings), [rib], "KZ").inbound
+    ru = float(seen.by_country.set_index("country").gateway_share["RU"])
+    assert ru > 0.9 and f">{pct(ru)}<" in box and "2010-07-01" in box
+    assert "docs/validation.md" not in html and "docs/methods" not in html
+    for anchor in set(re.findall(r'href="#([\w-]+)"', html)):
+        assert f'id="{anchor}"' in html, anchor
+    assert '<a href="#validation">' in html and "Appendix A. How far to trust" in html
+
+
+def _words(pdf: Path) -> list[tuple[int, float, float, str]]:
+    """(page, page width, word's right edge, word) of every word of ``pdf``."""
+    bbox = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True, timeout=120).stdout
+    words = []
+    for n, page in enumerate(re.split(r"<page ", bbox)[1:], 1):
+        width = float(re.match(r'width="([\d.]+)"', page).group(1))
+        words += [(n, width, float(m.group(1)), m.group(2)) for m in re.finditer(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            page)]
+    return words
+
+
+def test_pdf_sankey_labels_in_the_text_layer_and_tables_in_the_page(
+        kz_report, loaded_settings: Settings) -> None:
+    """Every node label of both Sankeys (countries and gateway ASes with their shares)
+    is text that pdftotext reads; no word of any page runs past the A4 text box (page
+    width less the 13 mm right margin of report.css)."""
+    from crossroads.report.views import sankey_flows
+
+    _, out = kz_report
+    pdf = out / "kz.pdf"
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True,
+                                   capture_output=True, text=True, timeout=60).stdout.split())
+    dep = sections.dependency(loaded_settings, "KZ")
+    for d in ("inbound", "outbound"):
+        flows = sankey_flows(dep, d, "KZ")
+        assert any(f.target.startswith("AS") for f in flows)
+        for f in flows:
+            label = f"{f.target} ({100 * f.value:.1f}%)" if f.value >= 0.001 else f.target
+            assert " ".join(label.split()) in text, (d, label)
+    words = _words(pdf)
+    assert len({w[0] for w in words}) >= 10
+    margin = 13 * 72 / 25.4
+    over = [w for w in words if w[2] > w[1] - margin + 0.5]
+    assert over == []
 
 
 def test_no_partial_file_when_writing_fails(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -41,6 +42,23 @@ app = typer.Typer(
 )
 
 err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from crossroads import __version__
+
+        print(f"crossroads {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=_version,
+        is_eager=True)] = False,
+) -> None:
+    """Where a country's Internet paths cross its borders, and what breaks if they go dark."""
 
 
 def _register_all() -> None:

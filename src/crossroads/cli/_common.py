@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import date as Date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -31,6 +31,9 @@ from crossroads.config import Settings, get_settings
 from crossroads.errors import CrossroadsError
 from crossroads.formatting import to_json
 from crossroads.ids import country_code
+
+if TYPE_CHECKING:
+    from crossroads.routing import RouteMode
 
 __all__ = [
     "DEFAULT_WORKERS",
@@ -59,6 +62,7 @@ __all__ = [
     "console",
     "count_option",
     "load_routing",
+    "mode_of",
     "load_snapshot",
     "parse_date",
     "print_json",
@@ -76,6 +80,7 @@ class ModeChoice(StrEnum):
     """``--mode`` values: how routes that tie on class and length are treated, or
     ``calibrated``: the routes seen in ``--observed`` RIBs kept, the rest simulated."""
 
+    auto = "auto"
     all_best = "all-best"
     deterministic = "deterministic"
     calibrated = "calibrated"
@@ -120,7 +125,9 @@ ModeOpt = Annotated[
     ModeChoice,
     typer.Option("--mode", help="all-best: routes that tie split their weight evenly; "
                  "deterministic: lowest next-hop ASN (as BGPy); calibrated: the routes seen "
-                 "in the --observed RIBs kept, the rest simulated."),
+                 "in the --observed RIBs kept, the rest simulated; auto: calibrated when "
+                 "the store holds a RIB within --rib-max-gap days of the graph, else "
+                 "all-best."),
 ]
 ObservedOpt = Annotated[
     list[Path] | None,
@@ -210,7 +217,15 @@ def load_routing(
     """``(snapshot, calibration)``: with ``--mode calibrated`` the snapshot of the RIBs'
     date calibrated by them (:func:`crossroads.snapshots.calibrated_snapshot`; ``prepare``
     edits its graph first), else :func:`load_snapshot` and None. ``--observed`` without
-    calibrated mode is left to the command."""
+    calibrated mode is left to the command. ``auto`` is calibrated when the store holds
+    a RIB within ``rib_max_gap`` days of the graph
+    (:func:`crossroads.routing.load.rib_in_reach`), else all-best; :func:`mode_of` names
+    the mode that was used."""
+    if mode == ModeChoice.auto and not observed and not merge_siblings:
+        from crossroads.routing.load import rib_in_reach
+
+        if rib_in_reach(settings_from(mirror, data_dir), parse_date(date), rib_max_gap):
+            mode = ModeChoice.calibrated
     if mode != ModeChoice.calibrated:
         return load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
                              country_by=country_by), None
@@ -223,6 +238,14 @@ def load_routing(
     return calibrated_snapshot(settings_from(mirror, data_dir), ribs, date=parse_date(date),
                                max_gap_days=rib_max_gap, prepare=prepare,
                                country_by=country_by.value)
+
+
+def mode_of(mode: ModeChoice, calibration: Any) -> RouteMode:
+    """The route mode a command ran with: ``calibrated`` when :func:`load_routing` gave
+    a calibration, all-best for an ``auto`` that found no RIB, else ``mode``."""
+    if calibration is not None:
+        return "calibrated"
+    return cast("RouteMode", "all-best" if mode == ModeChoice.auto else mode.value)
 
 
 def print_json(obj: Any) -> None:

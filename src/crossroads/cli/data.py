@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from crossroads.cli._cells import NARROW
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryArg,
@@ -158,7 +159,7 @@ def datasets_cmd(
     if json:
         print_json([r.as_dict() for r in records])
         return
-    console.print(_datasets_table(records))
+    console.print(_datasets_table(records, console.width))
 
 
 def as_cmd(
@@ -261,15 +262,21 @@ def _available_table(specs: list[DatasetSpec]) -> Table:
     return table
 
 
-def _datasets_table(records: list[DatasetRecord]) -> Table:
+def _datasets_table(records: list[DatasetRecord], width: int) -> Table:
+    """One line per dataset; the source file's path only on terminals of :data:`NARROW`
+    columns or more (a path folded over 80 columns took seven lines a dataset)."""
     table = Table(title="Loaded datasets")
     table.add_column("dataset", no_wrap=True)
     table.add_column("data date", no_wrap=True)
     table.add_column("rows", justify="right", no_wrap=True)
-    table.add_column("source", overflow="fold")
+    wide = width >= NARROW
+    if wide:
+        table.add_column("source", overflow="fold")
     for r in records:
-        table.add_row(r.name, r.data_date.isoformat(), f"{r.rows:,}", r.source)
-    table.caption = "SHA-256 and retrieval times: crossroads datasets --json"
+        table.add_row(r.name, r.data_date.isoformat(), f"{r.rows:,}",
+                      *((r.source,) if wide else ()))
+    table.caption = ("SHA-256 and retrieval times: crossroads datasets --json" if wide else
+                     "sources, SHA-256 and retrieval times: crossroads datasets --json")
     return table
 
 

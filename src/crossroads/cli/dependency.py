@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from crossroads.atomic import atomic_path
+from crossroads.cli._cells import cut_list
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CorridorsOpt,
@@ -41,6 +42,7 @@ from crossroads.cli._common import (
     console,
     count_option,
     load_routing,
+    mode_of,
     print_json,
 )
 from crossroads.formatting import pct
@@ -83,7 +85,7 @@ def dependency(
         "text or MRT) instead of simulated routes; with --mode calibrated, calibrate the "
         "simulation with them (default: the RIBs stored by `crossroads fetch ribs`). "
         "Repeatable.")] = None,
-    mode: ModeOpt = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.auto,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
     country_by: CountryByOpt = CountryByChoice.operation,
@@ -132,19 +134,19 @@ def dependency(
         check_inputs(observed, what="RIB")
     if compare_rib:
         check_inputs(compare_rib, what="RIB")
-    calibrated = mode == ModeChoice.calibrated
     cs = load_corridors(corridors) if corridors is not None and territory else None
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, merge_siblings=merge_siblings,
                              prepare=discount_implausible if robust else None,
                              country_by=country_by)
+    calibrated = cal is not None
     if robust:  # calibrated: the graph was discounted before the RIBs calibrated it
         snap = robust_snapshot(snap) if not calibrated else replace(snap, notes=(
             *snap.notes, "--robust: implausible provider links routed as peer links"))
     if observed and not calibrated:
         report = observed_dependency(snap, [str(p) for p in observed], cc)
     else:
-        report = run(snap, cc, direction=direction.value, mode=mode.value,
+        report = run(snap, cc, direction=direction.value, mode=mode_of(mode, cal),
                      sources=sources.value, targets=targets.value, chokepoint_k=chokepoints,
                      workers=workers, calibration=cal, robustness_k=robustness,
                      ribs=[str(p) for p in compare_rib or ()], territory=territory,
@@ -158,7 +160,7 @@ def dependency(
 def world_matrix_cmd(
     out: Annotated[Path, typer.Option("--out", help="Output table: .parquet or .csv.")],
     plot: PlotOpt = None,
-    mode: ModeOpt = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.auto,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
@@ -182,7 +184,7 @@ def world_matrix_cmd(
         check_output(checkpoint, flag="--checkpoint", suffixes=(".npz",))
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, country_by=country_by)
-    m = world_matrix(snap, mode=mode.value, sample=sample, workers=workers,
+    m = world_matrix(snap, mode=mode_of(mode, cal), sample=sample, workers=workers,
                      checkpoint=checkpoint, calibration=cal)
     table = m.long()
     with atomic_path(out) as tmp:
@@ -275,7 +277,7 @@ def _render_border(border, top: int) -> None:  # type: ignore[no-untyped-def]
         b.add_column(col)
     for r in border.head(top).itertuples():
         b.add_row(str(r.asn), str(r.name)[:40], f"{r.ipv4_addresses:,}", str(r.foreign_providers),
-                  str(r.foreign_peers), str(r.upstream_countries)[:50])
+                  str(r.foreign_peers), cut_list(str(r.upstream_countries), 50))
     console.print(b)
 
 

@@ -29,8 +29,10 @@ from crossroads.cli._common import (
     check_output,
     console,
     load_snapshot,
+    mode_of,
     print_json,
 )
+from crossroads.errors import CrossroadsError
 
 __all__ = ["register"]
 
@@ -70,8 +72,10 @@ def history(
     if plot is not None:
         check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     ribs = check_inputs(list(observed or ()), what="RIB")
+    # auto: each snapshot would need its own RIBs; calibrated history is asked for by name
+    route_mode = mode_of(mode, None)
     result = run(load_snapshot(mirror, data_dir, country_by=country_by), cc, start_year=since,
-                 end_year=until, mode=mode.value, scheduler=scheduler, workers=workers,
+                 end_year=until, mode=route_mode, scheduler=scheduler, workers=workers,
                  observed=ribs, max_rib_gap_days=rib_max_gap)
     if plot is not None:
         from crossroads.cli._history_plot import plot_history
@@ -121,9 +125,13 @@ def fidelity(
     from crossroads.routing.fidelity import fidelity as run
     from crossroads.routing.load import graph_from_file
 
+    if mode == ModeChoice.auto:
+        raise CrossroadsError("fidelity measures one named mode; --mode auto picks one "
+                              "from the store", hint="use --mode deterministic, all-best "
+                              "or calibrated")
     check_inputs([relationships, rib])
     graph = graph_from_file(relationships)
-    rep = run(graph, rib, mode=mode.value, options=[o.value for o in option or []],
+    rep = run(graph, rib, mode=mode_of(mode, None), options=[o.value for o in option or []],
               graph_label=f"{relationships.name} ({graph.n:,} ASes, {len(graph.links):,} links)")
     if json_out:
         print_json(rep.as_dict())

@@ -6,11 +6,13 @@ import logging
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
+from crossroads.cli._cells import NARROW, cut_items
 from crossroads.cli._common import (
     DEFAULT_WORKERS,
     CountryByChoice,
@@ -29,6 +31,9 @@ from crossroads.cli._common import (
     settings_from,
 )
 from crossroads.errors import CrossroadsError
+
+if TYPE_CHECKING:
+    from crossroads.outages import OutageEvent
 
 __all__ = ["parse_bin", "register"]
 
@@ -100,15 +105,35 @@ def outages(
     seen = report.signals_seen()
     console.print("signals seen: " + ", ".join(f"{k} {'yes' if v else 'no'}"
                                                for k, v in seen.items()))
-    table = Table("scope", "key", "signal", "severity", "start (UTC)", "end (UTC)", "metric",
-                  "baseline", "extreme", "score", "lost /24", "affected ASes")
+    console.print(_events_table(events, console.width) if events else "no events")
+
+
+def _events_table(events: list[OutageEvent], width: int) -> Table:
+    """One row per event; below :data:`NARROW` columns the fields pair up on two lines
+    (event, time, metric), so that the table fits 80 columns."""
+    def asns(e: OutageEvent, room: int) -> str:
+        return cut_items([str(a) for a in e.affected_asns], room, sep=" ")
+
+    def end(e: OutageEvent) -> str:
+        return f"{e.end:%H:%M}" if e.end else "open"
+
+    if width >= NARROW:
+        table = Table("scope", "key", "signal", "severity", "start (UTC)", "end (UTC)",
+                      "metric", "baseline", "extreme", "score", "lost /24", "affected ASes")
+        for e in events:
+            table.add_row(e.scope, e.key, e.signal, e.severity, f"{e.start:%Y-%m-%d %H:%M}",
+                          end(e), e.metric, f"{e.baseline:,.1f}", f"{e.extreme:,.1f}",
+                          f"{e.score:.2f}", f"{e.lost_slash24:,.1f}", asns(e, 40))
+        return table
+    table = Table(box=box.SIMPLE_HEAD, caption="every field: --json")
+    for col in ("event", "UTC", "baseline → extreme", "lost /24"):
+        table.add_column(col, no_wrap=True, justify="right" if col == "lost /24" else "left")
     for e in events:
-        table.add_row(e.scope, e.key, e.signal, e.severity, f"{e.start:%Y-%m-%d %H:%M}",
-                      f"{e.end:%H:%M}" if e.end else "open", e.metric, f"{e.baseline:,.1f}",
-                      f"{e.extreme:,.1f}", f"{e.score:.2f}", f"{e.lost_slash24:,.1f}",
-                      " ".join(map(str, e.affected_asns[:8])) + (" …" if len(e.affected_asns) > 8
-                                                                   else ""))
-    console.print(table if events else "no events")
+        table.add_row(f"{e.scope} {e.key}\n{e.signal} ({e.severity})\nASes {asns(e, 21)}",
+                      f"{e.start:%Y-%m-%d}\n{e.start:%H:%M}–{end(e)}",
+                      f"{e.metric}\n{e.baseline:,.1f} → {e.extreme:,.1f}\nscore {e.score:.2f}",
+                      f"{e.lost_slash24:,.1f}")
+    return table
 
 
 def watch_cmd(

@@ -34,7 +34,7 @@ def report(
         "--scenarios", help="Scenario preset name or YAML file to include (repeatable).")] = None,
     history: Annotated[bool, typer.Option(
         "--history/--no-history", help="Include the 2002-2025 dependency history.")] = True,
-    mode: ModeOpt = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.auto,
     observed: ObservedOpt = None,
     mirror: MirrorOpt = None,
     data_dir: DataDirOpt = None,
@@ -47,7 +47,13 @@ def report(
     if pdf is not None:
         check_output(pdf, flag="--pdf", suffixes=(".pdf",))
     ribs = check_inputs(list(observed or ()), what="RIB")
-    done = write_report(settings_from(mirror, data_dir), cc, html=out, pdf=pdf,
+    settings = settings_from(mirror, data_dir)
+    if mode == ModeChoice.auto:  # calibrated when a stored RIB is near the newest graph
+        from crossroads.routing.load import rib_in_reach
+
+        mode = (ModeChoice.calibrated if ribs or rib_in_reach(settings)
+                else ModeChoice.all_best)
+    done = write_report(settings, cc, html=out, pdf=pdf,
                         scenarios=scenarios or (), history=history, mode=mode.value,
                         observed=ribs)
     console.print(f"wrote {out}" + (f" and {pdf}" if pdf else ""), highlight=False)

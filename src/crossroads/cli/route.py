@@ -20,6 +20,7 @@ from crossroads.cli._common import (
     RibGapOpt,
     console,
     load_routing,
+    mode_of,
     print_json,
 )
 from crossroads.ids import parse_asn
@@ -35,7 +36,7 @@ def route(
         metavar="ORIGIN_ASN...")],
     from_asn: Annotated[str | None, typer.Option(
         "--from", help="Show the path(s) from this AS instead of the summary.")] = None,
-    mode: ModeOpt = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.auto,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
@@ -53,7 +54,7 @@ def route(
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, merge_siblings=merge_siblings,
                              country_by=country_by)
-    result = route_query(snap.graph, origins, from_asn=source, mode=mode.value,
+    result = route_query(snap.graph, origins, from_asn=source, mode=mode_of(mode, cal),
                          merge=snap.merge, calibration=cal)
     if json_out:
         print_json(result.as_dict())

@@ -6,6 +6,7 @@ and renders the result as rich tables or ``--json``.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -33,6 +34,7 @@ from crossroads.cli._common import (
     check_output,
     console,
     load_routing,
+    mode_of,
     print_json,
 )
 from crossroads.formatting import pct, signed
@@ -55,7 +57,7 @@ def simulate_cmd(
                                             metavar="SCENARIO.yaml|PRESET")],
     json_out: JsonOpt = False,
     plot: PlotOpt = None,
-    mode: ModeOpt = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.auto,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
@@ -72,7 +74,7 @@ def simulate_cmd(
     sc = load_scenario(scenario)
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, country_by=country_by)
-    result = simulate(snap, sc, mode=mode.value, workers=workers, calibration=cal,
+    result = simulate(snap, sc, mode=mode_of(mode, cal), workers=workers, calibration=cal,
                       cache=not no_cache)
     if plot is not None:
         plot_result(result, plot)
@@ -82,8 +84,19 @@ def simulate_cmd(
         _render_result(result, top)
 
 
-def scenarios_cmd(json_out: JsonOpt = False) -> None:
-    """List the shipped scenario presets."""
+def scenarios_cmd(
+    json_out: JsonOpt = False,
+    show: Annotated[str | None, typer.Option(
+        "--show", metavar="PRESET",
+        help="Print this preset's YAML file, to copy and edit (then: crossroads simulate "
+        "FILE.yaml).")] = None,
+) -> None:
+    """List the shipped scenario presets, or print one of them."""
+    if show is not None:
+        from crossroads.scenarios.load import preset_text
+
+        sys.stdout.write(preset_text(show))
+        return
     presets = list_presets()
     if json_out:
         print_json([
@@ -106,7 +119,7 @@ def sweep_cmd(
                                   help="Remove each foreign upstream AS in turn.")] = False,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = DEFAULT_WORKERS,
-    mode: ModeOpt = ModeChoice.all_best,
+    mode: ModeOpt = ModeChoice.auto,
     observed: ObservedOpt = None,
     rib_max_gap: RibGapOpt = 730,
     date: DateOpt = None,
@@ -124,7 +137,7 @@ def sweep_cmd(
     snap, cal = load_routing(mirror, data_dir, date=date, mode=mode, observed=observed,
                              rib_max_gap=rib_max_gap, country_by=country_by)
     result = sweep(snap, cc, kind="links" if single_link_failures else "ases",
-                   mode=mode.value, scheduler=scheduler, workers=workers, calibration=cal)
+                   mode=mode_of(mode, cal), scheduler=scheduler, workers=workers, calibration=cal)
     if json_out:
         print_json(result.as_dict())
     else:

@@ -27,8 +27,10 @@ from crossroads.ids import country_code
 from crossroads.report import sections
 from crossroads.report.figures import country_name
 from crossroads.report.views import (
+    answer_view,
     dependency_view,
     history_view,
+    in_report,
     scenario_view,
     short_sources,
     territory_view,
@@ -77,6 +79,7 @@ def gather(settings: Settings, country: str, *, scenarios: Sequence[str] = (),
         if "dependency" in report.parts:
             raw = report.parts["dependency"]
             report.parts["dependency"] = dependency_view(raw, cc)
+            report.parts["answer"] = answer_view(raw)
             report.parts["territory"] = territory_view(raw, cc)
         report.parts["tls"] = sections.tls_episodes(cc)
         runs = []
@@ -101,7 +104,7 @@ def environment(package: str = "crossroads.report") -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(pct=pct, num=num, signed=signed, cname=country_name,
-                       sources=short_sources)
+                       sources=short_sources, in_report=in_report)
     return env
 
 

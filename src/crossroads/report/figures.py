@@ -156,11 +156,16 @@ def sankey_svg(flows: Sequence[Flow], *, caption: str = "", width: int = 900) ->
         for name, value in col:
             h = max(value * scale, 1.0)
             pos[(c, name)] = [y, y, y]
+            text = f'{name}{f" ({_pct(value)})" if c else ""}'
+            tx, ty = col_x[c] + node_w + 4, y + h / 2 + 4
+            # a light box under the label, not a stroke halo: PDF renderers that ignore
+            # paint-order would draw the halo over the letters
             svg_nodes.append(
                 f'<rect x="{col_x[c]:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" '
-                f'fill="#334155"/><text x="{col_x[c] + node_w + 4:.1f}" y="{y + h / 2 + 4:.1f}" '
-                f'font-size="12" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
-                f'{escape(name)}{f" ({_pct(value)})" if c else ""}</text>'
+                f'fill="#334155"/><rect x="{tx - 2:.1f}" y="{ty - 11:.1f}" '
+                f'width="{_text_width(text, 12) + 4:.1f}" height="15" fill="#ffffff" '
+                f'fill-opacity="0.8"/><text class="node-label" x="{tx:.1f}" y="{ty:.1f}" '
+                f'font-size="12" fill="#0f172a">{escape(text)}</text>'
             )
             y += h + gap
     bands = []
@@ -262,17 +267,31 @@ PALETTE = ("#b91c1c", "#1d4ed8", "#15803d", "#a16207", "#7e22ce", "#0f766e", "#4
 
 
 def lines_svg(lines: Sequence[Line], xs: Sequence[str], *, caption: str = "",
-              y_label: str = "", width: int = 720) -> str:
-    """A line chart of shares over the labels ``xs`` (evenly spaced), y from 0 to 100 %,
-    with a legend on the right and ``caption`` (unit, date, source) under it."""
+              y_label: str = "", width: int = 720, at: Sequence[float] | None = None,
+              gaps: Sequence[tuple[int, str]] = (), marks: Sequence[tuple[int, str]] = (),
+              ) -> str:
+    """A line chart of shares over the labels ``xs``, y from 0 to 100 %, with a legend on
+    the right and ``caption`` (unit, date, source) under it.
+
+    ``at``: the x position of each label (e.g. fractional years; evenly spaced when None),
+    so that a long wait between two points shows as a long stretch. ``gaps``: (i, text)
+    where no line joins point i-1 to point i (data missing between them): the stretch is
+    shaded and named instead. ``marks``: (i, text) where the method changes between point
+    i-1 and point i: a dashed vertical rule, named.
+    """
     if not xs or not lines:
         return _empty_svg("nothing to draw", width)
     left, right, top, plot_h = 50, 150, 14, 180
     plot_w = width - left - right
-    step = plot_w / max(len(xs) - 1, 1)
+    pos = list(at) if at is not None else list(range(len(xs)))
+    lo, hi = pos[0], pos[-1]
+    span = (hi - lo) or 1.0
 
-    def at(i: int, v: float) -> tuple[float, float]:
-        return left + i * step, top + plot_h * (1 - v)
+    def x_of(i: int) -> float:
+        return left + plot_w * (pos[i] - lo) / span
+
+    def at_xy(i: int, v: float) -> tuple[float, float]:
+        return x_of(i), top + plot_h * (1 - v)
 
     grid = "".join(
         f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h * (1 - g / 4):.1f}" '
@@ -282,21 +301,45 @@ def lines_svg(lines: Sequence[Line], xs: Sequence[str], *, caption: str = "",
         for g in range(5)
     )
     ticks = "".join(
-        f'<text x="{left + i * step:.1f}" y="{top + plot_h + 16}" font-size="11" '
+        f'<text x="{x_of(i):.1f}" y="{top + plot_h + 16}" font-size="11" '
         f'text-anchor="middle">{escape(x[:4] if len(xs) > 6 else x)}</text>'
         for i, x in enumerate(xs)
     )
-    body = []
+    notes = []
+    for i, text in gaps:
+        x0, x1 = x_of(i - 1), x_of(i)
+        notes.append(
+            f'<rect class="gap" x="{x0 + 4:.1f}" y="{top}" width="{max(x1 - x0 - 8, 1):.1f}" '
+            f'height="{plot_h}" fill="#f1f5f9"><title>{escape(text)}</title></rect>'
+            f'<text class="gap-label" x="{(x0 + x1) / 2:.1f}" y="{top + 14}" font-size="10" '
+            f'text-anchor="middle" fill="#475569">no data</text>')
+    for i, text in marks:
+        xm = (x_of(i - 1) + x_of(i)) / 2 if i > 0 else x_of(i)
+        notes.append(
+            f'<line class="method-change" x1="{xm:.1f}" x2="{xm:.1f}" y1="{top}" '
+            f'y2="{top + plot_h}" stroke="#334155" stroke-dasharray="4 3"/>'
+            f'<rect x="{xm - _text_width(text, 10) / 2 - 2:.1f}" y="{top + plot_h - 17}" '
+            f'width="{_text_width(text, 10) + 4:.1f}" height="14" fill="#ffffff"/>'
+            f'<text class="mark-label" x="{xm:.1f}" y="{top + plot_h - 6}" font-size="10" '
+            f'text-anchor="middle" fill="#334155">{escape(text)}</text>')
+    cut = {i for i, _ in gaps}
+    body: list[str] = []
     for k, line in enumerate(lines):
-        pts = [at(i, v) for i, v in enumerate(line.values) if v is not None]
+        runs: list[list[tuple[float, float]]] = [[]]
+        for i, v in enumerate(line.values):
+            if v is None or i in cut:
+                runs.append([])
+            if v is not None:
+                runs[-1].append(at_xy(i, v))
+        pts = [p for run in runs for p in run]
         if not pts:
             continue
-        body.append(
+        body.extend(
             f'<polyline fill="none" stroke="{line.colour}" stroke-width="2" points="'
-            + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>'
-            + "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{line.colour}"/>'
-                      for x, y in pts)
-        )
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y in run) + '"/>'
+            for run in runs if len(run) > 1)
+        body.append("".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{line.colour}"/>'
+                            for x, y in pts))
         ly = top + 10 + 18 * k
         body.append(
             f'<rect x="{left + plot_w + 14}" y="{ly - 8}" width="12" height="3" '
@@ -309,10 +352,16 @@ def lines_svg(lines: Sequence[Line], xs: Sequence[str], *, caption: str = "",
              if y_label else "")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" style="{_FONT}">{grid}{ticks}{label}'
+        f'width="{width}" height="{height}" role="img" style="{_FONT}">{grid}'
+        f'{"".join(notes)}{ticks}{label}'
         f'{"".join(body)}<text x="{left}" y="{height - 4}" font-size="10" fill="#475569">'
         f"{escape(caption)}</text></svg>"
     )
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is in DejaVu Sans at ``size`` px (0.62 em a character)."""
+    return 0.62 * size * len(text)
 
 
 def _empty_svg(message: str, width: int) -> str:

@@ -35,6 +35,7 @@ __all__ = [
     "graph_date",
     "history",
     "load_scenario",
+    "mirror_ribs",
     "outages",
     "presets",
     "profile",
@@ -101,25 +102,51 @@ def dependency(
     border ASes (:func:`crossroads.metrics.report.dependency`), with the graph date
     and its fidelity note. ``mode="calibrated"``: on the snapshot calibrated by the
     ``observed`` RIB files (or the stored RIBs), :func:`crossroads.snapshots.
-    calibrated_snapshot`; its notes name the RIBs and the observed share."""
+    calibrated_snapshot`; its notes name the RIBs and the observed share. The answers
+    compare with the observed share of the ``observed`` RIB files, else of the newest RIB
+    of the mirror (:func:`mirror_ribs`), whose date the comparison names."""
     from crossroads.metrics.report import dependency as run
     from crossroads.snapshots import calibrated_snapshot, snapshot
 
     cc = country_code(country)
 
+    compare = list(observed) or mirror_ribs(settings)[-1:]
+
     def compute() -> dict[str, Any]:
         if mode == "calibrated":
             snap, cal = calibrated_snapshot(settings, list(observed), date=date)
-            result = run(snap, cc, mode="calibrated", calibration=cal)
+            result = run(snap, cc, mode="calibrated", calibration=cal, ribs=compare)
         else:
-            result = run(snapshot(settings, date=date), cc, mode=mode)  # type: ignore[arg-type]
+            result = run(snapshot(settings, date=date), cc, mode=mode,  # type: ignore[arg-type]
+                         ribs=compare)
         out: dict[str, Any] = plain(result)
         out["graph_date"] = graph_date(out)
         out["fidelity_note"] = _note(out["graph_date"], mode)
         return out
 
-    key = {"cc": cc, "date": date, "mode": mode, "observed": [str(p) for p in observed]}
+    key = {"cc": cc, "date": date, "mode": mode, "observed": [str(p) for p in observed],
+           "compare": [str(p) for p in compare]}
     return memo(settings, "dependency", key, compute)
+
+
+def mirror_ribs(settings: Settings) -> list[Path]:
+    """The RIB dumps of the local mirror, oldest first by the date in their names: RIS
+    ``mrt/bview.YYYYMMDD.HHMM.gz`` and RouteViews ``rib-text/*.YYYYMMDD.HHMM.bgpdump-m.txt*``
+    (none without a mirror).
+
+    >>> mirror_ribs(Settings(data_dir=Path("d"), cache_dir=Path("c"), mirror=None))
+    []
+    """
+    root = settings.mirror
+    if root is None:
+        return []
+    found = [*root.glob("mrt/bview.*"), *root.glob("rib-text/*.bgpdump-m.txt*")]
+
+    def stamp(p: Path) -> str:
+        digits = [part for part in p.name.split(".") if part.isdigit()]
+        return ".".join(digits[:2])
+
+    return sorted((p for p in found if p.is_file()), key=lambda p: (stamp(p), p.name))
 
 
 def history(settings: Settings, country: str, *, scheduler: str | None = None) -> dict[str, Any]:

@@ -5,8 +5,12 @@ filtered to the top rows and drawn.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from markupsafe import Markup, escape
+
+from crossroads.formatting import pct
 from crossroads.report.figures import (
     PALETTE,
     Flow,
@@ -19,8 +23,9 @@ from crossroads.report.figures import (
 )
 
 __all__ = [
-    "DIRECTIONS", "dependency_view", "history_view", "provenance_line", "sankey_flows",
-    "scenario_view", "short_sources", "territory_view",
+    "DIRECTIONS", "answer_view", "country_index", "dependency_view", "history_marks",
+    "history_view", "in_report", "provenance_line", "sankey_flows", "scenario_view",
+    "short_sources", "territory_view",
 ]
 
 DIRECTIONS = ("inbound", "outbound")
@@ -99,6 +104,12 @@ def dependency_view(dep: dict[str, Any], cc: str) -> dict[str, Any]:
                 {r["country"]: float(r.get("any_share") or 0) for r in rows if r.get("country")},
                 focus=cc,
                 caption=f"% of {direction} paths crossing each country; CAIDA graph {graph}"),
+            "map_gateway": world_map_svg(
+                {r["country"]: float(r.get("gateway_share") or 0) for r in rows
+                 if r.get("country") and (r.get("gateway_share") or 0) > 0},
+                focus=cc,
+                caption=f"% of {direction} paths entering or leaving {cc} through a network "
+                f"of each country (gateway); CAIDA graph {graph}"),
             "sankey": sankey_svg(
                 sankey_flows(dep, direction, cc),
                 caption=f"{direction} paths by gateway country and AS (% of paths); "
@@ -201,6 +212,8 @@ def scenario_view(res: dict[str, Any]) -> dict[str, Any]:
         "satellite": (after.get("reachability_with_satellite") or {}).get("inbound"),
         "name": res.get("scenario"),
         "description": res.get("description", ""),
+        "reading": res.get("reading", ""),
+        "limits": res.get("limits", []),
         "sources": res.get("sources", []),
         "country": res.get("country"),
         "applied": (res.get("applied") or {}).get("steps", []),
@@ -237,11 +250,54 @@ def _graph(res: dict[str, Any]) -> str:
                  if d.get("kind") == "as-rel"), "?")
 
 
+def _series(dataset: str) -> str:
+    if dataset.startswith("caida-as-rel2"):
+        return "CAIDA serial-2"
+    return "CAIDA serial-1" if dataset.startswith("caida-as-rel") else dataset
+
+
+def _year(day: str) -> float:
+    from datetime import date
+
+    d = date.fromisoformat(day[:10])
+    return d.year + (d.timetuple().tm_yday - 1) / 365.25
+
+
+def history_marks(summary: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where a history chart must not draw a plain line: the x position of each snapshot
+    (``years``, fractional), the ``gaps`` between snapshots further apart than 1.5 times
+    the usual (median) spacing, and the ``changes`` of method: where the AS graph's series
+    changes (CAIDA serial-1, inferred from BGP paths, to serial-2, which adds links
+    inferred at route servers). Each gap and change is ``{"at": i, "label": …}``: between
+    snapshot i-1 and i.
+
+    >>> rows = [{"date": "2014-01-01", "dataset": "caida-as-rel-20140101"},
+    ...         {"date": "2016-01-01", "dataset": "caida-as-rel-20160101"},
+    ...         {"date": "2018-01-01", "dataset": "caida-as-rel-20180101"},
+    ...         {"date": "2025-09-01", "dataset": "caida-as-rel2-20250901"}]
+    >>> m = history_marks(rows)
+    >>> [g["at"] for g in m["gaps"]], m["changes"][0]["label"]
+    ([3], 'CAIDA serial-1 → serial-2')
+    """
+    dates = [str(s["date"]) for s in summary]
+    years = [_year(d) for d in dates]
+    steps = sorted(b - a for a, b in zip(years, years[1:], strict=False))
+    usual = steps[len(steps) // 2] if steps else 0.0
+    gaps = [{"at": i, "label": f"no snapshot between {dates[i - 1]} and {dates[i]}"}
+            for i in range(1, len(years)) if usual and years[i] - years[i - 1] > 1.5 * usual]
+    series = [_series(str(s.get("dataset") or "")) for s in summary]
+    changes = [{"at": i, "label": f"{series[i - 1]} → {series[i].removeprefix('CAIDA ')}"}
+               for i in range(1, len(series)) if series[i] != series[i - 1]]
+    return {"years": years, "gaps": gaps, "changes": changes}
+
+
 def history_view(hist: dict[str, Any], *, top: int = 5) -> dict[str, Any]:
     """The snapshot table and, per direction, a line chart of the "any" share of the
-    ``top`` countries with the largest share in any snapshot."""
+    ``top`` countries with the largest share in any snapshot, snapshots placed by date,
+    no line across a gap and the change of method marked (:func:`history_marks`)."""
     summary = hist.get("summary") or []
     dates = [str(s["date"]) for s in summary]
+    marks = history_marks(summary)
     charts = {}
     for d in DIRECTIONS:
         rows = [r for r in hist.get("by_country") or [] if r.get("direction") == d]
@@ -253,8 +309,106 @@ def history_view(hist: dict[str, Any], *, top: int = 5) -> dict[str, Any]:
         lines = [Line(c, [value.get((t, c), 0.0) for t in dates], PALETTE[i % len(PALETTE)])
                  for i, c in enumerate(leaders)]
         charts[d] = lines_svg(
-            lines, dates, y_label="% of paths crossing",
-            caption=f"{d}: share of simulated paths crossing each country, per CAIDA AS "
-            f"graph {dates[0] if dates else ''}–{dates[-1] if dates else ''}")
+            lines, dates, y_label="% of paths crossing", at=marks["years"],
+            gaps=[(g["at"], g["label"]) for g in marks["gaps"]],
+            marks=[(c["at"], c["label"]) for c in marks["changes"]],
+            caption=f"{d}: % of simulated paths crossing each country; CAIDA graphs "
+            f"{dates[0][:4] if dates else ''}–{dates[-1][:4] if dates else ''}; shaded: no "
+            "data; dashed: new series")
     return {"summary": summary, "charts": charts, "notes": hist.get("notes", []),
-            "fidelity_note": hist.get("fidelity_note", "")}
+            "fidelity_note": hist.get("fidelity_note", ""), "marks": marks}
+
+
+def country_index(info: Any, countries: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per country of ``countries`` (code -> name), by name: the ASes operating
+    there (``op_cc`` of the ``as_info`` table ``info``, 0 without one), the IPv4
+    addresses they originate, and the ASes registered there (``reg_cc``).
+
+    >>> import pandas as pd
+    >>> info = pd.DataFrame({"op_cc": ["KZ", "KZ", "UZ"], "reg_cc": ["KZ", "UA", "UA"],
+    ...                      "ipv4_addresses": [10, 5, 7]})
+    >>> country_index(info, {"UZ": "Uzbekistan", "KZ": "Kazakhstan", "TJ": "Tajikistan"})[0]
+    {'code': 'KZ', 'name': 'Kazakhstan', 'ases': 2, 'ipv4': 15, 'registered': 1}
+    """
+    ases: dict[str, int] = {}
+    ipv4: dict[str, int] = {}
+    registered: dict[str, int] = {}
+    if info is not None and len(info):
+        grouped = info.groupby("op_cc")["ipv4_addresses"].agg(["size", "sum"])
+        ases = {str(k): int(v) for k, v in grouped["size"].items()}
+        ipv4 = {str(k): int(v) for k, v in grouped["sum"].items()}
+        registered = {str(k): int(v) for k, v in info["reg_cc"].value_counts().items()}
+    return [{"code": cc, "name": name, "ases": ases.get(cc, 0), "ipv4": ipv4.get(cc, 0),
+             "registered": registered.get(cc, 0)}
+            for cc, name in sorted(countries.items(), key=lambda kv: kv[1])]
+
+
+def _short_source(source: str) -> str:
+    return source.split(",")[0].split(" (")[0]
+
+
+def answer_view(dep: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answer first, per direction of a dependency result: its lead sentence and the
+    "compared with published figures" rows (figure, share, basis, address), the same rows
+    ``crossroads dependency`` prints: the simulated gateway share, the observed one (or
+    why there is none), the territorial share of the partner country when the physical
+    layer ran, each cited published figure; and the line on why they differ.
+
+    >>> dep = {"mode": "all-best", "answers": [{"direction": "inbound", "sentence": "S.",
+    ...     "partner": "RU", "comparison": {"partner": "RU", "simulated": 0.5,
+    ...     "observed": None, "observed_basis": None, "published": [], "why": "W."}}]}
+    >>> [(r["figure"], r["share"]) for r in answer_view(dep)[0]["rows"]]
+    [('crossroads, simulated', 0.5), ('crossroads, observed', None)]
+    """
+    out = []
+    terr = dep.get("territory") or {}
+    for a in dep.get("answers") or []:
+        c = a.get("comparison") or {}
+        partner, rows = c.get("partner"), []
+        if partner is not None:
+            if c.get("simulated") is not None:
+                rows.append({"figure": "crossroads, simulated", "share": c["simulated"],
+                             "basis": "gateway share (AS level), this run", "url": None})
+            if c.get("observed") is not None:
+                rows.append({"figure": "crossroads, observed", "share": c["observed"],
+                             "basis": c.get("observed_basis") or "", "url": None})
+            elif dep.get("mode") != "observed":
+                rows.append({"figure": "crossroads, observed", "share": None,
+                             "basis": "no RIB was read for this result "
+                             "(crossroads dependency --compare-rib FILE)", "url": None})
+            side = {r["country"]: r for r in (terr.get(a["direction"]) or {})
+                    .get("by_country", [])}.get(partner)
+            if side is not None:
+                rows.append({"figure": "crossroads, territory", "share": side.get("share"),
+                             "basis": f"range {pct(side.get('low'))} – "
+                             f"{pct(side.get('high'))}: crossing-link mass whose corridor "
+                             f"route crosses {partner}'s territory", "url": None})
+            for f in c.get("published") or []:
+                region = " (regional figure)" if f.get("scope") == "region" else ""
+                rows.append({"figure": f"{_short_source(f['source'])} {f['year']}{region}",
+                             "share": f.get("value"),
+                             "basis": f"{f['measure']}: \u201c{f['quote']}\u201d",
+                             "url": f.get("url")})
+        out.append({"direction": a.get("direction"), "sentence": a.get("sentence", ""),
+                    "partner": partner, "rows": rows, "why": c.get("why", "")})
+    return out
+
+
+_DOC = re.compile(r"(?:See )?(?:the project's )?`{0,2}docs/(methods/)?([a-z-]+)\.md`{0,2}\.?")
+_APPENDIX = {"validation": ("validation", "appendix A, How far to trust the figures"),
+             "dependency": ("methods", "section 9, Methods in short")}
+
+
+def in_report(text: str) -> Markup:
+    """``text`` (escaped) with each reference to a documentation file (``See
+    docs/validation.md.``) turned into a link to the report's own appendix that says the
+    same, since a repository path leads nowhere in a PDF or a browser.
+
+    >>> str(in_report("51 % matched. See docs/validation.md."))
+    '51 % matched. See <a href="#validation">appendix A, How far to trust the figures</a>.'
+    """
+    def link(m: re.Match[str]) -> str:
+        anchor, title = _APPENDIX.get(m.group(2), ("methods", "section 9, Methods in short"))
+        return f'See <a href="#{anchor}">{title}</a>.'
+
+    return Markup(_DOC.sub(link, str(escape(text))))

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from crossroads.routing.calibration import Calibration
 
 __all__ = ["RIB_MAX_GAP_DAYS", "calibrated_graph", "graph_from_file", "load_graph",
-           "relationship_snapshot"]
+           "relationship_snapshot", "rib_in_reach"]
 
 RIB_MAX_GAP_DAYS = 730
 """Calibrated mode refuses a RIB further than this from the graph's date (serial-1
@@ -73,6 +73,28 @@ def _snapshot_name(settings: Settings, date: Date | None) -> str:
         if loaded:
             return catalog.in_force_on(loaded, date, what="loaded AS-relationship snapshot").name
     return relationship_snapshot(date).name
+
+
+def rib_in_reach(settings: Settings, date: Date | None = None,
+                 max_gap_days: int = RIB_MAX_GAP_DAYS) -> bool:
+    """Whether the store holds a RIB (``crossroads fetch ribs``) dated within
+    ``max_gap_days`` of the graph in force on ``date``: then ``--mode auto`` routes
+    calibrated. The newest RIB at or before ``graph date + max_gap_days`` is the closest
+    from below the window's end, so it alone decides."""
+    if not settings.database.is_file():
+        return False
+    from datetime import timedelta
+
+    from crossroads.store import open_store
+
+    store = open_store(settings)
+    loaded = store.datasets("as-rel")
+    if not loaded:
+        return False
+    graph_date = catalog.in_force_on(loaded, date, what="loaded AS-relationship snapshot"
+                                     ).data_date
+    recs = store.ribs(on=graph_date + timedelta(days=max_gap_days))
+    return any(abs((r.data_time.date() - graph_date).days) <= max_gap_days for r in recs)
 
 
 @lru_cache(maxsize=4)

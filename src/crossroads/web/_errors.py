@@ -1,4 +1,6 @@
-"""The web layer's one error boundary: every error leaves as ``{"error": {"type", "message"}}``.
+"""The web layer's one error boundary: every error leaves as ``{"error": {"type", "message"}}``,
+or, for a browser asking for a page (not under ``/api/``, ``/figures/``, ``/static/``,
+``/vendor/``; ``Accept`` naming ``text/html``), as an HTML page with the same line.
 
 A :class:`~crossroads.errors.CrossroadsError` maps to a status by its class (unknown country
 or AS → 404, bad scenario → 422, missing dataset → 503, busy server or store → 503 with
@@ -12,10 +14,11 @@ class name (``UnknownCountryError``) or ``RequestValidationError`` / ``HTTPExcep
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from crossroads.errors import (
@@ -27,7 +30,7 @@ from crossroads.errors import (
     UnknownCountryError,
 )
 
-__all__ = ["error_body", "install_error_handlers", "status_of"]
+__all__ = ["error_body", "install_error_handlers", "status_of", "wants_html"]
 
 log = logging.getLogger("crossroads.web")
 
@@ -56,6 +59,33 @@ def error_body(kind: str, message: str, hint: str | None = None) -> dict[str, di
     return {"error": body}
 
 
+_MACHINE = ("/api/", "/figures/", "/static/", "/vendor/", "/openapi.json")
+
+
+def wants_html(request: Request) -> bool:
+    """Whether an error of ``request`` is answered as a page: a browser (``Accept`` names
+    ``text/html``) asking for anything but the API, figures and static files."""
+    return (not request.url.path.startswith(_MACHINE)
+            and "text/html" in request.headers.get("accept", ""))
+
+
+def _answer(request: Request, status: int, kind: str, message: str,
+            hint: str | None = None, headers: Mapping[str, str] | None = None,
+            ) -> JSONResponse | HTMLResponse:
+    if wants_html(request):
+        from crossroads.web.routes.pages import page
+
+        try:
+            html = page(request, "error.html", status_code=status, status=status, kind=kind,
+                        message=message, hint=hint)
+            html.headers.update(headers or {})
+            return html
+        except Exception:  # the error page itself failed: the JSON shape still answers
+            log.exception("error page for %s failed", request.url.path)
+    return JSONResponse(error_body(kind, message, hint), status_code=status,
+                        headers=dict(headers) if headers else None)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn errors into the one JSON shape."""
 
@@ -63,11 +93,10 @@ def install_error_handlers(app: FastAPI) -> None:
     from crossroads.web._work import WorkerError
 
     @app.exception_handler(CrossroadsError)
-    async def _crossroads(_: Request, exc: CrossroadsError) -> JSONResponse:
+    async def _crossroads(request: Request, exc: CrossroadsError) -> Response:
         retry = getattr(exc, "retry_after", None)
-        return JSONResponse(error_body(type(exc).__name__, exc.message, exc.hint),
-                            status_code=status_of(exc),
-                            headers={"Retry-After": str(retry)} if retry else None)
+        return _answer(request, status_of(exc), type(exc).__name__, exc.message, exc.hint,
+                       headers={"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(ClientGone)
     async def _gone(_: Request, exc: ClientGone) -> JSONResponse:
@@ -82,23 +111,22 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("InternalError", _INTERNAL), status_code=500)
 
     @app.exception_handler(Exception)
-    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+    async def _bug(request: Request, exc: Exception) -> Response:
         from crossroads.web._guard import SECURITY_HEADERS  # this answer passes no middleware
 
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
-        return JSONResponse(error_body("InternalError", _INTERNAL), status_code=500,
-                            headers=dict(SECURITY_HEADERS))
+        return _answer(request, 500, "InternalError", _INTERNAL,
+                       headers=dict(SECURITY_HEADERS))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         parts = [
             f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
             for e in exc.errors()
         ]
-        return JSONResponse(error_body("RequestValidationError", "; ".join(parts)),
-                            status_code=422)
+        return _answer(request, 422, "RequestValidationError", "; ".join(parts))
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        return JSONResponse(error_body("HTTPException", str(exc.detail)),
-                            status_code=exc.status_code, headers=exc.headers)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        return _answer(request, exc.status_code, "HTTPException", str(exc.detail),
+                       headers=exc.headers)

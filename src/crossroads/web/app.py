@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -28,6 +29,7 @@ from crossroads.report.build import environment
 from crossroads.web._cache import ResultCache
 from crossroads.web._errors import install_error_handlers
 from crossroads.web._guard import GuardMiddleware
+from crossroads.web._openapi import openapi_30
 from crossroads.web._work import SharedCluster, WorkPool
 from crossroads.web.routes import api, figures, pages
 
@@ -103,8 +105,14 @@ def create_app(
         return Response(_swagger_file(name), media_type=_SWAGGER[name],
                         headers={"Cache-Control": "max-age=86400"})
 
+    @app.get("/openapi-3.0.json", include_in_schema=False)
+    def openapi_30_json() -> dict[str, Any]:
+        return openapi_30(app.openapi())  # what the bundled Swagger UI 4 can read
+
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     def docs(request: Request) -> HTMLResponse:
-        return request.app.state.templates.TemplateResponse(request, "docs.html", {})
+        from crossroads.web.routes.pages import page
+
+        return page(request, "docs.html")
 
     return app

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from crossroads.errors import ScenarioError
 from crossroads.ids import country_code
 from crossroads.report import sections
+from crossroads.report.views import answer_view, history_marks
 
 __all__ = ["CountryPath", "cached", "known_country", "router"]
 
@@ -72,8 +73,21 @@ async def history(request: Request, cc: CountryPath) -> dict[str, Any]:
     code = known_country(cc)
     settings = request.app.state.settings
     scheduler = await request.app.state.dask.address()
-    return await cached(request, ("history", code),
-                        partial(sections.history, settings, code, scheduler=scheduler))
+    out: dict[str, Any] = await cached(
+        request, ("history", code), partial(sections.history, settings, code,
+                                            scheduler=scheduler))
+    return {**out, "marks": history_marks(out.get("summary") or [])}
+
+
+@router.get("/countries/{cc}/answer",
+            summary="The answer first: lead sentences and the comparison with published "
+            "figures (from crossroads dependency)")
+async def answer(request: Request, cc: CountryPath) -> list[dict[str, Any]]:
+    code = known_country(cc)
+    settings = request.app.state.settings
+    dep = await cached(request, ("dependency", code, None),
+                       partial(sections.dependency, settings, code, date=None))
+    return answer_view(dep)
 
 
 @router.get("/countries/{cc}/outages", summary="Stored outage events (crossroads outages)")

@@ -34,14 +34,19 @@ def _svg(svg: str) -> Response:
 
 
 @router.get("/{cc}/world-map.svg", summary="World map of a country's dependency")
-async def world_map(request: Request, cc: CountryPath,
-                    direction: DirectionQuery = "inbound") -> Response:
+async def world_map(
+    request: Request, cc: CountryPath, direction: DirectionQuery = "inbound",
+    measure: Annotated[Literal["gateway", "any"], Query(
+        description="gateway: share of paths crossing the border through a network of the "
+        "country (default); any: share with some network of the country on the path")
+    ] = "gateway",
+) -> Response:
     code = known_country(cc)
     dep = await _dependency(request, code)
     view = await cached(request, ("dependency-view", code),
                         lambda: dependency_view(dep, code), pool=None)
     part = view["directions"].get(direction)
-    return _svg(part["map_any"] if part else "")
+    return _svg(part[f"map_{measure}"] if part else "")
 
 
 async def _territory(request: Request, code: str, direction: str) -> dict[str, Any] | None:

@@ -31,7 +31,7 @@ const crossroads = (() => {
     if (!rows || !rows.length) return '<p class="src">none</p>';
     const head = cols.map((c) => `<th class="${c.n ? "n" : ""}">${esc(c.label)}</th>`).join("");
     const body = rows.map((r) => "<tr>" + cols.map((c) => `<td class="${c.n ? "n" : ""}" data-key="${esc(c.key)}">${c.fmt ? c.fmt(r[c.key], r) : esc(r[c.key])}</td>`).join("") + "</tr>").join("");
-    return `<table class="${cls || ""}"><tr>${head}</tr>${body}</table>`;
+    return `<div class="tw"><table class="${cls || ""}"><tr>${head}</tr>${body}</table></div>`;
   }
   const FAMILIES = [["caida-as-rel", "CAIDA AS relationships"], ["ip-location-db", "ip-location-db"], ["rir-", "RIR delegated statistics"], ["ris-", "RIPE RIS peers"], ["routeviews-", "RouteViews peers"], ["caida-ixs", "CAIDA IXPs"]];
   // same grouping as crossroads.report.views.short_sources
@@ -46,7 +46,9 @@ const crossroads = (() => {
     return [...seen].map(([f, ds]) => `${f} ${[...ds].sort().join(", ")}`).join("; ");
   }
   const dataLine = (d) => "Data: " + esc(sources(d.datasets || []));
-  const fidelity = (text) => `<p class="fidelity"><b>How far to trust simulated paths.</b> ${esc(text)}</p>`;
+  // a repository path leads nowhere in a browser: the page is served here (crossroads.web.methods)
+  const docLinks = (html) => html.replace(/(?:See )?`{0,2}docs\/(?:methods\/)?([a-z-]+)\.md`{0,2}\.?/g, (m, name) => `See <a href="/methods/${name}">${name === "validation" ? "how simulated paths were checked" : "the method"}</a>.`);
+  const fidelity = (text) => `<p class="fidelity"><b>How far to trust simulated paths.</b> ${docLinks(esc(text))}</p>`;
   function timer(el) {
     const t0 = Date.now(); const span = el.querySelector(".elapsed");
     const h = setInterval(() => { if (span) span.textContent = ((Date.now() - t0) / 1000).toFixed(0); }, 500);
@@ -64,11 +66,27 @@ const crossroads = (() => {
         : "<p>No documented episode in crossroads' curated sources.</p>";
     }).catch((e) => problem(tls, e));
     const tstatus = $("terr-status"); const tstop = timer(tstatus);
+    const astatus = $("answer-status"); const astop = timer(astatus);
     const dep = await dependency(cc);
+    astop();
+    if (dep) await answer(cc); else astatus.remove();
     tstop();
     if (dep) territory(cc, dep); else tstatus.remove();
     await history(cc);
     return dep;
+  }
+  // the answer first: the lead sentences and the comparison (crossroads.report.views.answer_view)
+  async function answer(cc) {
+    const el = $("answer");
+    let rows;
+    try { rows = await api(`/api/countries/${cc}/answer`); } catch (e) { problem(el, e); return; }
+    // the claim in bold, its basis (level, graph, fidelity) in small type after it
+    const lead = (s) => { const i = s.indexOf(" ("); return i < 0 ? `<b>${esc(s)}</b>` : `<b>${esc(s.slice(0, i))}</b> <span class="basis">${esc(s.slice(i + 1))}</span>`; };
+    el.innerHTML = rows.map((a) => `<p class="lead" data-direction="${esc(a.direction)}">${lead(a.sentence)}</p>`).join("") +
+      rows.filter((a) => a.rows.length).map((a) => `<details class="compare"${a.direction === "inbound" ? " open" : ""}><summary>Compared with published figures (${esc(a.direction)}, via ${esc(a.partner)})</summary>` +
+        table(a.rows, [{key: "figure", label: "figure"}, {key: "share", label: "share", n: true, fmt: (v) => v === null ? (a.rows.length ? "–" : "") : pct(v)},
+          {key: "basis", label: "basis", fmt: (b, r) => esc(b) + (r.url ? ` <a href="${esc(r.url)}" rel="noreferrer">source</a>` : "")}], "compare") +
+        `<p class="src">Why they differ: ${esc(a.why)} <a href="/methods/dependency?cc=${esc(cc)}">How the shares are computed</a>; <a href="/methods/validation?cc=${esc(cc)}">how far simulated paths match observed ones</a>.</p></details>`).join("");
   }
   function profile(p) {
     const v4 = p.ipv4_addresses, v6 = p.ipv6_slash48s;
@@ -91,12 +109,16 @@ const crossroads = (() => {
     $("dep-src").innerHTML = `Units: % of address-weighted, tie-split simulated AS paths with a route; routes simulated on the CAIDA AS graph of ${esc(dep.graph_date)}. ${dataLine(dep)}.`;
     const draw = async () => {
       const dir = document.querySelector('input[name="dir"]:checked').value;
+      const measure = document.querySelector('input[name="measure"]:checked').value;
       drawDirection(cc, dep, dir);
+      $("map-title").textContent = measure === "gateway"
+        ? `Share of ${dir} paths crossing ${cc}'s border through each country's networks (gateway)`
+        : `Share of ${dir} paths with some network of each country on them (any)`;
       const map = $("map"); map.classList.add("busy");
-      const svg = await fetch(`/figures/${cc}/world-map.svg?direction=${dir}`).then((r) => r.text());
+      const svg = await fetch(`/figures/${cc}/world-map.svg?direction=${dir}&measure=${measure}`).then((r) => r.text());
       map.innerHTML = svg; map.classList.remove("busy");
     };
-    document.querySelectorAll('input[name="dir"]').forEach((r) => r.addEventListener("change", draw));
+    document.querySelectorAll('input[name="dir"], input[name="measure"]').forEach((r) => r.addEventListener("change", draw));
     await draw();
     $("chokepoints").innerHTML = chokepoints(dep.chokepoints, dep.graph_date);
     $("concentration").innerHTML = concentration(dep.concentration, cc);
@@ -106,7 +128,8 @@ const crossroads = (() => {
     const part = dep[dir] || {by_country: [], by_as: []};
     $("dir-summary").innerHTML = `${esc(part.sources)}: ${num(part.n_sources)} sources, ${num(part.n_destinations)} destinations; direct (no AS in between) ${pct(part.direct_share)}, no route ${pct(part.unreachable_share)}.`;
     const rows = [...part.by_country].sort((a, b) => (b.any_share || 0) - (a.any_share || 0));
-    $("by-country").innerHTML = table(rows.slice(0, 12), [{key: "country", label: "country"}, {key: "any_share", label: "any AS on path", n: true, fmt: pct}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}]);
+    $("by-country").innerHTML = table(rows.slice(0, 12), [{key: "country", label: "country", fmt: (c, r) => esc(c) + (r.flag ? `<div class="flag">⚑ ${esc(r.flag)}</div>` : "")}, {key: "any_share", label: "any AS on path", n: true, fmt: pct}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}]) +
+      `<p class="src">Countries by ${esc(dep.country_by || "operation")} (<a href="/methods/dependency?cc=${esc(cc)}">country meanings</a>); ⚑: a network whose meanings disagree carries ≥ 1 % of the paths.</p>`;
     const ases = [...part.by_as].sort((a, b) => (b.transit_share || 0) - (a.transit_share || 0));
     $("by-as").innerHTML = table(ases.slice(0, 12), [{key: "asn", label: "AS", fmt: asLink}, {key: "name", label: "name", fmt: (n) => esc(String(n || "").slice(0, 28))}, {key: "country", label: "cc"}, {key: "transit_share", label: "on path", n: true, fmt: pct}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}, {key: "hegemony", label: "hegemony", n: true, fmt: pct}]);
     // the same bands as crossroads.report.views.sankey_flows
@@ -182,16 +205,35 @@ const crossroads = (() => {
         {key: "inbound_top_country", label: "inbound top"}, {key: "inbound_top_any", label: "any", n: true, fmt: pct}, {key: "inbound_top_gateway", label: "gateway", n: true, fmt: pct},
         {key: "outbound_top_country", label: "outbound top"}, {key: "outbound_top_any", label: "any", n: true, fmt: pct}, {key: "outbound_top_gateway", label: "gateway", n: true, fmt: pct},
         {key: "unknown_as_share", label: "unknown-country ASes", n: true, fmt: pct}]) +
-      `<p class="src">Units: % of address-weighted, tie-split simulated paths with a route. Sources: CAIDA AS Relationships 2002–2025, RIR delegated statistics 2018-10-13, ip-location-db 2026-06-17. Caveats: ${esc(h.notes.join(" "))}</p>`;
+      `<p class="src">Units: % of address-weighted, tie-split simulated paths with a route. Sources: CAIDA AS Relationships 2002–2025, RIR delegated statistics 2018-10-13, ip-location-db 2026-06-17. Caveats: ${docLinks(esc(h.notes.join(" ")))}</p>`;
+    // gaps and method changes as crossroads.report.views.history_marks finds them: no line
+    // across a gap (a null point between), the gap shaded, the change of series dashed
+    const marks = h.marks || {gaps: [], changes: []};
+    const cut = new Set(marks.gaps.map((g) => g.at));
+    const mid = (i) => new Date((Date.parse(dates[i - 1]) + Date.parse(dates[i])) / 2).toISOString().slice(0, 10);
+    const shapes = [
+      ...marks.gaps.map((g) => ({type: "rect", xref: "x", yref: "paper", x0: dates[g.at - 1], x1: dates[g.at], y0: 0, y1: 1, fillcolor: "#e2e8f0", opacity: 0.5, line: {width: 0}, layer: "below"})),
+      ...marks.changes.map((c) => ({type: "line", xref: "x", yref: "paper", x0: mid(c.at), x1: mid(c.at), y0: 0, y1: 1, line: {color: "#334155", width: 1, dash: "dash"}}))];
+    const notes = [
+      ...marks.gaps.map((g) => ({xref: "x", yref: "paper", x: mid(g.at), y: 0.97, text: "no data", showarrow: false, font: {size: 10, color: "#475569"}, hovertext: g.label})),
+      ...marks.changes.map((c) => ({xref: "x", yref: "paper", x: mid(c.at), y: 0.06, text: esc(c.label), showarrow: false, font: {size: 10, color: "#334155"}, bgcolor: "#ffffff"}))];
     for (const dir of ["inbound", "outbound"]) {
       const rows = h.by_country.filter((r) => r.direction === dir);
       const best = {};
       for (const r of rows) best[r.country] = Math.max(best[r.country] || 0, r.any_share);
       const leaders = Object.keys(best).sort((a, b) => best[b] - best[a]).slice(0, 5);
-      const traces = leaders.map((c) => ({type: "scatter", mode: "lines+markers", name: c, x: dates,
-        y: dates.map((d) => (rows.find((r) => r.date === d && r.country === c) || {any_share: 0}).any_share)}));
-      Plotly.newPlot(`hist-${dir}`, traces, {title: {text: `${dir}: share of paths crossing each country`, font: {size: 13}}, height: 300, margin: {t: 36, l: 50, r: 10, b: 40}, yaxis: {tickformat: ".0%", range: [0, 1]}, legend: {orientation: "h"}}, PLOT);
+      const traces = leaders.map((c) => {
+        const x = [], y = [];
+        dates.forEach((d, i) => {
+          if (cut.has(i)) { x.push(mid(i)); y.push(null); }
+          x.push(d); y.push((rows.find((r) => r.date === d && r.country === c) || {any_share: 0}).any_share);
+        });
+        return {type: "scatter", mode: "lines+markers", name: c, x, y, connectgaps: false};
+      });
+      Plotly.newPlot(`hist-${dir}`, traces, {title: {text: `${dir}: share of paths crossing each country`, font: {size: 13}}, height: 300, margin: {t: 36, l: 50, r: 10, b: 40},
+        xaxis: {type: "date"}, yaxis: {tickformat: ".0%", range: [0, 1]}, legend: {orientation: "h"}, shapes, annotations: notes}, PLOT);
     }
+    el.insertAdjacentHTML("beforeend", `<p class="src" id="hist-marks">Shaded: no AS-graph snapshot (${esc(marks.gaps.map((g) => g.label).join("; ") || "none")}). Dashed: the AS graph changes series (${esc(marks.changes.map((c) => c.label).join("; ") || "none")}): serial-2 adds links inferred at route servers, so a step there may be the method, not the Internet.</p>`);
   }
 
   // ---------------------------------------------------------------- scenarios
@@ -216,6 +258,8 @@ const crossroads = (() => {
     $("result").hidden = false;
     $("sc-title").textContent = `${res.scenario} (${res.country})`;
     $("sc-desc").textContent = res.description || "";
+    $("sc-reading").textContent = res.reading || "";
+    $("sc-limits").innerHTML = (res.limits || []).length ? `Limits of the model: ${esc(res.limits.join("; "))} (<a href="/methods/scenarios">the method</a>).` : "";
     $("sc-applied").innerHTML = "Applied: " + (res.applied.steps || []).map((s) => `${esc(s.label || s.op)} (${num(s.links_removed)} links removed, ${num(s.links_added)} added, ${num(s.links_changed)} changed)`).join("; ");
     for (const side of ["before", "after"]) {
       const s = res[side];
@@ -224,7 +268,7 @@ const crossroads = (() => {
       $(side).innerHTML = table(reach, [{key: "label", label: "% of IPv4 address pairs with a route"}, {key: "v", label: side, n: true, fmt: pct}]) +
         `<p class="src">${num(s.isolated_origins.length)} ${esc(res.country)} origins with no international route.</p>` +
         table(gw, [{key: "country", label: "inbound gateway country"}, {key: "gateway_share", label: "gateway", n: true, fmt: pct}, {key: "any_share", label: "any", n: true, fmt: pct}]);
-      $(side).querySelectorAll("table:first-child tr").forEach((tr, i) => { if (i > 0) tr.dataset.metric = reach[i - 1].k; });
+      $(side).querySelectorAll(".tw:first-child table tr").forEach((tr, i) => { if (i > 0) tr.dataset.metric = reach[i - 1].k; });
     }
     const ch = res.changes;
     $("sc-changes").innerHTML = table(["inbound", "outbound"].map((d) => ({label: `reachability ${d}`, v: ch[`reachability_${d}`]})), [{key: "label", label: "change"}, {key: "v", label: "percentage points", n: true, fmt: pp}], "narrow") +
@@ -276,6 +320,14 @@ const crossroads = (() => {
     const go = (id, url) => { const f = $(id); if (f) f.addEventListener("submit", (ev) => { ev.preventDefault(); location.href = url(f); }); };
     go("country-go", (f) => "/country/" + encodeURIComponent(f.cc.value.trim().toUpperCase()));
     go("as-go", (f) => "/as/" + encodeURIComponent(f.asn.value.trim().replace(/^AS/i, "")));
+    const filter = $("country-filter");
+    if (filter) {
+      filter.addEventListener("submit", (ev) => ev.preventDefault());
+      filter.q.addEventListener("input", () => {
+        const q = filter.q.value.trim().toLowerCase();
+        document.querySelectorAll("#country-index tr[data-q]").forEach((tr) => { tr.hidden = q !== "" && !tr.dataset.q.includes(q); });
+      });
+    }
     const {page, arg} = document.body.dataset;
     const pages = {country: () => countryPage(arg), scenarios: () => scenarioPage(), as: () => asPage(Number(arg)), outages: () => outagePage(arg)};
     if (pages[page]) pages[page]();
