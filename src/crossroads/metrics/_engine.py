@@ -80,6 +80,7 @@ def run(
     links: bool = False,
     crossings: bool = False,
     labels: tuple[np.ndarray, int] | None = None,
+    any_sums: bool = True,
 ) -> Sums:
     """Sum the path metrics of every group, each weighted by its destination weight.
 
@@ -90,7 +91,8 @@ def run(
     ``links`` adds the path mass crossing every link (:attr:`Sums.link_mass`);
     ``crossings`` adds the mass on each crossing link (:func:`flows.flow_crossings`);
     ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
-    sums of that labelling (e.g. the owning state of state-owned ASes).
+    sums of that labelling (e.g. the owning state of state-owned ASes). ``any_sums=False``
+    leaves :attr:`Sums.any` at zero (the costliest reduction; shares-only recomputations).
     """
     n = graph.n
     sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
@@ -98,7 +100,7 @@ def run(
     lids = link_ids(graph) if links else None
     if links:
         sums.link_mass = np.zeros(len(graph.links))
-    extra = _Extra.asked(crossings, labels, table.n_countries, n)
+    extra = _Extra.asked(crossings, labels, table.n_countries, n, any_sums)
     keys: list[np.ndarray] = []
     masses: list[np.ndarray] = []
     if labels is not None:
@@ -143,18 +145,19 @@ class _Extra:
     crossings: bool = False
     second: np.ndarray | None = None
     n_labels: int = 0
+    any_sums: bool = True
     crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
     label_any: np.ndarray | None = None
 
     @classmethod
     def asked(cls, crossings: bool, labels: tuple[np.ndarray, int] | None, n_countries: int,
-              n: int) -> _Extra:
+              n: int, any_sums: bool = True) -> _Extra:
         """The request: the labels become ids ``n_countries + label`` (-1: none), so one
         "any" pass serves countries and labels together."""
         if labels is None:
-            return cls(crossings, np.full(n, -1, np.int32), n_countries)
+            return cls(crossings, np.full(n, -1, np.int32), n_countries, any_sums)
         second = np.where(labels[0] >= 0, labels[0] + n_countries, -1).astype(np.int32)
-        return cls(crossings, second, n_countries + labels[1])
+        return cls(crossings, second, n_countries + labels[1], any_sums)
 
 
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
@@ -244,7 +247,8 @@ def _routes_part(
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
     nc = table.n_countries
     second = extra.second if extra.second is not None else np.full(graph.n, -1, np.int32)
-    total = _any(args, table.cc_id, second, max(extra.n_labels, nc), w, g.root, g.virtual)
+    total = (_any(args, table.cc_id, second, max(extra.n_labels, nc), w, g.root, g.virtual)
+             if extra.any_sums else np.zeros(max(extra.n_labels, nc)))
     more = _Extra(crossing=(ha, fa, ms, to_stub) if extra.crossings else None,
                   label_any=total[nc:] if extra.n_labels > nc else None)
     lmass = None if lids is None else link_part(graph, g, routes, transit, w, lids)

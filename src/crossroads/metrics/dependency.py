@@ -138,6 +138,7 @@ def inbound(
     calibration: Calibration | None = None,
     crossings: bool = False,
     owners: Owners | None = None,
+    shares_only: bool = False,
 ) -> DirectionResult:
     """Dependency of ``country`` on paths from the world towards its address space.
 
@@ -147,6 +148,9 @@ def inbound(
     routes with ``calibration`` (:mod:`crossroads.routing.calibration`). ``crossings`` and
     ``owners`` (label per AS index, -1 for none, and the label names) add the optional
     parts of :class:`DirectionResult`; the other results do not change.
+    ``shares_only`` computes the transit, gateway, direct and domestic shares alone (no
+    hegemony, "any" shares, per-link mass): what the robustness table's recomputations
+    read, at a fraction of the cost.
     """
     home = table.country_id(country)
     dests = table.origins(country)
@@ -166,8 +170,10 @@ def inbound(
     )
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=False, mode=mode,
-        vantage_points=vps, alpha=alpha, workers=workers, calibration=calibration, links=True,
-        crossings=crossings, labels=None if owners is None else (owners[0], len(owners[1])),
+        vantage_points=None if shares_only else vps, alpha=alpha, workers=workers,
+        calibration=calibration, links=not shares_only, crossings=crossings,
+        labels=None if owners is None else (owners[0], len(owners[1])),
+        any_sums=not shares_only,
     )
     label = "foreign ASes by IPv4 space" if sources == "addresses" else "vantage points"
     return result_from_sums(

@@ -103,7 +103,8 @@ def robustness(
     for a, b in zip(links.as1, links.as2, strict=True):
         after = _gateway(inbound(graph.without_links([(int(a), int(b))]), table, country,
                                  mode=mode, sources=sources, vantage_points=vantage_points,
-                                 workers=workers, calibration=calibration))
+                                 workers=workers, calibration=calibration,
+                                 shares_only=True))
         keys = set(before) | set(after)
         shifts.append(0.5 * sum(abs(after.get(x, 0.0) - before.get(x, 0.0)) for x in keys))
         for c in top:
