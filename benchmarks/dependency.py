@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
                               "vantage_points": len(snap.vantage_points)}
 
     def report():  # type: ignore[no-untyped-def]
-        return dependency(snap, args.country, chokepoint_k=0)
+        return dependency(snap, args.country, chokepoint_k=0, cache=False)
 
     report()  # warm-up: numba compilation and caches
     t0 = time.perf_counter()

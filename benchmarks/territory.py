@@ -2,8 +2,9 @@
 
 Run: ``python benchmarks/territory.py [ROUNDS]`` with the store fetched (``CROSSROADS_DATA_DIR``
 / ``CROSSROADS_MIRROR`` set as for the CLI). One snapshot is loaded once; then each round
-times ``dependency(snap, "KZ", chokepoint_k=0)`` (one worker thread) without and with the
-territorial section (and state control), alternating which goes first, so that a machine
+times ``dependency(snap, "KZ", chokepoint_k=0, cache=False)`` (one worker thread; the
+store's results cache off, or every round after the first would be a lookup) without and
+with the territorial section (and state control), alternating which goes first, so that a machine
 whose load drifts treats both alike. On a shared machine the wall time of one run swings
 by 2x with the neighbours' load, so besides the medians of wall time it prints the
 medians of the process CPU time (what this process itself spent) and of the per-round
@@ -30,14 +31,14 @@ def main(rounds: int = 5) -> None:
     snap = snapshot(get_settings())
     load0 = os.getloadavg()
     for terr in (False, True):  # warm numba, the corridor data and the store's tables
-        dependency(snap, "KZ", chokepoint_k=0, territory=terr)
+        dependency(snap, "KZ", chokepoint_k=0, territory=terr, cache=False)
     wall: dict[bool, list[float]] = {False: [], True: []}
     cpu: dict[bool, list[float]] = {False: [], True: []}
     for r in range(rounds):
         order = (False, True) if r % 2 == 0 else (True, False)
         for terr in order:
             w, c = time.perf_counter(), time.process_time()
-            dependency(snap, "KZ", chokepoint_k=0, territory=terr)
+            dependency(snap, "KZ", chokepoint_k=0, territory=terr, cache=False)
             wall[terr].append(time.perf_counter() - w)
             cpu[terr].append(time.process_time() - c)
     t = time.perf_counter()
