@@ -17,7 +17,7 @@ from tests.metrics import hand
 
 from crossroads.metrics.answer import lead, place
 from crossroads.metrics.attribution import disputes, flag_disputed, reason
-from crossroads.metrics.dependency import inbound
+from crossroads.metrics.dependency import inbound, outbound
 from crossroads.metrics.report import dependency
 from crossroads.provenance import Provenance
 from crossroads.snapshots import Snapshot
@@ -111,3 +111,20 @@ def test_observed_share_enters_the_comparison() -> None:
         "(2010-07-01)"
     assert "dates differ (graph 2025-09-01, RIB 2010-07-01)" in a.comparison.why
     assert place("GB") == "the United Kingdom"
+
+
+def test_a_rib_that_cannot_see_a_direction_says_so() -> None:
+    # outbound AA on the hand graph, a RIB read whose vantage points are none in AA: no
+    # observed share, and the basis names the RIB rather than "no RIB was read"
+    g = hand.graph()
+    sim = outbound(g, hand.table(g), "AA", [50, 80])
+    rib = Provenance("rv.txt.gz", "x", date(2010, 7, 1), "0", datetime(2010, 7, 2), "x",
+                     kind="rib")
+    a = lead(sim, country_by="registration", datasets=[GRAPH], observed=None,
+             observed_datasets=[rib])
+    assert a.comparison.observed is None
+    assert a.comparison.observed_basis == ("not observable in rv.txt.gz (2010-07-01): none "
+                                           "of its vantage points is in AA")
+    # without a RIB the basis stays empty (the renderers say "no RIB read")
+    assert lead(sim, country_by="registration", datasets=[GRAPH]).comparison.observed_basis \
+        is None

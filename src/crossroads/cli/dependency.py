@@ -320,7 +320,8 @@ def _render_answer(answer, territory) -> None:  # type: ignore[no-untyped-def]
     if c.observed is not None:
         t.add_row("crossroads, observed", pct(c.observed), c.observed_basis or "")
     elif answer.mode != "observed":
-        t.add_row("crossroads, observed", "–", "no RIB read (add --compare-rib FILE)")
+        t.add_row("crossroads, observed", "–",
+                  c.observed_basis or "no RIB read (add --compare-rib FILE)")
     side = getattr(territory, answer.direction, None) if territory is not None else None
     if side is not None:
         share, low, high = side.share_of(c.partner)

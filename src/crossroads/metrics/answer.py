@@ -188,13 +188,17 @@ def _compare(
     published = tuple(f for f in published_figures(result.country)
                       if partner is None or f.partner == partner or f.value is None)
     obs_share = basis = None
+    ribs = ", ".join(f"{p.dataset} ({p.data_date.isoformat()})"
+                     for p in observed_sets if p.kind == "rib")
     if observed is not None and partner is not None:
         shares = dict(zip(observed.by_country.country, observed.by_country.gateway_share,
                           strict=True))
         obs_share = float(shares.get(partner, 0.0))
-        ribs = [p for p in observed_sets if p.kind == "rib"]
-        basis = (f"gateway share on {observed.n_vantage_points} vantage points of "
-                 + ", ".join(f"{p.dataset} ({p.data_date.isoformat()})" for p in ribs))
+        basis = f"gateway share on {observed.n_vantage_points} vantage points of {ribs}"
+    elif ribs:  # a RIB was read, but no vantage point of it sits where this direction starts
+        basis = (f"not observable in {ribs}: none of its vantage points is in "
+                 f"{result.country}" if result.direction == "outbound" else
+                 f"not observable in {ribs}")
     return Comparison(partner, simulated, obs_share, basis, published,
                       _why(simulated is not None, obs_share is not None, published,
                            datasets, observed_sets))

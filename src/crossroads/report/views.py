@@ -374,8 +374,8 @@ def answer_view(dep: dict[str, Any]) -> list[dict[str, Any]]:
                              "basis": c.get("observed_basis") or "", "url": None})
             elif dep.get("mode") != "observed":
                 rows.append({"figure": "crossroads, observed", "share": None,
-                             "basis": "no RIB was read for this result "
-                             "(crossroads dependency --compare-rib FILE)", "url": None})
+                             "basis": c.get("observed_basis") or "no RIB was read for this "
+                             "result (crossroads dependency --compare-rib FILE)", "url": None})
             side = {r["country"]: r for r in (terr.get(a["direction"]) or {})
                     .get("by_country", [])}.get(partner)
             if side is not None:
