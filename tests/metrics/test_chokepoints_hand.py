@@ -154,7 +154,9 @@ def test_largest_cones_from_bounds_equal_measuring_every_cone(seed: int) -> None
     links = random_hierarchy(seed, n=80)
     g = ASGraph.from_links(*zip(*links, strict=True))
     cones = customer_cone_sizes(g)
+    assert customer_cone_sizes(g) is cones and not cones.flags.writeable  # once per graph
     top = [int(a) for a in g.asns[np.argsort(-cones, kind="stable")[:3]]]
+    assert customer_cone_sizes(g.without_ases(top[:1]))[g.index_of(top[0])] == 1
     for cut in (g.without_ases(top[:1]), g.without_ases(top[1:3]),
                 g.without_links([(int(g.links.as1[0]), int(g.links.as2[0]))])):
         for k, exclude in ((3, None), (10, g.indices_of(top[:2]))):

@@ -19,6 +19,8 @@ Example -- AS 1 provides 2 and 3, AS 3 provides 4::
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from numba import njit
 
@@ -51,8 +53,19 @@ PeeringDB records. Each is weighted 1 as a destination (a service, not an addres
 
 
 def customer_cone_sizes(graph: ASGraph) -> np.ndarray:
-    """Size of every AS's customer cone (int64 per AS index, itself included)."""
-    return _cones(graph.cust_ptr, graph.cust_idx)
+    """Size of every AS's customer cone (int64 per AS index, itself included; read-only,
+    computed once per graph object)."""
+    kept = _CONES.get(id(graph))
+    if kept is not None and kept[0]() is graph:
+        return kept[1]
+    size = _cones(graph.cust_ptr, graph.cust_idx)
+    size.flags.writeable = False
+    key = id(graph)
+    _CONES[key] = (weakref.ref(graph, lambda _: _CONES.pop(key, None)), size)
+    return size
+
+
+_CONES: dict[int, tuple[weakref.ref[ASGraph], np.ndarray]] = {}
 
 
 def top_cones(graph: ASGraph, k: int, *, exclude: np.ndarray | None = None) -> np.ndarray:
