@@ -62,7 +62,7 @@ async def dependency(
     request: Request, cc: CountryPath,
     date: Annotated[Date | None, Query(description="AS graph in force on this date")] = None,
     mode: Annotated[ModeName, Query(
-        description="auto: calibrated when the store holds a RIB within 30 days of the "
+        description="auto: calibrated when the store holds a RIB within 730 days of the "
         "graph, else all-best (its answer says which it used)")] = "auto",
 ) -> dict[str, Any]:
     return await country_dependency(request, known_country(cc), date=date, mode=mode)
