@@ -25,7 +25,7 @@ from crossroads.errors import UnknownASNError, UnknownCountryError
 
 __all__ = [
     "ASN", "COUNTRIES", "MAX_ASN", "USER_ASSIGNED", "ASIndex", "country_code", "country_name",
-    "no_as_in", "parse_asn",
+    "no_as_in", "parse_asn", "territory_code",
 ]
 
 ASN = NewType("ASN", int)
@@ -38,9 +38,11 @@ MAX_ASN = 2**32 - 1
 
 USER_ASSIGNED = frozenset(
     {"AA", "ZZ", *(f"Q{c}" for c in "MNOPQRSTUVWXYZ"), *(f"X{c}" for c in ascii_uppercase)}
-)
-"""ISO 3166-1's user-assigned alpha-2 codes (AA, QM-QZ, XA-XZ, ZZ): never a real country,
-free for a user's own data (a hand-made world, a region); ``XK`` is Kosovo by usage."""
+) - {"XK"}
+"""ISO 3166-1's user-assigned alpha-2 codes (AA, QM-QZ, XA-XZ, ZZ) but ``XK``, which
+crossroads reads as Kosovo (by usage: the registries and the shipped land borders): never
+a real country, free for a user's own data (a hand-made world's ASes, a region), but not
+a territory that cables and borders cross (:func:`territory_code`)."""
 
 
 def country_code(text: str) -> str:
@@ -62,6 +64,28 @@ def country_code(text: str) -> str:
             f"not an ISO 3166-1 alpha-2 country code: {text!r}",
             hint="use a code such as KZ, RU, DE",
         )
+    return code
+
+
+def territory_code(text: str) -> str:
+    """``text`` as :func:`country_code`, when it names a territory that corridors (cables,
+    land borders) cross: an assigned code or ``XK``. A user-assigned code
+    (:data:`USER_ASSIGNED`) is an :class:`UnknownCountryError` here: the corridor data
+    and a scenario's corridor operations read this, not :func:`country_code`.
+
+    >>> territory_code(" xk")
+    'XK'
+    >>> territory_code("XA")
+    Traceback (most recent call last):
+    ...
+    crossroads.errors.UnknownCountryError: 'XA' is a user-assigned ISO 3166-1 code, not a territory
+    Hint: name real countries, e.g. KZ-RU
+    """
+    code = country_code(text)
+    if code in USER_ASSIGNED:
+        raise UnknownCountryError(
+            f"{code!r} is a user-assigned ISO 3166-1 code, not a territory",
+            hint="name real countries, e.g. KZ-RU")
     return code
 
 

@@ -108,3 +108,14 @@ def test_calibration_from_the_ribs_in_the_store(publishers, scratch_settings) ->
     assert [p.dataset for p in stored.provenance] == ["rib-rrc00-20240901.0000"]
     with pytest.raises(CrossroadsError, match="no RIB stored"):
         calibrated_graph(scratch_settings, [], date(2020, 1, 1))
+    # --mode auto's rule (ribs_near): the dump of 2024-09-01 is 609 days after a graph of
+    # 2023-01-01, none is within 730 days of 2020-01-01 (the next dump in reach would have
+    # to be at or before 2021-12-31); the RIBs it chose calibrate the graph of the date
+    # given, not that of the RIBs in force on it (none on 2002-01-01)
+    from crossroads.routing.load import ribs_near
+
+    assert ribs_near(scratch_settings, date(2020, 1, 1), 730) == []
+    near = ribs_near(scratch_settings, date(2023, 1, 1), 730)
+    assert [r.name for r in near] == ["rib-rrc00-20240901.0000"]
+    g2, chosen = calibrated_graph(scratch_settings, [], date(2002, 1, 1), 10**6, stored=near)
+    assert chosen.stats == direct.stats and g2.provenance.data_date == date(2002, 1, 1)

@@ -122,3 +122,21 @@ def test_add_corridor_and_satellite() -> None:
     assert after.share_of("TR")[0] == pytest.approx(0.225)
     assert after.share_of("DE") == pytest.approx((0.1, 0.1, 0.1))
     assert res.after.reach_with_satellite == pytest.approx((1.0, 1.0))
+
+
+@pytest.mark.parametrize(("op", "bad"), [
+    ({"op": "add_corridor", "route": ["AM", "XA", "TR"]}, "XA"),
+    ({"op": "cut_corridor", "countries": ["AM", "ZZ"]}, "ZZ"),
+    ({"op": "satellite", "share": 0.1, "station": "QM"}, "QM"),
+])
+def test_corridor_operations_refuse_user_assigned_codes(op: dict[str, object], bad: str) -> None:
+    """A scenario's corridors and ground stations are on real territory, as the corridor
+    data's: a user-assigned code is a one-line scenario error naming the operation."""
+    from crossroads.errors import ScenarioError
+
+    g, info, cs = world()
+    s = Scenario.model_validate({"name": "u", "country": "AM", "operations": [op]})
+    with pytest.raises(ScenarioError) as err:
+        simulate(Snapshot.of(g, info), s, corridors=cs, workers=1)
+    assert err.value.message.endswith(
+        f"({op['op']}): '{bad}' is a user-assigned ISO 3166-1 code, not a territory")

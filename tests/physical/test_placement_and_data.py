@@ -49,6 +49,7 @@ def test_peeringdb_placements(presence) -> None:
 
 @pytest.mark.parametrize(("name", "line", "field", "value"), [
     ("bad_country.csv", 3, "countries", "KZ-EU"),
+    ("bad_user_assigned.csv", 3, "countries", "KZ-XA-RU"),
     ("bad_metro.csv", 2, "metros", "nowhere"),
     ("bad_count.csv", 2, "count", "-3"),
 ])
@@ -59,6 +60,25 @@ def test_bad_corridor_files(name: str, line: int, field: str, value: str) -> Non
     assert (e.path.endswith(name), e.line, e.field, e.value) == (True, line, field, value)
     # nothing half-loaded: the shipped data still loads whole, without the good first row
     assert "ok1" not in {c.id for c in load_corridors().corridors}
+
+
+@pytest.mark.parametrize("code", ["AA", "QM", "QZ", "XA", "XX", "XZ", "ZZ"])
+def test_user_assigned_codes_are_no_corridor_country(code: str) -> None:
+    from crossroads.physical.corridors import parse_corridors
+
+    head = ("id,kind,countries,count,metros,operators,status,year,grade,source_url,"
+            "source_title,source_date,note\n")
+    row = f"x,border,KZ-{code},1,,,operational,,B,https://example.org/b,t,2025,\n"
+    with pytest.raises(DataFormatError) as err:
+        parse_corridors(head + row, load_corridors().metros, path="user.csv")
+    e = err.value
+    assert (e.line, e.field, e.value) == (2, "countries", f"KZ-{code}")
+    assert str(e).splitlines()[0] == (f"user.csv, line 2: '{code}' is a user-assigned ISO "
+                                      f"3166-1 code, not a territory (field 'countries', "
+                                      f"value 'KZ-{code}')")
+    # XK is Kosovo (the shipped land borders name it): a corridor country
+    ok = parse_corridors(head + row.replace(code, "XK"), load_corridors().metros, path="u")
+    assert ok[0].countries == ("KZ", "XK")
 
 
 def test_bad_corridor_file_in_the_cli_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -75,10 +75,10 @@ def test_fidelity_note_beside_every_simulated_figure(kz_report) -> None:
     note = fidelity_note(build.datetime(2025, 9, 1).date())
     # dependency, chokepoints, history (newest graph) and the scenario
     assert html.count("How far to trust simulated paths") == 4
-    # its closing "See docs/validation.md." becomes a link to the report's appendix
-    assert note.endswith(" See docs/validation.md.")
+    # its closing "See `crossroads methods validation`." links the report's appendix
+    assert note.endswith(" See `crossroads methods validation`.")
     shown = note.replace("'", "&#39;").replace(
-        "See docs/validation.md.",
+        "See `crossroads methods validation`.",
         'See <a href="#validation">appendix A, How far to trust the figures</a>.')
     assert html.count(shown) >= 3
 
@@ -134,6 +134,7 @@ def test_answer_first_and_links_that_exist_in_the_report(kz_report,
     ru = float(seen.by_country.set_index("country").gateway_share["RU"])
     assert ru > 0.9 and f">{pct(ru)}<" in box and "2010-07-01" in box
     assert "docs/validation.md" not in html and "docs/methods" not in html
+    assert "`crossroads methods" not in html  # every page reference is a link here
     for anchor in set(re.findall(r'href="#([\w-]+)"', html)):
         assert f'id="{anchor}"' in html, anchor
     assert '<a href="#validation">' in html and "Appendix A. How far to trust" in html

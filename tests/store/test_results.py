@@ -117,3 +117,36 @@ def test_dependency_and_simulate_say_when_the_cache_served(tmp_path: Path) -> No
     two = simulate(snap, sc, workers=1)
     assert (one.cache, two.cache) == ("miss", "hit")
     assert two.after.reach.inbound == one.after.reach.inbound < 1.0
+
+
+def test_a_cached_simulate_reads_no_territorial_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crossroads.scenarios import simulate
+    from crossroads.scenarios.model import Scenario
+
+    snap = _snap(tmp_path, "c" * 64)
+    sc = Scenario.model_validate({"name": "cut", "country": "AA",
+                                  "operations": [{"op": "remove_as", "asns": [20]}]})
+    one = simulate(snap, sc, workers=1)
+
+    def unread(*args: object, **kwargs: object) -> None:
+        raise AssertionError("territorial inputs read on a cached call")
+
+    monkeypatch.setattr("crossroads.scenarios.run.territory_inputs", unread)
+    monkeypatch.setattr(Snapshot, "peeringdb", unread)
+    monkeypatch.setattr(Snapshot, "state_owned", unread)
+    two = simulate(snap, sc, workers=1)
+    assert (one.cache, two.cache) == ("miss", "hit")
+    assert two.after.reach.inbound == one.after.reach.inbound < 1.0
+    assert two.datasets == one.datasets and two.notes == one.notes
+    # the key still names the territorial datasets: a PeeringDB dump loaded since is a miss
+    monkeypatch.undo()
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    pdb = Provenance("peeringdb-x", "tests", date(2026, 1, 1), "d" * 64, when, "/pdb",
+                     kind="peeringdb")
+    real = Snapshot.loaded
+    monkeypatch.setattr(Snapshot, "loaded",
+                        lambda self, kind: (pdb,) if kind == "peeringdb" else real(self, kind))
+    monkeypatch.setattr(Snapshot, "peeringdb", lambda self: None)
+    assert simulate(snap, sc, workers=1).cache == "miss"

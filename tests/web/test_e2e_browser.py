@@ -110,6 +110,8 @@ def test_country_page_draws_map_sankey_and_history(page, server: str,
     assert [row[0].split("\n")[0], *row[1:]] == [
         "RU", f"{100 * top['any_share']:.1f} %", f"{100 * top['gateway_share']:.1f} %"]
     assert "How far to trust simulated paths" in page.inner_text("#dep-fidelity")
+    # the note's "See `crossroads methods validation`." is a link to the served page
+    assert page.get_attribute("#dep-fidelity a", "href") == "/methods/validation"
     # the headline: territory crossed beside the AS-level shares, and the corridor map
     page.wait_for_selector("#terr-bars svg path.range", timeout=60_000)
     page.wait_for_selector("#terr-map svg", timeout=60_000)

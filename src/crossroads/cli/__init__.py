@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "history",
     "report",
     "serve",
+    "methods",
 )
 
 app = typer.Typer(

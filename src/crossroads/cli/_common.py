@@ -219,12 +219,15 @@ def load_routing(
     edits its graph first), else :func:`load_snapshot` and None. ``--observed`` without
     calibrated mode is left to the command. ``auto`` is calibrated when the store holds
     a RIB within ``rib_max_gap`` days of the graph
-    (:func:`crossroads.routing.load.rib_in_reach`), else all-best; :func:`mode_of` names
+    (:func:`crossroads.routing.load.ribs_in_reach`: those RIBs calibrate that graph),
+    else all-best; :func:`mode_of` names
     the mode that was used."""
+    near = None
     if mode == ModeChoice.auto and not observed and not merge_siblings:
-        from crossroads.routing.load import rib_in_reach
+        from crossroads.routing.load import ribs_in_reach
 
-        if rib_in_reach(settings_from(mirror, data_dir), parse_date(date), rib_max_gap):
+        near = ribs_in_reach(settings_from(mirror, data_dir), parse_date(date), rib_max_gap)
+        if near:
             mode = ModeChoice.calibrated
     if mode != ModeChoice.calibrated:
         return load_snapshot(mirror, data_dir, date=date, merge_siblings=merge_siblings,
@@ -237,7 +240,7 @@ def load_routing(
     ribs = check_inputs(list(observed or ()), what="RIB")
     return calibrated_snapshot(settings_from(mirror, data_dir), ribs, date=parse_date(date),
                                max_gap_days=rib_max_gap, prepare=prepare,
-                               country_by=country_by.value)
+                               country_by=country_by.value, stored=near or None)
 
 
 def mode_of(mode: ModeChoice, calibration: Any) -> RouteMode:

@@ -72,10 +72,9 @@ def history(
     if plot is not None:
         check_output(plot, flag="--plot", suffixes=(".png", ".svg"))
     ribs = check_inputs(list(observed or ()), what="RIB")
-    # auto: each snapshot would need its own RIBs; calibrated history is asked for by name
-    route_mode = mode_of(mode, None)
+    # auto is decided per snapshot (metrics.history.plan_modes): each has its own RIBs
     result = run(load_snapshot(mirror, data_dir, country_by=country_by), cc, start_year=since,
-                 end_year=until, mode=route_mode, scheduler=scheduler, workers=workers,
+                 end_year=until, mode=mode.value, scheduler=scheduler, workers=workers,
                  observed=ribs, max_rib_gap_days=rib_max_gap)
     if plot is not None:
         from crossroads.cli._history_plot import plot_history
@@ -85,13 +84,16 @@ def history(
         print_json(result.as_dict())
         return
     s = result.summary
-    console.print(f"{result.country}: foreign dependency per AS-graph snapshot ({result.mode}; "
-                  "shares = fraction of address-weighted paths with a route)", highlight=False)
-    table = Table("graph date", "ASes", "border ASes", "foreign upstreams", "unknown-country ASes",
-                  "inbound top (any / gateway)", "outbound top (any / gateway)")
+    console.print(f"{result.country}: foreign dependency per AS-graph snapshot (--mode "
+                  f"{result.mode}; shares = fraction of address-weighted paths with a route)",
+                  highlight=False)
+    table = Table("graph date", "mode", "ASes", "border ASes", "foreign upstreams",
+                  "unknown-country ASes", "inbound top (any / gateway)",
+                  "outbound top (any / gateway)")
     for _, r in s.iterrows():
         table.add_row(
-            r["date"], f"{r['ases']:,}", str(r["border_ases"]), str(r["foreign_upstreams"]),
+            r["date"], r["mode"], f"{r['ases']:,}", str(r["border_ases"]),
+            str(r["foreign_upstreams"]),
             f"{100 * r['unknown_as_share']:.1f} %",
             f"{r['inbound_top_country']} {r['inbound_top_any']:.2f} / "
             f"{r['inbound_top_gateway']:.2f}",
@@ -99,10 +101,12 @@ def history(
             f"{r['outbound_top_gateway']:.2f}",
         )
     console.print(table)
-    if "inbound_observed_share" in s.columns:
-        for _, r in s.iterrows():
-            console.print(f"{r['date']}: calibrated on {r['ribs']}; inbound hops on observed "
-                          f"routes {100 * r['inbound_observed_share']:.1f} %", highlight=False)
+    for _, r in s.iterrows():
+        line = f"{r['date']}: {r['mode']} ({r['mode_basis']})"
+        if r["mode"] == "calibrated":
+            line += (f"; inbound hops on observed routes "
+                     f"{100 * r['inbound_observed_share']:.1f} %")
+        console.print(line, highlight=False, soft_wrap=True)
     for note in result.notes:
         console.print(f"note: {note}", highlight=False, soft_wrap=True)
     if plot is not None:

@@ -20,15 +20,25 @@ exist are not counted as the country's), and transit through vanished ASes is re
 ``unknown``. The summary gives, per snapshot, the share of the graph's ASes whose country
 is unknown and the share of inbound paths crossing an unknown-country AS, so a reader can
 see how much of each year is affected.
+
+**The route mode of each snapshot.** A RIB calibrates only a graph of (nearly) its date,
+so ``mode="auto"`` is decided per snapshot by the rule of every ``--mode auto``
+(:func:`crossroads.routing.load.ribs_near`): a snapshot with a RIB within
+``max_rib_gap_days`` of its date (the ``observed`` files, else the RIBs stored by
+``crossroads fetch ribs``) is calibrated by those RIBs, the others are routed all-best.
+``mode="calibrated"`` measures only the snapshots with such RIBs. The summary's ``mode``
+and ``mode_basis`` columns name each snapshot's mode and why.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date as Date
+from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -41,13 +51,18 @@ from crossroads.metrics.report import dependency
 from crossroads.provenance import Provenance
 from crossroads.routing import ASGraph, RouteMode, load_graph
 from crossroads.routing.calibration import Calibration
-from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
+from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph, ribs_near
 from crossroads.snapshots import UNKNOWN, CountryBy, Snapshot
 from crossroads.sources import DatasetSpec, catalog
-from crossroads.store import Store
+from crossroads.store import RibRecord, Store
+
+HistoryMode = Literal["auto", "deterministic", "all-best", "calibrated"]
+"""``mode`` of :func:`history`: a route mode for every snapshot, or ``auto``: per snapshot,
+calibrated when a RIB is within the gap of its date, else all-best."""
 
 __all__ = [
-    "History", "history", "history_snapshots", "snapshot_summary", "summarise_graph",
+    "History", "HistoryMode", "SnapshotPlan", "history", "history_snapshots", "plan_modes",
+    "snapshot_summary", "summarise_graph",
 ]
 
 
@@ -55,11 +70,13 @@ __all__ = [
 class History:
     """The dependency history of ``country``.
 
-    ``summary``: one row per snapshot (``date, dataset, ases, links, country_ases,
-    border_ases, foreign_upstreams, unknown_as_share, inbound_*, outbound_*``; shares are
+    ``summary``: one row per snapshot (``date, dataset, mode, mode_basis, ases, links,
+    country_ases, border_ases, foreign_upstreams, unknown_as_share, inbound_*,
+    outbound_*``; ``mode`` is the snapshot's route mode, ``mode_basis`` why; shares are
     fractions of tie-split, address-weighted paths with a route). ``by_country``: ``date,
     direction, country, any_share, gateway_share`` for every foreign country with a share.
     ``top_ases``: ``date, direction, rank, asn, name, country, transit_share``.
+    ``mode``: the mode asked for (``auto`` may differ per snapshot).
     """
 
     country: str
@@ -101,7 +118,7 @@ def history(
     *,
     start_year: int | None = None,
     end_year: int | None = None,
-    mode: RouteMode = "all-best",
+    mode: HistoryMode = "all-best",
     top: int = 5,
     scheduler: str | None = None,
     workers: int | None = None,
@@ -113,9 +130,11 @@ def history(
 
     ``scheduler``: address of a Dask scheduler (``tcp://host:8786``); without it a
     ``LocalCluster`` of ``workers`` processes (default 2) runs the snapshots.
-    ``mode="calibrated"``: only the snapshots with ``observed`` RIB files within
-    ``max_rib_gap_days`` of their date are measured, each calibrated by those RIBs; the
-    others are listed in the notes as skipped.
+    ``mode="calibrated"``: only the snapshots with RIBs within ``max_rib_gap_days`` of
+    their date (the ``observed`` files, else those stored by ``crossroads fetch ribs``)
+    are measured, each calibrated by those RIBs; the others are listed in the notes as
+    skipped. ``mode="auto"``: those snapshots calibrated, the others all-best
+    (:func:`plan_modes`).
     """
     start = time.perf_counter()
     cc = snap.require_country(country)
@@ -128,17 +147,21 @@ def history(
             f"no AS-relationship snapshot between {start_year} and {end_year}",
             hint="the catalogue has CAIDA snapshots 2002-2018 (every two years) and 2025",
         )
-    ribs, skipped = _ribs_per_snapshot(specs, mode, observed, max_rib_gap_days)
-    specs = [sp for sp in specs if mode != "calibrated" or sp.name in ribs]
+    plans = plan_modes(specs, mode, observed, max_rib_gap_days,
+                       stored=partial(ribs_near, snap.store.settings))
+    skipped = [sp.data_date.isoformat() for sp in specs if sp.name not in plans]
+    specs = [sp for sp in specs if sp.name in plans]
     if not specs:
-        raise CrossroadsError("no snapshot has RIBs within the gap",
-                              hint=f"--rib-max-gap is {max_rib_gap_days} days")
-    parts = _run_on_dask(snap.store, specs, snap.info, cc, mode, top, scheduler, workers,
-                         snap.country_by, ribs)
+        raise CrossroadsError(
+            f"no snapshot has RIBs within {max_rib_gap_days} days", hint="give RIB files "
+            "with --observed FILE, run `crossroads fetch ribs`, or widen --rib-max-gap")
+    parts = _run_on_dask(snap.store, specs, snap.info, cc, top, scheduler, workers,
+                         snap.country_by, plans)
     summary = pd.DataFrame([p["summary"] for p in parts])
     by_country = pd.concat([p["by_country"] for p in parts], ignore_index=True)
     top_ases = pd.concat([p["top_ases"] for p in parts], ignore_index=True)
     graphs = tuple(p["provenance"] for p in parts if p["provenance"] is not None)
+    ribs = tuple(dict.fromkeys(r for p in parts for r in p["ribs"]))
     return History(
         country=str(summary["country"].iloc[0]),
         mode=mode,
@@ -150,26 +173,85 @@ def history(
                                             f"{', '.join(skipped)}: not measured",)
                                            if skipped else ()),
         seconds=round(time.perf_counter() - start, 1),
-        datasets=(*graphs, *(p for p in snap.datasets if p.kind != "as-rel")),
+        datasets=(*graphs, *ribs, *(p for p in snap.datasets if p.kind != "as-rel")),
     )
+
+
+@dataclass(frozen=True)
+class SnapshotPlan:
+    """How one snapshot of the history is routed: ``mode``, why (``basis``), and the
+    RIBs that calibrate it (``files``: RIB files; ``stored``: RIBs of the store)."""
+
+    mode: RouteMode
+    basis: str
+    files: tuple[str, ...] = ()
+    stored: tuple[RibRecord, ...] = ()
+
+
+def plan_modes(
+    specs: Sequence[DatasetSpec], mode: HistoryMode, observed: Sequence[str | Path],
+    gap: int, *, stored: Callable[[Date, int], Sequence[RibRecord]],
+) -> dict[str, SnapshotPlan]:
+    """Per snapshot name, its :class:`SnapshotPlan`; a ``calibrated`` snapshot without
+    RIBs is left out (not measured). The RIBs of a snapshot dated ``d``: the ``observed``
+    files whose earliest route is within ``gap`` days of ``d``, or without files
+    ``stored(d, gap)`` (:func:`crossroads.routing.load.ribs_near`). ``auto`` is
+    calibrated where there are some, else all-best.
+
+    >>> from datetime import datetime, UTC
+    >>> specs = history_snapshots(2008, 2010)
+    >>> rib = RibRecord("rib-rrc00-20100701.0000", "rrc00", datetime(2010, 7, 1, tzinfo=UTC),
+    ...                 "", "", 1, Path("x"))
+    >>> near = lambda d, gap: [rib] if abs((rib.data_date - d).days) <= gap else []
+    >>> for name, p in plan_modes(specs, "auto", (), 730, stored=near).items():
+    ...     print(name, p.mode, "|", p.basis)
+    caida-as-rel-20080101 all-best | auto: no RIB within 730 days of the graph
+    caida-as-rel-20100101 calibrated | auto: RIBs rib-rrc00-20100701.0000, 181 days from the graph
+    """
+    if mode in ("all-best", "deterministic"):
+        return {sp.name: SnapshotPlan(mode, "asked for by name") for sp in specs}
+    by_date: dict[str, Date] = {}
+    if observed:
+        from crossroads.routing.ribs import read_rib
+
+        by_date = {str(f): pc.min(read_rib(f).column("timestamp")).as_py().date()
+                   for f in observed}
+    out: dict[str, SnapshotPlan] = {}
+    for sp in specs:
+        d = sp.data_date
+        files = tuple(f for f, when in by_date.items() if abs((d - when).days) <= gap)
+        recs = () if observed else tuple(stored(d, gap))
+        dates = [by_date[f] for f in files] + [r.data_date for r in recs]
+        if dates:
+            names = ", ".join([Path(f).name for f in files] + [r.name for r in recs])
+            days = max(abs((d - when).days) for when in dates)
+            out[sp.name] = SnapshotPlan("calibrated", f"{mode}: RIBs {names}, {days:,} days "
+                                        "from the graph", files, recs)
+        elif mode == "auto":
+            out[sp.name] = SnapshotPlan("all-best",
+                                        f"auto: no RIB within {gap:,} days of the graph")
+    return out
 
 
 def snapshot_summary(
     store: Store, spec_name: str, info: pd.DataFrame, country: str,
-    mode: RouteMode, top: int, country_by: CountryBy = "registration",
-    ribs: Sequence[str] = (),
+    plan: SnapshotPlan, top: int, country_by: CountryBy = "registration",
 ) -> dict[str, Any]:
-    """One snapshot's row of the history (runs on a Dask worker; plain data out)."""
+    """One snapshot's row of the history, routed as ``plan`` says (runs on a Dask
+    worker; plain data out)."""
     spec = catalog.by_name(spec_name)
     cal = None
-    if mode == "calibrated":
-        graph, cal = calibrated_graph(store.settings, ribs, spec.data_date, max_gap_days=10**6)
+    if plan.mode == "calibrated":
+        graph, cal = calibrated_graph(store.settings, plan.files, spec.data_date,
+                                      max_gap_days=10**6, stored=plan.stored or None)
     else:
         graph = load_graph(store.settings, spec.data_date)
-    out = summarise_graph(graph, info, country, mode=mode, top=top,
+    out = summarise_graph(graph, info, country, mode=plan.mode, top=top,
                           when=spec.data_date.isoformat(), dataset=spec.name,
                           country_by=country_by, calibration=cal)
+    out["summary"] = {**out["summary"], "mode": plan.mode, "mode_basis": plan.basis}
     out["provenance"] = graph.provenance
+    out["ribs"] = cal.provenance if cal is not None else ()
     return out
 
 
@@ -231,39 +313,17 @@ def summarise_graph(
 
 def _run_on_dask(
     store: Store, specs: list[DatasetSpec], info: pd.DataFrame, country: str,
-    mode: RouteMode, top: int, scheduler: str | None, workers: int | None,
-    country_by: CountryBy,
-    ribs: dict[str, list[str]],
+    top: int, scheduler: str | None, workers: int | None, country_by: CountryBy,
+    plans: dict[str, SnapshotPlan],
 ) -> list[dict[str, Any]]:
     with dask_client(scheduler, workers=workers or 2) as client:
         shared = client.scatter(info, broadcast=True)
         futures = [
-            client.submit(snapshot_summary, store, s.name, shared, country, mode, top, country_by,
-                          ribs.get(s.name, []), key=f"history-{country}-{s.name}", pure=False)
+            client.submit(snapshot_summary, store, s.name, shared, country, plans[s.name],
+                          top, country_by, key=f"history-{country}-{s.name}", pure=False)
             for s in specs
         ]
         return list(client.gather(futures))
-
-
-def _ribs_per_snapshot(
-    specs: list[DatasetSpec], mode: RouteMode, observed: Sequence[str | Path], gap: int,
-) -> tuple[dict[str, list[str]], list[str]]:
-    """Calibrated mode: the RIB files within ``gap`` days of each snapshot's date, and the
-    snapshots that have none."""
-    if mode != "calibrated":
-        return {}, []
-    if not observed:
-        raise CrossroadsError("--mode calibrated needs observed routes",
-                              hint="give RIB files with --observed FILE (bgpdump -m or MRT)")
-    from crossroads.routing.ribs import read_rib
-
-    dates = {str(f): pc.min(read_rib(f).column("timestamp")).as_py().date() for f in observed}
-    out: dict[str, list[str]] = {}
-    for sp in specs:
-        near = [f for f, d in dates.items() if abs((sp.data_date - d).days) <= gap]
-        if near:
-            out[sp.name] = near
-    return out, [sp.data_date.isoformat() for sp in specs if sp.name not in out]
 
 
 def _notes(info: pd.DataFrame) -> list[str]:

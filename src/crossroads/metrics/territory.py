@@ -62,7 +62,8 @@ from crossroads.routing import ASGraph
 from crossroads.snapshots import ASTable, Snapshot
 
 __all__ = ["StateControl", "StateShare", "TerritorialReport", "TerritoryInputs",
-           "owner_labels", "state_control", "territorial_report", "territory_inputs"]
+           "owner_labels", "state_control", "territorial_report", "territory_datasets",
+           "territory_inputs"]
 
 _STATE_UNITS = ("fraction of address-weighted, tie-split paths with a route that have a "
                 "majority state-owned AS strictly inside (Carisimo et al., IMC 2021)")
@@ -163,9 +164,17 @@ def territory_inputs(snap: Snapshot, corridors: CorridorSet | None = None) -> Te
         notes.append("state control not computed: the state-owned ASes dataset is not loaded")
     return TerritoryInputs(
         corridors=cs, presence=presence, state_owned=owned,
-        datasets=(*cs.datasets, *snap.loaded("peeringdb"), *snap.loaded("state-owned")),
-        notes=tuple(notes),
+        datasets=territory_datasets(snap, cs), notes=tuple(notes),
     )
+
+
+def territory_datasets(snap: Snapshot, corridors: CorridorSet | None = None
+                       ) -> tuple[Provenance, ...]:
+    """The provenance of what :func:`territory_inputs` reads -- corridor data, the store's
+    PeeringDB and state-owned datasets -- without reading their tables: enough to key a
+    cached result (``crossroads simulate``'s results cache)."""
+    cs = corridors if corridors is not None else load_corridors()
+    return (*cs.datasets, *snap.loaded("peeringdb"), *snap.loaded("state-owned"))
 
 
 def territorial_report(

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Literal
 
 from crossroads.errors import DataFormatError, UnknownCountryError
-from crossroads.ids import country_code
+from crossroads.ids import USER_ASSIGNED, territory_code
 from crossroads.provenance import Provenance, sha256_file
 
 __all__ = [
@@ -271,10 +271,12 @@ def _row(row: dict[str, str], metros: dict[str, Metro], path: str, line: int,
     kind = (row.get("kind") or "").strip()
     if kind not in KINDS:
         raise bad("kind", f"unknown kind (one of {', '.join(KINDS)})")
+    parts = [c.strip().upper() for c in (row.get("countries") or "").split("-")]
     try:
-        countries = tuple(country_code(c.strip()) for c in
-                          (row.get("countries") or "").split("-"))
-    except UnknownCountryError:
+        countries = tuple(territory_code(c) for c in parts)
+    except UnknownCountryError as exc:
+        if any(c in USER_ASSIGNED for c in parts):  # a code, but no territory (XA, ZZ …)
+            raise bad("countries", exc.message) from None
         countries = ()
     if len(countries) < 2:
         raise bad("countries", "not a route of ISO 3166-1 alpha-2 codes like KZ-RU")

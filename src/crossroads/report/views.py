@@ -5,11 +5,11 @@ filtered to the top rows and drawn.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from markupsafe import Markup, escape
 
+from crossroads.docrefs import link_pages
 from crossroads.formatting import pct
 from crossroads.report.figures import (
     PALETTE,
@@ -394,21 +394,21 @@ def answer_view(dep: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-_DOC = re.compile(r"(?:See )?(?:the project's )?`{0,2}docs/(methods/)?([a-z-]+)\.md`{0,2}\.?")
-_APPENDIX = {"validation": ("validation", "appendix A, How far to trust the figures"),
-             "dependency": ("methods", "section 9, Methods in short")}
+_APPENDIX = {"validation": ("validation", "appendix A, How far to trust the figures")}
+_METHODS = ("methods", "section 9, Methods in short")
 
 
 def in_report(text: str) -> Markup:
-    """``text`` (escaped) with each reference to a documentation file (``See
-    docs/validation.md.``) turned into a link to the report's own appendix that says the
-    same, since a repository path leads nowhere in a PDF or a browser.
+    """``text`` (escaped) with each reference to a documentation page (the sentence of
+    :func:`crossroads.docrefs.see`) made a link to the report's own appendix that says the
+    same, since a reader of the PDF may have no ``crossroads`` to run.
 
-    >>> str(in_report("51 % matched. See docs/validation.md."))
+    >>> from crossroads.docrefs import see
+    >>> str(in_report("51 % matched. " + see("validation")))
     '51 % matched. See <a href="#validation">appendix A, How far to trust the figures</a>.'
     """
-    def link(m: re.Match[str]) -> str:
-        anchor, title = _APPENDIX.get(m.group(2), ("methods", "section 9, Methods in short"))
-        return f'See <a href="#{anchor}">{title}</a>.'
+    def link(page: str) -> str:
+        anchor, title = _APPENDIX.get(page, _METHODS)
+        return f'<a href="#{anchor}">{title}</a>'
 
-    return Markup(_DOC.sub(link, str(escape(text))))
+    return Markup(link_pages(str(escape(text)), link))

@@ -2,8 +2,10 @@
 
 Reads the packaged table ``fidelity_measured.json`` of fidelity results measured by
 ``python -m benchmarks fidelity -- --write src/crossroads/routing/fidelity_measured.json``
-(see ``docs/validation.md``) and picks the measurement whose graph date is nearest to the
-date of the graph a figure was computed on, so a reader knows how far to trust it.
+(method: ``crossroads methods validation``) and picks the measurement whose graph date is
+nearest to the date of the graph a figure was computed on, so a reader knows how far to
+trust it. The note ends with :func:`crossroads.docrefs.see` of :data:`VALIDATION_PAGE`,
+which the dashboard and the report make a link.
 
     >>> print(fidelity_note(Date(2010, 1, 1)))  # doctest: +ELLIPSIS
     Simulated paths (fidelity measured on the 2010-01-01 CAIDA graph against ...
@@ -17,7 +19,13 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-__all__ = ["fidelity_note", "measured_fidelity"]
+from crossroads.docrefs import see
+
+__all__ = ["VALIDATION_PAGE", "fidelity_note", "measured_fidelity"]
+
+
+VALIDATION_PAGE = "validation"
+"""The documentation page (``docs/validation.md``) every fidelity note sends its reader to."""
 
 
 @lru_cache(maxsize=1)
@@ -61,5 +69,5 @@ def fidelity_note(date: Date | None = None, *, mode: str = "deterministic") -> s
         f"{best['rib']} of {best['rib_date']}, {best['vantage_points']} vantage points): "
         f"{100 * o['next_hop']:.0f} % of observed routes have the simulated first hop, "
         f"{100 * o['exact']:.0f} % the exact path, {100 * o['among_best']:.0f} % are among "
-        f"the equally best simulated paths{per_as}{far}. See docs/validation.md."
+        f"the equally best simulated paths{per_as}{far}. {see(VALIDATION_PAGE)}"
     )

@@ -31,9 +31,10 @@ from crossroads.sources.caida import read_as_rel
 
 if TYPE_CHECKING:
     from crossroads.routing.calibration import Calibration
+    from crossroads.store import RibRecord
 
 __all__ = ["RIB_MAX_GAP_DAYS", "calibrated_graph", "graph_from_file", "load_graph",
-           "relationship_snapshot", "rib_in_reach"]
+           "relationship_snapshot", "rib_in_reach", "ribs_in_reach", "ribs_near"]
 
 RIB_MAX_GAP_DAYS = 730
 """Calibrated mode refuses a RIB further than this from the graph's date (serial-1
@@ -79,22 +80,42 @@ def rib_in_reach(settings: Settings, date: Date | None = None,
                  max_gap_days: int = RIB_MAX_GAP_DAYS) -> bool:
     """Whether the store holds a RIB (``crossroads fetch ribs``) dated within
     ``max_gap_days`` of the graph in force on ``date``: then ``--mode auto`` routes
-    calibrated. The newest RIB at or before ``graph date + max_gap_days`` is the closest
-    from below the window's end, so it alone decides."""
+    calibrated (:func:`ribs_in_reach` names them)."""
+    return bool(ribs_in_reach(settings, date, max_gap_days))
+
+
+def ribs_in_reach(settings: Settings, date: Date | None = None,
+                  max_gap_days: int = RIB_MAX_GAP_DAYS) -> list[RibRecord]:
+    """The stored RIBs ``--mode auto`` calibrates the graph in force on ``date`` with
+    (:func:`ribs_near` of that graph's date); empty without a store, a loaded graph or
+    such a RIB."""
     if not settings.database.is_file():
-        return False
+        return []
+    from crossroads.store import open_store
+
+    loaded = open_store(settings).datasets("as-rel")
+    if not loaded:
+        return []
+    graph_date = catalog.in_force_on(loaded, date, what="loaded AS-relationship snapshot"
+                                     ).data_date
+    return ribs_near(settings, graph_date, max_gap_days)
+
+
+def ribs_near(settings: Settings, graph_date: Date,
+              max_gap_days: int = RIB_MAX_GAP_DAYS) -> list[RibRecord]:
+    """The stored RIBs within ``max_gap_days`` of a graph dated ``graph_date``: per
+    collector the newest dump at or before ``graph_date + max_gap_days`` (the closest
+    from below the window's end, so it alone decides), kept when it is no more than
+    ``max_gap_days`` before the graph. The one rule of ``--mode auto``, for one graph
+    (:func:`ribs_in_reach`) or for each snapshot of ``crossroads history``."""
+    if not settings.database.is_file():
+        return []
     from datetime import timedelta
 
     from crossroads.store import open_store
 
-    store = open_store(settings)
-    loaded = store.datasets("as-rel")
-    if not loaded:
-        return False
-    graph_date = catalog.in_force_on(loaded, date, what="loaded AS-relationship snapshot"
-                                     ).data_date
-    recs = store.ribs(on=graph_date + timedelta(days=max_gap_days))
-    return any(abs((r.data_time.date() - graph_date).days) <= max_gap_days for r in recs)
+    recs = open_store(settings).ribs(on=graph_date + timedelta(days=max_gap_days))
+    return [r for r in recs if abs((r.data_time.date() - graph_date).days) <= max_gap_days]
 
 
 @lru_cache(maxsize=4)
@@ -134,10 +155,13 @@ def calibrated_graph(
     max_gap_days: int = RIB_MAX_GAP_DAYS,
     *,
     prepare: Callable[[ASGraph], ASGraph] | None = None,
+    stored: Sequence[RibRecord] | None = None,
 ) -> tuple[ASGraph, Calibration]:
     """The graph in force on ``date`` (default: the RIBs' earliest date) calibrated with
     the routes of the RIB files ``ribs`` -- or, without files, of the RIBs stored by
-    ``crossroads fetch ribs`` in force on ``date`` (the newest without it)
+    ``crossroads fetch ribs`` in force on ``date`` (the newest without it), or of the
+    stored RIBs ``stored`` (:func:`ribs_near` chose them for the graph in force on
+    ``date``, the newest without it, and that graph is calibrated)
     (:func:`crossroads.routing.calibration.calibrate`; the returned graph carries the RIB
     links added). ``prepare`` edits the graph first. RIBs more than ``max_gap_days`` from
     the graph's date are refused."""
@@ -157,7 +181,7 @@ def calibrated_graph(
         tables = [read_rib(p) for p in ribs]
         provs = tuple(rib_provenance(p, t) for p, t in zip(ribs, tables, strict=True))
     else:
-        tables, provs = stored_rib_tables(settings, date)
+        tables, provs = stored_rib_tables(settings, date, records=stored)
         if not tables:
             raise CrossroadsError(
                 "--mode calibrated needs observed routes: none given and no RIB stored",
@@ -168,7 +192,7 @@ def calibrated_graph(
     if table.num_rows == 0:
         raise CrossroadsError(f"no IPv4 route in {names}")
     rib_date = pc.min(table.column("timestamp")).as_py().date()
-    graph = load_graph(settings, date or rib_date)
+    graph = load_graph(settings, date if stored or date is not None else rib_date)
     graph_date = graph.provenance.data_date if graph.provenance is not None else rib_date
     gap = abs((graph_date - rib_date).days)
     if gap > max_gap_days:

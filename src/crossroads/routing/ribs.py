@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +35,9 @@ from crossroads.config import Settings
 from crossroads.provenance import Provenance, sha256_file
 from crossroads.sources import iter_lines
 from crossroads.sources.bgpdump_text import read_bgpdump
+
+if TYPE_CHECKING:
+    from crossroads.store import RibRecord
 
 __all__ = ["RIB_COLUMNS", "RIB_SCHEMA", "from_mrt_table", "read_rib", "read_ribs",
            "rib_provenance", "stored_rib_tables"]
@@ -114,15 +118,20 @@ RIB_SCHEMA = _schema(pa.timestamp("us", tz="UTC"))
 
 
 def stored_rib_tables(
-    settings: Settings, on: Date | None
+    settings: Settings, on: Date | None, *, records: Sequence[RibRecord] | None = None,
 ) -> tuple[list[pa.Table], tuple[Provenance, ...]]:
     """The RIBs stored by ``crossroads fetch ribs`` in force on ``on`` (the newest without
-    it), one per collector, as :data:`RIB_SCHEMA` tables, and their provenance."""
+    it), one per collector -- or the stored ``records`` when given (the RIBs
+    :func:`crossroads.routing.load.ribs_near` chose) -- as :data:`RIB_SCHEMA` tables,
+    and their provenance."""
     import pyarrow.parquet as pq
 
     from crossroads.store import open_store
 
-    recs = open_store(settings).ribs(on=on) if settings.database.is_file() else []
+    if records is not None:
+        recs = list(records)
+    else:
+        recs = open_store(settings).ribs(on=on) if settings.database.is_file() else []
     tables = [_ipv4(from_mrt_table(pq.read_table(r.path))).cast(RIB_SCHEMA) for r in recs]
     provs = tuple(Provenance(dataset=r.name, source=r.source, data_date=r.data_time.date(),
                              sha256=r.sha256, retrieved_at=r.data_time, path=str(r.path),

@@ -49,7 +49,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from crossroads.errors import ScenarioError, UnknownCountryError
-from crossroads.ids import country_code, no_as_in
+from crossroads.ids import no_as_in, territory_code
 from crossroads.physical import (
     Corridor,
     CorridorSet,
@@ -402,7 +402,7 @@ def _satellite(state: _State, op: m.SatelliteService) -> AppliedStep:
 
 def _iso(state: _State, op: m._Op, cc: str) -> str:
     try:
-        return country_code(cc)
+        return territory_code(cc)  # corridors and ground stations are on real territory
     except UnknownCountryError as err:
         _fail(state, op, err.message, hint=err.hint)
 

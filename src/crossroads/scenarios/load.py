@@ -183,5 +183,6 @@ def _hint(err: Any) -> str | None:
     if err["type"] == "union_tag_invalid":
         return "op is one of: " + ", ".join(sorted(OP_NAMES))
     if err["type"] == "extra_forbidden":
-        return "check the spelling; see docs/methods/scenarios.md for each operation's fields"
+        return ("check the spelling; `crossroads methods scenarios` gives each operation's "
+                "fields")
     return None

@@ -26,7 +26,7 @@ from crossroads.snapshots.astable import UNKNOWN
 __all__ = ["ScenarioResult", "Side"]
 
 UNITS = {
-    "reachability": "fraction of IPv4 address space (see docs/methods/scenarios.md)",
+    "reachability": "fraction of IPv4 address space (method: `crossroads methods scenarios`)",
     "by_country": "fraction of address-weighted, tie-split paths with a route "
     "(any: crosses the country; gateway: crosses the border through it)",
     "critical": "IPv4 addresses of the country's origins whose every best path crosses it",

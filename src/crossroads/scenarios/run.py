@@ -44,7 +44,12 @@ import pandas as pd
 from crossroads.metrics.dependency import inbound, outbound
 from crossroads.metrics.report import snapshot_key
 from crossroads.metrics.targets import default_destinations
-from crossroads.metrics.territory import TerritoryInputs, territorial_report, territory_inputs
+from crossroads.metrics.territory import (
+    TerritoryInputs,
+    territorial_report,
+    territory_datasets,
+    territory_inputs,
+)
 from crossroads.physical import CorridorSet, Satellite
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
@@ -86,17 +91,18 @@ def simulate(
 
     ``cache``: use the store's results cache (see the module docstring); a calibrated
     run or one on other ``corridors`` rests on files outside the store and is computed
-    afresh.
+    afresh. The territorial inputs (PeeringDB, state-owned ASes) are read only when the
+    result is computed: the cache key needs their provenance alone.
     """
-    phys = territory_inputs(snap, corridors)
     outside = calibration is not None or corridors is not None
     store = snap.store if cache and not outside else None
     if store is None:
-        return _simulate(snap, scenario, mode, workers, None, calibration, phys)
-    data = (snapshot_key(snap), datasets_key(phys.datasets))
+        return _simulate(snap, scenario, mode, workers, None, calibration,
+                         territory_inputs(snap, corridors))
+    data = (snapshot_key(snap), datasets_key(territory_datasets(snap)))
     key = ("simulate", scenario.model_dump_json(), mode, data)
-    got = store.cached(key, lambda: _simulate(snap, scenario, mode, workers, store, None, phys,
-                                              data))
+    got = store.cached(key, lambda: _simulate(snap, scenario, mode, workers, store, None,
+                                              territory_inputs(snap), data))
     return dataclasses.replace(got.value, cache="hit" if got.served else "miss")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crossroads.config import Settings
 from crossroads.routing import ASGraph
@@ -21,6 +22,9 @@ from crossroads.routing.load import RIB_MAX_GAP_DAYS, calibrated_graph
 from crossroads.snapshots.astable import CountryBy
 from crossroads.snapshots.load import snapshot
 from crossroads.snapshots.model import Snapshot
+
+if TYPE_CHECKING:
+    from crossroads.store import RibRecord
 
 __all__ = ["calibrated_snapshot"]
 
@@ -33,14 +37,18 @@ def calibrated_snapshot(
     max_gap_days: int = RIB_MAX_GAP_DAYS,
     prepare: Callable[[ASGraph], ASGraph] | None = None,
     country_by: CountryBy = "operation",
+    stored: Sequence[RibRecord] | None = None,
 ) -> tuple[Snapshot, Calibration]:
     """The snapshot of the RIBs' date (or ``date``) on the calibrated graph, and the
     calibration to route with (``mode="calibrated"``). ``ribs`` are RIB files; empty,
     the RIBs stored by ``crossroads fetch ribs`` in force on ``date`` (the newest without
     it). ``prepare`` edits the graph before it is calibrated (``--robust``). RIBs more
     than ``max_gap_days`` from the graph's date are refused; ``country_by``: the meaning
-    of every AS's country (:func:`crossroads.snapshots.snapshot`)."""
-    graph, cal = calibrated_graph(settings, ribs, date, max_gap_days, prepare=prepare)
+    of every AS's country (:func:`crossroads.snapshots.snapshot`); ``stored``: the stored
+    RIBs ``--mode auto`` chose for the graph in force on ``date``
+    (:func:`crossroads.routing.load.ribs_in_reach`), read instead."""
+    graph, cal = calibrated_graph(settings, ribs, date, max_gap_days, prepare=prepare,
+                                  stored=stored)
     when = graph.provenance.data_date if graph.provenance is not None else date
     snap = snapshot(settings, date=when, country_by=country_by).with_graph(graph)
     return replace(snap, datasets=(*snap.datasets, *cal.provenance)), cal

@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 
 from crossroads import __version__
 from crossroads.config import Settings
+from crossroads.docrefs import SEE_PATTERN
 from crossroads.report.build import environment
 from crossroads.web._cache import ResultCache
 from crossroads.web._errors import install_error_handlers
@@ -84,6 +85,8 @@ def create_app(
     app.state.light = WorkPool(light_workers, light_queue, retry_after=5)
     app.state.dask = SharedCluster(dask_workers)
     app.state.templates = Jinja2Templates(env=environment("crossroads.web"))
+    # the words that send a reader to a page (crossroads.docrefs): app.js links them
+    app.state.templates.env.globals["see_pattern"] = SEE_PATTERN
     install_error_handlers(app)
     app.add_middleware(GuardMiddleware, allowed_hosts=tuple(allowed_hosts))
     app.include_router(api.router)

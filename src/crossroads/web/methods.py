@@ -25,7 +25,8 @@ import re
 from importlib import resources
 from importlib.abc import Traversable
 
-__all__ = ["image_file", "method_page", "method_pages", "page_name", "rewrite_links"]
+__all__ = ["image_file", "method_page", "method_pages", "page_name", "page_text",
+           "rewrite_links"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
 _LINK = re.compile(r'href="([^"]*)"')
@@ -107,14 +108,22 @@ def _title(text: str, rel: str) -> str:
     return first.removeprefix("# ").strip().strip("`")
 
 
+def page_text(name: str) -> str | None:
+    """The Markdown of page ``name`` (what ``crossroads methods NAME`` prints); None when
+    there is none."""
+    rel = _path(name) if _NAME.match(name) else None
+    return None if rel is None else _docs().joinpath(rel).read_text("utf-8")
+
+
 @functools.cache
 def method_page(name: str) -> tuple[str, str] | None:
     """(title, HTML body) of page ``name``; None when there is none."""
     from markdown_it import MarkdownIt
 
-    rel = _path(name) if _NAME.match(name) else None
-    if rel is None:
+    text = page_text(name)
+    if text is None:
         return None
-    text = _docs().joinpath(rel).read_text("utf-8")
+    rel = _path(name)
+    assert rel is not None
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     return _title(text, rel), rewrite_links(html, rel)

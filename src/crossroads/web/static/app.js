@@ -46,8 +46,9 @@ const crossroads = (() => {
     return [...seen].map(([f, ds]) => `${f} ${[...ds].sort().join(", ")}`).join("; ");
   }
   const dataLine = (d) => "Data: " + esc(sources(d.datasets || []));
-  // a repository path leads nowhere in a browser: the page is served here (crossroads.web.methods)
-  const docLinks = (html) => html.replace(/(?:See )?`{0,2}docs\/(?:methods\/)?([a-z-]+)\.md`{0,2}\.?/g, (m, name) => `See <a href="/methods/${name}">${name === "validation" ? "how simulated paths were checked" : "the method"}</a>.`);
+  // "See `crossroads methods PAGE`." (crossroads.docrefs.see; the page carries its pattern
+  // in data-see) links the page served here (crossroads.web.methods)
+  const docLinks = (html) => !document.body.dataset.see ? html : html.replace(new RegExp(document.body.dataset.see, "g"), (m, name) => `See <a href="/methods/${name}">${name === "validation" ? "how simulated paths were checked" : "the method"}</a>.`);
   const fidelity = (text) => `<p class="fidelity"><b>How far to trust simulated paths.</b> ${docLinks(esc(text))}</p>`;
   function timer(el) {
     const t0 = Date.now(); const span = el.querySelector(".elapsed");
