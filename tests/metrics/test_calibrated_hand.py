@@ -88,3 +88,31 @@ def test_world_matrix_row_calibrated_by_hand() -> None:
         assert m.shares.loc["AA", "CC"] == pytest.approx(14 / 32)
         assert m.mode == "calibrated" and 0 < m.observed_share < 1
         assert "1 observed routes" in m.calibration
+
+
+def test_calibrated_chokepoints_and_robustness_reroute_each_edited_graph() -> None:
+    """Calibrated mode takes the edited-graph path (lanes carry no observed routes). The
+    observed route here is valley-free, so who reaches AA is what the rules give: the
+    losses equal the plain (lane) chokepoints'. Removing 40 > 20 leaves 40 and 50 on the
+    observed 40 30 3 towards AS 2 and on 30 3 towards AS 1: BB's gateway share goes from
+    18/32 to 0 and CC's to 1."""
+    from crossroads.metrics.chokepoints import chokepoints
+    from crossroads.metrics.robustness import robustness
+
+    cal = _calibration()
+    g = cal.graph
+    t = hand.table(g)
+    res = inbound(g, t, "AA", mode="calibrated", calibration=cal)
+    got = chokepoints(g, t, "AA", res, mode="calibrated", calibration=cal)
+    plain = chokepoints(g, t, "AA", inbound(g, t, "AA"))
+    for part in ("ases", "countries", "links"):
+        a, b = getattr(got, part), getattr(plain, part)
+        key = a.columns[0] if part != "links" else ["as1", "as2"]
+        a, b = a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
+        assert set(a[a.columns[0]]) == set(b[b.columns[0]])
+        assert a.loss.tolist() == pytest.approx(b.loss.tolist(), nan_ok=True)
+        assert a.country_loss.tolist() == pytest.approx(b.country_loss.tolist(), nan_ok=True)
+    rob = robustness(g, t, "AA", res, k=3, mode="calibrated", calibration=cal)
+    row = rob.set_index(["as1", "as2"]).loc[(40, 20)]
+    assert row["delta_BB"] == pytest.approx(-18 / 32)
+    assert row["delta_CC"] == pytest.approx(18 / 32)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from tests.metrics import hand
 
 from crossroads.metrics.border import border_ases, border_links
-from crossroads.metrics.chokepoints import carrying_set, chokepoints, keeps_world, reached_share
+from crossroads.metrics.carrying import carrying_set
+from crossroads.metrics.chokepoints import chokepoints, keeps_world, reached_share
 from crossroads.metrics.concentration import concentration
 from crossroads.metrics.dependency import inbound
 from crossroads.routing import ASGraph
@@ -139,3 +141,63 @@ def test_keeps_world_on_the_hand_graph() -> None:
     idx = dict(zip(g.asns.tolist(), keeps.tolist(), strict=True))
     assert not idx[60] and not idx[80]
     assert idx[40] and idx[50] and idx[20]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_largest_cones_from_bounds_equal_measuring_every_cone(seed: int) -> None:
+    """After a cut, the cones measured one by one from the uncut sizes (upper bounds) give
+    the same top cones as measuring all of them; so does ``keeps_world``."""
+    from tests.routing.test_propagate import random_hierarchy
+
+    from crossroads.metrics.targets import customer_cone_sizes, largest_cones
+
+    links = random_hierarchy(seed, n=80)
+    g = ASGraph.from_links(*zip(*links, strict=True))
+    cones = customer_cone_sizes(g)
+    assert customer_cone_sizes(g) is cones and not cones.flags.writeable  # once per graph
+    top = [int(a) for a in g.asns[np.argsort(-cones, kind="stable")[:3]]]
+    assert customer_cone_sizes(g.without_ases(top[:1]))[g.index_of(top[0])] == 1
+    for cut in (g.without_ases(top[:1]), g.without_ases(top[1:3]),
+                g.without_links([(int(g.links.as1[0]), int(g.links.as2[0]))])):
+        for k, exclude in ((3, None), (10, g.indices_of(top[:2]))):
+            want = largest_cones(cut, k, exclude=exclude)
+            got = largest_cones(cut, k, exclude=exclude, bound=cones)
+            assert [x.tolist() for x in got] == [x.tolist() for x in want]
+        ex = g.indices_of(top[:1])
+        assert keeps_world(cut, ex, bound=cones).tolist() == keeps_world(cut, ex).tolist()
+
+
+@pytest.mark.parametrize("seed", [4, 9])
+def test_lane_losses_equal_repropagating_each_edited_graph(seed: int) -> None:
+    """The chokepoint losses from lanes (each candidate removed in its own lanes) equal
+    those from re-propagating each edited graph and comparing reach masks, split and all,
+    on a random hierarchy and a random tangle with p2c cycles."""
+    from tests.metrics.test_lanes import random_table
+    from tests.routing.test_backend_array import graph, random_tangle
+    from tests.routing.test_propagate import random_hierarchy
+
+    from crossroads.metrics._cuts import Cut, lane_losses
+    from crossroads.metrics.chokepoints import _masked_loss, _reach_masks
+    from crossroads.metrics.lane_sums import inbound_groups
+
+    for links in (random_hierarchy(seed, n=60), random_tangle(seed, n=40, m=100)):
+        g = graph(links)
+        t = random_table(g, seed)
+        country = t.codes[t.cc_id[int(np.argmax(t.ipv4))]]
+        lk = g.links
+        pairs = [(int(lk.as1[i]), int(lk.as2[i])) for i in (0, len(lk) // 2)]
+        ends = g.indices_of([a for p in pairs for a in p])
+        groups, src_w = inbound_groups(g, t, country, apart=ends)
+        home = t.members(country)
+        edits = [(g.without_ases(g.asns[[i]]), np.array([i]), []) for i in (1, 5, 17)]
+        edits.append((g.without_ases(g.asns[t.members("BB")]), t.members("BB"), []))
+        edits += [(g.without_links([p]), np.zeros(0, np.int64), [p]) for p in pairs]
+        cuts = [Cut(r, [tuple(g.indices_of(p).tolist()) for p in ps],
+                    keeps_world(e, np.union1d(home, r))) for e, r, ps in edits]
+        base, got = lane_losses(g, groups, src_w, cuts)
+        masks = _reach_masks(g, groups)
+        want = [_masked_loss(masks, _reach_masks(e, groups), groups, src_w, c)
+                for (e, _, _), c in zip(edits, cuts, strict=True)]
+        assert np.asarray(got) == pytest.approx(np.asarray(want), abs=1e-15)
+        assert base == reached_share(g, t, country)
+        assert any(x[0] > 0 for x in got)

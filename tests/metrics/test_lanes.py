@@ -158,3 +158,17 @@ def test_gpu_engine_without_cupy_says_how_to_install(monkeypatch: pytest.MonkeyP
     with pytest.raises(CrossroadsError, match="needs CuPy") as info:
         world_matrix(Snapshot.of(hand.graph(), hand.info()), engine="gpu")
     assert "pip install 'crossroads[gpu]'" in str(info.value)
+
+
+def test_key_order_sorts_packed_term_keys_like_a_stable_sort() -> None:
+    """The radix order of the term keys (AS index, or length << 32 | AS index; repeats
+    across lanes) is the order a stable comparison sort gives, empty input included."""
+    from crossroads.metrics._lane_kernels import key_order
+
+    rnd = np.random.default_rng(7)
+    idx = rnd.integers(0, 80_000, 50_000)
+    length = rnd.integers(0, 40, 50_000)
+    keys = np.where(rnd.random(50_000) < 0.3, idx, (length << 32) | idx).astype(np.int64)
+    assert key_order(keys).tolist() == np.argsort(keys, kind="stable").tolist()
+    assert key_order(np.zeros(0, np.int64)).tolist() == []
+    assert key_order(np.array([5, 0, 5, 1], np.int64)).tolist() == [1, 3, 0, 2]

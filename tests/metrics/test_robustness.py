@@ -62,3 +62,32 @@ def test_implausible_link_made_a_peer_link() -> None:
     after = propagate(r, r.index_of(10))
     assert before.length[g.index_of(7)] == 3 and after.length[r.index_of(7)] == -1
     assert np.array_equal(implausible_links(r).as1.to_numpy(), [])
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+@pytest.mark.parametrize("mode", ["deterministic", "all-best"])
+def test_lane_recomputations_equal_inbound_on_each_edited_graph(seed: int, mode: str) -> None:
+    """The robustness table's recomputations (one lane per link and destination group)
+    give the gateway shares that :func:`inbound` gives on each edited graph, including a
+    cut stub link (the stub is no longer read off its provider) and a p2c tangle."""
+    from tests.metrics.test_lanes import random_table
+    from tests.routing.test_backend_array import graph, random_tangle
+    from tests.routing.test_propagate import random_hierarchy
+
+    from crossroads.metrics.robustness import _gateway, gateways_without
+
+    for links in (random_hierarchy(seed, n=60), random_tangle(seed, n=40, m=100)):
+        g = graph(links)
+        t = random_table(g, seed)
+        home = t.codes[t.cc_id[int(np.argmax(t.ipv4))]]
+        lk = g.links
+        ones = np.bincount(np.searchsorted(g.asns, np.concatenate([lk.as1, lk.as2])),
+                           minlength=g.n)
+        stub = [i for i in range(len(lk)) if ones[g.index_of(int(lk.as2[i]))] == 1][:1]
+        pick = sorted(set(stub + list(range(0, len(lk), max(1, len(lk) // 6)))))
+        pairs = [(int(lk.as1[i]), int(lk.as2[i])) for i in pick]
+        got = gateways_without(g, t, home, pairs, mode=mode)
+        for p, shares in zip(pairs, got, strict=True):
+            want = _gateway(inbound(g.without_links([p]), t, home, mode=mode))
+            want = {c: v for c, v in want.items() if v > 0}
+            assert {c: v for c, v in shares.items() if v > 0} == pytest.approx(want)

@@ -119,3 +119,20 @@ def test_two_cycles_sharing_an_as_are_one_component() -> None:
     # 1>2>3>1 and 3>4>5>3 both contain 3: one strongly connected component.
     g = ASGraph.from_links([1, 2, 3, 3, 4, 5], [2, 3, 1, 4, 5, 3], [-1] * 6)
     assert find_p2c_cycles(g) == [[1, 2, 3, 4, 5]]
+
+
+def test_removals_filter_the_adjacency_to_the_arrays_a_rebuild_gives() -> None:
+    """``without_ases`` and ``without_links`` filter the CSR arrays in place of a rebuild;
+    the result is array for array what rebuilding from the kept links gives."""
+    from tests.routing.test_backend_array import random_tangle
+
+    g = ASGraph.from_links(*zip(*random_tangle(5, n=40, m=100), strict=True))
+    lk = g.links
+    for edited in (g.without_ases([int(lk.as1[0]), int(lk.as2[7])]),
+                   g.without_links([(int(lk.as2[3]), int(lk.as1[3])), (1, 10**6)])):
+        rebuilt = ASGraph._from_clean(edited.links, g.asns)
+        for name in ("asns", "prov_ptr", "prov_idx", "cust_ptr", "cust_idx", "peer_ptr",
+                     "peer_idx"):
+            a, b = getattr(edited, name), getattr(rebuilt, name)
+            assert a.dtype == b.dtype and a.tolist() == b.tolist(), name
+    assert len(g.without_ases([int(lk.as1[0])]).links) < len(lk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -196,3 +197,27 @@ def test_cache_does_not_keep_errors() -> None:
     with pytest.raises(DatasetMissingError):
         asyncio.run(cache.get(("f",), fail))
     assert asyncio.run(cache.get(("f",), lambda: 3)) == 3
+
+
+def test_dependency_mode_auto_resolves_like_the_cli(
+    client: TestClient, loaded_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``mode`` defaults to auto: all-best on a store without a RIB near its graph (the
+    mirror's RIBs are of 2002 and 2010, its graph of 2025); an explicit mode is kept; auto
+    with a RIB in reach takes the calibrated path; an unknown mode is a 422."""
+    assert client.get("/api/countries/KZ/dependency").json()["mode"] == "all-best"
+    got = client.get("/api/countries/KZ/dependency", params={"mode": "deterministic"})
+    assert got.status_code == 200 and got.json()["mode"] == "deterministic"
+    assert client.get("/api/countries/KZ/dependency",
+                      params={"mode": "fastest"}).status_code == 422
+
+    import crossroads.routing.load
+    import crossroads.snapshots
+
+    def calibrated(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("calibrated path taken")
+
+    monkeypatch.setattr(crossroads.routing.load, "rib_in_reach", lambda *a, **k: True)
+    monkeypatch.setattr(crossroads.snapshots, "calibrated_snapshot", calibrated)
+    with pytest.raises(RuntimeError, match="calibrated path taken"):
+        sections.dependency(loaded_settings, "KZ", date=date(2025, 1, 2))

@@ -11,13 +11,8 @@ scenario can pass an edited graph. See ``docs/methods/dependency.md``.
 from crossroads.metrics.answer import Answer, Comparison, lead
 from crossroads.metrics.attribution import disputes, flag_disputed
 from crossroads.metrics.border import border_ases, border_links
-from crossroads.metrics.chokepoints import (
-    Chokepoints,
-    carrying_set,
-    chokepoints,
-    keeps_world,
-    reached_share,
-)
+from crossroads.metrics.carrying import carrying_set
+from crossroads.metrics.chokepoints import Chokepoints, chokepoints, keeps_world, reached_share
 from crossroads.metrics.concentration import Concentration, concentration, hhi
 from crossroads.metrics.dependency import DirectionResult, inbound, outbound
 from crossroads.metrics.hegemony import global_hegemony, hegemony

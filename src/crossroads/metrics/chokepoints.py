@@ -27,12 +27,12 @@ Re-propagating for every AS of the graph would take hours, so candidates are the
 elements carrying the most of C's inbound path mass: the top-k ASes by transit share, the
 top-k foreign countries by gateway share, and the border links (C AS -- foreign AS) of the
 top-k gateway ASes. An element outside these lists may in principle cause a larger loss.
+Outside calibrated mode every (candidate, destination group) pair is one lane of the lane
+engine, with the candidate removed in that lane alone (:mod:`crossroads.metrics._cuts`);
+no edited graph is routed, and the losses equal re-propagating each (tested).
 
-The **carrying set** is a small set of ASes that together lie on at least ``threshold``
-(default 90 %) of C's inbound tie-split path mass, found **greedily**: repeatedly add the AS
-carrying the most mass not yet covered (re-pushing the mass with the chosen ASes absorbing
-it). Greedy set cover is within a factor ``ln(m) + 1`` of the smallest set (Chvatal 1979);
-it is not guaranteed minimal.
+The result also carries the **carrying set** (:mod:`crossroads.metrics.carrying`): a
+greedy small set of ASes on at least ``threshold`` (default 90 %) of the inbound mass.
 
 Worked example (``tests/metrics/hand.py``): removing AS 20 (BB) leaves AS 40 and AS 50
 reaching AA through AS 30, so no pair is lost (loss 0); removing AS 3 cuts AS 2 off from
@@ -53,14 +53,16 @@ import pandas as pd
 
 from crossroads.formatting import pct
 from crossroads.metrics import _engine
-from crossroads.metrics import _kernels as _k
+from crossroads.metrics._cuts import Cut, lane_losses, loss, q_of
+from crossroads.metrics.carrying import carrying_set
 from crossroads.metrics.dependency import DirectionResult
-from crossroads.metrics.targets import customer_cone_sizes
+from crossroads.metrics.lane_sums import inbound_groups
+from crossroads.metrics.targets import customer_cone_sizes, largest_cones
 from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many
 from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["CORE", "Chokepoints", "carrying_set", "chokepoints", "keeps_world", "reached_share"]
+__all__ = ["CORE", "Chokepoints", "chokepoints", "keeps_world", "reached_share"]
 
 CORE = 10
 """How many of the largest customer cones stand for "the rest of the world"."""
@@ -132,27 +134,9 @@ def reached_share(
 ) -> float:
     """``Q(G)``: reachable share of IPv4-weighted (foreign source, C destination) pairs;
     the ASes ``without`` (indices) are left out as sources."""
-    groups, src_w = _setup(graph, table, country, without, calibration=calibration)
+    groups, src_w = inbound_groups(graph, table, country, without=without,
+                                   calibration=calibration)
     return _q(_reach_masks(graph, groups, calibration), groups, src_w)
-
-
-def _setup(
-    graph: ASGraph, table: ASTable, country: str, without: np.ndarray | None = None,
-    apart: np.ndarray | None = None, calibration: Calibration | None = None,
-) -> tuple[list[_engine.Group], np.ndarray]:
-    """Destination groups and source weights. ``apart`` (indices) are never grouped as
-    stubs: a link candidate's ends, whose removal changes how a stub is reached; nor are
-    the origins with observed routes (``calibration``)."""
-    home = table.country_id(country)
-    src_w = np.where(table.cc_id != home, table.ipv4, 0.0)
-    if without is not None:
-        src_w[np.asarray(without, np.int64)] = 0.0
-    dests = table.origins(country)
-    keep = np.union1d(np.flatnonzero(src_w), _engine.observed_origins(graph, calibration))
-    if apart is not None:
-        keep = np.union1d(keep, np.asarray(apart, np.int64))
-    groups = _engine.group_destinations(graph, dests, table.ipv4[dests], keep_apart=keep)
-    return groups, src_w
 
 
 def _reach_masks(
@@ -170,13 +154,7 @@ def _reached(routes: Routes) -> np.ndarray:
 
 
 def _q(masks: list[np.ndarray], groups: list[_engine.Group], src_w: np.ndarray) -> float:
-    got = offered = 0.0
-    total = float(src_w.sum())
-    for g, reach in zip(groups, masks, strict=True):
-        own = 0.0 if g.virtual else float(src_w[g.root])
-        got += g.weight * (float(src_w[reach].sum()) - own)
-        offered += g.weight * (total - own)
-    return got / offered if offered else 0.0
+    return q_of([float(src_w[reach].sum()) for reach in masks], groups, src_w)
 
 
 def chokepoints(
@@ -196,35 +174,37 @@ def chokepoints(
     removed (:mod:`crossroads.routing.calibration`)."""
     links = _candidate_links(graph, table, country, inbound_result, k)
     ends = graph.indices_of(np.concatenate([links.as1.to_numpy(), links.as2.to_numpy()]))
-    groups, src_w = _setup(graph, table, country, apart=ends, calibration=calibration)
-    masks = _reach_masks(graph, groups, calibration)
-    base = _q(masks, groups, src_w)
+    groups, src_w = inbound_groups(graph, table, country, apart=ends,
+                                   calibration=calibration)
     home = table.members(country)
-
-    def loss(edited: ASGraph, removed: np.ndarray) -> tuple[float, float, float]:
-        # pairs whose source was itself removed are left out of both sides
-        w = src_w.copy()
-        w[removed] = 0.0
-        before = _q(masks, groups, w)
-        after = _reach_masks(edited, groups, calibration)
-        total = _loss(before, _q(after, groups, w))
-        keeps = keeps_world(edited, np.union1d(home, removed))
-        mine, isolated = _split(masks, after, groups, w, keeps)
-        return total, mine, isolated
-
+    cones = customer_cone_sizes(graph)
     none = np.zeros(0, np.int64)
     top = inbound_result.by_as.head(k)
-    ases = _with_losses(
-        top[["asn", "name", "country", "transit_share"]].copy(),
-        [loss(graph.without_ases([a]), graph.indices_of([a])) for a in top.asn])
     ctry = inbound_result.by_country.head(k)[["country", "gateway_share"]].copy()
-    ctry = _with_losses(ctry, [
-        loss(graph.without_ases(graph.asns[table.members(c)]), table.members(c))
-        if c != "unknown" else (np.nan, np.nan, np.nan)
-        for c in ctry.country
-    ])
-    links = _with_losses(links, [loss(graph.without_links([(a, b)]), none)
-                                 for a, b in zip(links.as1, links.as2, strict=True)])
+    named = [c for c in ctry.country if c != "unknown"]
+    edits: list[tuple[ASGraph, np.ndarray, list[tuple[int, int]]]] = [
+        (graph.without_ases([a]), graph.indices_of([a]), []) for a in top.asn]
+    edits += [(graph.without_ases(graph.asns[table.members(c)]), table.members(c), [])
+              for c in named]
+    edits += [(graph.without_links([(a, b)]), none, [(a, b)])
+              for a, b in zip(links.as1, links.as2, strict=True)]
+    cuts = [Cut(removed, [tuple(graph.indices_of(p).tolist()) for p in pairs],
+                keeps_world(edited, np.union1d(home, removed), bound=cones))
+            for edited, removed, pairs in edits]
+    if calibration is None:
+        base, losses = lane_losses(graph, groups, src_w, cuts)
+    else:  # observed routes: re-route each edited graph
+        masks = _reach_masks(graph, groups, calibration)
+        base = _q(masks, groups, src_w)
+        losses = [_masked_loss(masks, _reach_masks(edited, groups, calibration), groups,
+                               src_w, cut) for (edited, _, _), cut in zip(edits, cuts,
+                                                                         strict=True)]
+    each = iter(losses)
+    ases = _with_losses(top[["asn", "name", "country", "transit_share"]].copy(),
+                        [next(each) for _ in top.asn])
+    ctry = _with_losses(ctry, [next(each) if c != "unknown" else (np.nan, np.nan, np.nan)
+                               for c in ctry.country])
+    links = _with_losses(links, [next(each) for _ in links.as1])
     carrying = carrying_set(graph, table, country, threshold=threshold, mode=mode,
                             calibration=calibration)
     return Chokepoints(
@@ -233,15 +213,16 @@ def chokepoints(
     )
 
 
-def keeps_world(graph: ASGraph, exclude: np.ndarray, *, core: int = CORE) -> np.ndarray:
+def keeps_world(
+    graph: ASGraph, exclude: np.ndarray, *, core: int = CORE, bound: np.ndarray | None = None
+) -> np.ndarray:
     """Per AS index: whether it still reaches the rest of the world on ``graph``: at least
     half (and at least one) of the ``core`` largest customer cones of transit ASes outside
     ``exclude`` (indices), itself not counted. On a real graph the core is the tier-1
-    clique, which every AS with any transit reaches entirely."""
-    size = customer_cone_sizes(graph).astype(np.float64)
-    size[np.asarray(exclude, np.int64)] = -1
-    order = np.lexsort((graph.asns, -size))
-    roots = [int(i) for i in order[:core] if size[i] > 1]
+    clique, which every AS with any transit reaches entirely. ``bound``: cone sizes on a
+    graph ``graph`` was cut from (:func:`~crossroads.metrics.targets.largest_cones`)."""
+    order, size = largest_cones(graph, core, exclude=exclude, bound=bound)
+    roots = [int(i) for i, s in zip(order, size, strict=True) if s > 1]
     if not roots:
         return np.ones(graph.n, bool)
     masks = propagate_many(graph, roots, _reached, mode="deterministic",
@@ -255,20 +236,24 @@ def keeps_world(graph: ASGraph, exclude: np.ndarray, *, core: int = CORE) -> np.
     return (count >= 1) & (2 * count >= others)
 
 
-def _split(
+def _masked_loss(
     before: list[np.ndarray], after: list[np.ndarray], groups: list[_engine.Group],
-    w: np.ndarray, keeps: np.ndarray,
-) -> tuple[float, float]:
-    """Lost pairs whose source keeps the world, and the others, as shares of the pairs."""
+    src_w: np.ndarray, cut: Cut,
+) -> tuple[float, float, float]:
+    """``(loss, country_loss, isolated_loss)`` of ``cut`` from per-group reach masks on
+    the graph and on the cut graph (the removed ASes left out as sources)."""
+    w = src_w.copy()
+    w[np.asarray(cut.ases, np.int64)] = 0.0
     total = float(w.sum())
     mine = isolated = offered = 0.0
     for g, b, a in zip(groups, before, after, strict=True):
         lost = b & ~a
         own = 0.0 if g.virtual else float(w[g.root])
-        mine += g.weight * float(w[lost & keeps].sum())
-        isolated += g.weight * float(w[lost & ~keeps].sum())
+        mine += g.weight * float(w[lost & cut.keeps].sum())
+        isolated += g.weight * float(w[lost & ~cut.keeps].sum())
         offered += g.weight * (total - own)
-    return (_loss(mine, 0.0) / offered, _loss(isolated, 0.0) / offered) if offered else (0.0, 0.0)
+    share = (loss(mine, 0.0) / offered, loss(isolated, 0.0) / offered) if offered else (0, 0)
+    return loss(_q(before, groups, w), _q(after, groups, w)), *share
 
 
 def _with_losses(frame: pd.DataFrame, losses: list[tuple[float, float, float]]) -> pd.DataFrame:
@@ -282,67 +267,6 @@ def _ranked(frame: pd.DataFrame) -> pd.DataFrame:
     loss made only of sources cut off from everything never leads the table."""
     return frame.sort_values("country_loss", ascending=False, kind="stable",
                              na_position="last").reset_index(drop=True)
-
-
-def carrying_set(
-    graph: ASGraph,
-    table: ASTable,
-    country: str,
-    *,
-    threshold: float = 0.9,
-    mode: RouteMode = "all-best",
-    max_size: int = 20,
-    calibration: Calibration | None = None,
-) -> pd.DataFrame:
-    """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass."""
-    groups, src_w = _setup(graph, table, country, calibration=calibration)
-    routes = [_engine.routes_of(graph, g.root, mode, calibration) for g in groups]
-    blocked = np.zeros(graph.n, bool)
-    chosen: list[tuple[int, float, float]] = []
-    total = None
-    while len(chosen) < max_size:
-        transit = np.zeros(graph.n)
-        escaped = 0.0
-        for g, variants in zip(groups, routes, strict=True):
-            w = src_w if g.virtual else _without(src_w, g.root)
-            for r, frac in variants:
-                t, e = _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root,
-                                    g.virtual)
-                transit += g.weight * frac * t
-                escaped += g.weight * frac * e
-        if total is None:
-            total = escaped
-        covered = 1.0 - escaped / total if total else 1.0
-        if chosen:
-            chosen[-1] = (chosen[-1][0], chosen[-1][1], covered)
-        if covered >= threshold or transit.max() <= 0:
-            break
-        best = int(np.argmax(transit))
-        blocked[best] = True
-        chosen.append((best, float(transit[best] / total), covered))
-    return pd.DataFrame(
-        {
-            "asn": [int(graph.asns[i]) for i, _, _ in chosen],
-            "name": [table.names[i] for i, _, _ in chosen],
-            "country": [table.codes[table.cc_id[i]] for i, _, _ in chosen],
-            "added_share": [a for _, a, _ in chosen],
-            "cumulative_share": [c for _, _, c in chosen],
-        }
-    )
-
-
-def _loss(base: float, after: float) -> float:
-    """``base - after``, with float noise below 1e-12 reported as 0."""
-    d = base - after
-    return 0.0 if abs(d) < 1e-12 else d
-
-
-def _without(w: np.ndarray, i: int) -> np.ndarray:
-    if w[i] == 0.0:
-        return w
-    out = w.copy()
-    out[i] = 0.0
-    return out
 
 
 def _candidate_links(

@@ -59,7 +59,8 @@ from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["TOP_LINKS", "DirectionResult", "Owners", "inbound", "outbound", "result_from_sums"]
+__all__ = ["TOP_LINKS", "DirectionResult", "Owners", "inbound", "inbound_sources", "outbound",
+           "result_from_sums"]
 
 Owners = tuple[np.ndarray, tuple[str, ...]]
 """A labelling of AS indices (-1: no label) and the labels' names, e.g. owning states."""
@@ -154,17 +155,8 @@ def inbound(
     """
     home = table.country_id(country)
     dests = table.origins(country)
-    vps = _vp_indices(graph, vantage_points)
-    src_w = np.zeros(graph.n)
-    if sources == "addresses":
-        src_w[:] = table.ipv4
-    elif sources == "vantage-points":
-        src_w[vps] = 1.0
-    else:
-        raise ValueError(f"unknown sources {sources!r}; use 'addresses' or 'vantage-points'")
-    src_w[table.cc_id == home] = 0.0
-    observed = _engine.observed_origins(graph, calibration)
-    apart = np.union1d(np.union1d(np.flatnonzero(src_w), vps), observed)
+    src_w, vps, apart = inbound_sources(graph, table, country, sources, vantage_points,
+                                        calibration)
     groups = _engine.group_destinations(
         graph, dests, table.ipv4[dests], keep_apart=apart, grouping=grouping
     )
@@ -180,6 +172,27 @@ def inbound(
         sums, graph, table, country, "inbound", mode, label,
         int(np.count_nonzero(src_w)), int(vps.size), calibration=calibration, owners=owners,
     )
+
+
+def inbound_sources(
+    graph: ASGraph, table: ASTable, country: str, sources: SourceWeighting = "addresses",
+    vantage_points: Sequence[int] | None = None, calibration: Calibration | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`inbound`'s source weight per AS index (``sources``; none in ``country``),
+    its vantage points (indices) and the destinations never grouped below a provider
+    (every source, vantage point and origin with observed routes)."""
+    home = table.country_id(country)
+    vps = _vp_indices(graph, vantage_points)
+    src_w = np.zeros(graph.n)
+    if sources == "addresses":
+        src_w[:] = table.ipv4
+    elif sources == "vantage-points":
+        src_w[vps] = 1.0
+    else:
+        raise ValueError(f"unknown sources {sources!r}; use 'addresses' or 'vantage-points'")
+    src_w[table.cc_id == home] = 0.0
+    observed = _engine.observed_origins(graph, calibration)
+    return src_w, vps, np.union1d(np.union1d(np.flatnonzero(src_w), vps), observed)
 
 
 def outbound(

@@ -29,9 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from crossroads.metrics import _lane_kernels as _k
+from crossroads.metrics._links import observed_origins
 from crossroads.metrics.flows import flow
 from crossroads.metrics.groups import Group, group_destinations
 from crossroads.routing import ASGraph
+from crossroads.routing.calibration import Calibration
 from crossroads.routing.lanes import LaneBatch, LaneGraph
 from crossroads.snapshots.astable import ASTable
 
@@ -161,18 +163,22 @@ def _per_lane(
 
 
 def inbound_groups(
-    graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None
+    graph: ASGraph, table: ASTable, country: str, *, without: np.ndarray | None = None,
+    apart: np.ndarray | None = None, calibration: Calibration | None = None,
 ) -> tuple[list[Group], np.ndarray]:
     """``country``'s destination groups (its origins; single-homed stubs below their
-    provider, unless a source) and the inbound source weights (foreign IPv4 space; the
+    provider, unless a source, one of ``apart`` (indices) or an origin with observed
+    routes in ``calibration``) and the inbound source weights (foreign IPv4 space; the
     ASes ``without``, indices, weigh nothing)."""
     home = table.country_id(country)
     src_w = np.where(table.cc_id != home, table.ipv4, 0.0)
     if without is not None:
         src_w[np.asarray(without, np.int64)] = 0.0
     dests = table.origins(country)
-    groups = group_destinations(graph, dests, table.ipv4[dests],
-                                keep_apart=np.flatnonzero(src_w))
+    keep = np.union1d(np.flatnonzero(src_w), observed_origins(graph, calibration))
+    if apart is not None:
+        keep = np.union1d(keep, np.asarray(apart, np.int64))
+    groups = group_destinations(graph, dests, table.ipv4[dests], keep_apart=keep)
     return groups, src_w
 
 

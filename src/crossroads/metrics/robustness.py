@@ -19,7 +19,9 @@ each,
 * ``shift`` and ``delta_<country>``: how the headline figures move when the link is
   removed and everything recomputed in the same mode -- the total-variation distance
   between the gateway shares by country (``direct`` and ``domestic`` included) and the
-  change of the top countries' gateway shares (fractions, after minus before).
+  change of the top countries' gateway shares (fractions, after minus before). The
+  recomputations of all ``k`` links share lane-engine passes (:func:`gateways_without`;
+  calibrated mode re-routes each edited graph).
 
 :func:`discount_implausible` is the ``--robust`` rule: every ``small_provider`` link of
 the graph becomes a peer link, so a small AS no longer passes a large customer's routes
@@ -42,15 +44,18 @@ import pandas as pd
 
 from crossroads.metrics._links import link_key
 from crossroads.metrics._typing import SourceWeighting
-from crossroads.metrics.dependency import DirectionResult, inbound
+from crossroads.metrics.dependency import DirectionResult, inbound, inbound_sources
+from crossroads.metrics.groups import Group, group_destinations
+from crossroads.metrics.lane_sums import LaneDestinations, inbound_lanes
 from crossroads.metrics.targets import customer_cone_sizes
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.calibration import Calibration
+from crossroads.routing.lanes import LaneBatch, map_lanes
 from crossroads.snapshots import Snapshot
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["CONE_RATIO", "LinkSources", "discount_implausible", "implausible_links",
-           "robust_snapshot", "robustness"]
+__all__ = ["CONE_RATIO", "LinkSources", "discount_implausible", "gateways_without",
+           "implausible_links", "robust_snapshot", "robustness"]
 
 LinkSources = tuple[np.ndarray, np.ndarray, np.ndarray]
 """``(as1, as2, source)`` columns of a CAIDA link table (``source`` may hold None)."""
@@ -100,11 +105,16 @@ def robustness(
     top = [c for c in result.by_country.country.head(top_countries)]
     shifts: list[float] = []
     deltas: dict[str, list[float]] = {c: [] for c in top}
-    for a, b in zip(links.as1, links.as2, strict=True):
-        after = _gateway(inbound(graph.without_links([(int(a), int(b))]), table, country,
-                                 mode=mode, sources=sources, vantage_points=vantage_points,
-                                 workers=workers, calibration=calibration,
-                                 shares_only=True))
+    pairs = [(int(a), int(b)) for a, b in zip(links.as1, links.as2, strict=True)]
+    if calibration is None and mode != "calibrated":
+        afters = gateways_without(graph, table, country, pairs, mode=mode, sources=sources,
+                                  vantage_points=vantage_points, workers=workers)
+    else:  # observed routes: one recomputation per edited graph
+        afters = [_gateway(inbound(graph.without_links([p]), table, country, mode=mode,
+                                   sources=sources, vantage_points=vantage_points,
+                                   workers=workers, calibration=calibration,
+                                   shares_only=True)) for p in pairs]
+    for after in afters:
         keys = set(before) | set(after)
         shifts.append(0.5 * sum(abs(after.get(x, 0.0) - before.get(x, 0.0)) for x in keys))
         for c in top:
@@ -142,6 +152,57 @@ def robust_snapshot(snap: Snapshot, ratio: float = CONE_RATIO) -> Snapshot:
             "provider's own) routed as peer links")
     edited = snap.with_graph(discount_implausible(snap.graph, ratio))
     return replace(edited, notes=(*edited.notes, note))
+
+
+def gateways_without(
+    graph: ASGraph, table: ASTable, country: str, pairs: Sequence[tuple[int, int]], *,
+    mode: RouteMode = "all-best", sources: SourceWeighting = "addresses",
+    vantage_points: Sequence[int] | None = None, workers: int = 1,
+) -> list[dict[str, float]]:
+    """For each link ``(a, b)`` (ASNs) of ``pairs``: the inbound gateway shares of
+    ``country`` by country, ``(direct)`` and ``(domestic)`` on the graph without it, as
+    :func:`~crossroads.metrics.dependency.inbound` gives them on
+    ``graph.without_links([(a, b)])`` (to rounding). Every (link, destination group) is
+    one lane of the lane engine with that link removed in it alone
+    (:mod:`crossroads.routing.lanes`), so no edited graph is routed; the groups are those
+    of the edited graph (a stub whose one link is cut is no longer read off its provider).
+    """
+    home = table.country_id(country)
+    n_c = table.n_countries
+    src_w, _, apart = inbound_sources(graph, table, country, sources, vantage_points)
+    dests = table.origins(country)
+    lanes: list[tuple[int, Group]] = []
+    for c, p in enumerate(pairs):
+        cut = group_destinations(graph.without_links([p]), dests, table.ipv4[dests],
+                                 keep_apart=apart)
+        lanes += [(c, g) for g in cut]
+    ends = [tuple(graph.indices_of(p).tolist()) for p in pairs]
+
+    def reduce(batch: LaneBatch, start: int) -> np.ndarray:
+        part = lanes[start : start + len(batch)]
+        k = len(part)
+        dest = LaneDestinations(np.array([g.root for _, g in part], np.int64),
+                                np.array([g.virtual for _, g in part], np.bool_),
+                                np.full(k, home, np.int32), np.ones(k, np.bool_),
+                                np.full(k, home, np.int32))
+        got = inbound_lanes(batch, table.cc_id, src_w, n_c, dest)
+        weight = np.array([g.weight for _, g in part])[:, None]
+        return np.hstack([got.gateway, got.direct[:, None], got.domestic[:, None],
+                          got.reached[:, None]]) * weight
+
+    rows = np.concatenate(list(map_lanes(
+        graph, [g.root for _, g in lanes], reduce, mode=mode, workers=workers,
+        removed_links=[[ends[c]] for c, _ in lanes])))
+    cut_of = np.array([c for c, _ in lanes])
+    out = []
+    for c in range(len(pairs)):
+        total = rows[cut_of == c].sum(axis=0)
+        r = total[-1] if total[-1] > 0 else 1.0
+        shares = {table.codes[i]: float(total[i] / r) for i in np.flatnonzero(total[:n_c])
+                  if i != home}
+        shares["(direct)"], shares["(domestic)"] = total[n_c] / r, total[n_c + 1] / r
+        out.append(shares)
+    return out
 
 
 def _observed_paths(cal: Calibration, a: int, b: int) -> int:

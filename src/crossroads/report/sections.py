@@ -95,21 +95,26 @@ def corridors(country: str) -> dict[str, Any]:
 
 
 def dependency(
-    settings: Settings, country: str, *, date: Date | None = None, mode: str = "all-best",
+    settings: Settings, country: str, *, date: Date | None = None, mode: str = "auto",
     observed: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
     """Foreign dependency of ``country`` in both directions, chokepoints, concentration and
     border ASes (:func:`crossroads.metrics.report.dependency`), with the graph date
     and its fidelity note. ``mode="calibrated"``: on the snapshot calibrated by the
     ``observed`` RIB files (or the stored RIBs), :func:`crossroads.snapshots.
-    calibrated_snapshot`; its notes name the RIBs and the observed share. The answers
+    calibrated_snapshot`; its notes name the RIBs and the observed share. ``auto`` (the
+    default, as on the CLI) is calibrated with ``observed`` files or a stored RIB within
+    reach of the graph (:func:`crossroads.routing.load.rib_in_reach`), else all-best. The answers
     compare with the observed share of the ``observed`` RIB files, else of the newest RIB
     of the mirror (:func:`mirror_ribs`), whose date the comparison names."""
     from crossroads.metrics.report import dependency as run
     from crossroads.snapshots import calibrated_snapshot, snapshot
 
     cc = country_code(country)
+    if mode == "auto":
+        from crossroads.routing.load import rib_in_reach
 
+        mode = "calibrated" if observed or rib_in_reach(settings, date) else "all-best"
     compare = list(observed) or mirror_ribs(settings)[-1:]
 
     def compute() -> dict[str, Any]:

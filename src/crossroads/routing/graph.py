@@ -18,7 +18,8 @@ Cleaning rule for the links handed to :meth:`ASGraph.from_links` (documented in
 
 The graph keeps its cleaned link list (:attr:`ASGraph.links`) so that the what-if edits
 (:meth:`~ASGraph.without_ases`, :meth:`~ASGraph.without_links`, :meth:`~ASGraph.with_links`)
-are array filters followed by a rebuild, which takes well under a second at Internet scale.
+are array filters (the removals filter the adjacency arrays in place of a rebuild: tens of
+milliseconds at Internet scale; adding links rebuilds them, well under a second).
 
 Example (AS 1 provides AS 2 and AS 3; AS 2 and AS 3 peer)::
 
@@ -29,8 +30,9 @@ Example (AS 1 provides AS 2 and AS 3; AS 2 and AS 3 peer)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -197,15 +199,27 @@ class ASGraph:
         return self.asns[self.peer_idx[self.peer_ptr[i] : self.peer_ptr[i + 1]]]
 
     # ---------------------------------------------------------------- what-if edits
+    @cached_property
+    def _link_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of both ends of every link of :attr:`links` (computed once)."""
+        return (np.searchsorted(self.asns, self.links.as1),
+                np.searchsorted(self.asns, self.links.as2))
+
     def without_ases(self, asns: Iterable[int]) -> ASGraph:
         """The graph with every link of ``asns`` removed.
 
         The ASes themselves stay (isolated), so indices are unchanged and routes computed on
         the edited graph compare element-wise with the baseline. Unknown ASNs raise.
         """
-        gone = self.asns[self.indices_of(asns)]
-        keep = ~(np.isin(self.links.as1, gone) | np.isin(self.links.as2, gone))
-        return self._filtered(keep)
+        gone = np.zeros(self.n, bool)
+        gone[self.indices_of(asns)] = True
+        ia, ib = self._link_ends
+        keep = ~(gone[ia] | gone[ib])
+
+        def drop(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            return gone[rows] | gone[cols]
+
+        return self._filtered(keep, drop)
 
     def without_links(self, pairs: Iterable[tuple[int, int]]) -> ASGraph:
         """The graph without the links between each ``(a, b)`` pair (either order).
@@ -213,9 +227,13 @@ class ASGraph:
         ASes stay, so indices are unchanged. A pair that is not a link is ignored.
         """
         arr = np.asarray(list(pairs), dtype=np.int64).reshape(-1, 2)
-        drop = _pair_key(arr[:, 0], arr[:, 1])
-        keep = ~np.isin(_pair_key(self.links.as1, self.links.as2), drop)
-        return self._filtered(keep)
+        gone = _pair_key(arr[:, 0], arr[:, 1])
+        keep = ~np.isin(_pair_key(self.links.as1, self.links.as2), gone)
+
+        def drop(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            return np.isin(_pair_key(self.asns[rows], self.asns[cols]), gone)
+
+        return self._filtered(keep, drop)
 
     def with_links(self, as1: ArrayLike, as2: ArrayLike, rel: ArrayLike) -> ASGraph:
         """The graph with links added (or re-typed): new listings win over existing ones.
@@ -232,9 +250,18 @@ class ASGraph:
         )
         return ASGraph._from_clean(links, self.asns, self.dropped_links, self.provenance)
 
-    def _filtered(self, keep: np.ndarray) -> ASGraph:
+    def _filtered(
+        self, keep: np.ndarray, drop: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    ) -> ASGraph:
+        """The graph with the links ``keep`` (bool per link) and, in every adjacency, the
+        entries ``drop(rows, cols)`` (index arrays) removed: the same arrays a rebuild
+        from the kept links gives (rows stay sorted), without the sorts."""
         links = Links(self.links.as1[keep], self.links.as2[keep], self.links.rel[keep])
-        return ASGraph._from_clean(links, self.asns, self.dropped_links, self.provenance)
+        adj = [_csr_without(ptr, idx, drop) for ptr, idx in (
+            (self.prov_ptr, self.prov_idx), (self.cust_ptr, self.cust_idx),
+            (self.peer_ptr, self.peer_idx))]
+        return ASGraph(self.asns, *adj[0], *adj[1], *adj[2], links=links,
+                       dropped_links=self.dropped_links, provenance=self.provenance)
 
 
 # -------------------------------------------------------------------- private helpers
@@ -271,6 +298,17 @@ def _clean(a: np.ndarray, b: np.ndarray, r: np.ndarray) -> tuple[Links, int]:
     first.sort()  # keep input order: stable, reproducible link lists
     dropped = int(loop.sum()) + int(a.shape[0] - first.shape[0])
     return Links(a[first], b[first], r[first]), dropped
+
+
+def _csr_without(
+    ptr: np.ndarray, idx: np.ndarray, drop: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The CSR ``(ptr, idx)`` without the entries ``drop(rows, cols)`` marks."""
+    rows = np.repeat(np.arange(ptr.shape[0] - 1, dtype=np.int64), np.diff(ptr))
+    keep = ~drop(rows, idx)
+    out = np.zeros_like(ptr)
+    np.cumsum(np.bincount(rows[keep], minlength=ptr.shape[0] - 1), out=out[1:])
+    return out, idx[keep]
 
 
 def _csr(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

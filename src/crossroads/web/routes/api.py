@@ -21,11 +21,12 @@ from crossroads.ids import country_code
 from crossroads.report import sections
 from crossroads.report.views import answer_view, history_marks
 
-__all__ = ["CountryPath", "cached", "known_country", "router"]
+__all__ = ["CountryPath", "ModeName", "cached", "country_dependency", "known_country", "router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
 CountryPath = Annotated[str, Path(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2")]
+ModeName = Literal["auto", "deterministic", "all-best", "calibrated"]
 AsnPath = Annotated[int, Path(ge=0, le=2**32 - 1, description="AS number")]
 Asn = Annotated[int, Field(ge=0, le=2**32 - 1)]
 
@@ -60,11 +61,22 @@ def profile(request: Request, cc: CountryPath) -> dict[str, Any]:
 async def dependency(
     request: Request, cc: CountryPath,
     date: Annotated[Date | None, Query(description="AS graph in force on this date")] = None,
+    mode: Annotated[ModeName, Query(
+        description="auto: calibrated when the store holds a RIB within 730 days of the "
+        "graph, else all-best (its answer says which it used)")] = "auto",
 ) -> dict[str, Any]:
-    code = known_country(cc)
+    return await country_dependency(request, known_country(cc), date=date, mode=mode)
+
+
+async def country_dependency(request: Request, code: str, *, date: Date | None = None,
+                             mode: ModeName = "auto") -> dict[str, Any]:
+    """:func:`crossroads.report.sections.dependency` of ``code`` through the result cache
+    (the dependency endpoint, the answer and the figures share its entries)."""
     settings = request.app.state.settings
-    return await cached(request, ("dependency", code, date),
-                        partial(sections.dependency, settings, code, date=date))
+    result: dict[str, Any] = await cached(
+        request, ("dependency", code, date, mode),
+        partial(sections.dependency, settings, code, date=date, mode=mode))
+    return result
 
 
 @router.get("/countries/{cc}/history",
@@ -83,11 +95,7 @@ async def history(request: Request, cc: CountryPath) -> dict[str, Any]:
             summary="The answer first: lead sentences and the comparison with published "
             "figures (from crossroads dependency)")
 async def answer(request: Request, cc: CountryPath) -> list[dict[str, Any]]:
-    code = known_country(cc)
-    settings = request.app.state.settings
-    dep = await cached(request, ("dependency", code, None),
-                       partial(sections.dependency, settings, code, date=None))
-    return answer_view(dep)
+    return answer_view(await country_dependency(request, known_country(cc)))
 
 
 @router.get("/countries/{cc}/outages", summary="Stored outage events (crossroads outages)")

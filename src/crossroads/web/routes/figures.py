@@ -10,10 +10,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from crossroads.report import sections
 from crossroads.report.figures import bars_svg
 from crossroads.report.views import dependency_view, territory_view
-from crossroads.web.routes.api import CountryPath, cached, known_country
+from crossroads.web.routes.api import CountryPath, cached, country_dependency, known_country
 
 __all__ = ["router"]
 
@@ -22,11 +21,6 @@ router = APIRouter(prefix="/figures", tags=["figures"])
 DirectionQuery = Annotated[Literal["inbound", "outbound"], Query()]
 
 
-async def _dependency(request: Request, code: str) -> dict[str, Any]:
-    settings = request.app.state.settings
-    dep: dict[str, Any] = await cached(request, ("dependency", code, None),
-                                       partial(sections.dependency, settings, code, date=None))
-    return dep
 
 
 def _svg(svg: str) -> Response:
@@ -42,7 +36,7 @@ async def world_map(
     ] = "gateway",
 ) -> Response:
     code = known_country(cc)
-    dep = await _dependency(request, code)
+    dep = await country_dependency(request, code)
     view = await cached(request, ("dependency-view", code),
                         lambda: dependency_view(dep, code), pool=None)
     part = view["directions"].get(direction)
@@ -50,7 +44,7 @@ async def world_map(
 
 
 async def _territory(request: Request, code: str, direction: str) -> dict[str, Any] | None:
-    dep = await _dependency(request, code)
+    dep = await country_dependency(request, code)
     # matplotlib draws the map: in a worker process, not in a thread of the server
     view = await cached(request, ("territory-view", code),
                         partial(territory_view, dep, code), pool="light")

@@ -106,7 +106,7 @@ const crossroads = (() => {
     try { dep = await api(`/api/countries/${cc}/dependency`); } catch (e) { stop(); problem(status, e); return null; }
     stop(); status.remove();
     $("dep-fidelity").innerHTML = fidelity(dep.fidelity_note);
-    $("dep-src").innerHTML = `Units: % of address-weighted, tie-split simulated AS paths with a route; routes simulated on the CAIDA AS graph of ${esc(dep.graph_date)}. ${dataLine(dep)}.`;
+    $("dep-src").innerHTML = `Units: % of address-weighted, tie-split simulated AS paths with a route; routes simulated on the CAIDA AS graph of ${esc(dep.graph_date)}, ${esc(dep.mode)} mode${dep.mode === "calibrated" ? " (observed routes fixed where a RIB shows them; see the notes)" : ""}. ${dataLine(dep)}.`;
     const draw = async () => {
       const dir = document.querySelector('input[name="dir"]:checked').value;
       const measure = document.querySelector('input[name="measure"]:checked').value;

@@ -1,0 +1,138 @@
+"""The carrying set: a few ASes that lie on most of a country's inbound path mass.
+
+The **carrying set** is a small set of ASes that together lie on at least ``threshold``
+(default 90 %) of C's inbound tie-split path mass, found **greedily**: repeatedly add the AS
+carrying the most mass not yet covered (re-pushing the mass with the chosen ASes absorbing
+it, :func:`crossroads.metrics._kernels.uncovered`). Greedy set cover is within a factor
+``ln(m) + 1`` of the smallest set (Chvatal, "A greedy heuristic for the set-covering
+problem", Math. Oper. Res. 1979); it is not guaranteed minimal.
+
+Each round only re-pushes the destinations whose uncovered mass passed through the AS
+chosen last: blocking an AS that no uncovered mass reaches changes nothing, so the rounds
+give the same sums as re-pushing everything (the kept parts are added in the same order).
+
+Worked example -- AA's AS 1 has providers AS 2 (BB) and AS 5 (EE); the foreign sources
+are AS 3 (1,024 addresses, a customer of AS 2) and AS 4 (3,072, a customer of AS 5). AS 5
+carries 3/4 of the mass, then AS 2 the remaining 1/4::
+
+    >>> from crossroads.routing import ASGraph
+    >>> g = ASGraph.from_links([2, 5, 2, 5], [1, 1, 3, 4], [-1, -1, -1, -1])
+    >>> info = pd.DataFrame({"asn": [1, 2, 3, 4, 5], "reg_cc": ["AA", "BB", "CC", "DD", "EE"],
+    ...                      "ipv4_addresses": [256, 0, 1024, 3072, 0]})
+    >>> cs = carrying_set(g, ASTable.from_frame(g, info), "AA")
+    >>> cs[["asn", "added_share", "cumulative_share"]].values.tolist()
+    [[5.0, 0.75, 0.75], [2.0, 0.25, 1.0]]
+
+(``tests/metrics/test_chokepoints_hand.py`` works the hand graph of ``tests/metrics/hand.py``.)
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+
+from crossroads.metrics import _engine
+from crossroads.metrics import _kernels as _k
+from crossroads.metrics.groups import Group
+from crossroads.metrics.lane_sums import inbound_groups
+from crossroads.routing import ASGraph, RouteMode, Routes
+from crossroads.routing.calibration import Calibration
+from crossroads.routing.lanes import map_lanes
+from crossroads.snapshots.astable import ASTable
+
+__all__ = ["carrying_set"]
+
+
+def carrying_set(
+    graph: ASGraph,
+    table: ASTable,
+    country: str,
+    *,
+    threshold: float = 0.9,
+    mode: RouteMode = "all-best",
+    max_size: int = 20,
+    calibration: Calibration | None = None,
+    workers: int = min(2, os.cpu_count() or 1),
+) -> pd.DataFrame:
+    """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass
+    (module doc): ``asn, name, country, added_share, cumulative_share``."""
+    groups, src_w = inbound_groups(graph, table, country, calibration=calibration)
+    jobs = [(g, r, frac) for g, variants in zip(groups, _routes(graph, groups, mode,
+                                                                calibration), strict=True)
+            for r, frac in variants]
+    blocked = np.zeros(graph.n, bool)
+
+    def push(job: tuple[Group, Routes, float]) -> tuple[np.ndarray, np.ndarray, float,
+                                                        np.ndarray]:
+        g, r, _ = job
+        w = src_w if g.virtual or src_w[g.root] == 0.0 else _without(src_w, g.root)
+        t, e, passed = _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root,
+                                    g.virtual)
+        at = np.flatnonzero(t)
+        return at, t[at], e, np.flatnonzero(passed)
+
+    parts: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
+    stale = list(range(len(jobs)))
+    chosen: list[tuple[int, float, float]] = []
+    total = None
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        while len(chosen) < max_size:
+            fresh = list(pool.map(push, [jobs[j] for j in stale]))
+            if not parts:
+                parts = fresh
+            else:
+                for j, part in zip(stale, fresh, strict=True):
+                    parts[j] = part
+            transit = np.zeros(graph.n)
+            escaped = 0.0
+            for (g, _, frac), (at, t, e, _) in zip(jobs, parts, strict=True):
+                transit[at] += g.weight * frac * t
+                escaped += g.weight * frac * e
+            if total is None:
+                total = escaped
+            covered = 1.0 - escaped / total if total else 1.0
+            if chosen:
+                chosen[-1] = (chosen[-1][0], chosen[-1][1], covered)
+            if covered >= threshold or transit.max() <= 0:
+                break
+            best = int(np.argmax(transit))
+            blocked[best] = True
+            chosen.append((best, float(transit[best] / total), covered))
+            stale = [j for j, p in enumerate(parts) if _holds(p[3], best)]
+    return pd.DataFrame(
+        {
+            "asn": [int(graph.asns[i]) for i, _, _ in chosen],
+            "name": [table.names[i] for i, _, _ in chosen],
+            "country": [table.codes[table.cc_id[i]] for i, _, _ in chosen],
+            "added_share": [a for _, a, _ in chosen],
+            "cumulative_share": [c for _, _, c in chosen],
+        }
+    )
+
+
+def _routes(
+    graph: ASGraph, groups: list[Group], mode: RouteMode, calibration: Calibration | None
+) -> list[list[tuple[Routes, float]]]:
+    """Every group's routes (with their variant weights), on the lane engine unless
+    calibrated."""
+    if mode == "calibrated":
+        return [_engine.routes_of(graph, g.root, mode, calibration) for g in groups]
+    out: list[list[tuple[Routes, float]]] = []
+    for part in map_lanes(graph, [g.root for g in groups],
+                          lambda batch, _: batch.all_routes(), mode=mode):
+        out += [[(r, 1.0)] for r in part]
+    return out
+
+
+def _holds(sorted_idx: np.ndarray, i: int) -> bool:
+    p = int(np.searchsorted(sorted_idx, i))
+    return p < sorted_idx.size and int(sorted_idx[p]) == i
+
+
+def _without(w: np.ndarray, i: int) -> np.ndarray:
+    out = w.copy()
+    out[i] = 0.0
+    return out
