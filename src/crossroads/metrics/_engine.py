@@ -18,6 +18,7 @@ stub that is itself a source or vantage point is not grouped (its own path diffe
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -86,8 +87,10 @@ def run(
 
     ``src_w`` (per AS index) weighs the sources; pairs are weighted ``W_d * w_s``.
     ``vantage_points`` (indices), when given, yields the hegemony sums. ``workers``
-    threads evaluate groups side by side (the kernels release the GIL); the sums are
-    added in group order either way, so the result does not depend on ``workers``.
+    threads evaluate groups side by side (the kernels release the GIL); each lane batch
+    (64 groups) is summed in group order, then the batches in order (calibrated: group
+    by group), so the result does not depend on ``workers``, and only one set of sums per
+    batch in flight is alive, never one per group.
     ``links`` adds the path mass crossing every link (:attr:`Sums.link_mass`);
     ``crossings`` adds the mass on each crossing link (:func:`flows.flow_crossings`);
     ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
@@ -95,42 +98,57 @@ def run(
     leaves :attr:`Sums.any` at zero (the costliest reduction; shares-only recomputations).
     """
     n = graph.n
-    sums = Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n), hegemony=np.zeros(n))
     total_w = float(src_w.sum())
     lids = link_ids(graph) if links else None
-    if links:
-        sums.link_mass = np.zeros(len(graph.links))
     extra = _Extra.asked(crossings, labels, table.n_countries, n, any_sums)
+
+    def empty() -> Sums:
+        return Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n),
+                    hegemony=np.zeros(n), link_mass=np.zeros(len(graph.links)) if links else None,
+                    label_any=None if labels is None else np.zeros(labels[1]))
+
+    sums = empty()
     keys: list[np.ndarray] = []
     masses: list[np.ndarray] = []
-    if labels is not None:
-        sums.label_any = np.zeros(labels[1])
 
     def reduce_one(g: Group, r: Routes) -> _Part:
         return _routes_part(graph, table, home, g, src_w, outbound, r, vantage_points, alpha,
                             lids, extra)
 
+    def fold(into: Sums, g: Group, parts: list[tuple[float, _Part]],
+             ks: list[np.ndarray], ms: list[np.ndarray]) -> None:
+        into.propagations += len(parts)
+        into.destinations += len(g.members)
+        into.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
+        for frac, part in parts:  # one part per variant (calibrated), else one
+            _add(into, g.weight * frac, part)
+            more = part[-1]
+            if more.crossing is not None:
+                _add_crossings(ks, ms, g, frac, more.crossing, outbound, n)
+
     def one(g: Group) -> list[tuple[float, _Part]]:
         return [(f, reduce_one(g, r)) for r, f in routes_of(graph, g.root, mode, calibration)]
 
-    def batch_parts(batch: LaneBatch, start: int) -> list[list[tuple[float, _Part]]]:
-        return [[(1.0, reduce_one(g, r))] for g, r in zip(groups[start : start + len(batch)],
-                                                    batch.all_routes(), strict=True)]
+    def batch_sums(batch: LaneBatch, start: int) -> tuple[Sums, list[np.ndarray],
+                                                          list[np.ndarray]]:
+        # each group's part is folded into the batch's sums as soon as it is made: 64
+        # parts alive at once (per-AS and per-link arrays) held ~450 MiB on the 2025 graph
+        part = empty()
+        ks: list[np.ndarray] = []
+        ms: list[np.ndarray] = []
+        for g, r in zip(groups[start : start + len(batch)], batch.all_routes(), strict=True):
+            fold(part, g, [(1.0, reduce_one(g, r))], ks, ms)
+        return part, ks, ms
 
     if mode == "calibrated":  # observed variants: one propagation each
-        per_group: Iterator[list[tuple[float, _Part]]] = _map(one, groups, workers)
-    else:  # 64 destinations per pass, the same routes
-        per_group = (p for ps in map_lanes(graph, [g.root for g in groups], batch_parts,
-                                           mode=mode, workers=workers) for p in ps)
-    for g, parts in zip(groups, per_group, strict=True):
-        sums.propagations += len(parts)
-        sums.destinations += len(g.members)
-        sums.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
-        for frac, part in parts:  # one part per variant (calibrated), else one
-            _add(sums, g.weight * frac, part)
-            more = part[-1]
-            if more.crossing is not None:
-                _add_crossings(keys, masses, g, frac, more.crossing, outbound, n)
+        for g, parts in zip(groups, _map(one, groups, workers), strict=True):
+            fold(sums, g, parts, keys, masses)
+    else:  # 64 destinations per pass, the same routes; batches summed in order
+        for part, ks, ms in map_lanes(graph, [g.root for g in groups], batch_sums, mode=mode,
+                                      workers=workers):
+            _merge(sums, part)
+            keys += ks
+            masses += ms
     if crossings:
         sums.crossings = _reduce_crossings(keys, masses, n)
     return sums
@@ -182,6 +200,16 @@ def _add(sums: Sums, weight: float, part: _Part) -> None:
     if heg is not None:
         sums.hegemony += weight * heg
         sums.hegemony_weight += weight
+
+
+def _merge(sums: Sums, part: Sums) -> None:
+    """Add every sum of ``part`` (a batch's) to ``sums``."""
+    for f in dataclasses.fields(Sums):
+        mine, theirs = getattr(sums, f.name), getattr(part, f.name)
+        if isinstance(mine, np.ndarray):
+            mine += theirs
+        elif isinstance(mine, (int, float)):
+            setattr(sums, f.name, mine + theirs)
 
 
 def _add_crossings(keys: list[np.ndarray], masses: list[np.ndarray], g: Group, frac: float,

@@ -8,7 +8,10 @@ once with :class:`~crossroads.errors.BusyError` (the web answers 503 with ``Retr
 A job whose clients have all gone is cancelled: a waiting one never starts, a running one
 has its worker process killed (a new one is started for the next job). Worker processes
 are started on demand and kept, so their caches (the AS graph of a date) serve the next
-job.
+job. After each job a worker collects garbage and hands the heap it freed back to the
+system (``malloc_trim`` where the C library is glibc: a scenario frees about 0.6 GiB that
+would otherwise stay resident); a worker still above ``max_worker_mib`` resident after
+that is retired and replaced, so no worker grows without bound.
 
 A job is a picklable callable (a module-level function, or a ``functools.partial`` of one);
 it returns picklable data. A :class:`~crossroads.errors.CrossroadsError` raised in the
@@ -33,17 +36,21 @@ Example (a job that is a plain function)::
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import gc
 import multiprocessing
 import os
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from crossroads.errors import BusyError, CrossroadsError
 
-__all__ = ["Job", "JobCancelled", "SharedCluster", "WorkPool", "WorkerError"]
+__all__ = ["Job", "JobCancelled", "SharedCluster", "WorkPool", "WorkerError",
+           "release_memory", "resident_mib"]
 
 
 class WorkerError(RuntimeError):
@@ -74,10 +81,36 @@ def _serve(conn: Connection, niceness: int) -> None:
                        getattr(exc, "retry_after", None))
         except BaseException:  # noqa: BLE001 - a bug: its traceback goes to the server log
             outcome = ("bug", traceback.format_exc())
+        del job
+        release_memory()
         try:
             conn.send(outcome)
         except Exception:  # noqa: BLE001 - an unpicklable result is a bug too
             conn.send(("bug", traceback.format_exc()))
+
+
+def release_memory() -> None:
+    """Collect garbage, then return the C heap's free memory to the system where the C
+    library can (glibc's ``malloc_trim``; elsewhere only the collection)."""
+    gc.collect()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):  # pragma: no cover - not glibc
+        pass
+
+
+def resident_mib(pid: int) -> float | None:
+    """Resident memory of process ``pid`` in MiB (``/proc/PID/statm``), None where there is
+    no ``/proc`` or the process is gone.
+
+    >>> resident_mib(os.getpid()) > 1
+    True
+    """
+    try:
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _rebuild(cls: type[CrossroadsError], message: str, hint: str | None,
@@ -133,25 +166,28 @@ class WorkPool:
     """At most ``workers`` jobs at once in worker processes, ``queue`` more waiting."""
 
     def __init__(self, workers: int = 2, queue: int = 4, *, retry_after: int = 10,
-                 niceness: int = 10) -> None:
+                 niceness: int = 10, max_worker_mib: float | None = None) -> None:
         self.workers = workers
         self.niceness = niceness
         self.queue = queue
         self.retry_after = retry_after
+        self.max_worker_mib = max_worker_mib
         self.admitted = 0
         self.running = 0
         self.started = 0
         self.cancelled = 0
+        self.retired = 0
         self._slots: asyncio.Semaphore | None = None
         self._idle: list[_Worker] = []
         self._ctx = multiprocessing.get_context("spawn")
 
     def status(self) -> dict[str, int]:
-        """Jobs running and waiting, the limits, worker processes started and jobs
-        cancelled so far."""
+        """Jobs running and waiting, the limits, worker processes started, jobs
+        cancelled and workers retired for their memory so far."""
         return {"running": self.running, "waiting": self.admitted - self.running,
                 "workers": self.workers, "queue": self.queue,
-                "processes_started": self.started, "cancelled": self.cancelled}
+                "processes_started": self.started, "cancelled": self.cancelled,
+                "retired": self.retired}
 
     def submit(self, fn: Callable[[], Any]) -> Job:
         """Admit ``fn`` or raise :class:`BusyError` when ``workers + queue`` jobs are
@@ -206,13 +242,23 @@ class WorkPool:
                 raise JobCancelled() from None
             raise WorkerError("the worker process died (killed, or out of memory)") from None
         job.worker = None
-        self._idle.append(worker)
+        self._keep(worker)
         kind, *rest = outcome
         if kind == "ok":
             return rest[0]
         if kind == "error":
             raise _rebuild(*rest)
         raise WorkerError(rest[0])
+
+    def _keep(self, worker: _Worker) -> None:
+        """Back to the idle workers, or retired when it stays above ``max_worker_mib``
+        after its job (it released what it freed before answering)."""
+        rss = resident_mib(worker.process.pid)
+        if self.max_worker_mib is not None and rss is not None and rss > self.max_worker_mib:
+            worker.kill()
+            self.retired += 1
+        else:
+            self._idle.append(worker)
 
     def _worker(self) -> _Worker:
         while self._idle:

@@ -54,13 +54,16 @@ def _swagger_file(name: str) -> bytes:
 def create_app(
     settings: Settings, *, cache_size: int = 64, allowed_hosts: Iterable[str] = (),
     heavy_workers: int = 2, heavy_queue: int = 4, light_workers: int = 1,
-    light_queue: int = 16, dask_workers: int = 2,
+    light_queue: int = 16, dask_workers: int = 2, worker_max_mib: float | None = 1024,
 ) -> FastAPI:
     """The web app over the store of ``settings``.
 
     ``allowed_hosts``: names besides the loopback ones that a request's ``Host`` may
     carry. ``heavy_*``/``light_*``: worker processes and waiting places of the two pools
-    (a full pool answers 503); ``dask_workers``: processes of the shared Dask cluster.
+    (a full pool answers 503); ``dask_workers``: processes of the shared Dask cluster;
+    ``worker_max_mib``: a pool worker still resident above this after a job is replaced
+    (a scenario worker holds 0.56-0.67 GiB between jobs, the snapshot and the country's
+    "before" side included, and peaks near 1.1 GiB).
     """
 
     @asynccontextmanager
@@ -81,8 +84,10 @@ def create_app(
     )
     app.state.settings = settings
     app.state.cache = ResultCache(cache_size)
-    app.state.heavy = WorkPool(heavy_workers, heavy_queue, retry_after=30)
-    app.state.light = WorkPool(light_workers, light_queue, retry_after=5)
+    app.state.heavy = WorkPool(heavy_workers, heavy_queue, retry_after=30,
+                               max_worker_mib=worker_max_mib)
+    app.state.light = WorkPool(light_workers, light_queue, retry_after=5,
+                               max_worker_mib=worker_max_mib)
     app.state.dask = SharedCluster(dask_workers)
     app.state.templates = Jinja2Templates(env=environment("crossroads.web"))
     # the words that send a reader to a page (crossroads.docrefs): app.js links them
