@@ -150,3 +150,19 @@ def test_a_cached_simulate_reads_no_territorial_inputs(
                         lambda self, kind: (pdb,) if kind == "peeringdb" else real(self, kind))
     monkeypatch.setattr(Snapshot, "peeringdb", lambda self: None)
     assert simulate(snap, sc, workers=1).cache == "miss"
+
+
+def test_dataset_list_is_read_again_after_a_write(scratch_settings) -> None:  # noqa: ANN001
+    """The dataset list is kept while the database files are unchanged and read again
+    after any write (here a row added through a writing connection)."""
+    from crossroads.store import open_store
+    from crossroads.store._db import connect
+
+    store = open_store(scratch_settings, read_only=False)
+    before = store.datasets()
+    assert store.datasets() == before
+    with connect(scratch_settings, read_only=False) as con:
+        con.execute("INSERT INTO datasets SELECT 'probe-x', 'probe', 's', DATE '2020-01-01', "
+                    "'00', TIMESTAMP '2020-01-01', 1, TIMESTAMP '2020-01-01', []")
+    assert [r.name for r in store.datasets("probe")] == ["probe-x"]
+    assert len(store.datasets()) == len(before) + 1

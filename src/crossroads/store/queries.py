@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import duckdb
@@ -112,14 +113,23 @@ class Store:
         return cached(self.settings.data_dir / "results", key_parts, compute)
 
     def datasets(self, kind: str | None = None) -> list[DatasetRecord]:
-        """Every loaded dataset (of ``kind``), by kind then data date."""
-        where, params = ("WHERE kind = ?", [kind]) if kind else ("", [])
-        with connect(self.settings) as con:
-            rows = con.execute(
-                f"SELECT {_DATASET_COLS} FROM datasets {where} ORDER BY kind, data_date, name",
-                params,
-            ).fetchall()
-        return [_record(r) for r in rows]
+        """Every loaded dataset (of ``kind``), by kind then data date. The list is read
+        once per state of the database files: kept while neither the file nor its
+        write-ahead log changed (size, mtime in ns, inode), re-read after any write."""
+        path = self.settings.database
+        stamp = _file_stamp(path)
+        kept = _DATASETS.get(path)
+        if stamp is not None and kept is not None and kept[0] == stamp:
+            records = kept[1]
+        else:
+            with connect(self.settings) as con:
+                rows = con.execute(
+                    f"SELECT {_DATASET_COLS} FROM datasets ORDER BY kind, data_date, name"
+                ).fetchall()
+            records = [_record(r) for r in rows]
+            if stamp is not None and stamp == _file_stamp(path):
+                _DATASETS[path] = (stamp, records)
+        return [r for r in records if kind is None or r.kind == kind]
 
     def dataset(self, name: str) -> DatasetRecord:
         """The loaded dataset called ``name``."""
@@ -308,6 +318,23 @@ def open_store(settings: Settings, *, read_only: bool = True) -> Store:
         with connect(settings, read_only=False) as con:
             ensure_schema(con)
     return Store(settings)
+
+
+_DATASETS: dict[Path, tuple[tuple[tuple[int, int, int], ...], list[DatasetRecord]]] = {}
+
+
+def _file_stamp(path: Path) -> tuple[tuple[int, int, int], ...] | None:
+    """(size, mtime ns, inode) of the database file and of its WAL (when present)."""
+    out = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            st = p.stat()
+        except OSError:
+            if p == path:
+                return None
+            continue
+        out.append((st.st_size, st.st_mtime_ns, st.st_ino))
+    return tuple(out)
 
 
 def _check_as_info(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
