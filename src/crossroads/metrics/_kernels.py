@@ -138,12 +138,11 @@ def trimmed_mean_columns(values, n_rows, alpha):
 def uncovered(length, nh_ptr, nh_idx, w, blocked, root, virtual):
     """Path mass that avoids every ``blocked`` transit AS, per AS and in total.
 
-    Returns ``(transit, escaped, passed)``: ``transit[v]`` is the mass of the paths
-    through ``v`` (``v`` strictly inside) that cross no blocked AS anywhere -- the mass
-    arriving at ``v`` unabsorbed times ``cont[v]``, the probability that the rest of the
-    path avoids the blocked ASes (an origin-side pass) -- ``escaped`` the mass of the
-    paths that avoid them all, and ``passed[v]`` whether any unabsorbed mass arrives at
-    ``v`` from elsewhere (blocking an AS it is False for changes nothing).
+    Returns ``(transit, escaped)``: ``transit[v]`` is the mass of the paths through ``v``
+    (``v`` strictly inside) that cross no blocked AS anywhere -- the mass arriving at
+    ``v`` unabsorbed times ``cont[v]``, the probability that the rest of the path avoids
+    the blocked ASes (an origin-side pass) -- and ``escaped`` the mass of the paths that
+    avoid them all.
     """
     n = length.shape[0]
     order = order_by_length(length)
@@ -164,7 +163,6 @@ def uncovered(length, nh_ptr, nh_idx, w, blocked, root, virtual):
     for i in range(m):
         mass[order[i]] = w[order[i]]
     transit = np.zeros(n, np.float64)
-    passed = np.zeros(n, np.bool_)
     escaped = 0.0
     for i in range(m - 1, -1, -1):
         v = order[i]
@@ -173,7 +171,6 @@ def uncovered(length, nh_ptr, nh_idx, w, blocked, root, virtual):
             continue
         if not (v == root and not virtual):
             inside = x - w[v]
-            passed[v] = inside > 0.0
             if blocked[v] and inside > 0.0:
                 x -= inside  # paths reaching v from elsewhere are covered
                 inside = 0.0
@@ -185,7 +182,7 @@ def uncovered(length, nh_ptr, nh_idx, w, blocked, root, virtual):
         share = x / (b - a)
         for k in range(a, b):
             mass[nh_idx[k]] += share
-    return transit, escaped, passed
+    return transit, escaped
 
 
 @njit(cache=True, nogil=True)

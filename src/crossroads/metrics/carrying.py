@@ -7,9 +7,7 @@ it, :func:`crossroads.metrics._kernels.uncovered`). Greedy set cover is within a
 ``ln(m) + 1`` of the smallest set (Chvatal, "A greedy heuristic for the set-covering
 problem", Math. Oper. Res. 1979); it is not guaranteed minimal.
 
-Each round only re-pushes the destinations whose uncovered mass passed through the AS
-chosen last: blocking an AS that no uncovered mass reaches changes nothing, so the rounds
-give the same sums as re-pushing everything (the kept parts are added in the same order).
+Each round re-pushes every destination, on two threads.
 
 Worked example -- AA's AS 1 has providers AS 2 (BB) and AS 5 (EE); the foreign sources
 are AS 3 (1,024 addresses, a customer of AS 2) and AS 4 (3,072, a customer of AS 5). AS 5
@@ -65,31 +63,19 @@ def carrying_set(
             for r, frac in variants]
     blocked = np.zeros(graph.n, bool)
 
-    def push(job: tuple[Group, Routes, float]) -> tuple[np.ndarray, np.ndarray, float,
-                                                        np.ndarray]:
+    def push(job: tuple[Group, Routes, float]) -> tuple[np.ndarray, float]:
         g, r, _ = job
         w = src_w if g.virtual or src_w[g.root] == 0.0 else _without(src_w, g.root)
-        t, e, passed = _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root,
-                                    g.virtual)
-        at = np.flatnonzero(t)
-        return at, t[at], e, np.flatnonzero(passed)
+        return _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root, g.virtual)
 
-    parts: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
-    stale = list(range(len(jobs)))
     chosen: list[tuple[int, float, float]] = []
     total = None
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         while len(chosen) < max_size:
-            fresh = list(pool.map(push, [jobs[j] for j in stale]))
-            if not parts:
-                parts = fresh
-            else:
-                for j, part in zip(stale, fresh, strict=True):
-                    parts[j] = part
             transit = np.zeros(graph.n)
             escaped = 0.0
-            for (g, _, frac), (at, t, e, _) in zip(jobs, parts, strict=True):
-                transit[at] += g.weight * frac * t
+            for (g, _, frac), (t, e) in zip(jobs, pool.map(push, jobs), strict=True):
+                transit += g.weight * frac * t
                 escaped += g.weight * frac * e
             if total is None:
                 total = escaped
@@ -101,7 +87,6 @@ def carrying_set(
             best = int(np.argmax(transit))
             blocked[best] = True
             chosen.append((best, float(transit[best] / total), covered))
-            stale = [j for j, p in enumerate(parts) if _holds(p[3], best)]
     return pd.DataFrame(
         {
             "asn": [int(graph.asns[i]) for i, _, _ in chosen],
@@ -125,11 +110,6 @@ def _routes(
                           lambda batch, _: batch.all_routes(), mode=mode):
         out += [[(r, 1.0)] for r in part]
     return out
-
-
-def _holds(sorted_idx: np.ndarray, i: int) -> bool:
-    p = int(np.searchsorted(sorted_idx, i))
-    return p < sorted_idx.size and int(sorted_idx[p]) == i
 
 
 def _without(w: np.ndarray, i: int) -> np.ndarray:
