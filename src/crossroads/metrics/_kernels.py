@@ -135,53 +135,105 @@ def trimmed_mean_columns(values, n_rows, alpha):
 
 
 @njit(cache=True, nogil=True)
-def uncovered(length, nh_ptr, nh_idx, w, blocked, root, virtual):
-    """Path mass that avoids every ``blocked`` transit AS, per AS and in total.
+def folded_dag(length, nh_ptr, nh_idx, w):
+    """One destination's next-hop DAG without its leaves, in topological order.
 
-    Returns ``(transit, escaped)``: ``transit[v]`` is the mass of the paths through ``v``
-    (``v`` strictly inside) that cross no blocked AS anywhere -- the mass arriving at
-    ``v`` unabsorbed times ``cont[v]``, the probability that the rest of the path avoids
-    the blocked ASes (an origin-side pass) -- and ``escaped`` the mass of the paths that
-    avoid them all.
+    A *leaf* is a reachable AS that is nobody's next hop and not an origin: nothing
+    passes through it, so it only hands its own weight ``w`` on, split evenly over its
+    next hops. Folding that into the next hops' starting mass loses nothing a source-side
+    pass needs (a leaf's transit is 0), and leaves are most ASes (the stubs).
+
+    Returns ``(order, ptr, idx, mass0)``: ``order[i]`` the AS index of kept node ``i``
+    (by increasing path length, :func:`order_by_length`); ``ptr``/``idx`` its next hops
+    in local numbers, in their original order (each comes earlier: a pass over
+    ``range(m)`` is origin side, over ``range(m - 1, -1, -1)`` source side); ``mass0``
+    its own weight plus the shares of its leaves.
     """
     n = length.shape[0]
     order = order_by_length(length)
-    m = order.shape[0]
-    cont = np.ones(n, np.float64)
-    for i in range(m):  # origin side: P(the path after v avoids the blocked ASes)
-        v = order[i]
+    hop = np.zeros(n, np.bool_)  # somebody's next hop
+    for v in order:
+        for k in range(nh_ptr[v], nh_ptr[v + 1]):
+            hop[nh_idx[k]] = True
+    loc = np.full(n, -1, np.int32)
+    m = 0
+    for v in order:
+        if hop[v] or nh_ptr[v] == nh_ptr[v + 1]:
+            loc[v] = m
+            m += 1
+    kept = np.empty(m, np.int32)
+    ptr = np.zeros(m + 1, np.int32)
+    mass0 = np.zeros(m, np.float64)
+    for v in order:
+        i = loc[v]
         a, b = nh_ptr[v], nh_ptr[v + 1]
+        if i >= 0:
+            kept[i] = v
+            ptr[i + 1] = b - a
+            mass0[i] += w[v]
+        elif w[v] != 0.0:
+            share = w[v] / (b - a)
+            for k in range(a, b):
+                mass0[loc[nh_idx[k]]] += share
+    for i in range(m):
+        ptr[i + 1] += ptr[i]
+    idx = np.empty(ptr[m], np.int32)
+    for i in range(m):
+        a = nh_ptr[kept[i]]
+        for k in range(ptr[i], ptr[i + 1]):
+            idx[k] = loc[nh_idx[a + k - ptr[i]]]
+    return kept, ptr, idx, mass0
+
+
+@njit(cache=True, nogil=True)
+def uncovered(order, ptr, idx, mass0, n, w, blocked, root, virtual):
+    """Path mass that avoids every ``blocked`` transit AS, per AS and in total, on a
+    DAG of :func:`folded_dag` (``w``, ``blocked`` and ``root`` in AS indices; ``n`` ASes;
+    a folded leaf carries no transit, and its own mass is never absorbed).
+
+    Returns ``(transit, escaped)``: ``transit[v]`` (per AS index) is the mass of the
+    paths through ``v`` (``v`` strictly inside) that cross no blocked AS anywhere -- the
+    mass arriving at ``v`` unabsorbed times ``cont[v]``, the probability that the rest of
+    the path avoids the blocked ASes (an origin-side pass) -- and ``escaped`` the mass of
+    the paths that avoid them all.
+    """
+    m = order.shape[0]
+    stop = np.zeros(m, np.bool_)  # a blocked AS that absorbs paths (never a real root)
+    for i in range(m):
+        v = order[i]
+        stop[i] = blocked[v] and (virtual or v != root)
+    mass = mass0.copy()
+    cont = np.ones(m, np.float64)
+    for i in range(m):  # origin side: P(the path after i avoids the blocked ASes)
+        a, b = ptr[i], ptr[i + 1]
         if a == b:
             continue
         s = 0.0
         for k in range(a, b):
-            u = nh_idx[k]
-            if not (blocked[u] and (virtual or u != root)):
+            u = idx[k]
+            if not stop[u]:
                 s += cont[u]
-        cont[v] = s / (b - a)
-    mass = np.zeros(n, np.float64)
-    for i in range(m):
-        mass[order[i]] = w[order[i]]
+        cont[i] = s / (b - a)
     transit = np.zeros(n, np.float64)
     escaped = 0.0
     for i in range(m - 1, -1, -1):
-        v = order[i]
-        x = mass[v]
+        x = mass[i]
         if x == 0.0:
             continue
+        v = order[i]
         if not (v == root and not virtual):
             inside = x - w[v]
             if blocked[v] and inside > 0.0:
                 x -= inside  # paths reaching v from elsewhere are covered
                 inside = 0.0
-            transit[v] = inside * cont[v]
-        a, b = nh_ptr[v], nh_ptr[v + 1]
+            transit[v] = inside * cont[i]
+        a, b = ptr[i], ptr[i + 1]
         if a == b:  # the origin, or a virtual root whose own mass is not transit
             escaped += x
             continue
         share = x / (b - a)
         for k in range(a, b):
-            mass[nh_idx[k]] += share
+            mass[idx[k]] += share
     return transit, escaped
 
 

@@ -7,7 +7,9 @@ it, :func:`crossroads.metrics._kernels.uncovered`). Greedy set cover is within a
 ``ln(m) + 1`` of the smallest set (Chvatal, "A greedy heuristic for the set-covering
 problem", Math. Oper. Res. 1979); it is not guaranteed minimal.
 
-Each round re-pushes every destination, on two threads.
+Each round re-pushes every destination, on two threads, over next-hop DAGs folded once:
+leaves dropped, their weight handed to their next hops, the rest in topological order
+(:func:`crossroads.metrics._kernels.folded_dag`).
 
 Worked example -- AA's AS 1 has providers AS 2 (BB) and AS 5 (EE); the foreign sources
 are AS 3 (1,024 addresses, a customer of AS 2) and AS 4 (3,072, a customer of AS 5). AS 5
@@ -27,7 +29,9 @@ carries 3/4 of the mass, then AS 2 the remaining 1/4::
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -38,7 +42,7 @@ from crossroads.metrics.groups import Group
 from crossroads.metrics.lane_sums import inbound_groups
 from crossroads.routing import ASGraph, RouteMode, Routes
 from crossroads.routing.calibration import Calibration
-from crossroads.routing.lanes import map_lanes
+from crossroads.routing.lanes import LaneBatch, map_lanes
 from crossroads.snapshots.astable import ASTable
 
 __all__ = ["carrying_set"]
@@ -58,15 +62,16 @@ def carrying_set(
     """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass
     (module doc): ``asn, name, country, added_share, cumulative_share``."""
     groups, src_w = inbound_groups(graph, table, country, calibration=calibration)
-    jobs = [(g, r, frac) for g, variants in zip(groups, _routes(graph, groups, mode,
-                                                                calibration), strict=True)
-            for r, frac in variants]
+    weights = [src_w if g.virtual or src_w[g.root] == 0.0 else _without(src_w, g.root)
+               for g in groups]
+    jobs = [_Job(g, frac, *dag, w) for g, w, variants in zip(
+        groups, weights, _dags(graph, groups, weights, mode, calibration), strict=True)
+        for dag, frac in variants]
     blocked = np.zeros(graph.n, bool)
 
-    def push(job: tuple[Group, Routes, float]) -> tuple[np.ndarray, float]:
-        g, r, _ = job
-        w = src_w if g.virtual or src_w[g.root] == 0.0 else _without(src_w, g.root)
-        return _k.uncovered(r.length, r.nh_ptr, r.nh_idx, w, blocked, g.root, g.virtual)
+    def push(job: _Job) -> tuple[np.ndarray, float]:
+        return _k.uncovered(job.order, job.ptr, job.idx, job.mass0, graph.n, job.w,
+                            blocked, job.group.root, job.group.virtual)
 
     chosen: list[tuple[int, float, float]] = []
     total = None
@@ -74,9 +79,9 @@ def carrying_set(
         while len(chosen) < max_size:
             transit = np.zeros(graph.n)
             escaped = 0.0
-            for (g, _, frac), (t, e) in zip(jobs, pool.map(push, jobs), strict=True):
-                transit += g.weight * frac * t
-                escaped += g.weight * frac * e
+            for job, (t, e) in zip(jobs, pool.map(push, jobs), strict=True):
+                transit += job.group.weight * job.frac * t
+                escaped += job.group.weight * job.frac * e
             if total is None:
                 total = escaped
             covered = 1.0 - escaped / total if total else 1.0
@@ -98,18 +103,47 @@ def carrying_set(
     )
 
 
-def _routes(
-    graph: ASGraph, groups: list[Group], mode: RouteMode, calibration: Calibration | None
-) -> list[list[tuple[Routes, float]]]:
-    """Every group's routes (with their variant weights), on the lane engine unless
-    calibrated."""
+@dataclass(frozen=True)
+class _Job:
+    """One propagation of a group (a variant's share ``frac`` of it): its next-hop DAG
+    folded once (:func:`crossroads.metrics._kernels.folded_dag`) and its sources' weights
+    (the destination itself is none)."""
+
+    group: Group
+    frac: float
+    order: np.ndarray
+    ptr: np.ndarray
+    idx: np.ndarray
+    mass0: np.ndarray
+    w: np.ndarray
+
+
+_Dag = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _dags(
+    graph: ASGraph, groups: list[Group], weights: list[np.ndarray], mode: RouteMode,
+    calibration: Calibration | None, workers: int = min(2, os.cpu_count() or 1),
+) -> Iterator[list[tuple[_Dag, float]]]:
+    """Every group's folded DAGs (with their variant weights), in order: on the lane
+    engine, folded in the thread that routed the batch, unless calibrated."""
+    def fold(r: Routes, w: np.ndarray) -> _Dag:
+        return _k.folded_dag(r.length, r.nh_ptr, r.nh_idx, w)
+
     if mode == "calibrated":
-        return [_engine.routes_of(graph, g.root, mode, calibration) for g in groups]
-    out: list[list[tuple[Routes, float]]] = []
-    for part in map_lanes(graph, [g.root for g in groups],
-                          lambda batch, _: batch.all_routes(), mode=mode):
-        out += [[(r, 1.0)] for r in part]
-    return out
+        for g, w in zip(groups, weights, strict=True):
+            yield [(fold(r, w), f) for r, f in _engine.routes_of(graph, g.root, mode,
+                                                                   calibration)]
+        return
+
+    def batch_dags(batch: LaneBatch, start: int) -> list[_Dag]:
+        return [fold(r, w) for r, w in zip(batch.all_routes(), weights[start:],
+                                           strict=False)]
+
+    for part in map_lanes(graph, [g.root for g in groups], batch_dags, mode=mode,
+                          workers=workers):
+        for dag in part:
+            yield [(dag, 1.0)]
 
 
 def _without(w: np.ndarray, i: int) -> np.ndarray:
