@@ -19,6 +19,7 @@ Example: AS 30 (index 2) hangs below AS 10 (index 0) only; ASes 10 and 20 peer.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,10 +48,15 @@ def group_destinations(
     *,
     keep_apart: np.ndarray | None = None,
     grouping: bool = True,
+    removed_links: Sequence[tuple[int, int]] = (),
 ) -> list[Group]:
-    """Group destination indices by shared routes (see the module docstring)."""
+    """Group destination indices by shared routes (see the module docstring).
+    ``removed_links`` (index pairs): the groups of ``graph`` without those links
+    (:meth:`~crossroads.routing.ASGraph.without_links`), without building that graph:
+    only the ends' links change."""
     n_prov = np.diff(graph.prov_ptr)
     degree = n_prov + np.diff(graph.cust_ptr) + np.diff(graph.peer_ptr)
+    first = _ends_cut(graph, removed_links, n_prov, degree)
     apart = np.zeros(graph.n, bool)
     if keep_apart is not None and len(keep_apart):
         apart[np.asarray(keep_apart, np.int64)] = True
@@ -58,7 +64,7 @@ def group_destinations(
     groups: list[Group] = []
     for d, wd in zip(dests.tolist(), weights.tolist(), strict=True):
         if grouping and degree[d] == 1 and n_prov[d] == 1 and not apart[d]:
-            p = int(graph.prov_idx[graph.prov_ptr[d]])
+            p = first.get(d, int(graph.prov_idx[graph.prov_ptr[d]]))
             stubs.setdefault(p, []).append((d, wd))
         else:
             groups.append(Group(d, False, float(wd), (d,)))
@@ -67,3 +73,28 @@ def group_destinations(
                             tuple(d for d, _ in items), tuple(x for _, x in items)))
     groups.sort(key=lambda g: (g.root, g.virtual))
     return groups
+
+
+def _ends_cut(
+    graph: ASGraph, removed: Sequence[tuple[int, int]], n_prov: np.ndarray, degree: np.ndarray
+) -> dict[int, int]:
+    """Take the ``removed`` links (index pairs) off ``n_prov`` and ``degree`` (in place);
+    returns the first provider left of each end that lost one."""
+    gone: dict[int, set[int]] = {}
+    for a, b in {(min(a, b), max(a, b)) for a, b in removed}:
+        for x, y in ((int(a), int(b)), (int(b), int(a))):
+            prov, cust, peer = (idx[ptr[x] : ptr[x + 1]] for ptr, idx in (
+                (graph.prov_ptr, graph.prov_idx), (graph.cust_ptr, graph.cust_idx),
+                (graph.peer_ptr, graph.peer_idx)))
+            if np.any(prov == y):
+                n_prov[x] -= 1
+                gone.setdefault(x, set()).add(y)
+            if np.any(prov == y) or np.any(cust == y) or np.any(peer == y):
+                degree[x] -= 1
+    first = {}
+    for x, ys in gone.items():
+        left = [int(q) for q in graph.prov_idx[graph.prov_ptr[x] : graph.prov_ptr[x + 1]]
+                if int(q) not in ys]
+        if left:
+            first[x] = left[0]
+    return first

@@ -171,12 +171,12 @@ def gateways_without(
     n_c = table.n_countries
     src_w, _, apart = inbound_sources(graph, table, country, sources, vantage_points)
     dests = table.origins(country)
-    lanes: list[tuple[int, Group]] = []
-    for c, p in enumerate(pairs):
-        cut = group_destinations(graph.without_links([p]), dests, table.ipv4[dests],
-                                 keep_apart=apart)
-        lanes += [(c, g) for g in cut]
     ends = [tuple(graph.indices_of(p).tolist()) for p in pairs]
+    lanes: list[tuple[int, Group]] = []
+    for c, e in enumerate(ends):
+        cut = group_destinations(graph, dests, table.ipv4[dests], keep_apart=apart,
+                                 removed_links=[e])
+        lanes += [(c, g) for g in cut]
 
     def reduce(batch: LaneBatch, start: int) -> np.ndarray:
         part = lanes[start : start + len(batch)]
