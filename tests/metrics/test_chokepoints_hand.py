@@ -201,3 +201,50 @@ def test_lane_losses_equal_repropagating_each_edited_graph(seed: int) -> None:
         assert np.asarray(got) == pytest.approx(np.asarray(want), abs=1e-15)
         assert base == reached_share(g, t, country)
         assert any(x[0] > 0 for x in got)
+
+
+@pytest.mark.parametrize("seed", [2, 7, 13])
+def test_cut_keeps_equal_keeps_world_on_each_edited_graph(seed: int) -> None:
+    """The world check from lanes on the uncut graph (the core from cut cones measured in
+    place, one lane per core AS with the cut in it alone) equals :func:`keeps_world` on
+    each edited graph: top-cone ASes, a country, provider->customer links inside the big
+    cones, a peer link, a link that is no link, ASes and a link at once; on a random
+    hierarchy and a random tangle with p2c cycles."""
+    from tests.metrics.test_lanes import random_table
+    from tests.routing.test_backend_array import graph, random_tangle
+    from tests.routing.test_propagate import random_hierarchy
+
+    from crossroads.metrics._cuts import cut_keeps, edited
+    from crossroads.metrics.targets import (
+        customer_cone_sizes,
+        cut_largest_cones,
+        largest_cones,
+    )
+
+    changed = 0
+    for links in (random_hierarchy(seed, n=70), random_tangle(seed, n=40, m=110)):
+        g = graph(links)
+        t = random_table(g, seed)
+        home = t.members(t.codes[t.cc_id[int(np.argmax(t.ipv4))]])
+        cones = customer_cone_sizes(g)
+        top = np.argsort(-cones, kind="stable")
+        lk = g.links
+        ends = np.searchsorted(g.asns, np.stack([lk.as1, lk.as2], axis=1))
+        p2c = [tuple(int(x) for x in e) for e, r in zip(ends, lk.rel, strict=True) if r == -1]
+        peer = [tuple(int(x) for x in e) for e, r in zip(ends, lk.rel, strict=True) if r == 0]
+        none = np.zeros(0, np.int64)
+        cuts = [(top[[i]], []) for i in (0, 1, 4)]
+        cuts += [(t.members("BB"), []), (top[[0, 2]], [p2c[0]])]
+        cuts += [(none, [p]) for p in (*p2c[:3], p2c[len(p2c) // 2], peer[0])]
+        cuts.append((none, [(int(top[0]), int(top[0]) + 1), p2c[-1]]))
+        got = cut_keeps(g, cuts, home)
+        want = [keeps_world(edited(g, r, p), np.union1d(home, r)) for r, p in cuts]
+        assert [x.tolist() for x in got] == [x.tolist() for x in want]
+        base = keeps_world(g, home)
+        changed += sum(not np.array_equal(x, base) for x in want)
+        for r, p in cuts:
+            for k, ex in ((3, None), (10, np.union1d(home, r))):
+                cut = cut_largest_cones(g, k, without=r, removed_links=p, exclude=ex)
+                whole = largest_cones(edited(g, r, p), k, exclude=ex)
+                assert [x.tolist() for x in cut] == [x.tolist() for x in whole]
+    assert changed >= 4  # the cuts do change who keeps the world

@@ -21,6 +21,14 @@ graph (:meth:`~crossroads.routing.ASGraph.without_ases`), without building it. R
 does not depend on tie-breaking, so lanes are deterministic. The reached weights are sums
 of IPv4 counts (integers), so they equal the per-graph masks' sums exactly
 (``tests/metrics/test_chokepoints_hand.py`` compares the two).
+
+Which sources **keep the world** after a cut (:func:`keeps_world`: they reach at least
+half, and at least one, of the ``core`` largest customer cones outside the country and
+the cut, themselves not counted) is found on the uncut graph too by :func:`cut_keeps`:
+the core from the cones measured as if the cut were made
+(:func:`~crossroads.metrics.targets.cut_largest_cones`), then, per AS, how many core ASes
+it has a route towards on the cut graph (:mod:`crossroads.metrics._reach`: valley-free
+reachability, one bit per core AS, three sweeps over the graph).
 """
 
 from __future__ import annotations
@@ -31,12 +39,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crossroads.metrics._reach import cut_graph, reach_counts
 from crossroads.metrics.groups import Group
 from crossroads.metrics.lane_sums import routed_weight
-from crossroads.routing import ASGraph
+from crossroads.metrics.targets import cut_largest_cones, largest_cones
+from crossroads.routing import ASGraph, Routes, propagate_many
 from crossroads.routing.lanes import LaneBatch, map_lanes
 
-__all__ = ["Cut", "lane_losses"]
+__all__ = ["CORE", "Cut", "cut_keeps", "edited", "keeps_world", "lane_losses"]
+
+CORE = 10
+"""How many of the largest customer cones stand for "the rest of the world"."""
+
+Removal = tuple[np.ndarray, Sequence[tuple[int, int]]]
+"""AS indices whose links go, and index pairs of links that go."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,65 @@ class Cut:
     ases: np.ndarray
     links: Sequence[tuple[int, int]]
     keeps: np.ndarray
+
+
+def keeps_world(
+    graph: ASGraph, exclude: np.ndarray, *, core: int = CORE, bound: np.ndarray | None = None
+) -> np.ndarray:
+    """Per AS index: whether it still reaches the rest of the world on ``graph``: at least
+    half (and at least one) of the ``core`` largest customer cones of transit ASes outside
+    ``exclude`` (indices), itself not counted. On a real graph the core is the tier-1
+    clique, which every AS with any transit reaches entirely. ``bound``: cone sizes on a
+    graph ``graph`` was cut from (:func:`~crossroads.metrics.targets.largest_cones`)."""
+    roots = _core(*largest_cones(graph, core, exclude=exclude, bound=bound))
+    if not roots:
+        return np.ones(graph.n, bool)
+    masks = propagate_many(graph, roots, _reached, mode="deterministic",
+                           workers=min(2, os.cpu_count() or 1))
+    return _keeps(np.sum(masks, axis=0, dtype=np.int64), roots)
+
+
+def cut_keeps(
+    graph: ASGraph, cuts: Sequence[Removal], exclude: np.ndarray, *, core: int = CORE
+) -> list[np.ndarray]:
+    """Per cut ``(ases, links)``: :func:`keeps_world` of ``edited(graph, ases, links)``
+    with ``exclude`` and ``ases`` excluded, computed on ``graph`` (module doc)."""
+    out = []
+    for ases, links in cuts:
+        roots = _core(*cut_largest_cones(graph, core, without=ases, removed_links=links,
+                                         exclude=np.concatenate([exclude, ases])))
+        count = reach_counts(cut_graph(graph, ases, links), roots)
+        out.append(_keeps(count, roots) if roots else np.ones(graph.n, bool))
+    return out
+
+
+def edited(graph: ASGraph, ases: np.ndarray, links: Sequence[tuple[int, int]]) -> ASGraph:
+    """``graph`` without the links of ``ases`` and without ``links`` (indices)."""
+    if len(ases):
+        graph = graph.without_ases(graph.asns[np.asarray(ases, np.int64)])
+    if len(links):
+        graph = graph.without_links([(int(graph.asns[a]), int(graph.asns[b]))
+                                     for a, b in links])
+    return graph
+
+
+def _core(order: np.ndarray, size: np.ndarray) -> list[int]:
+    """The core ASes among the largest cones: those with a customer."""
+    return [int(i) for i, s in zip(order, size, strict=True) if s > 1]
+
+
+def _keeps(count: np.ndarray, roots: list[int]) -> np.ndarray:
+    """Keeps the world: reaches ``count`` (per AS) of the core ASes ``roots``, at least
+    one and half of those other than itself."""
+    count = count.copy()
+    others = np.full(count.shape[0], len(roots), np.int64)
+    count[roots] -= 1  # a core AS reaching itself is not a route to the world
+    others[roots] -= 1
+    return (count >= 1) & (2 * count >= others)
+
+
+def _reached(routes: Routes) -> np.ndarray:
+    return routes.length >= 0
 
 
 def lane_losses(

@@ -28,8 +28,10 @@ elements carrying the most of C's inbound path mass: the top-k ASes by transit s
 top-k foreign countries by gateway share, and the border links (C AS -- foreign AS) of the
 top-k gateway ASes. An element outside these lists may in principle cause a larger loss.
 Outside calibrated mode every (candidate, destination group) pair is one lane of the lane
-engine, with the candidate removed in that lane alone (:mod:`crossroads.metrics._cuts`);
-no edited graph is routed, and the losses equal re-propagating each (tested).
+engine, with the candidate removed in that lane alone, and the world check runs on the
+uncut graph with the candidate's links skipped (:mod:`crossroads.metrics._cuts`); no
+edited graph is built, and the losses and their split equal re-propagating each
+(tested).
 
 The result also carries the **carrying set** (:mod:`crossroads.metrics.carrying`): a
 greedy small set of ASes on at least ``threshold`` (default 90 %) of the inbound mass.
@@ -53,20 +55,25 @@ import pandas as pd
 
 from crossroads.formatting import pct
 from crossroads.metrics import _engine
-from crossroads.metrics._cuts import Cut, lane_losses, loss, q_of
+from crossroads.metrics._cuts import (
+    CORE,
+    Cut,
+    _reached,
+    cut_keeps,
+    edited,
+    keeps_world,
+    lane_losses,
+    loss,
+    q_of,
+)
 from crossroads.metrics.carrying import carrying_set
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.metrics.lane_sums import inbound_groups
-from crossroads.metrics.targets import customer_cone_sizes, largest_cones
-from crossroads.routing import ASGraph, RouteMode, Routes, propagate_many
+from crossroads.routing import ASGraph, RouteMode, propagate_many
 from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
 __all__ = ["CORE", "Chokepoints", "chokepoints", "keeps_world", "reached_share"]
-
-CORE = 10
-"""How many of the largest customer cones stand for "the rest of the world"."""
-
 
 @dataclass(frozen=True)
 class Chokepoints:
@@ -149,10 +156,6 @@ def _reach_masks(
                           workers=min(2, os.cpu_count() or 1), calibration=calibration)
 
 
-def _reached(routes: Routes) -> np.ndarray:
-    return routes.length >= 0
-
-
 def _q(masks: list[np.ndarray], groups: list[_engine.Group], src_w: np.ndarray) -> float:
     return q_of([float(src_w[reach].sum()) for reach in masks], groups, src_w)
 
@@ -177,28 +180,25 @@ def chokepoints(
     groups, src_w = inbound_groups(graph, table, country, apart=ends,
                                    calibration=calibration)
     home = table.members(country)
-    cones = customer_cone_sizes(graph)
     none = np.zeros(0, np.int64)
     top = inbound_result.by_as.head(k)
     ctry = inbound_result.by_country.head(k)[["country", "gateway_share"]].copy()
     named = [c for c in ctry.country if c != "unknown"]
-    edits: list[tuple[ASGraph, np.ndarray, list[tuple[int, int]]]] = [
-        (graph.without_ases([a]), graph.indices_of([a]), []) for a in top.asn]
-    edits += [(graph.without_ases(graph.asns[table.members(c)]), table.members(c), [])
-              for c in named]
-    edits += [(graph.without_links([(a, b)]), none, [(a, b)])
-              for a, b in zip(links.as1, links.as2, strict=True)]
-    cuts = [Cut(removed, [tuple(graph.indices_of(p).tolist()) for p in pairs],
-                keeps_world(edited, np.union1d(home, removed), bound=cones))
-            for edited, removed, pairs in edits]
-    if calibration is None:
+    removals: list[tuple[np.ndarray, list[tuple[int, int]]]] = [
+        (graph.indices_of([a]), []) for a in top.asn]
+    removals += [(table.members(c), []) for c in named]
+    removals += [(none, [tuple(graph.indices_of([a, b]).tolist())])
+                 for a, b in zip(links.as1, links.as2, strict=True)]
+    cuts = [Cut(r, p, k) for (r, p), k in zip(removals, cut_keeps(graph, removals, home),
+                                               strict=True)]
+    if calibration is None:  # every cut in lanes of its own, no edited graph
         base, losses = lane_losses(graph, groups, src_w, cuts)
     else:  # observed routes: re-route each edited graph
         masks = _reach_masks(graph, groups, calibration)
         base = _q(masks, groups, src_w)
-        losses = [_masked_loss(masks, _reach_masks(edited, groups, calibration), groups,
-                               src_w, cut) for (edited, _, _), cut in zip(edits, cuts,
-                                                                         strict=True)]
+        losses = [_masked_loss(masks, _reach_masks(edited(graph, c.ases, c.links), groups,
+                                                   calibration), groups, src_w, c)
+                  for c in cuts]
     each = iter(losses)
     ases = _with_losses(top[["asn", "name", "country", "transit_share"]].copy(),
                         [next(each) for _ in top.asn])
@@ -211,29 +211,6 @@ def chokepoints(
         table.codes[table.country_id(country)], base, _ranked(ases), _ranked(links),
         _ranked(ctry), carrying, threshold,
     )
-
-
-def keeps_world(
-    graph: ASGraph, exclude: np.ndarray, *, core: int = CORE, bound: np.ndarray | None = None
-) -> np.ndarray:
-    """Per AS index: whether it still reaches the rest of the world on ``graph``: at least
-    half (and at least one) of the ``core`` largest customer cones of transit ASes outside
-    ``exclude`` (indices), itself not counted. On a real graph the core is the tier-1
-    clique, which every AS with any transit reaches entirely. ``bound``: cone sizes on a
-    graph ``graph`` was cut from (:func:`~crossroads.metrics.targets.largest_cones`)."""
-    order, size = largest_cones(graph, core, exclude=exclude, bound=bound)
-    roots = [int(i) for i, s in zip(order, size, strict=True) if s > 1]
-    if not roots:
-        return np.ones(graph.n, bool)
-    masks = propagate_many(graph, roots, _reached, mode="deterministic",
-                           workers=min(2, os.cpu_count() or 1))
-    count = np.zeros(graph.n, np.int64)
-    for m in masks:
-        count += m
-    others = np.full(graph.n, len(roots), np.int64)
-    count[roots] -= 1  # a core AS reaching itself is not a route to the world
-    others[roots] -= 1
-    return (count >= 1) & (2 * count >= others)
 
 
 def _masked_loss(

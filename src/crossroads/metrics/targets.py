@@ -20,15 +20,18 @@ Example -- AS 1 provides 2 and 3, AS 3 provides 4::
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numba import njit
 
+from crossroads.metrics._reach import cone_sizes, cut_graph
 from crossroads.routing import ASGraph
+from crossroads.routing.lanes import LANES
 from crossroads.snapshots.astable import ASTable
 
-__all__ = ["CONTENT_ASNS", "customer_cone_sizes", "default_destinations", "largest_cones",
-           "top_cones"]
+__all__ = ["CONTENT_ASNS", "customer_cone_sizes", "cut_largest_cones", "default_destinations",
+           "largest_cones", "top_cones"]
 
 CONTENT_ASNS: dict[int, str] = {
     15169: "Google",
@@ -55,17 +58,25 @@ PeeringDB records. Each is weighted 1 as a destination (a service, not an addres
 def customer_cone_sizes(graph: ASGraph) -> np.ndarray:
     """Size of every AS's customer cone (int64 per AS index, itself included; read-only,
     computed once per graph object)."""
+    return _cones_of(graph)[0]
+
+
+def _cones_of(graph: ASGraph) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`customer_cone_sizes` and the AS indices by decreasing size (ties: lower
+    ASN), computed once per graph object."""
     kept = _CONES.get(id(graph))
     if kept is not None and kept[0]() is graph:
         return kept[1]
     size = _cones(graph.cust_ptr, graph.cust_idx)
     size.flags.writeable = False
+    order = np.lexsort((graph.asns, -size))
+    order.flags.writeable = False
     key = id(graph)
-    _CONES[key] = (weakref.ref(graph, lambda _: _CONES.pop(key, None)), size)
-    return size
+    _CONES[key] = (weakref.ref(graph, lambda _: _CONES.pop(key, None)), (size, order))
+    return size, order
 
 
-_CONES: dict[int, tuple[weakref.ref[ASGraph], np.ndarray]] = {}
+_CONES: dict[int, tuple[weakref.ref[ASGraph], tuple[np.ndarray, np.ndarray]]] = {}
 
 
 def top_cones(graph: ASGraph, k: int, *, exclude: np.ndarray | None = None) -> np.ndarray:
@@ -91,25 +102,76 @@ def largest_cones(
         >>> [x.tolist() for x in largest_cones(cut, 2, bound=customer_cone_sizes(g))]
         [[0, 2], [2, 2]]
     """
-    size = np.full(graph.n, -1, np.int64)
     if bound is None:
-        size = customer_cone_sizes(graph)
-    else:
-        out = np.zeros(graph.n, bool)
-        if exclude is not None:
-            out[np.asarray(exclude, np.int64)] = True
-        found: list[int] = []
-        stamp, stack = np.full(graph.n, -1, np.int64), np.empty(graph.n, np.int32)
-        for i in np.lexsort((graph.asns, -np.asarray(bound))).tolist():
-            if len(found) >= k and bound[i] < size[found[k - 1]]:
-                break
-            if not out[i]:
-                size[i] = _cone_size(graph.cust_ptr, graph.cust_idx, i, stamp, stack)
-                found = sorted([*found, i], key=lambda x: (-size[x], x))[:k]
+        return _ranked(graph, k, customer_cone_sizes(graph), exclude)
+    stamp, stack = np.full(graph.n, -1, np.int64), np.empty(graph.n, np.int32)
+
+    def measure(roots: np.ndarray) -> np.ndarray:
+        return np.array([_cone_size(graph.cust_ptr, graph.cust_idx, int(r), stamp, stack)
+                         for r in roots], np.int64)
+
+    order = np.lexsort((graph.asns, -np.asarray(bound)))
+    return _bounded(graph, k, exclude, bound, order, measure, 1)
+
+
+def cut_largest_cones(
+    graph: ASGraph, k: int, *, without: np.ndarray, removed_links: Sequence[tuple[int, int]],
+    exclude: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`largest_cones` of the graph without the links of the ASes ``without`` and
+    without ``removed_links`` (index pairs) -- ``graph.without_ases(...).without_links(...)``
+    -- measured on ``graph`` itself, no edited graph built: the bounds are the cone sizes
+    of ``graph``, and candidates are measured 64 at a time
+    (:func:`crossroads.metrics._reach.cone_sizes`).
+
+        >>> g = ASGraph.from_links([1, 1, 3], [2, 3, 4], [-1, -1, -1])
+        >>> cut = cut_largest_cones(g, 2, without=np.zeros(0, np.int64),
+        ...                         removed_links=[(0, 2)])
+        >>> [x.tolist() for x in cut]
+        [[0, 2], [2, 2]]
+    """
+    cut = cut_graph(graph, without, removed_links)
+    return _bounded(graph, k, exclude, *_cones_of(graph), lambda r: cone_sizes(cut, r), LANES)
+
+
+def _bounded(
+    graph: ASGraph, k: int, exclude: np.ndarray | None, bound: np.ndarray, order: np.ndarray,
+    measure: Callable[[np.ndarray], np.ndarray], chunk: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` largest cones, measuring by decreasing ``bound`` (``order``; ``chunk``
+    candidates per call of ``measure``) until the next bound is below the ``k``-th size
+    found (:func:`largest_cones`)."""
+    out = np.zeros(graph.n, bool)
+    if exclude is not None:
+        out[np.asarray(exclude, np.int64)] = True
+    cand = order[~out[order]]
+    size = np.full(graph.n, -1, np.int64)
+    measured: dict[int, int] = {}
+    found: list[int] = []
+    for pos in range(cand.size):
+        i = int(cand[pos])
+        if len(found) >= k and bound[i] < size[found[k - 1]]:
+            break
+        if i not in measured:
+            part = cand[pos : pos + chunk]
+            measured.update(zip(part.tolist(), measure(part).tolist(), strict=True))
+        size[i] = measured[i]
+        found = sorted([*found, i], key=lambda x: (-size[x], x))[:k]
+    return _ranked(graph, k, size, exclude)
+
+
+def _ranked(
+    graph: ASGraph, k: int, size: np.ndarray, exclude: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` first by decreasing ``size``, ties lower ASN (the ``exclude`` and the
+    unmeasured, size -1, last)."""
     size = size.astype(np.int64, copy=True)
     if exclude is not None and len(exclude):
         size[np.asarray(exclude, np.int64)] = -1
-    order = np.lexsort((graph.asns, -size))[:k]
+    live = np.flatnonzero(size >= 0)
+    order = live[np.lexsort((graph.asns[live], -size[live]))][:k]
+    if order.size < k:  # indices are in ASN order
+        order = np.concatenate([order, np.flatnonzero(size < 0)[: k - order.size]])
     return order, size[order]
 
 
