@@ -168,15 +168,15 @@ def test_largest_cones_from_bounds_equal_measuring_every_cone(seed: int) -> None
 
 
 @pytest.mark.parametrize("seed", [4, 9])
-def test_lane_losses_equal_repropagating_each_edited_graph(seed: int) -> None:
-    """The chokepoint losses from lanes (each candidate removed in its own lanes) equal
-    those from re-propagating each edited graph and comparing reach masks, split and all,
-    on a random hierarchy and a random tangle with p2c cycles."""
+def test_cut_losses_equal_repropagating_each_edited_graph(seed: int) -> None:
+    """The chokepoint losses from reachability on the uncut graph with each candidate
+    skipped equal those from re-propagating each edited graph and comparing reach masks,
+    split and all, on a random hierarchy and a random tangle with p2c cycles."""
     from tests.metrics.test_lanes import random_table
     from tests.routing.test_backend_array import graph, random_tangle
     from tests.routing.test_propagate import random_hierarchy
 
-    from crossroads.metrics._cuts import Cut, lane_losses
+    from crossroads.metrics._cuts import Cut, cut_losses
     from crossroads.metrics.chokepoints import _masked_loss, _reach_masks
     from crossroads.metrics.lane_sums import inbound_groups
 
@@ -194,7 +194,7 @@ def test_lane_losses_equal_repropagating_each_edited_graph(seed: int) -> None:
         edits += [(g.without_links([p]), np.zeros(0, np.int64), [p]) for p in pairs]
         cuts = [Cut(r, [tuple(g.indices_of(p).tolist()) for p in ps],
                     keeps_world(e, np.union1d(home, r))) for e, r, ps in edits]
-        base, got = lane_losses(g, groups, src_w, cuts)
+        base, got = cut_losses(g, groups, src_w, cuts)
         masks = _reach_masks(g, groups)
         want = [_masked_loss(masks, _reach_masks(e, groups), groups, src_w, c)
                 for (e, _, _), c in zip(edits, cuts, strict=True)]
@@ -205,9 +205,9 @@ def test_lane_losses_equal_repropagating_each_edited_graph(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", [2, 7, 13])
 def test_cut_keeps_equal_keeps_world_on_each_edited_graph(seed: int) -> None:
-    """The world check from lanes on the uncut graph (the core from cut cones measured in
-    place, one lane per core AS with the cut in it alone) equals :func:`keeps_world` on
-    each edited graph: top-cone ASes, a country, provider->customer links inside the big
+    """The world check on the uncut graph (the core from cut cones measured in place, the
+    reach of the core with the cut's links skipped) equals :func:`keeps_world` on each
+    edited graph: top-cone ASes, a country, provider->customer links inside the big
     cones, a peer link, a link that is no link, ASes and a link at once; on a random
     hierarchy and a random tangle with p2c cycles."""
     from tests.metrics.test_lanes import random_table

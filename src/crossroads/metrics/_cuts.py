@@ -1,4 +1,4 @@
-"""Reachability losses of many cuts at once, on the lane engine (for :mod:`.chokepoints`).
+"""Reachability losses of many cuts at once, without edited graphs (for :mod:`.chokepoints`).
 
 A *cut* removes some ASes' links and some links. For destination group ``g`` (weight
 ``W_g``) and source weights ``w`` (per AS index), the reached weight is
@@ -13,13 +13,14 @@ Q_after(w_c)``, split into the pairs whose source keeps the world and the others
 free reachability only shrinks when links go (an AS with a customer route exports it to
 everyone, any other route to its customers, whichever it picks), so the lost weight of a
 group is ``r_g(x) - r_g'(x)`` for ``x = w_c * keeps_c`` and ``x = w_c * (1 - keeps_c)``
-alike: two routed sums per (cut, group), no per-AS masks.
+alike: two reached sums per (cut, group), no per-AS masks.
 
-Every (cut, group) is one lane of :mod:`crossroads.routing.lanes`, routed with the cut's
-ASes and links removed in that lane alone: the same routes as re-propagating on each edited
-graph (:meth:`~crossroads.routing.ASGraph.without_ases`), without building it. Reachability
-does not depend on tie-breaking, so lanes are deterministic. The reached weights are sums
-of IPv4 counts (integers), so they equal the per-graph masks' sums exactly
+The reached sums come from valley-free reachability on ``graph`` with the cut's ASes and
+links skipped (:mod:`crossroads.metrics._reach`: one bit per group, three sweeps over the
+graph for 64 groups, the cuts on two threads): the ASes with a route in ``propagate()`` on
+each edited graph (:meth:`~crossroads.routing.ASGraph.without_ases`), without building
+it. Reachability does not depend on tie-breaking. The reached weights are sums of IPv4
+counts (integers), so they equal the per-graph masks' sums exactly
 (``tests/metrics/test_chokepoints_hand.py`` compares the two).
 
 Which sources **keep the world** after a cut (:func:`keeps_world`: they reach at least
@@ -35,18 +36,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from crossroads.metrics._reach import cut_graph, reach_counts
+from crossroads.metrics._reach import cut_graph, reach_counts, reached_weight
 from crossroads.metrics.groups import Group
-from crossroads.metrics.lane_sums import routed_weight
 from crossroads.metrics.targets import cut_largest_cones, largest_cones
 from crossroads.routing import ASGraph, Routes, propagate_many
-from crossroads.routing.lanes import LaneBatch, map_lanes
 
-__all__ = ["CORE", "Cut", "cut_keeps", "edited", "keeps_world", "lane_losses"]
+__all__ = ["CORE", "Cut", "cut_keeps", "cut_losses", "edited", "keeps_world"]
 
 CORE = 10
 """How many of the largest customer cones stand for "the rest of the world"."""
@@ -124,7 +124,7 @@ def _reached(routes: Routes) -> np.ndarray:
     return routes.length >= 0
 
 
-def lane_losses(
+def cut_losses(
     graph: ASGraph, groups: list[Group], src_w: np.ndarray, cuts: Sequence[Cut]
 ) -> tuple[float, list[tuple[float, float, float]]]:
     """``Q(src_w)`` on ``graph``, and per cut ``(loss, country_loss, isolated_loss)``
@@ -135,40 +135,23 @@ def lane_losses(
         w[np.asarray(cut.ases, np.int64)] = 0.0
         rows += [np.where(cut.keeps, w, 0.0), np.where(cut.keeps, 0.0, w)]
     weights = np.stack(rows)
-    before = np.zeros((len(rows), len(groups)))
-    after = np.zeros((len(cuts), 2, len(groups)))
-    lanes = [(-1, g) for g in range(len(groups))]
-    lanes += [(c, g) for c in range(len(cuts)) for g in range(len(groups))]
+    roots = [g.root for g in groups]
 
-    def reduce(batch: LaneBatch, start: int) -> None:
-        # baseline lanes come first: a batch holds some of them, then cut lanes
-        part = lanes[start : start + len(batch)]
-        base = [g for c, g in part if c < 0]
-        if base:
-            got = routed_weight(batch, weights)
-            before[:, base] = got[:, : len(base)]
-        cut = part[len(base) :]
-        present = sorted({c for c, _ in cut})
-        if not present:
-            return
-        got = routed_weight(batch, weights[[r for c in present for r in (1 + 2 * c, 2 + 2 * c)]])
-        at = {c: 2 * i for i, c in enumerate(present)}
-        for j, (c, g) in enumerate(cut, start=len(base)):
-            after[c, :, g] = got[at[c] : at[c] + 2, j]
+    def after(c: int) -> np.ndarray:
+        cut = cut_graph(graph, cuts[c].ases, cuts[c].links)
+        return reached_weight(cut, roots, weights[1 + 2 * c : 3 + 2 * c])
 
-    origins = [groups[g].root for _, g in lanes]
-    blocked = [cuts[c].ases if c >= 0 else () for c, _ in lanes]
-    links = [list(cuts[c].links) if c >= 0 else [] for c, _ in lanes]
-    for _ in map_lanes(graph, origins, reduce, mode="deterministic", blocked=blocked,
-                       removed_links=links, workers=min(2, os.cpu_count() or 1)):
-        pass
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        uncut = pool.submit(reached_weight, cut_graph(graph), roots, weights)
+        afters = list(pool.map(after, range(len(cuts))))
+        before = uncut.result()
     out = []
     for c in range(len(cuts)):
         w = weights[1 + 2 * c] + weights[2 + 2 * c]
         reach_before = before[1 + 2 * c] + before[2 + 2 * c]
-        total = loss(q_of(reach_before, groups, w), q_of(after[c].sum(axis=0), groups, w))
+        total = loss(q_of(reach_before, groups, w), q_of(afters[c].sum(axis=0), groups, w))
         offered = _offered(groups, w)
-        lost = before[1 + 2 * c : 3 + 2 * c] - after[c]
+        lost = before[1 + 2 * c : 3 + 2 * c] - afters[c]
         mine, isolated = ((np.asarray([g.weight for g in groups]) * lost).sum(axis=1)
                           / offered if offered else (0.0, 0.0))
         out.append((total, loss(float(mine), 0.0), loss(float(isolated), 0.0)))

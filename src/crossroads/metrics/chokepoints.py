@@ -27,11 +27,10 @@ Re-propagating for every AS of the graph would take hours, so candidates are the
 elements carrying the most of C's inbound path mass: the top-k ASes by transit share, the
 top-k foreign countries by gateway share, and the border links (C AS -- foreign AS) of the
 top-k gateway ASes. An element outside these lists may in principle cause a larger loss.
-Outside calibrated mode every (candidate, destination group) pair is one lane of the lane
-engine, with the candidate removed in that lane alone, and the world check runs on the
-uncut graph with the candidate's links skipped (:mod:`crossroads.metrics._cuts`); no
-edited graph is built, and the losses and their split equal re-propagating each
-(tested).
+Outside calibrated mode no edited graph is built: the reachability of every destination
+group, and the world check, are computed on the uncut graph with the candidate's ASes and
+link skipped (:mod:`crossroads.metrics._cuts`, :mod:`crossroads.metrics._reach`); the
+losses and their split equal re-propagating each edited graph (tested).
 
 The result also carries the **carrying set** (:mod:`crossroads.metrics.carrying`): a
 greedy small set of ASes on at least ``threshold`` (default 90 %) of the inbound mass.
@@ -60,9 +59,9 @@ from crossroads.metrics._cuts import (
     Cut,
     _reached,
     cut_keeps,
+    cut_losses,
     edited,
     keeps_world,
-    lane_losses,
     loss,
     q_of,
 )
@@ -191,8 +190,8 @@ def chokepoints(
                  for a, b in zip(links.as1, links.as2, strict=True)]
     cuts = [Cut(r, p, k) for (r, p), k in zip(removals, cut_keeps(graph, removals, home),
                                                strict=True)]
-    if calibration is None:  # every cut in lanes of its own, no edited graph
-        base, losses = lane_losses(graph, groups, src_w, cuts)
+    if calibration is None:  # reachability with each cut skipped, no edited graph
+        base, losses = cut_losses(graph, groups, src_w, cuts)
     else:  # observed routes: re-route each edited graph
         masks = _reach_masks(graph, groups, calibration)
         base = _q(masks, groups, src_w)
