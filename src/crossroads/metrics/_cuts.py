@@ -54,6 +54,9 @@ CORE = 10
 Removal = tuple[np.ndarray, Sequence[tuple[int, int]]]
 """AS indices whose links go, and index pairs of links that go."""
 
+_WORKERS = min(2, os.cpu_count() or 1)
+"""Threads for the cuts (the machine's two cores)."""
+
 
 @dataclass(frozen=True)
 class Cut:
@@ -76,8 +79,7 @@ def keeps_world(
     roots = _core(*largest_cones(graph, core, exclude=exclude, bound=bound))
     if not roots:
         return np.ones(graph.n, bool)
-    masks = propagate_many(graph, roots, _reached, mode="deterministic",
-                           workers=min(2, os.cpu_count() or 1))
+    masks = propagate_many(graph, roots, _reached, mode="deterministic", workers=_WORKERS)
     return _keeps(np.sum(masks, axis=0, dtype=np.int64), roots)
 
 
@@ -86,13 +88,16 @@ def cut_keeps(
 ) -> list[np.ndarray]:
     """Per cut ``(ases, links)``: :func:`keeps_world` of ``edited(graph, ases, links)``
     with ``exclude`` and ``ases`` excluded, computed on ``graph`` (module doc)."""
-    out = []
-    for ases, links in cuts:
+
+    def one(cut: Removal) -> np.ndarray:
+        ases, links = cut
         roots = _core(*cut_largest_cones(graph, core, without=ases, removed_links=links,
                                          exclude=np.concatenate([exclude, ases])))
         count = reach_counts(cut_graph(graph, ases, links), roots)
-        out.append(_keeps(count, roots) if roots else np.ones(graph.n, bool))
-    return out
+        return _keeps(count, roots) if roots else np.ones(graph.n, bool)
+
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:  # the kernels release the GIL
+        return list(pool.map(one, cuts))
 
 
 def edited(graph: ASGraph, ases: np.ndarray, links: Sequence[tuple[int, int]]) -> ASGraph:
@@ -141,7 +146,7 @@ def cut_losses(
         cut = cut_graph(graph, cuts[c].ases, cuts[c].links)
         return reached_weight(cut, roots, weights[1 + 2 * c : 3 + 2 * c])
 
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         uncut = pool.submit(reached_weight, cut_graph(graph), roots, weights)
         afters = list(pool.map(after, range(len(cuts))))
         before = uncut.result()
