@@ -27,6 +27,7 @@ from typing import TypeVar
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
+from crossroads.metrics._folded import any_sums, inbound_sums
 from crossroads.metrics._links import link_ids, link_part, observed_mass, observed_origins
 from crossroads.metrics.flows import flow_crossings
 from crossroads.metrics.groups import Group, group_destinations
@@ -267,16 +268,23 @@ def _routes_part(
         w[g.root] = 0.0  # a destination is never its own source
     dest_home = bool(table.cc_id[g.members[0]] == home)
     args = (routes.length, routes.nh_ptr, routes.nh_idx)
-    (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = flow_crossings(
-        *args, table.cc_id, home, w, g.root, g.virtual, dest_home, outbound, extra.crossings
-    )
+    nc = table.n_countries
+    second = extra.second if extra.second is not None else np.full(graph.n, -1, np.int32)
+    n_labels = max(extra.n_labels, nc)
+    if outbound:
+        (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = flow_crossings(
+            *args, table.cc_id, home, w, g.root, g.virtual, dest_home, True, extra.crossings)
+        total = (any_sums(*args, table.cc_id, second, w, g.root, g.virtual, n_labels)
+                 if extra.any_sums else np.zeros(n_labels))
+    else:  # the same sums over the ASes something passes through (leaves folded)
+        s = inbound_sums(*args, table.cc_id, home, w, g.root, g.virtual, dest_home,
+                         extra.crossings, second, n_labels, any_sums=extra.any_sums)
+        transit, gateway, direct, domestic, reached = (s.transit, s.gateway, s.direct,
+                                                       s.domestic, s.reached)
+        ha, fa, ms, to_stub, total = s.home_as, s.foreign_as, s.mass, s.to_stub, s.any
     heg = None
     if vantage_points is not None and len(vantage_points):
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
-    nc = table.n_countries
-    second = extra.second if extra.second is not None else np.full(graph.n, -1, np.int32)
-    total = (_any(args, table.cc_id, second, max(extra.n_labels, nc), w, g.root, g.virtual)
-             if extra.any_sums else np.zeros(max(extra.n_labels, nc)))
     more = _Extra(crossing=(ha, fa, ms, to_stub) if extra.crossings else None,
                   label_any=total[nc:] if extra.n_labels > nc else None)
     lmass = None if lids is None else link_part(graph, g, routes, transit, w, lids)
@@ -293,24 +301,6 @@ def _map(fn: Callable[[Group], T], groups: Sequence[Group], workers: int) -> Ite
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for i in range(0, len(groups), step):
             yield from pool.map(fn, groups[i : i + step])
-
-
-def _any(
-    args: tuple[np.ndarray, np.ndarray, np.ndarray], labels: np.ndarray, second: np.ndarray,
-    n_labels: int, w: np.ndarray, root: int, virtual: bool,
-) -> np.ndarray:
-    """Per label id, the weighted chance that a path has an AS with that label strictly
-    inside (:func:`_kernels.any_country`, its sparse width doubled until it fits; 64
-    labels per AS fit every KZ destination with countries and owning states, so a
-    retry, a whole second pass, is rare)."""
-    width = 64
-    while True:
-        total, overflow = _k.any_country(
-            *args, labels, second, w, root, virtual, n_labels, width
-        )
-        if not overflow:
-            return total
-        width *= 2
 
 
 def hegemony_of(

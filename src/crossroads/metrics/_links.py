@@ -15,6 +15,7 @@ import numpy as np
 
 from crossroads.metrics import _kernels as _k
 from crossroads.routing import ASGraph, Routes
+from crossroads.routing.arrays import unique
 from crossroads.routing.calibration import Calibration
 
 if TYPE_CHECKING:
@@ -52,8 +53,8 @@ def link_part(
     """Path mass crossing every link towards one destination (a virtual group's stub
     links carry all that reaches the root, split by the stubs' weights)."""
     mass = np.where(routes.length >= 0, transit + w, 0.0)
-    out = _k.link_mass(routes.length, routes.nh_ptr, routes.nh_idx, mass, *graph.adjacency,
-                        *lids, np.zeros(len(graph.links)))
+    out = _k.link_mass(routes.length, routes.nh_ptr, routes.nh_idx, routes.rel, mass,
+                        *graph.adjacency, *lids, np.zeros(len(graph.links)))
     if g.virtual and g.weight > 0:
         at_root = float(transit[g.root] + w[g.root])
         for m, wm in zip(g.members, g.member_weights, strict=True):
@@ -85,4 +86,4 @@ def observed_origins(graph: ASGraph, calibration: Calibration | None) -> np.ndar
         return np.zeros(0, np.int32)
     pos = np.searchsorted(graph.asns, calibration.var_origin)
     ok = (pos < graph.n) & (graph.asns[np.minimum(pos, graph.n - 1)] == calibration.var_origin)
-    return np.unique(pos[ok]).astype(np.int32)
+    return unique(pos[ok]).astype(np.int32)

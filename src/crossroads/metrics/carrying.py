@@ -3,13 +3,13 @@
 The **carrying set** is a small set of ASes that together lie on at least ``threshold``
 (default 90 %) of C's inbound tie-split path mass, found **greedily**: repeatedly add the AS
 carrying the most mass not yet covered (re-pushing the mass with the chosen ASes absorbing
-it, :func:`crossroads.metrics._kernels.uncovered`). Greedy set cover is within a factor
+it, :func:`crossroads.metrics._fold_kernels.uncovered`). Greedy set cover is within a factor
 ``ln(m) + 1`` of the smallest set (Chvatal, "A greedy heuristic for the set-covering
 problem", Math. Oper. Res. 1979); it is not guaranteed minimal.
 
 Each round re-pushes every destination, on two threads, over next-hop DAGs folded once:
 leaves dropped, their weight handed to their next hops, the rest in topological order
-(:func:`crossroads.metrics._kernels.folded_dag`).
+(:func:`crossroads.metrics._fold_kernels.fold`).
 
 Worked example -- AA's AS 1 has providers AS 2 (BB) and AS 5 (EE); the foreign sources
 are AS 3 (1,024 addresses, a customer of AS 2) and AS 4 (3,072, a customer of AS 5). AS 5
@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from crossroads.metrics import _engine
-from crossroads.metrics import _kernels as _k
+from crossroads.metrics import _fold_kernels as _fold
 from crossroads.metrics.groups import Group
 from crossroads.metrics.lane_sums import inbound_groups
 from crossroads.routing import ASGraph, RouteMode, Routes
@@ -65,13 +65,13 @@ def carrying_set(
     weights = [src_w if g.virtual or src_w[g.root] == 0.0 else _without(src_w, g.root)
                for g in groups]
     jobs = [_Job(g, frac, *dag, w) for g, w, variants in zip(
-        groups, weights, _dags(graph, groups, weights, mode, calibration), strict=True)
+        groups, weights, _dags(graph, table, groups, weights, mode, calibration), strict=True)
         for dag, frac in variants]
     blocked = np.zeros(graph.n, bool)
 
     def push(job: _Job) -> tuple[np.ndarray, float]:
-        return _k.uncovered(job.order, job.ptr, job.idx, job.mass0, graph.n, job.w,
-                            blocked, job.group.root, job.group.virtual)
+        return _fold.uncovered(job.order, job.ptr, job.idx, job.mass0, graph.n, job.w,
+                               blocked, job.group.root, job.group.virtual)
 
     chosen: list[tuple[int, float, float]] = []
     total = None
@@ -106,7 +106,7 @@ def carrying_set(
 @dataclass(frozen=True)
 class _Job:
     """One propagation of a group (a variant's share ``frac`` of it): its next-hop DAG
-    folded once (:func:`crossroads.metrics._kernels.folded_dag`) and its sources' weights
+    folded once (:func:`crossroads.metrics._fold_kernels.fold`) and its sources' weights
     (the destination itself is none)."""
 
     group: Group
@@ -122,13 +122,15 @@ _Dag = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _dags(
-    graph: ASGraph, groups: list[Group], weights: list[np.ndarray], mode: RouteMode,
-    calibration: Calibration | None, workers: int = min(2, os.cpu_count() or 1),
+    graph: ASGraph, table: ASTable, groups: list[Group], weights: list[np.ndarray],
+    mode: RouteMode, calibration: Calibration | None,
+    workers: int = min(2, os.cpu_count() or 1),
 ) -> Iterator[list[tuple[_Dag, float]]]:
     """Every group's folded DAGs (with their variant weights), in order: on the lane
     engine, folded in the thread that routed the batch, unless calibrated."""
     def fold(r: Routes, w: np.ndarray) -> _Dag:
-        return _k.folded_dag(r.length, r.nh_ptr, r.nh_idx, w)
+        kept, ptr, idx, lw, *_ = _fold.fold(r.length, r.nh_ptr, r.nh_idx, table.cc_id, -1, w)
+        return kept, ptr, idx, w[kept] + lw
 
     if mode == "calibrated":
         for g, w in zip(groups, weights, strict=True):

@@ -56,6 +56,7 @@ import pandas as pd
 from crossroads.metrics import _engine
 from crossroads.metrics._typing import SourceWeighting
 from crossroads.routing import ASGraph, RouteMode
+from crossroads.routing.arrays import union, unique
 from crossroads.routing.calibration import Calibration
 from crossroads.snapshots.astable import ASTable
 
@@ -192,7 +193,7 @@ def inbound_sources(
         raise ValueError(f"unknown sources {sources!r}; use 'addresses' or 'vantage-points'")
     src_w[table.cc_id == home] = 0.0
     observed = _engine.observed_origins(graph, calibration)
-    return src_w, vps, np.union1d(np.union1d(np.flatnonzero(src_w), vps), observed)
+    return src_w, vps, union(np.flatnonzero(src_w), vps, observed)
 
 
 def outbound(
@@ -234,7 +235,7 @@ def outbound(
         label = f"{idx.size} destination networks"
     src_w = np.where(table.cc_id == home, table.ipv4, 0.0)
     srcs = np.flatnonzero(src_w).astype(np.int32)
-    apart = np.union1d(srcs, _engine.observed_origins(graph, calibration))
+    apart = union(srcs, _engine.observed_origins(graph, calibration))
     groups = _engine.group_destinations(graph, idx, dw, keep_apart=apart, grouping=grouping)
     sums = _engine.run(
         graph, table, home, groups, src_w, outbound=True, mode=mode,
@@ -339,7 +340,7 @@ def _crossing_frame(sums: _engine.Sums, graph: ASGraph, r: float) -> pd.DataFram
 def _vp_indices(graph: ASGraph, asns: Sequence[int] | None) -> np.ndarray:
     if not asns:
         return np.zeros(0, np.int32)
-    arr = np.unique(np.asarray(list(asns), np.int64))
+    arr = unique(np.asarray(list(asns), np.int64))
     pos = np.searchsorted(graph.asns, arr)
     ok = (pos < graph.n) & (graph.asns[np.minimum(pos, graph.n - 1)] == arr)
     return pos[ok].astype(np.int32)

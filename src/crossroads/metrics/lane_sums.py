@@ -33,6 +33,7 @@ from crossroads.metrics._links import observed_origins
 from crossroads.metrics.flows import flow
 from crossroads.metrics.groups import Group, group_destinations
 from crossroads.routing import ASGraph
+from crossroads.routing.arrays import union
 from crossroads.routing.calibration import Calibration
 from crossroads.routing.lanes import LaneBatch, LaneGraph
 from crossroads.snapshots.astable import ASTable
@@ -175,9 +176,9 @@ def inbound_groups(
     if without is not None:
         src_w[np.asarray(without, np.int64)] = 0.0
     dests = table.origins(country)
-    keep = np.union1d(np.flatnonzero(src_w), observed_origins(graph, calibration))
+    keep = union(np.flatnonzero(src_w), observed_origins(graph, calibration))
     if apart is not None:
-        keep = np.union1d(keep, np.asarray(apart, np.int64))
+        keep = union(keep, np.asarray(apart, np.int64))
     groups = group_destinations(graph, dests, table.ipv4[dests], keep_apart=keep)
     return groups, src_w
 

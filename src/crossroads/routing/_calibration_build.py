@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from crossroads.routing._fidelity_data import Observed
+from crossroads.routing.arrays import unique
 
 __all__ = ["Tries", "preferences", "tries", "variants"]
 
@@ -40,7 +41,7 @@ def variants(obs: Observed, rows: np.ndarray, *, per_prefix: bool) -> tuple[np.n
     size = 2.0 ** (32 - np.array([int(p.rsplit("/", 1)[1]) for p in p_uniq], np.float64))
     # every (origin, prefix) pair, largest prefix first within an origin
     n_p = max(len(p_uniq), 1)
-    keys = np.unique(o_id.astype(np.int64) * n_p + p_id)
+    keys = unique(o_id.astype(np.int64) * n_p + p_id)
     pair = np.stack([keys // n_p, keys % n_p], axis=1)
     pair = pair[np.lexsort((pair[:, 1], -size[pair[:, 1]], pair[:, 0]))]
     rank = _greedy_ranks(pair, _conflict_codes(obs, rows, o_id, p_id))
@@ -71,7 +72,7 @@ def _conflict_codes(
     so, sp = o_id[who].astype(np.int64), p_id[who].astype(np.int64)
     sa, sn = a_id[:-1][same].astype(np.int64), a_id[1:][same].astype(np.int64)
     # (origin, AS) pairs seen with more than one distinct next hop
-    t = np.unique((so * n_a + sa) * n_a + sn)
+    t = unique((so * n_a + sa) * n_a + sn)
     oa, n_nh = np.unique(t // n_a, return_counts=True)
     hit = np.isin(so * n_a + sa, oa[n_nh > 1])
     opa = (so[hit] * n_p + sp[hit]) * n_a + sa[hit]

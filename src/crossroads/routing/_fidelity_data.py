@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crossroads.routing.arrays import unique
 from crossroads.routing.graph import ASGraph
 from crossroads.sources.bgpdump_text import clean_paths
 
@@ -169,7 +170,7 @@ def _rib_date(rib: pa.Table) -> Date | None:
 
 
 def _population(obs: Observed, n_all: int) -> dict[str, int]:
-    origins = np.unique(obs.origin)
+    origins = unique(obs.origin)
     prefixes = pd.Series(obs.prefix)
     per_prefix = pd.DataFrame({"p": obs.prefix, "o": obs.origin}).drop_duplicates()
     return {

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numba import njit
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
 from crossroads.routing.graph import ASGraph
 
@@ -97,19 +95,13 @@ def _build(graph: ASGraph) -> LaneGraph:
 def _topological(graph: ASGraph) -> tuple[np.ndarray, np.ndarray]:
     """AS indices customers-first (Kahn over the condensation) and block boundaries."""
     n = graph.n
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(graph.prov_ptr))
     cols = graph.prov_idx.astype(np.int64)
-    adj = csr_matrix((np.ones(rows.size, np.int8), (rows, cols)), shape=(n, n))
-    n_comp, label = connected_components(adj, directed=True, connection="strong")
-    cr, cc = label[rows], label[cols]
-    keep = cr != cc
-    dag = csr_matrix((np.ones(int(keep.sum()), np.int8), (cr[keep], cc[keep])),
-                     shape=(n_comp, n_comp))
-    indeg = np.bincount(dag.indices, minlength=n_comp).astype(np.int64)
-    comp_order = _kahn(dag.indptr.astype(np.int64), dag.indices.astype(np.int64), indeg)
-    rank = np.empty(n_comp, np.int64)
-    rank[comp_order] = np.arange(n_comp)
-    node_rank = rank[label]
+    order = _kahn(graph.prov_ptr, cols, np.bincount(cols, minlength=n).astype(np.int64))
+    if order.size == n:  # no provider->customer cycle (CAIDA's graphs): every AS alone
+        node_rank = np.empty(n, np.int64)
+        node_rank[order] = np.arange(n)
+    else:
+        node_rank = _condensed_rank(graph, cols)
     # ASes without customers go first (any order among them is topological), each next to
     # the other customers of its lowest-ASN provider: a provider then reads its customers'
     # rows front to back
@@ -126,8 +118,31 @@ def _topological(graph: ASGraph) -> tuple[np.ndarray, np.ndarray]:
     return perm, blk_ptr.astype(np.int64)
 
 
+def _condensed_rank(graph: ASGraph, cols: np.ndarray) -> np.ndarray:
+    """Per AS index, the rank of its strongly connected component in a topological
+    order of the components (Kahn over the condensation)."""
+    from scipy.sparse import csr_matrix  # 1.3 s of imports, only for a cyclic graph
+    from scipy.sparse.csgraph import connected_components
+
+    n = graph.n
+    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(graph.prov_ptr))
+    adj = csr_matrix((np.ones(rows.size, np.int8), (rows, cols)), shape=(n, n))
+    n_comp, label = connected_components(adj, directed=True, connection="strong")
+    cr, cc = label[rows], label[cols]
+    keep = cr != cc
+    dag = csr_matrix((np.ones(int(keep.sum()), np.int8), (cr[keep], cc[keep])),
+                     shape=(n_comp, n_comp))
+    indeg = np.bincount(dag.indices, minlength=n_comp).astype(np.int64)
+    comp_order = _kahn(dag.indptr.astype(np.int64), dag.indices.astype(np.int64), indeg)
+    rank = np.empty(n_comp, np.int64)
+    rank[comp_order] = np.arange(n_comp)
+    return rank[label]
+
+
 @njit(cache=True)
 def _kahn(ptr: np.ndarray, idx: np.ndarray, indeg: np.ndarray) -> np.ndarray:
+    """The nodes in a topological order (Kahn); on a cyclic digraph, only those outside
+    and before every cycle (fewer than all). ``indeg`` is used up."""
     n = indeg.shape[0]
     out = np.empty(n, np.int64)
     head = 0
@@ -145,7 +160,7 @@ def _kahn(ptr: np.ndarray, idx: np.ndarray, indeg: np.ndarray) -> np.ndarray:
             if indeg[d] == 0:
                 out[tail] = d
                 tail += 1
-    return out
+    return out[:tail]
 
 
 def _renumber(

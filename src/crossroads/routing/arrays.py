@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["CUSTOMER", "ORIGIN", "PEER", "PROVIDER", "UNREACHABLE", "grow", "is_best_via",
-           "position", "push_mass", "sort_by_length"]
+           "position", "push_mass", "sort_by_length", "union", "unique"]
 
 UNREACHABLE = 0
 ORIGIN = 1
@@ -115,3 +115,30 @@ def position(ptr: np.ndarray, idx: np.ndarray, v: int, u: int) -> int:
         else:
             hi = mid
     return lo
+
+
+def unique(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an integer array, by one sort: ``np.unique`` without
+    ``return_*`` takes numpy 2.4's hash path, 20-40x slower on 10^5-10^6 integers (1.5 s
+    against 0.06 s for the 1.1 M link ends of the 2025 graph, measured).
+
+    >>> unique(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    out = np.sort(np.asarray(values).ravel())
+    if out.size < 2:
+        return out
+    keep = np.empty(out.size, bool)
+    keep[0] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
+
+
+def union(*arrays: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of integer arrays together (``np.union1d``, by
+    :func:`unique`).
+
+    >>> union(np.array([4, 1]), np.array([1, 2])).tolist()
+    [1, 2, 4]
+    """
+    return unique(np.concatenate([np.asarray(a).ravel() for a in arrays]))

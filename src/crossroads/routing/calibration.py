@@ -62,6 +62,7 @@ from crossroads.routing import _calibration_build as _b
 from crossroads.routing._calibrated_kernels import MAX_WEIGHT
 from crossroads.routing._fidelity_data import Observed, observed_routes
 from crossroads.routing._relfix import fix_relationships, indices
+from crossroads.routing.arrays import unique
 from crossroads.routing.graph import ASGraph, _pair_key
 from crossroads.routing.infer import infer_relationships
 from crossroads.routing.ribs import read_ribs
@@ -195,7 +196,7 @@ def _seen_links_as_peers(g: ASGraph, ptr: np.ndarray, flat: np.ndarray) -> tuple
     owner = np.repeat(np.arange(ptr.shape[0] - 1), np.diff(ptr))
     same = owner[1:] == owner[:-1]
     a, b = flat[:-1][same], flat[1:][same]
-    keys = np.unique(_pair_key(a, b))
+    keys = unique(_pair_key(a, b))
     missing = keys[~np.isin(keys, _pair_key(g.links.as1, g.links.as2))]
     if missing.size == 0:
         return g, 0

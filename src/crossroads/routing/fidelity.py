@@ -63,6 +63,7 @@ from crossroads.routing import _fidelity_kernels as _fk
 from crossroads.routing._calibrated_score import score_calibrated
 from crossroads.routing._fidelity_data import Observed, observed_routes
 from crossroads.routing._relfix import fix_relationships, indices
+from crossroads.routing.arrays import unique
 from crossroads.routing.calibration import Calibration, calibrate
 from crossroads.routing.graph import ASGraph
 from crossroads.routing.infer import infer_relationships
@@ -215,9 +216,9 @@ def evaluate(
             hint="give a `bgpdump -m` RIB of the graph's time")
     scored = np.ones(obs.n, bool)
     notes: list[str] = []
-    if sample_origins is not None and sample_origins < np.unique(obs.origin).size:
+    if sample_origins is not None and sample_origins < unique(obs.origin).size:
         pick = np.random.default_rng(seed).choice(
-            np.unique(obs.origin), sample_origins, replace=False)
+            unique(obs.origin), sample_origins, replace=False)
         scored = np.isin(obs.origin, pick)
         notes.append(f"scored the routes of {sample_origins:,} origins drawn at random "
                      f"(seed {seed}): {int(scored.sum()):,} of {obs.n:,} routes")
@@ -226,7 +227,7 @@ def evaluate(
                          "use it alone")
     held_out = any(o in _LEARNED for o in opts)
     scores = _empty_scores(obs.n)
-    vps = np.unique(obs.vp_asn)
+    vps = unique(obs.vp_asn)
     folds = [(v, obs.vp_asn == v) for v in vps] if held_out else [(None, np.ones(obs.n, bool))]
     for held, test in folds:
         model = _train(graph, obs, ~test if held is not None else None, opts)

@@ -39,6 +39,7 @@ import numpy.typing as npt
 
 from crossroads.errors import UnknownASNError
 from crossroads.provenance import Provenance
+from crossroads.routing.arrays import union
 
 __all__ = ["ASGraph", "Links"]
 
@@ -117,7 +118,7 @@ class ASGraph:
         dropped: int = 0,
         provenance: Provenance | None = None,
     ) -> ASGraph:
-        nodes = np.unique(np.concatenate([links.as1, links.as2, extra]))
+        nodes = union(links.as1, links.as2, extra)
         n = int(nodes.shape[0])
         ia = np.searchsorted(nodes, links.as1).astype(np.int32)
         ib = np.searchsorted(nodes, links.as2).astype(np.int32)
@@ -313,7 +314,7 @@ def _csr_without(
 
 def _csr(rows: np.ndarray, cols: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR (ptr int64, idx int32) of the directed pairs, each row sorted by column."""
-    order = np.lexsort((cols, rows))
+    order = np.argsort(rows.astype(np.int64) * max(n, 1) + cols, kind="stable")
     ptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=ptr[1:])
     return ptr, cols[order].astype(np.int32)

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crossroads.routing.arrays import unique
 from crossroads.routing.graph import ASGraph, Links, _pair_key
 
 __all__ = ["Inferred", "infer_relationships", "paths_to_csr"]
@@ -96,7 +97,7 @@ def infer_relationships(
     same = owner[1:] == owner[:-1]
     u, v, lk_owner = flat[:-1][same], flat[1:][same], owner[1:][same]
     pos = np.flatnonzero(same) - ptr[lk_owner]  # index i of the link a_i -> a_{i+1}
-    nodes = np.unique(flat)
+    nodes = unique(flat)
     deg = _degrees(nodes, u, v)
     top = _top_positions(ptr, owner, deg[np.searchsorted(nodes, flat)])
     j = top[lk_owner]
@@ -118,7 +119,7 @@ def infer_relationships(
 
 def _degrees(nodes: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Distinct-neighbour count of every node."""
-    keys = np.unique(_pair_key(u, v))
+    keys = unique(_pair_key(u, v))
     lo = (keys >> np.uint64(32)).astype(np.int64)
     hi = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
     ends = np.concatenate([lo, hi])
@@ -171,7 +172,7 @@ def _not_peering(
     other = _other_neighbour_degree(lk_owner, before, after, nb_deg)
     # Gao: if deg(a_{j-1}) > deg(a_{j+1}) the link to a_{j+1} is ruled out, else a_{j-1}'s
     lower = (before & (other >= 0) & (nb_deg <= other)) | (after & (nb_deg < other))
-    return np.unique(_pair_key(u[far | lower], v[far | lower]))
+    return unique(_pair_key(u[far | lower], v[far | lower]))
 
 
 def _other_neighbour_degree(

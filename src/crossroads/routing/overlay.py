@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from crossroads.routing import _kernels as _k
+from crossroads.routing.arrays import union
 from crossroads.routing.routes import Routes
 
 __all__ = ["forwarding"]
@@ -63,4 +64,4 @@ def forwarding(specific: Routes, covering: Routes) -> Routes:
 
 
 def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.union1d(a, b).astype(np.int32)
+    return union(a, b).astype(np.int32)

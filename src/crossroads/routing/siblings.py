@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from crossroads.errors import DatasetMissingError
+from crossroads.routing.arrays import unique
 from crossroads.routing.cycles import find_p2c_cycles
 from crossroads.routing.graph import ASGraph, _pair_key
 from crossroads.store import Store
@@ -129,7 +130,7 @@ def merge_siblings(graph: ASGraph, groups: Iterable[Iterable[int]]) -> SiblingMe
     as2 = np.where(chosen == _HI_PROVIDES, klo, khi)
     out = ASGraph.from_links(
         as1, as2, np.where(chosen == _PEER, 0, -1).astype(np.int8),
-        asns=np.unique(rep_of), provenance=graph.provenance,
+        asns=unique(rep_of), provenance=graph.provenance,
     )
     representative = {a: g[0] for g in merging for a in g}
     cycles = find_p2c_cycles(out)

@@ -62,6 +62,7 @@ from crossroads.physical import (
     place_links,
 )
 from crossroads.routing import ASGraph
+from crossroads.routing.arrays import union
 from crossroads.scenarios import model as m
 from crossroads.snapshots import ASTable
 
@@ -142,7 +143,7 @@ def apply(
         state.steps.append(_HANDLERS[type(op)](state, op))
     after = graph
     if state.edited:
-        extra = np.union1d(graph.asns, np.concatenate([state.a, state.b]))
+        extra = union(graph.asns, state.a, state.b)
         after = ASGraph.from_links(
             state.a, state.b, state.r, asns=extra, provenance=graph.provenance
         )

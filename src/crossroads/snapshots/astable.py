@@ -114,13 +114,16 @@ class ASTable:
         optionally ``name``) with the indices of ``graph``."""
         info = frame.drop_duplicates("asn").sort_values("asn")
         cc = info[country_column].astype("string").fillna("").to_numpy(dtype=object)
-        known = sorted({str(c) for c in cc if c and c != UNKNOWN})
+        seen, first = pd.factorize(cc)  # one dictionary pass instead of one per row
+        known = sorted(str(c) for c in first if c and c != UNKNOWN)
         codes = (*known, UNKNOWN)
         lookup = {c: i for i, c in enumerate(codes)}
-        rows_cc = np.fromiter((lookup.get(c, len(known)) for c in cc), np.int32, count=len(cc))
+        ids = np.array([lookup.get(str(c), len(known)) for c in first], np.int32)
+        rows_cc = ids[seen] if len(cc) else np.zeros(0, np.int32)
         rows_ipv4 = info["ipv4_addresses"].fillna(0).to_numpy(np.float64)
         if "name" in info.columns:
-            rows_name = tuple(info["name"].astype("string").fillna("").astype(str))
+            rows_name = tuple(str(x) for x in info["name"].astype("string").to_numpy(
+                dtype=object, na_value=""))
         else:
             rows_name = ("",) * len(info)
         base = cls(
