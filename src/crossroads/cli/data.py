@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date as Date
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -30,7 +30,6 @@ from crossroads.cli._common import (
 from crossroads.cli._progress import FetchBars
 from crossroads.errors import CrossroadsError
 from crossroads.ids import parse_asn
-from crossroads.metrics.inventory import ASSummary, CountryProfile, as_summary, country_profile
 from crossroads.provenance import Provenance
 from crossroads.sources import DatasetSpec
 from crossroads.store import (
@@ -41,6 +40,9 @@ from crossroads.store import (
     fetch_ribs,
     open_store,
 )
+
+if TYPE_CHECKING:  # the metrics package (numba kernels, ~1 s) only for `as` and `profile`
+    from crossroads.metrics.inventory import ASSummary, CountryProfile
 
 __all__ = ["register"]
 
@@ -171,6 +173,8 @@ def as_cmd(
 ) -> None:
     """One AS: name, countries, address counts, providers, customers and peers (--top of
     each group in the table view)."""
+    from crossroads.metrics.inventory import as_summary
+
     number = parse_asn(asn)
     summary = as_summary(open_store(settings_from(None, data_dir)), number, on=parse_date(date))
     if json:
@@ -188,6 +192,8 @@ def profile_cmd(
 ) -> None:
     """A country's inventory: ASes, allocated and originated address space, top origins
     (--top originating ASes)."""
+    from crossroads.metrics.inventory import country_profile
+
     cc = check_country(country)
     profile = country_profile(open_store(settings_from(None, data_dir)), cc, top=top,
                               country_by=country_by.value)

@@ -19,8 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from crossroads.atomic import atomic_path
 from crossroads.config import Settings
@@ -30,6 +29,9 @@ from crossroads.sources import transfer
 from crossroads.sources.index.documents import parse_md5
 from crossroads.sources.index.transport import HttpTransport, Transport
 from crossroads.sources.names import part_of, series_of
+
+if TYPE_CHECKING:  # annotations only: HttpTransport imports httpx (~70 ms) when it is used
+    import httpx
 
 __all__ = ["DatasetSpec", "ProgressFn", "download", "in_mirror", "obtain"]
 

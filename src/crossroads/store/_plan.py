@@ -23,9 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-import httpx
 
 from crossroads.config import Settings
 from crossroads.errors import DatasetMissingError
@@ -37,6 +36,9 @@ from crossroads.sources.index.feeds import FEEDS, NpmFeed, RisPeersFeed, TreeFee
 from crossroads.sources.index.ribs import RIS_ROOT, ROUTEVIEWS_ROOT
 from crossroads.sources.index.transport import DirectoryTransport, HttpTransport, Transport
 from crossroads.sources.names import kind_of, label_of
+
+if TYPE_CHECKING:  # annotations only: HttpTransport imports httpx (~70 ms) when it is used
+    import httpx
 
 __all__ = [
     "DEFAULT_KINDS",

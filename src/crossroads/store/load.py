@@ -31,10 +31,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
-import httpx
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -50,6 +49,9 @@ from crossroads.store._lock import store_lock
 from crossroads.store._plan import plan_fetch, publisher_index, select_specs
 from crossroads.store._readers import conform, read_kind
 from crossroads.store._schema import DATA_TABLES
+
+if TYPE_CHECKING:  # annotations only: HttpTransport imports httpx (~70 ms) when it is used
+    import httpx
 
 __all__ = [
     "MAX_DROP",

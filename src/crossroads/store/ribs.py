@@ -28,8 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -49,6 +49,9 @@ from crossroads.store._db import connect, ensure_schema
 from crossroads.store._lock import store_lock
 from crossroads.store._plan import publisher_index
 from crossroads.store.load import LoadResult, finish, register
+
+if TYPE_CHECKING:  # annotations only: HttpTransport imports httpx (~70 ms) when it is used
+    import httpx
 
 __all__ = [
     "RibRecord",

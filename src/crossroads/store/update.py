@@ -29,8 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-
-import httpx
+from typing import TYPE_CHECKING
 
 from crossroads.config import Settings
 from crossroads.errors import CrossroadsError
@@ -47,6 +46,9 @@ from crossroads.store._lock import store_lock
 from crossroads.store._plan import publisher_index
 from crossroads.store.load import FetchProgress, LoadResult, commit, finish, prepare, prune
 from crossroads.store.ribs import load_ribs
+
+if TYPE_CHECKING:  # annotations only: HttpTransport imports httpx (~70 ms) when it is used
+    import httpx
 
 __all__ = ["REQUIRED_KINDS", "UpdateResult", "update"]
 

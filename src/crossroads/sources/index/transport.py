@@ -25,13 +25,14 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
-
-import httpx
 
 from crossroads.errors import DownloadError
 from crossroads.sources.index.listing import Entry, parse_listing
+
+if TYPE_CHECKING:  # imported where a request is made: httpx and ssl cost ~70 ms, and
+    import httpx  # every process that reads the store imports this module
 
 __all__ = ["Body", "DirectoryTransport", "HttpTransport", "Transport", "host_path"]
 
@@ -86,6 +87,8 @@ class HttpTransport:
         return {"base": self.base, "timeout": self.timeout, "client": None}
 
     def _http(self) -> httpx.Client:
+        import httpx
+
         if self.client is None:
             self.client = httpx.Client(
                 follow_redirects=True, timeout=httpx.Timeout(self.timeout),
@@ -100,6 +103,8 @@ class HttpTransport:
         return f"{self.base.rstrip('/')}/{host_path(url)}"
 
     def _get(self, url: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        import httpx
+
         try:
             resp = self._http().get(self.where(url), headers=headers)
         except httpx.HTTPError as exc:
@@ -122,6 +127,8 @@ class HttpTransport:
              ) -> Iterator[Body]:
         """Stream ``url`` from byte ``start`` (HTTP Range, guarded by ``If-Range`` so a
         changed file is sent whole rather than spliced)."""
+        import httpx
+
         headers = {"Accept-Encoding": "identity"}
         if start > 0:
             headers["Range"] = f"bytes={start}-"
@@ -156,6 +163,8 @@ def _extent(resp: httpx.Response) -> tuple[int, int | None]:
 
 
 def _guard(chunks: Iterator[bytes], url: str, timeout: float) -> Iterator[bytes]:
+    import httpx
+
     try:
         yield from chunks
     except httpx.HTTPError as exc:
@@ -174,6 +183,8 @@ def _status(url: str, resp: httpx.Response) -> DownloadError:
 
 
 def _failure(url: str, exc: httpx.HTTPError, timeout: float) -> DownloadError:
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         why = f"no answer within {timeout:g} s ({exc.__class__.__name__})"
     elif isinstance(exc, httpx.ConnectError):
