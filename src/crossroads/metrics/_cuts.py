@@ -80,7 +80,7 @@ def keeps_world(
     if not roots:
         return np.ones(graph.n, bool)
     masks = propagate_many(graph, roots, _reached, mode="deterministic", workers=_WORKERS)
-    return _keeps(np.sum(masks, axis=0, dtype=np.int64), roots)
+    return _keeps(np.asarray(np.sum(masks, axis=0, dtype=np.int64)), roots)
 
 
 def cut_keeps(
