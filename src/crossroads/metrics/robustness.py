@@ -115,7 +115,7 @@ def robustness(
                                    workers=workers, calibration=calibration,
                                    shares_only=True)) for p in pairs]
     for after in afters:
-        keys = set(before) | set(after)
+        keys = sorted(set(before) | set(after))  # a fixed order: the same sum every run
         shifts.append(0.5 * sum(abs(after.get(x, 0.0) - before.get(x, 0.0)) for x in keys))
         for c in top:
             deltas[c].append(after.get(c, 0.0) - before.get(c, 0.0))
