@@ -439,39 +439,3 @@ def _fill_bits(rp, ri, dag, v, a, perm, fill, idx):
                 idx[fill[j, a]] = u
                 fill[j, a] += 1
                 d &= d - _U1
-
-
-@njit(**_JIT)
-def crossing_bits(prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx, dag_prov,
-                  dag_cust, dag_peer, rows, pairs):
-    """The lanes (bits) whose next-hop DAG enters one of ``rows`` (lane-graph ids) or
-    crosses one of the links ``pairs`` (``m x 2`` ids, either direction)."""
-    n = prov_ptr.shape[0] - 1
-    mark = np.zeros(n, np.bool_)
-    for v in rows:
-        mark[v] = True
-    out = np.uint64(0)
-    for e in range(prov_idx.shape[0]):
-        if mark[prov_idx[e]]:
-            out |= dag_prov[e]
-    for e in range(cust_idx.shape[0]):
-        if mark[cust_idx[e]]:
-            out |= dag_cust[e]
-    for e in range(peer_idx.shape[0]):
-        if mark[peer_idx[e]]:
-            out |= dag_peer[e]
-    for i in range(pairs.shape[0]):
-        for v, u in ((pairs[i, 0], pairs[i, 1]), (pairs[i, 1], pairs[i, 0])):
-            out |= _entry_bits(prov_ptr, prov_idx, dag_prov, v, u)
-            out |= _entry_bits(cust_ptr, cust_idx, dag_cust, v, u)
-            out |= _entry_bits(peer_ptr, peer_idx, dag_peer, v, u)
-    return out
-
-
-@njit(**_INLINE)
-def _entry_bits(ptr, idx, dag, v, u):
-    out = np.uint64(0)
-    for e in range(ptr[v], ptr[v + 1]):
-        if idx[e] == u:
-            out |= dag[e]
-    return out

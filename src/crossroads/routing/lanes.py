@@ -77,26 +77,6 @@ class LaneBatch:
         """Lane ``j`` as the :class:`Routes` :func:`propagate` would return."""
         return self.all_routes()[j]
 
-    def crossing(self, ases: Sequence[int] | np.ndarray,
-                 links: Sequence[tuple[int, int]] = ()) -> np.ndarray:
-        """Per lane: whether its routes use one of ``ases`` (AS indices: some AS's next
-        hop, or the lane's origin) or one of ``links`` (AS index pairs, either way). A
-        lane that uses none keeps every route when they are removed: no AS's best route
-        went through them, and removing links only takes routes away.
-
-        One pass over the adjacency per call.
-        """
-        lg, k = self.lg, len(self)
-        rows = lg.inv[np.asarray(ases, np.int64)].astype(np.int64)
-        pairs = lg.inv[np.asarray(links, np.int64).reshape(-1, 2)].astype(np.int64)
-        bits = int(_k.crossing_bits(*lg.adjacency, self.dag_prov, self.dag_cust,
-                                    self.dag_peer, rows, pairs))
-        out = np.array([bool(bits >> j & 1) for j in range(k)])
-        cut = set(np.asarray(ases, np.int64).tolist())
-        for j, o in enumerate(self.origins):
-            out[j] |= bool(cut.intersection(np.asarray(o).tolist()))
-        return out
-
     def all_routes(self) -> list[Routes]:
         """Every lane as a :class:`Routes` (one pass over the next-hop bits)."""
         lg, k = self.lg, len(self)
