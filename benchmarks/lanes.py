@@ -14,8 +14,9 @@ On the store's newest snapshot (``CROSSROADS_*`` settings; the 2025 CAIDA graph)
 * fresh processes: ``dependency KZ`` and ``simulate PRESET`` with ``--no-cache`` (cold)
   and twice with the cache (the second is served), each with peak memory; with
   ``--reference-bin`` (today's ``crossroads`` executable, e.g. of a worktree of the
-  commit before this engine) the same commands of today's code with ``--no-cache``,
-  each run once untimed first (a new tree compiles its numba kernels), for the ratios.
+  commit before this engine) the same commands of today's code with ``--no-cache``
+  (code older than the results cache has none and is always cold), each run once
+  untimed first (a new tree compiles its numba kernels), for the ratios.
 
 Times are wall-clock seconds of this run (CPU seconds in brackets where the machine is
 shared); every ratio is today's time over the lane engine's, in the same run.
@@ -173,9 +174,13 @@ def main(argv: list[str]) -> int:
             say(f"fresh_{name}_cached_s", warm)
             say(f"fresh_{name}_cached_served", json.loads(text)["cache"] == "hit")
             if args.reference_bin:
-                # once untimed: a reference tree's first run compiles its numba kernels
-                _cli(args.reference_bin, [*cmd, "--no-cache"], env)
-                ref, ref_mem, _ = _cli(args.reference_bin, [*cmd, "--no-cache"], env)
+                # once untimed: a reference tree's first run compiles its numba kernels;
+                # code from before the results cache has no --no-cache (always cold)
+                help_text = subprocess.run([args.reference_bin, cmd[0], "--help"], env=env,
+                                           capture_output=True, text=True).stdout
+                ref_cmd = [*cmd, "--no-cache"] if "--no-cache" in help_text else cmd
+                _cli(args.reference_bin, ref_cmd, env)
+                ref, ref_mem, _ = _cli(args.reference_bin, ref_cmd, env)
                 say(f"fresh_{name}_today_s", ref)
                 say(f"fresh_{name}_today_peak_mib", ref_mem)
                 say(f"fresh_{name}_cold_ratio", ref / cold)
