@@ -262,10 +262,7 @@ def _routes_part(
     """One propagation's unweighted contributions: any, transit, gateway, direct,
     domestic, reached, hegemony (None without vantage points), observed-route sums,
     per-link mass (None unless ``lids``), and the extra parts asked for."""
-    w = src_w
-    if not g.virtual and src_w[g.root] != 0.0:
-        w = src_w.copy()
-        w[g.root] = 0.0  # a destination is never its own source
+    w = g.sources(src_w)
     dest_home = bool(table.cc_id[g.members[0]] == home)
     args = (routes.length, routes.nh_ptr, routes.nh_idx)
     nc = table.n_countries

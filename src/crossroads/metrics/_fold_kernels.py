@@ -83,9 +83,7 @@ def fold(length, nh_ptr, nh_idx, cc, home, w):
             if abroad:
                 lf[j] += share
                 if cc[u] == home:
-                    if nx == xv.shape[0]:
-                        xv, xu, xs = grow(xv, 2 * nx), grow(xu, 2 * nx), grow(xs, 2 * nx)
-                    xv[nx], xu[nx], xs[nx] = v, j, share
+                    xv, xu, xs = _put(xv, xu, xs, nx, v, j, share)
                     nx += 1
             else:
                 lh[j] += share
@@ -103,9 +101,8 @@ def fold(length, nh_ptr, nh_idx, cc, home, w):
 def inbound_flow(kept, ptr, idx, lw, lf, lh, xv, xu, xs, n, cc, home, w, root, virtual,
                  dest_home, record):
     """:func:`crossroads.metrics.flows.flow_crossings` (``outbound=False``) on a folded
-    DAG: ``(transit, gateway, direct, domestic, ha, fa, ms, to_stub, through)``, the
-    first two per AS index, ``through`` per kept node (its transit plus its own weight:
-    what it passes on)."""
+    DAG: ``(transit, gateway, direct, domestic, ha, fa, ms, to_stub)``, the first two per
+    AS index."""
     m = kept.shape[0]
     through = np.empty(m, np.float64)
     for i in range(m):
@@ -165,7 +162,7 @@ def inbound_flow(kept, ptr, idx, lw, lf, lh, xv, xu, xs, n, cc, home, w, root, v
             if dom[xu[e]] != 0.0:
                 ha, fa, ms = _put(ha, fa, ms, nk, kept[xu[e]], xv[e], xs[e] * dom[xu[e]])
                 nk += 1
-    return transit, gateway, direct, domestic, ha[:nk], fa[:nk], ms[:nk], to_stub, through
+    return transit, gateway, direct, domestic, ha[:nk], fa[:nk], ms[:nk], to_stub
 
 
 @njit(cache=True, nogil=True)

@@ -60,7 +60,7 @@ def inbound_sums(
     ``n_labels`` the number of label ids of the "any" sums (``any_sums=False``: none)."""
     kept, ptr, idx, lw, lf, lh, xv, xu, xs, reached = _k.fold(
         length, nh_ptr, nh_idx, cc, home, w)
-    transit, gateway, direct, domestic, ha, fa, ms, to_stub, _ = _k.inbound_flow(
+    transit, gateway, direct, domestic, ha, fa, ms, to_stub = _k.inbound_flow(
         kept, ptr, idx, lw, lf, lh, xv, xu, xs, length.shape[0], cc, home, w, root,
         virtual, dest_home, record)
     total = (_any(kept, ptr, idx, lw, cc, second, w, root, virtual, n_labels) if any_sums

@@ -62,8 +62,7 @@ def carrying_set(
     """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass
     (module doc): ``asn, name, country, added_share, cumulative_share``."""
     groups, src_w = inbound_groups(graph, table, country, calibration=calibration)
-    weights = [src_w if g.virtual or src_w[g.root] == 0.0 else _without(src_w, g.root)
-               for g in groups]
+    weights = [g.sources(src_w) for g in groups]
     jobs = [_Job(g, frac, *dag, w) for g, w, variants in zip(
         groups, weights, _dags(graph, table, groups, weights, mode, calibration), strict=True)
         for dag, frac in variants]
@@ -146,9 +145,3 @@ def _dags(
                           workers=workers):
         for dag in part:
             yield [(dag, 1.0)]
-
-
-def _without(w: np.ndarray, i: int) -> np.ndarray:
-    out = w.copy()
-    out[i] = 0.0
-    return out

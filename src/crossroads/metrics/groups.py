@@ -39,6 +39,15 @@ class Group:
     members: tuple[int, ...]
     member_weights: tuple[float, ...] = ()  # per member (virtual groups)
 
+    def sources(self, w: np.ndarray) -> np.ndarray:
+        """The source weights ``w`` (per AS index) of the paths towards this group: a real
+        destination is never its own source (``w`` itself when nothing changes)."""
+        if self.virtual or w[self.root] == 0.0:
+            return w
+        out = w.copy()
+        out[self.root] = 0.0
+        return out
+
 
 
 def group_destinations(
