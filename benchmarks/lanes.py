@@ -16,7 +16,9 @@ On the store's newest snapshot (``CROSSROADS_*`` settings; the 2025 CAIDA graph)
   ``--reference-bin`` (today's ``crossroads`` executable, e.g. of a worktree of the
   commit before this engine) the same commands of today's code with ``--no-cache``
   (code older than the results cache has none and is always cold), each run once
-  untimed first (a new tree compiles its numba kernels), for the ratios.
+  untimed first (a new tree compiles its numba kernels), for the ratios;
+  ``--reference-data-dir`` gives it a store of its own (``crossroads fetch`` run by that
+  tree on the same mirror: the same datasets, in the tables that code reads).
 
 Times are wall-clock seconds of this run (CPU seconds in brackets where the machine is
 shared); every ratio is today's time over the lane engine's, in the same run.
@@ -72,6 +74,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--reference-origins", type=int, default=1000)
     ap.add_argument("--full", action="store_true", help="today's world matrix in full too")
     ap.add_argument("--reference-bin", help="today's crossroads executable")
+    ap.add_argument("--reference-data-dir",
+                    help="the reference's CROSSROADS_DATA_DIR (a store it loaded itself)")
     ap.add_argument("--preset", default="kz-russia-transit-loss")
     ap.add_argument("--skip", default="", help="comma list of parts to skip")
     ap.add_argument("--json", help="also write the results to this file")
@@ -162,6 +166,9 @@ def main(argv: list[str]) -> int:
 
     if "fresh" not in skip:
         env = dict(os.environ)
+        ref_env = dict(env)
+        if args.reference_data_dir:
+            ref_env["CROSSROADS_DATA_DIR"] = args.reference_data_dir
         ours = str(Path(sys.executable).with_name("crossroads"))
         runs = [("dependency", ["dependency", "KZ", "--json"]),
                 ("simulate", ["simulate", args.preset, "--json"])]
@@ -176,18 +183,18 @@ def main(argv: list[str]) -> int:
             if args.reference_bin:
                 # once untimed: a reference tree's first run compiles its numba kernels;
                 # code from before the results cache has no --no-cache (always cold)
-                help_text = subprocess.run([args.reference_bin, cmd[0], "--help"], env=env,
-                                           capture_output=True, text=True).stdout
+                help_text = subprocess.run([args.reference_bin, cmd[0], "--help"],
+                                           env=ref_env, capture_output=True, text=True).stdout
                 ref_cmd = [*cmd, "--no-cache"] if "--no-cache" in help_text else cmd
-                _cli(args.reference_bin, ref_cmd, env)
-                ref, ref_mem, _ = _cli(args.reference_bin, ref_cmd, env)
+                _cli(args.reference_bin, ref_cmd, ref_env)
+                ref, ref_mem, _ = _cli(args.reference_bin, ref_cmd, ref_env)
                 say(f"fresh_{name}_today_s", ref)
                 say(f"fresh_{name}_today_peak_mib", ref_mem)
                 say(f"fresh_{name}_cold_ratio", ref / cold)
                 say(f"fresh_{name}_cached_ratio", ref / warm)
         if args.reference_bin:
             ref, _, _ = _cli(args.reference_bin, ["sweep", "KZ", "--single-as-failures",
-                                                  "--json"], env)
+                                                  "--json"], ref_env)
             say("kz_as_sweep_today_s", ref)
             if "kz_as_sweep_lanes_s" in out:
                 say("kz_as_sweep_ratio", ref / float(out["kz_as_sweep_lanes_s"]))  # type: ignore[arg-type]

@@ -113,8 +113,8 @@ def test_folded_uncovered_equals_path_enumeration(seed: int) -> None:
             blocked = np.zeros(g.n, bool)
             blocked[rnd.sample(range(g.n), k=3)] = True
             kept, ptr, idx, lw, *_ = fold(r.length, r.nh_ptr, r.nh_idx, t.cc_id, -1, w)
-            transit, escaped = uncovered(kept, ptr, idx, w[kept] + lw, g.n, w, blocked, root,
-                                         virtual)
+            transit, escaped = uncovered(kept, ptr, idx, w[kept] + lw, w[kept], g.n, blocked,
+                                         root, virtual)
             want_t, want_e = avoiding(r, w, blocked, root, virtual)
             assert escaped == pytest.approx(want_e, rel=1e-12, abs=1e-9)
             np.testing.assert_allclose(transit, want_t, rtol=1e-12, atol=1e-9)

@@ -27,8 +27,14 @@ from typing import TypeVar
 import numpy as np
 
 from crossroads.metrics import _kernels as _k
-from crossroads.metrics._folded import any_sums, inbound_sums
-from crossroads.metrics._links import link_ids, link_part, observed_mass, observed_origins
+from crossroads.metrics._folded import FoldedDag, any_sums, inbound_sums
+from crossroads.metrics._links import (
+    LinkPart,
+    link_ids,
+    link_part,
+    observed_mass,
+    observed_origins,
+)
 from crossroads.metrics.flows import flow_crossings
 from crossroads.metrics.groups import Group, group_destinations
 from crossroads.routing import ASGraph, RouteMode, Routes, per_source_through, propagate
@@ -83,6 +89,7 @@ def run(
     crossings: bool = False,
     labels: tuple[np.ndarray, int] | None = None,
     any_sums: bool = True,
+    folded: list[FoldedDag] | None = None,
 ) -> Sums:
     """Sum the path metrics of every group, each weighted by its destination weight.
 
@@ -97,11 +104,14 @@ def run(
     ``labels`` ``(label per AS index, -1 for none; number of labels)`` adds the "any"
     sums of that labelling (e.g. the owning state of state-owned ASes). ``any_sums=False``
     leaves :attr:`Sums.any` at zero (the costliest reduction; shares-only recomputations).
+    ``folded`` (inbound), when given, receives every propagation's folded next-hop DAG, in
+    group order (:class:`~crossroads.metrics._folded.FoldedDag`).
     """
     n = graph.n
     total_w = float(src_w.sum())
     lids = link_ids(graph) if links else None
     extra = _Extra.asked(crossings, labels, table.n_countries, n, any_sums)
+    extra = dataclasses.replace(extra, dags=folded is not None and not outbound)
 
     def empty() -> Sums:
         return Sums(np.zeros(table.n_countries), np.zeros(n), np.zeros(n),
@@ -117,7 +127,7 @@ def run(
                             lids, extra)
 
     def fold(into: Sums, g: Group, parts: list[tuple[float, _Part]],
-             ks: list[np.ndarray], ms: list[np.ndarray]) -> None:
+             ks: list[np.ndarray], ms: list[np.ndarray], ds: list[FoldedDag]) -> None:
         into.propagations += len(parts)
         into.destinations += len(g.members)
         into.offered += g.weight * (total_w - float(src_w[g.root]) * (not g.virtual))
@@ -126,30 +136,36 @@ def run(
             more = part[-1]
             if more.crossing is not None:
                 _add_crossings(ks, ms, g, frac, more.crossing, outbound, n)
+            if more.dag is not None:
+                ds.append(FoldedDag(g.root, g.virtual, g.weight * frac, *more.dag))
 
     def one(g: Group) -> list[tuple[float, _Part]]:
         return [(f, reduce_one(g, r)) for r, f in routes_of(graph, g.root, mode, calibration)]
 
     def batch_sums(batch: LaneBatch, start: int) -> tuple[Sums, list[np.ndarray],
-                                                          list[np.ndarray]]:
+                                                          list[np.ndarray], list[FoldedDag]]:
         # each group's part is folded into the batch's sums as soon as it is made: 64
         # parts alive at once (per-AS and per-link arrays) held ~450 MiB on the 2025 graph
         part = empty()
         ks: list[np.ndarray] = []
         ms: list[np.ndarray] = []
-        for g, r in zip(groups[start : start + len(batch)], batch.all_routes(), strict=True):
-            fold(part, g, [(1.0, reduce_one(g, r))], ks, ms)
-        return part, ks, ms
+        ds: list[FoldedDag] = []
+        for g, r in zip(groups[start : start + len(batch)], batch.all_routes(lids),
+                        strict=True):
+            fold(part, g, [(1.0, reduce_one(g, r))], ks, ms, ds)
+        return part, ks, ms, ds
 
+    dags: list[FoldedDag] = folded if folded is not None else []
     if mode == "calibrated":  # observed variants: one propagation each
         for g, parts in zip(groups, _map(one, groups, workers), strict=True):
-            fold(sums, g, parts, keys, masses)
+            fold(sums, g, parts, keys, masses, dags)
     else:  # 64 destinations per pass, the same routes; batches summed in order
-        for part, ks, ms in map_lanes(graph, [g.root for g in groups], batch_sums, mode=mode,
-                                      workers=workers):
+        for part, ks, ms, ds in map_lanes(graph, [g.root for g in groups], batch_sums,
+                                          mode=mode, workers=workers):
             _merge(sums, part)
             keys += ks
             masses += ms
+            dags += ds
     if crossings:
         sums.crossings = _reduce_crossings(keys, masses, n)
     return sums
@@ -158,15 +174,17 @@ def run(
 @dataclass(frozen=True)
 class _Extra:
     """What a group computes beyond the standard sums: asked for (``crossings``; the
-    second labelling ``second``, offset past the countries, ``n_labels`` ids in all),
-    then computed (``crossing``, ``label_any``)."""
+    second labelling ``second``, offset past the countries, ``n_labels`` ids in all;
+    ``dags``), then computed (``crossing``, ``label_any``, ``dag``)."""
 
     crossings: bool = False
     second: np.ndarray | None = None
     n_labels: int = 0
     any_sums: bool = True
+    dags: bool = False
     crossing: tuple[np.ndarray, np.ndarray, np.ndarray, float] | None = None
     label_any: np.ndarray | None = None
+    dag: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     @classmethod
     def asked(cls, crossings: bool, labels: tuple[np.ndarray, int] | None, n_countries: int,
@@ -180,13 +198,13 @@ class _Extra:
 
 
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, "np.ndarray | None",
-              tuple[float, ...], "np.ndarray | None", _Extra]
+              tuple[float, ...], "LinkPart | None", _Extra]
 
 
 def _add(sums: Sums, weight: float, part: _Part) -> None:
     any_, transit, gateway, direct, domestic, reached, heg, obs, lmass, more = part
     if lmass is not None and sums.link_mass is not None:
-        sums.link_mass += weight * lmass
+        lmass.add_to(sums.link_mass, weight)
     if more.label_any is not None and sums.label_any is not None:
         sums.label_any += weight * more.label_any
     sums.any += weight * any_
@@ -268,6 +286,7 @@ def _routes_part(
     nc = table.n_countries
     second = extra.second if extra.second is not None else np.full(graph.n, -1, np.int32)
     n_labels = max(extra.n_labels, nc)
+    dag = None
     if outbound:
         (transit, gateway, direct, domestic, reached, ha, fa, ms, to_stub) = flow_crossings(
             *args, table.cc_id, home, w, g.root, g.virtual, dest_home, True, extra.crossings)
@@ -279,11 +298,12 @@ def _routes_part(
         transit, gateway, direct, domestic, reached = (s.transit, s.gateway, s.direct,
                                                        s.domestic, s.reached)
         ha, fa, ms, to_stub, total = s.home_as, s.foreign_as, s.mass, s.to_stub, s.any
+        dag = s.dag if extra.dags else None
     heg = None
     if vantage_points is not None and len(vantage_points):
         heg = hegemony_of(graph, routes, g, vantage_points, alpha)
     more = _Extra(crossing=(ha, fa, ms, to_stub) if extra.crossings else None,
-                  label_any=total[nc:] if extra.n_labels > nc else None)
+                  label_any=total[nc:] if extra.n_labels > nc else None, dag=dag)
     lmass = None if lids is None else link_part(graph, g, routes, transit, w, lids)
     return (total[:nc], transit, gateway, direct, domestic, reached, heg,
             observed_mass(routes, transit, w), lmass, more)

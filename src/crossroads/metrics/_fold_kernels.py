@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from crossroads.metrics.flows import _put, cont_of, order_by_length
+from crossroads.metrics.flows import _put, cont_of
 from crossroads.routing.arrays import grow
 
 
@@ -43,19 +43,31 @@ def fold(length, nh_ptr, nh_idx, cc, home, w):
     hop ``xu``, share ``xs``); ``reached``, the source weight with a route.
     """
     n = length.shape[0]
-    order = order_by_length(length)
     hop = np.zeros(n, np.bool_)
-    for v in order:
+    top = 0
+    for v in range(n):  # index order throughout: memory read front to back
+        if length[v] > top:
+            top = length[v]
         for k in range(nh_ptr[v], nh_ptr[v + 1]):
             hop[nh_idx[k]] = True
+    # the kept nodes by increasing length, ties by index (a stable counting sort)
+    count = np.zeros(top + 2, np.int64)
+    for v in range(n):
+        if length[v] >= 0 and (hop[v] or nh_ptr[v] == nh_ptr[v + 1]):
+            count[length[v] + 1] += 1
+    for i in range(1, top + 2):
+        count[i] += count[i - 1]
+    m = count[top + 1]
     loc = np.full(n, -1, np.int32)
-    m = 0
-    for v in order:
-        if hop[v] or nh_ptr[v] == nh_ptr[v + 1]:
-            loc[v] = m
-            m += 1
     kept = np.empty(m, np.int32)
     ptr = np.zeros(m + 1, np.int32)
+    for v in range(n):
+        if length[v] >= 0 and (hop[v] or nh_ptr[v] == nh_ptr[v + 1]):
+            i = count[length[v]]
+            count[length[v]] += 1
+            loc[v] = i
+            kept[i] = v
+            ptr[i + 1] = nh_ptr[v + 1] - nh_ptr[v]
     lw = np.zeros(m, np.float64)
     lf = np.zeros(m, np.float64)
     lh = np.zeros(m, np.float64)
@@ -64,16 +76,13 @@ def fold(length, nh_ptr, nh_idx, cc, home, w):
     xs = np.empty(16, np.float64)
     nx = 0
     reached = 0.0
-    for v in order:
+    for v in range(n):
+        if length[v] < 0:
+            continue
         reached += w[v]
-        i = loc[v]
+        if loc[v] >= 0 or w[v] == 0.0:
+            continue
         a, b = nh_ptr[v], nh_ptr[v + 1]
-        if i >= 0:
-            kept[i] = v
-            ptr[i + 1] = b - a
-            continue
-        if w[v] == 0.0:
-            continue
         share = w[v] / (b - a)
         abroad = cc[v] != home
         for k in range(a, b):
@@ -251,11 +260,11 @@ def _mark(c, acc, touched, nt):
 
 
 @njit(cache=True, nogil=True)
-def uncovered(order, ptr, idx, mass0, n, w, blocked, root, virtual):
+def uncovered(order, ptr, idx, mass0, own, n, blocked, root, virtual):
     """Path mass that avoids every ``blocked`` transit AS, per AS and in total, on a
-    DAG of :func:`fold` whose kept nodes start with ``mass0`` (their own weight plus their
-    leaves' credit; ``w``, ``blocked`` and ``root`` in AS indices; ``n`` ASes). A folded
-    leaf carries no transit, and its own mass is never absorbed.
+    DAG of :func:`fold` whose kept nodes start with ``mass0`` (their own weight ``own``
+    plus their leaves' credit; ``blocked`` and ``root`` in AS indices; ``n`` ASes). A
+    folded leaf carries no transit, and its own mass is never absorbed.
 
     Returns ``(transit, escaped)``: ``transit[v]`` (per AS index) is the mass of the
     paths through ``v`` (``v`` strictly inside) that cross no blocked AS anywhere -- the
@@ -288,7 +297,7 @@ def uncovered(order, ptr, idx, mass0, n, w, blocked, root, virtual):
             continue
         v = order[i]
         if not (v == root and not virtual):
-            inside = x - w[v]
+            inside = x - own[i]
             if blocked[v] and inside > 0.0:
                 x -= inside  # paths reaching v from elsewhere are covered
                 inside = 0.0

@@ -28,7 +28,27 @@ import numpy as np
 
 from crossroads.metrics import _fold_kernels as _k
 
-__all__ = ["InboundSums", "any_sums", "inbound_sums"]
+__all__ = ["FoldedDag", "InboundSums", "any_sums", "inbound_sums"]
+
+
+@dataclass(frozen=True)
+class FoldedDag:
+    """One propagation's next-hop DAG with its leaves folded (:func:`_k.fold`), kept for a
+    later pass over the same routes (the carrying set's greedy rounds,
+    :func:`crossroads.metrics._fold_kernels.uncovered`): the group's ``root`` and
+    ``virtual`` flag, the pair ``weight`` (the group's, times the variant's share), the
+    kept AS indices ``kept`` (every next hop earlier), their next hops ``ptr``/``idx`` in
+    local numbers, ``mass0`` (their own source weight plus their leaves' credit) and
+    ``own`` (their own source weight)."""
+
+    root: int
+    virtual: bool
+    weight: float
+    kept: np.ndarray
+    ptr: np.ndarray
+    idx: np.ndarray
+    mass0: np.ndarray
+    own: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,9 @@ class InboundSums:
     mass: np.ndarray
     to_stub: float
     any: np.ndarray
+    dag: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    """The folded DAG: ``kept``, ``ptr``, ``idx``, ``mass0``, ``own`` (see
+    :class:`FoldedDag`)."""
 
 
 def inbound_sums(
@@ -65,8 +88,9 @@ def inbound_sums(
         virtual, dest_home, record)
     total = (_any(kept, ptr, idx, lw, cc, second, w, root, virtual, n_labels) if any_sums
              else np.zeros(n_labels))
+    own = w[kept]
     return InboundSums(transit, gateway, float(direct), float(domestic), float(reached),
-                       ha, fa, ms, float(to_stub), total)
+                       ha, fa, ms, float(to_stub), total, (kept, ptr, idx, own + lw, own))
 
 
 def any_sums(

@@ -57,26 +57,18 @@ def _lid_of(ptr, idx, lid, v, u):
 
 
 @njit(cache=True, nogil=True)
-def link_mass(
-    length, nh_ptr, nh_idx, rel, mass, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr,
-    peer_idx, prov_lid, cust_lid, peer_lid, out,
+def entry_links(
+    nh_ptr, nh_idx, rel, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
+    prov_lid, cust_lid, peer_lid,
 ):
-    """Add the path mass crossing every link to ``out`` (per link number).
-
-    Every AS ``v`` holding path mass ``mass[v]`` (its own source weight plus what passes
-    through it; 0 where unreachable) sends ``mass[v] / k`` over each of its ``k`` next-hop
-    entries (an observed next hop listed several times counts as often: its weight), so
-    the mass on link ``{v, u}`` is the path mass crossing it. ``*_lid`` give the link
-    number (position in :attr:`ASGraph.links`) of every CSR entry. The next hop is looked
+    """The link number (position in :attr:`ASGraph.links`) of every next-hop entry, -1
+    where none. ``*_lid`` give the link number of every CSR entry. The next hop is looked
     up first among the neighbours that ``v``'s route class ``rel`` names (a provider
     route goes to a provider), then among the others (an observed route may not).
     """
-    for v in range(length.shape[0]):
-        a, b = nh_ptr[v], nh_ptr[v + 1]
-        if a == b or mass[v] == 0.0:
-            continue
-        share = mass[v] / (b - a)
-        for k in range(a, b):
+    out = np.full(nh_idx.shape[0], -1, np.int64)
+    for v in range(nh_ptr.shape[0] - 1):
+        for k in range(nh_ptr[v], nh_ptr[v + 1]):
             u = nh_idx[k]
             e = -1
             if rel[v] == PROVIDER:
@@ -89,7 +81,23 @@ def link_mass(
                 e = _lid_of(peer_ptr, peer_idx, peer_lid, v, u)
             if e < 0 and rel[v] != PROVIDER:
                 e = _lid_of(prov_ptr, prov_idx, prov_lid, v, u)
-            if e >= 0:
-                out[e] += share
+            out[k] = e
     return out
 
+
+@njit(cache=True, nogil=True)
+def add_link_mass(out, weight, nh_ptr, nh_link, mass):
+    """Add ``weight`` times the path mass crossing every link to ``out`` (per link
+    number): every AS ``v`` holding path mass ``mass[v]`` (its own source weight plus
+    what passes through it; 0 where unreachable) sends ``mass[v] / k`` over each of its
+    ``k`` next-hop entries, entry ``i`` over link ``nh_link[i]`` (-1: none). An observed
+    next hop listed several times counts as often: its weight."""
+    for v in range(nh_ptr.shape[0] - 1):
+        a, b = nh_ptr[v], nh_ptr[v + 1]
+        if a == b or mass[v] == 0.0:
+            continue
+        share = weight * mass[v] / (b - a)
+        for k in range(a, b):
+            e = nh_link[k]
+            if e >= 0:
+                out[e] += share

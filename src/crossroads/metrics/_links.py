@@ -3,12 +3,13 @@
 For one destination, every AS ``v`` that reaches it passes on ``m(v) = transit(v) + w(v)``
 (what crosses it plus its own sources' weight), split equally over its next hops; the link
 ``(v, u)`` carries ``m(v) / |nh(v)|`` for every next hop ``u``
-(:func:`crossroads.metrics._kernels.link_mass`). Summed over destinations with their
+(:func:`crossroads.metrics._kernels.add_link_mass`). Summed over destinations with their
 weights, this is the path mass crossing each link, the robustness table's "mass share".
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +22,8 @@ from crossroads.routing.calibration import Calibration
 if TYPE_CHECKING:
     from crossroads.metrics.groups import Group
 
-__all__ = ["link_ids", "link_key", "link_part", "observed_mass", "observed_origins"]
+__all__ = ["LinkPart", "link_ids", "link_key", "link_part", "observed_mass",
+           "observed_origins"]
 
 
 def link_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -46,21 +48,46 @@ def link_ids(graph: ASGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out[0], out[1], out[2]
 
 
+@dataclass(frozen=True)
+class LinkPart:
+    """The path mass crossing every link towards one destination, unweighted: ``mass``
+    (per AS, what it passes on) sent over the next-hop entries ``nh_ptr`` whose links are
+    ``nh_link``, and a virtual group's stub links ``stub_links`` with ``stub_mass``."""
+
+    nh_ptr: np.ndarray
+    nh_link: np.ndarray
+    mass: np.ndarray
+    stub_links: np.ndarray
+    stub_mass: np.ndarray
+
+    def add_to(self, out: np.ndarray, weight: float) -> None:
+        """``out[link] += weight * mass crossing it``."""
+        _k.add_link_mass(out, weight, self.nh_ptr, self.nh_link, self.mass)
+        for e, m in zip(self.stub_links, self.stub_mass, strict=True):
+            out[e] += weight * m
+
+
 def link_part(
     graph: ASGraph, g: Group, routes: Routes, transit: np.ndarray, w: np.ndarray,
     lids: tuple[np.ndarray, np.ndarray, np.ndarray],
-) -> np.ndarray:
+) -> LinkPart:
     """Path mass crossing every link towards one destination (a virtual group's stub
-    links carry all that reaches the root, split by the stubs' weights)."""
+    links carry all that reaches the root, split by the stubs' weights). The links of the
+    next hops are the route's own (:attr:`Routes.nh_link`, from the lane engine) or
+    looked up in the graph (:func:`crossroads.metrics._kernels.entry_links`)."""
     mass = np.where(routes.length >= 0, transit + w, 0.0)
-    out = _k.link_mass(routes.length, routes.nh_ptr, routes.nh_idx, routes.rel, mass,
-                        *graph.adjacency, *lids, np.zeros(len(graph.links)))
+    nh_link = routes.nh_link
+    if nh_link is None:
+        nh_link = _k.entry_links(routes.nh_ptr, routes.nh_idx, routes.rel, *graph.adjacency,
+                                 *lids)
+    stub_links = np.zeros(0, np.int64)
+    stub_mass = np.zeros(0)
     if g.virtual and g.weight > 0:
         at_root = float(transit[g.root] + w[g.root])
-        for m, wm in zip(g.members, g.member_weights, strict=True):
-            k = int(graph.prov_ptr[m])  # a stub's one link: to its provider, the root
-            out[lids[0][k]] += at_root * wm / g.weight
-    return out
+        # a stub's one link: to its provider, the root
+        stub_links = lids[0][graph.prov_ptr[np.asarray(g.members, np.int64)]]
+        stub_mass = at_root * np.asarray(g.member_weights, np.float64) / g.weight
+    return LinkPart(routes.nh_ptr, nh_link, mass, stub_links, stub_mass)
 
 
 def observed_mass(

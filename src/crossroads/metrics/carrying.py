@@ -29,15 +29,15 @@ carries 3/4 of the mass, then AS 2 the remaining 1/4::
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from crossroads.metrics import _engine
 from crossroads.metrics import _fold_kernels as _fold
+from crossroads.metrics._folded import FoldedDag
 from crossroads.metrics.groups import Group
 from crossroads.metrics.lane_sums import inbound_groups
 from crossroads.routing import ASGraph, RouteMode, Routes
@@ -58,19 +58,20 @@ def carrying_set(
     max_size: int = 20,
     calibration: Calibration | None = None,
     workers: int = min(2, os.cpu_count() or 1),
+    folded: Sequence[FoldedDag] | None = None,
 ) -> pd.DataFrame:
     """Greedy smallest set of transit ASes on >= ``threshold`` of C's inbound path mass
-    (module doc): ``asn, name, country, added_share, cumulative_share``."""
-    groups, src_w = inbound_groups(graph, table, country, calibration=calibration)
-    weights = [g.sources(src_w) for g in groups]
-    jobs = [_Job(g, frac, *dag, w) for g, w, variants in zip(
-        groups, weights, _dags(graph, table, groups, weights, mode, calibration), strict=True)
-        for dag, frac in variants]
+    (module doc): ``asn, name, country, added_share, cumulative_share``. ``folded``: the
+    folded DAGs of an address-weighted :func:`~crossroads.metrics.dependency.inbound` of
+    ``country`` in the same ``mode`` (and ``calibration``), used instead of routing again
+    (its destination groups keep more destinations apart; the sums are the same)."""
+    jobs = list(folded) if folded is not None else _jobs(graph, table, country, mode,
+                                                         calibration, workers)
     blocked = np.zeros(graph.n, bool)
 
-    def push(job: _Job) -> tuple[np.ndarray, float]:
-        return _fold.uncovered(job.order, job.ptr, job.idx, job.mass0, graph.n, job.w,
-                               blocked, job.group.root, job.group.virtual)
+    def push(job: FoldedDag) -> tuple[np.ndarray, float]:
+        return _fold.uncovered(job.kept, job.ptr, job.idx, job.mass0, job.own, graph.n,
+                               blocked, job.root, job.virtual)
 
     chosen: list[tuple[int, float, float]] = []
     total = None
@@ -79,8 +80,8 @@ def carrying_set(
             transit = np.zeros(graph.n)
             escaped = 0.0
             for job, (t, e) in zip(jobs, pool.map(push, jobs), strict=True):
-                transit += job.group.weight * job.frac * t
-                escaped += job.group.weight * job.frac * e
+                transit += job.weight * t
+                escaped += job.weight * e
             if total is None:
                 total = escaped
             covered = 1.0 - escaped / total if total else 1.0
@@ -102,46 +103,28 @@ def carrying_set(
     )
 
 
-@dataclass(frozen=True)
-class _Job:
-    """One propagation of a group (a variant's share ``frac`` of it): its next-hop DAG
-    folded once (:func:`crossroads.metrics._fold_kernels.fold`) and its sources' weights
-    (the destination itself is none)."""
+def _jobs(
+    graph: ASGraph, table: ASTable, country: str, mode: RouteMode,
+    calibration: Calibration | None, workers: int = min(2, os.cpu_count() or 1),
+) -> list[FoldedDag]:
+    """Every inbound destination group's folded DAGs (one per calibrated variant, with
+    its share in the weight): on the lane engine, folded in the thread that routed the
+    batch, unless calibrated."""
+    groups, src_w = inbound_groups(graph, table, country, calibration=calibration)
+    weights = [g.sources(src_w) for g in groups]
 
-    group: Group
-    frac: float
-    order: np.ndarray
-    ptr: np.ndarray
-    idx: np.ndarray
-    mass0: np.ndarray
-    w: np.ndarray
-
-
-_Dag = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-
-
-def _dags(
-    graph: ASGraph, table: ASTable, groups: list[Group], weights: list[np.ndarray],
-    mode: RouteMode, calibration: Calibration | None,
-    workers: int = min(2, os.cpu_count() or 1),
-) -> Iterator[list[tuple[_Dag, float]]]:
-    """Every group's folded DAGs (with their variant weights), in order: on the lane
-    engine, folded in the thread that routed the batch, unless calibrated."""
-    def fold(r: Routes, w: np.ndarray) -> _Dag:
+    def fold(g: Group, r: Routes, w: np.ndarray, frac: float = 1.0) -> FoldedDag:
         kept, ptr, idx, lw, *_ = _fold.fold(r.length, r.nh_ptr, r.nh_idx, table.cc_id, -1, w)
-        return kept, ptr, idx, w[kept] + lw
+        own = w[kept]
+        return FoldedDag(g.root, g.virtual, g.weight * frac, kept, ptr, idx, own + lw, own)
 
     if mode == "calibrated":
-        for g, w in zip(groups, weights, strict=True):
-            yield [(fold(r, w), f) for r, f in _engine.routes_of(graph, g.root, mode,
-                                                                   calibration)]
-        return
+        return [fold(g, r, w, f) for g, w in zip(groups, weights, strict=True)
+                for r, f in _engine.routes_of(graph, g.root, mode, calibration)]
 
-    def batch_dags(batch: LaneBatch, start: int) -> list[_Dag]:
-        return [fold(r, w) for r, w in zip(batch.all_routes(), weights[start:],
-                                           strict=False)]
+    def batch_dags(batch: LaneBatch, start: int) -> list[FoldedDag]:
+        return [fold(g, r, w) for g, r, w in zip(groups[start:], batch.all_routes(),
+                                                 weights[start:], strict=False)]
 
-    for part in map_lanes(graph, [g.root for g in groups], batch_dags, mode=mode,
-                          workers=workers):
-        for dag in part:
-            yield [(dag, 1.0)]
+    return [dag for part in map_lanes(graph, [g.root for g in groups], batch_dags, mode=mode,
+                                      workers=workers) for dag in part]

@@ -47,6 +47,7 @@ AS 20 carries 21/32 of the mass, then AS 3 and AS 30 each carry all of the remai
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,6 +66,7 @@ from crossroads.metrics._cuts import (
     loss,
     q_of,
 )
+from crossroads.metrics._folded import FoldedDag
 from crossroads.metrics.carrying import carrying_set
 from crossroads.metrics.dependency import DirectionResult
 from crossroads.metrics.lane_sums import inbound_groups
@@ -169,11 +171,15 @@ def chokepoints(
     threshold: float = 0.9,
     mode: RouteMode = "all-best",
     calibration: Calibration | None = None,
+    folded: Sequence[FoldedDag] | None = None,
 ) -> Chokepoints:
     """Losses of the top-``k`` candidates, split into the part about the country and the
     part of sources cut off from everything, and the greedy carrying set (module doc).
     In ``calibrated`` mode every edited graph drops the observed routes through what was
-    removed (:mod:`crossroads.routing.calibration`)."""
+    removed (:mod:`crossroads.routing.calibration`). ``folded``: the folded DAGs of
+    ``inbound_result``'s propagations when it was address-weighted (see
+    :func:`~crossroads.metrics.carrying.carrying_set`), so the carrying set routes nothing
+    again."""
     links = _candidate_links(graph, table, country, inbound_result, k)
     ends = graph.indices_of(np.concatenate([links.as1.to_numpy(), links.as2.to_numpy()]))
     groups, src_w = inbound_groups(graph, table, country, apart=ends,
@@ -205,7 +211,7 @@ def chokepoints(
                                for c in ctry.country])
     links = _with_losses(links, [next(each) for _ in links.as1])
     carrying = carrying_set(graph, table, country, threshold=threshold, mode=mode,
-                            calibration=calibration)
+                            calibration=calibration, folded=folded)
     return Chokepoints(
         table.codes[table.country_id(country)], base, _ranked(ases), _ranked(links),
         _ranked(ctry), carrying, threshold,

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from crossroads.metrics import _engine
+from crossroads.metrics._folded import FoldedDag
 from crossroads.metrics._typing import SourceWeighting
 from crossroads.routing import ASGraph, RouteMode
 from crossroads.routing.arrays import union, unique
@@ -141,6 +142,7 @@ def inbound(
     crossings: bool = False,
     owners: Owners | None = None,
     shares_only: bool = False,
+    folded: list[FoldedDag] | None = None,
 ) -> DirectionResult:
     """Dependency of ``country`` on paths from the world towards its address space.
 
@@ -152,7 +154,9 @@ def inbound(
     parts of :class:`DirectionResult`; the other results do not change.
     ``shares_only`` computes the transit, gateway, direct and domestic shares alone (no
     hegemony, "any" shares, per-link mass): what the robustness table's recomputations
-    read, at a fraction of the cost.
+    read, at a fraction of the cost. ``folded``, when given, receives the folded next-hop
+    DAG of every propagation (what :func:`~crossroads.metrics.carrying.carrying_set`
+    reuses).
     """
     home = table.country_id(country)
     dests = table.origins(country)
@@ -166,7 +170,7 @@ def inbound(
         vantage_points=None if shares_only else vps, alpha=alpha, workers=workers,
         calibration=calibration, links=not shares_only, crossings=crossings,
         labels=None if owners is None else (owners[0], len(owners[1])),
-        any_sums=not shares_only,
+        any_sums=not shares_only, folded=folded,
     )
     label = "foreign ASes by IPv4 space" if sources == "addresses" else "vantage points"
     return result_from_sums(

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from crossroads.errors import DatasetMissingError
+from crossroads.metrics._folded import FoldedDag
 from crossroads.metrics._typing import Direction, OutboundTargets, SourceWeighting
 from crossroads.metrics.answer import Answer, lead
 from crossroads.metrics.attribution import flag_disputed
@@ -214,10 +215,13 @@ def _dependency(
         phys = territory_inputs(snap, corridors)
     owned = phys.state_owned if phys is not None else None
     owners = owner_labels(graph, owned) if owned is not None else None
+    # the carrying set reuses the inbound propagations when both weigh by addresses
+    folded: list[FoldedDag] | None = (
+        [] if chokepoint_k > 0 and sources == "addresses" else None)
     if direction in ("inbound", "both"):
         inb = inbound(graph, table, cc, mode=mode, sources=sources, vantage_points=vps,
                       workers=workers, calibration=calibration, crossings=phys is not None,
-                      owners=owners)
+                      owners=owners, folded=folded)
     if direction in ("outbound", "both"):
         if targets == "world":
             dests = None
@@ -230,9 +234,10 @@ def _dependency(
     chokes = None
     if chokepoint_k > 0:
         base = inb if inb is not None else inbound(graph, table, cc, mode=mode,
-                                                   calibration=calibration)
+                                                   calibration=calibration, folded=folded)
         chokes = chokepoints(graph, table, cc, base, k=chokepoint_k, mode=mode,
-                             calibration=calibration)
+                             calibration=calibration, folded=folded)
+    folded = None  # about 80 MiB on KZ: not kept while the rest is computed
     robust = None
     if robustness_k > 0 and inb is not None:
         robust = robustness(graph, table, cc, inb, k=robustness_k, mode=mode, sources=sources,

@@ -389,12 +389,14 @@ def _low_bit(d):
 
 @njit(**_JIT)
 def lane_next_hops(perm, inv, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx,
-                   dag_prov, dag_cust, dag_peer, kk):
+                   dag_prov, dag_cust, dag_peer, kk, prov_lk, cust_lk, peer_lk):
     """Every lane's next-hop CSR in AS-index order, from the ``dag`` bits: ``ptr``
     (``kk x (N + 1)``, offsets into ``idx``) and ``idx`` (AS indices), row ``a`` of lane
     ``j`` listing AS ``a``'s next hops by increasing index -- exactly
     :func:`crossroads.routing._kernels.all_best_next_hops` (or the single lowest one).
     ASes are visited in index order, so that each lane's rows are written front to back.
+    ``*_lk`` (one value per adjacency entry, or all three empty) give ``lk``, the value
+    of the entry each next hop is taken over (empty when not given).
     """
     n = perm.shape[0]
     ptr = np.zeros((kk, n + 1), np.int64)
@@ -410,13 +412,14 @@ def lane_next_hops(perm, inv, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, 
             ptr[j, a] = total
             total += c
     idx = np.empty(total, np.int32)
+    lk = np.empty(total if prov_lk.shape[0] == prov_idx.shape[0] else 0, prov_lk.dtype)
     fill = ptr[:, :n].copy()
     for a in range(n):
         v = inv[a]
-        _fill_bits(prov_ptr, prov_idx, dag_prov, v, a, perm, fill, idx)
-        _fill_bits(cust_ptr, cust_idx, dag_cust, v, a, perm, fill, idx)
-        _fill_bits(peer_ptr, peer_idx, dag_peer, v, a, perm, fill, idx)
-    return ptr, idx
+        _fill_bits(prov_ptr, prov_idx, dag_prov, v, a, perm, fill, idx, prov_lk, lk)
+        _fill_bits(cust_ptr, cust_idx, dag_cust, v, a, perm, fill, idx, cust_lk, lk)
+        _fill_bits(peer_ptr, peer_idx, dag_peer, v, a, perm, fill, idx, peer_lk, lk)
+    return ptr, idx, lk
 
 
 @njit(**_INLINE)
@@ -429,7 +432,8 @@ def _count_bits(rp, dag, v, a, ptr):
 
 
 @njit(**_INLINE)
-def _fill_bits(rp, ri, dag, v, a, perm, fill, idx):
+def _fill_bits(rp, ri, dag, v, a, perm, fill, idx, src_lk, lk):
+    with_lk = lk.shape[0] > 0
     for e in range(rp[v], rp[v + 1]):
         d = dag[e]
         if d:
@@ -437,5 +441,7 @@ def _fill_bits(rp, ri, dag, v, a, perm, fill, idx):
             while d:
                 j = _low_bit(d)
                 idx[fill[j, a]] = u
+                if with_lk:
+                    lk[fill[j, a]] = src_lk[e]
                 fill[j, a] += 1
                 d &= d - _U1

@@ -45,6 +45,10 @@ class LaneGraph:
     peer_pos: np.ndarray
     blk_ptr: np.ndarray  # int64, block boundaries in internal ids
     cyclic: bool  # some block has more than one AS (a provider->customer cycle)
+    # int64 per entry: its position in the graph's own CSR (prov_ptr/prov_idx, ...)
+    prov_src: np.ndarray
+    cust_src: np.ndarray
+    peer_src: np.ndarray
 
     @property
     def adjacency(self) -> tuple[np.ndarray, ...]:
@@ -80,15 +84,16 @@ def _build(graph: ASGraph) -> LaneGraph:
     perm, blk_ptr = _topological(graph)
     inv = np.empty(n, np.int32)
     inv[perm] = np.arange(n, dtype=np.int32)
-    prov = _renumber(graph.prov_ptr, graph.prov_idx, perm, inv)
-    cust = _renumber(graph.cust_ptr, graph.cust_idx, perm, inv)
-    peer = _renumber(graph.peer_ptr, graph.peer_idx, perm, inv)
+    prov, prov_src = _renumber(graph.prov_ptr, graph.prov_idx, perm, inv)
+    cust, cust_src = _renumber(graph.cust_ptr, graph.cust_idx, perm, inv)
+    peer, peer_src = _renumber(graph.peer_ptr, graph.peer_idx, perm, inv)
     return LaneGraph(
         n=n, perm=perm, inv=inv,
-        prov_ptr=prov[0], prov_idx=prov[1], prov_pos=_positions(*prov, *cust),
-        cust_ptr=cust[0], cust_idx=cust[1], cust_pos=_positions(*cust, *prov),
-        peer_ptr=peer[0], peer_idx=peer[1], peer_pos=_positions(*peer, *peer),
+        prov_ptr=prov[0], prov_idx=prov[1], prov_pos=_positions(*prov, *cust, inv),
+        cust_ptr=cust[0], cust_idx=cust[1], cust_pos=_positions(*cust, *prov, inv),
+        peer_ptr=peer[0], peer_idx=peer[1], peer_pos=_positions(*peer, *peer, inv),
         blk_ptr=blk_ptr, cyclic=bool(np.any(np.diff(blk_ptr) > 1)),
+        prov_src=prov_src, cust_src=cust_src, peer_src=peer_src,
     )
 
 
@@ -165,25 +170,55 @@ def _kahn(ptr: np.ndarray, idx: np.ndarray, indeg: np.ndarray) -> np.ndarray:
 
 def _renumber(
     ptr: np.ndarray, idx: np.ndarray, perm: np.ndarray, inv: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rows in internal order, entries as internal ids, each row in its original order."""
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Rows in internal order, entries as internal ids, each row in its original order;
+    and each entry's position in the original CSR."""
     deg = np.diff(ptr)[perm]
     new_ptr = np.zeros(perm.size + 1, np.int64)
     np.cumsum(deg, out=new_ptr[1:])
     starts = np.repeat(ptr[:-1][perm] - new_ptr[:-1], deg)
     take = np.arange(new_ptr[-1], dtype=np.int64) + starts
-    return new_ptr, inv[idx[take]]
+    return (new_ptr, inv[idx[take]]), take
 
 
 def _positions(
-    ptr: np.ndarray, idx: np.ndarray, rptr: np.ndarray, ridx: np.ndarray
+    ptr: np.ndarray, idx: np.ndarray, rptr: np.ndarray, ridx: np.ndarray, inv: np.ndarray
 ) -> np.ndarray:
-    """For entry ``e`` (row ``v`` -> ``u``): the offset of ``v`` in ``u``'s reverse row."""
+    """For entry ``e`` (row ``v`` -> ``u``): the offset of ``v`` in ``u``'s reverse row.
+    Every row lists its neighbours by increasing AS index (the graph's rows do), so one
+    pass over the reverse rows in AS-index order fills each row front to back; a graph
+    whose rows are not so ordered falls back to a sort."""
+    pos, ok = _positions_by_order(ptr, idx, rptr, ridx, inv)
+    if ok:
+        return pos
     n = ptr.shape[0] - 1
     v = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr))
     u = idx.astype(np.int64)
     rrow = np.repeat(np.arange(n, dtype=np.int64), np.diff(rptr))
     key = rrow * n + ridx.astype(np.int64)
     order = np.argsort(key, kind="stable")
-    pos = order[np.searchsorted(key, u * n + v, sorter=order)]
-    return (pos - rptr[u]).astype(np.int16)
+    found = order[np.searchsorted(key, u * n + v, sorter=order)]
+    return (found - rptr[u]).astype(np.int16)
+
+
+@njit(cache=True)
+def _positions_by_order(
+    ptr: np.ndarray, idx: np.ndarray, rptr: np.ndarray, ridx: np.ndarray, inv: np.ndarray
+) -> tuple[np.ndarray, bool]:
+    """:func:`_positions` in one pass, and whether every offset checks out."""
+    n = ptr.shape[0] - 1
+    cursor = ptr[:-1].copy()
+    pos = np.zeros(idx.shape[0], np.int16)
+    for uo in range(n):  # AS-index order
+        u = inv[uo]
+        for f in range(rptr[u], rptr[u + 1]):
+            v = ridx[f]
+            e = cursor[v]
+            if e >= ptr[v + 1] or idx[e] != u:
+                return pos, False
+            cursor[v] = e + 1
+            pos[e] = f - rptr[u]
+    for v in range(n):
+        if cursor[v] != ptr[v + 1]:
+            return pos, False
+    return pos, True

@@ -77,12 +77,22 @@ class LaneBatch:
         """Lane ``j`` as the :class:`Routes` :func:`propagate` would return."""
         return self.all_routes()[j]
 
-    def all_routes(self) -> list[Routes]:
-        """Every lane as a :class:`Routes` (one pass over the next-hop bits)."""
+    def all_routes(
+        self, links: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    ) -> list[Routes]:
+        """Every lane as a :class:`Routes` (one pass over the next-hop bits). ``links``:
+        a number per entry of the graph's provider, customer and peer CSRs (e.g. the link
+        of :attr:`ASGraph.links` it stands for); each route then lists the number of the
+        entry each next hop is taken over (:attr:`Routes.nh_link`)."""
         lg, k = self.lg, len(self)
-        ptr, idx = _k.lane_next_hops(lg.perm, lg.inv, lg.prov_ptr, lg.prov_idx, lg.cust_ptr,
-                                     lg.cust_idx, lg.peer_ptr, lg.peer_idx, self.dag_prov,
-                                     self.dag_cust, self.dag_peer, k)
+        if links is None:
+            none = np.zeros(0, np.int64)
+            lk_in = (none, none, none)
+        else:
+            lk_in = (links[0][lg.prov_src], links[1][lg.cust_src], links[2][lg.peer_src])
+        ptr, idx, lk = _k.lane_next_hops(
+            lg.perm, lg.inv, lg.prov_ptr, lg.prov_idx, lg.cust_ptr, lg.cust_idx, lg.peer_ptr,
+            lg.peer_idx, self.dag_prov, self.dag_cust, self.dag_peer, k, *lk_in)
         rel = self.rel[lg.inv, :k].T.astype(np.int8)
         length = self.ln[lg.inv, :k].T.astype(np.int32)
         length[length >= _k.INF] = -1
@@ -94,7 +104,8 @@ class LaneBatch:
             has = np.diff(p) > 0
             first[has] = nh_idx[p[:-1][has]]
             out.append(Routes(origins=self.origins[j], mode=self.mode, rel=rel[j],
-                              length=length[j], next_hop=first, nh_ptr=p, nh_idx=nh_idx))
+                              length=length[j], next_hop=first, nh_ptr=p, nh_idx=nh_idx,
+                              nh_link=None if links is None else lk[ptr[j, 0] : ptr[j, -1]]))
         return out
 
 

@@ -51,6 +51,9 @@ class Routes:
       one (fixed from a RIB). Such an AS may list a next hop several times in ``nh_idx``:
       the multiplicity is its weight (how often that next hop was seen), so every
       even-split reader of the DAG splits by observation counts.
+    * ``nh_link`` int64 or None -- beside ``nh_idx``, when asked for
+      (:meth:`~crossroads.routing.lanes.LaneBatch.all_routes`): the number of the
+      adjacency entry (e.g. the link) each next hop is taken over.
     """
 
     origins: np.ndarray  # int32 indices of the announcing ASes
@@ -61,6 +64,7 @@ class Routes:
     nh_ptr: np.ndarray
     nh_idx: np.ndarray
     observed: np.ndarray | None = None
+    nh_link: np.ndarray | None = None
 
     @property
     def reachable(self) -> np.ndarray:
