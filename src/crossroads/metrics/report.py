@@ -19,8 +19,6 @@ Worked example (the hand graph of ``tests/metrics/hand.py`` in miniature): AS 10
 has providers AS 20 (BB) and AS 30 (CC), both customers of AS 40 (DD)::
 
     >>> import pandas as pd
-
-from crossroads.errors import DatasetMissingError
     >>> from crossroads.routing import ASGraph
     >>> from crossroads.snapshots import Snapshot
     >>> g = ASGraph.from_links([20, 30, 40, 40], [10, 10, 20, 30], [-1, -1, -1, -1])
@@ -36,10 +34,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -72,6 +71,8 @@ from crossroads.snapshots import Snapshot
 from crossroads.store import datasets_key
 
 __all__ = ["CacheUse", "DependencyReport", "dependency", "snapshot_key"]
+
+T = TypeVar("T")
 
 CacheUse = Literal["hit", "miss", "off"]
 """Whether a result came from the store's results cache (``hit``), was computed and kept
@@ -218,31 +219,47 @@ def _dependency(
     # the carrying set reuses the inbound propagations when both weigh by addresses
     folded: list[FoldedDag] | None = (
         [] if chokepoint_k > 0 and sources == "addresses" else None)
-    if direction in ("inbound", "both"):
-        inb = inbound(graph, table, cc, mode=mode, sources=sources, vantage_points=vps,
-                      workers=workers, calibration=calibration, crossings=phys is not None,
-                      owners=owners, folded=folded)
-    if direction in ("outbound", "both"):
+
+    def outbound_part() -> tuple[DirectionResult, str | None]:
+        named = None
         if targets == "world":
             dests = None
         else:
             dests = list(destinations) if destinations else default_destinations(graph, table, cc)
-            named = [CONTENT_ASNS.get(a, f"AS{a}") for a in dests]
-            notes.append("outbound destinations: " + ", ".join(named))
-        out = outbound(graph, table, cc, dests, mode=mode, workers=workers,
-                       calibration=calibration, crossings=phys is not None, owners=owners)
-    chokes = None
-    if chokepoint_k > 0:
-        base = inb if inb is not None else inbound(graph, table, cc, mode=mode,
-                                                   calibration=calibration, folded=folded)
-        chokes = chokepoints(graph, table, cc, base, k=chokepoint_k, mode=mode,
-                             calibration=calibration, folded=folded)
-    folded = None  # about 80 MiB on KZ: not kept while the rest is computed
-    robust = None
-    if robustness_k > 0 and inb is not None:
-        robust = robustness(graph, table, cc, inb, k=robustness_k, mode=mode, sources=sources,
-                            vantage_points=vps, calibration=calibration,
-                            link_sources=_link_sources(snap), workers=workers)
+            named = "outbound destinations: " + ", ".join(
+                CONTENT_ASNS.get(a, f"AS{a}") for a in dests)
+        return outbound(graph, table, cc, dests, mode=mode, workers=workers,
+                        calibration=calibration, crossings=phys is not None,
+                        owners=owners), named
+
+    # independent parts run side by side (each on ``workers`` threads), unless one is asked
+    robust = robust_later = None
+    with _Beside(workers > 1) as beside:
+        later = beside.run(outbound_part) if direction in ("outbound", "both") else None
+        if direction in ("inbound", "both"):
+            inb = inbound(graph, table, cc, mode=mode, sources=sources, vantage_points=vps,
+                          workers=workers, calibration=calibration,
+                          crossings=phys is not None, owners=owners, folded=folded)
+        if robustness_k > 0 and inb is not None:
+            links = _link_sources(snap)
+            first = inb
+            robust_later = beside.run(lambda: robustness(
+                graph, table, cc, first, k=robustness_k, mode=mode, sources=sources,
+                vantage_points=vps, calibration=calibration, link_sources=links,
+                workers=workers))
+        chokes = None
+        if chokepoint_k > 0:
+            base = inb if inb is not None else inbound(graph, table, cc, mode=mode,
+                                                       calibration=calibration, folded=folded)
+            chokes = chokepoints(graph, table, cc, base, k=chokepoint_k, mode=mode,
+                                 calibration=calibration, folded=folded)
+        folded = None  # about 80 MiB on KZ: not kept while the rest is computed
+        if later is not None:
+            out, named = later()
+            if named:
+                notes.append(named)
+        if robust_later is not None:
+            robust = robust_later()
     if not vps:
         notes.append("no vantage points: inbound hegemony not computed")
     terr = None
@@ -282,6 +299,28 @@ def _dependency(
         territory=terr,
         state_control=state_control(inb, out, owned) if owned is not None else None,
     )
+
+
+class _Beside:
+    """Parts of a report that run on one side thread while the caller computes the next
+    (``threads``), or at once where they are asked for (no thread). :meth:`run` returns
+    what gives the part's value (waiting for it; its error is raised there)."""
+
+    def __init__(self, threads: bool) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1) if threads else None
+
+    def __enter__(self) -> _Beside:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, part: Callable[[], T]) -> Callable[[], T]:
+        if self._pool is None:
+            value = part()
+            return lambda: value
+        return self._pool.submit(part).result
 
 
 def _observed(snap: Snapshot, country: str, ribs: Sequence[str | Path]) -> DependencyReport | None:

@@ -65,12 +65,11 @@ def lane_graph(graph: ASGraph) -> LaneGraph:
     """The renumbered form of ``graph``, computed once per graph object (kept while the
     graph lives; graphs hash by identity here, their arrays make them unhashable)."""
     key = id(graph)
-    with _LOCK:
+    with _LOCK:  # held while building: two threads asking at once build it once
         hit = _CACHE.get(key)
         if hit is not None and hit[0]() is graph:
             return hit[1]
-    lg = _build(graph)
-    with _LOCK:
+        lg = _build(graph)
         _CACHE[key] = (weakref.ref(graph), lg)
     weakref.finalize(graph, _CACHE.pop, key, None)
     return lg
