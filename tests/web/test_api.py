@@ -188,6 +188,28 @@ def test_cache_computes_once_for_concurrent_requests() -> None:
     assert len(calls) == 2
 
 
+def test_cache_is_bounded_by_bytes_too() -> None:
+    """Three results of ~40 kB under a 100 kB bound: the oldest goes; one of 200 kB is
+    answered and not kept."""
+    cache, calls = ResultCache(size=10, max_bytes=100_000), []
+
+    def blob(tag: str, n: int = 40_000):  # type: ignore[no-untyped-def]
+        def compute() -> bytes:
+            calls.append(tag)
+            return tag.encode() * n
+        return compute
+
+    for tag in ("a", "b", "c"):
+        asyncio.run(cache.get((tag,), blob(tag)))
+    assert len(cache) == 2 and 80_000 < cache.bytes <= 100_000
+    asyncio.run(cache.get(("b",), blob("b")))  # still kept: not computed again
+    assert calls == ["a", "b", "c"]
+    asyncio.run(cache.get(("a",), blob("a")))  # evicted by bytes: computed again
+    assert calls == ["a", "b", "c", "a"]
+    assert asyncio.run(cache.get(("big",), blob("big", 70_000))) == b"big" * 70_000
+    assert ("big",) not in cache._done and cache.bytes <= 100_000
+
+
 def test_cache_does_not_keep_errors() -> None:
     cache = ResultCache()
 

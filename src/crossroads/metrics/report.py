@@ -34,15 +34,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from crossroads.beside import Beside
 from crossroads.errors import DatasetMissingError
 from crossroads.metrics._folded import FoldedDag
 from crossroads.metrics._typing import Direction, OutboundTargets, SourceWeighting
@@ -71,8 +71,6 @@ from crossroads.snapshots import Snapshot
 from crossroads.store import datasets_key
 
 __all__ = ["CacheUse", "DependencyReport", "dependency", "snapshot_key"]
-
-T = TypeVar("T")
 
 CacheUse = Literal["hit", "miss", "off"]
 """Whether a result came from the store's results cache (``hit``), was computed and kept
@@ -234,7 +232,7 @@ def _dependency(
 
     # independent parts run side by side (each on ``workers`` threads), unless one is asked
     robust = robust_later = None
-    with _Beside(workers > 1) as beside:
+    with Beside(workers > 1) as beside:
         later = beside.run(outbound_part) if direction in ("outbound", "both") else None
         if direction in ("inbound", "both"):
             inb = inbound(graph, table, cc, mode=mode, sources=sources, vantage_points=vps,
@@ -299,28 +297,6 @@ def _dependency(
         territory=terr,
         state_control=state_control(inb, out, owned) if owned is not None else None,
     )
-
-
-class _Beside:
-    """Parts of a report that run on one side thread while the caller computes the next
-    (``threads``), or at once where they are asked for (no thread). :meth:`run` returns
-    what gives the part's value (waiting for it; its error is raised there)."""
-
-    def __init__(self, threads: bool) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1) if threads else None
-
-    def __enter__(self) -> _Beside:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def run(self, part: Callable[[], T]) -> Callable[[], T]:
-        if self._pool is None:
-            value = part()
-            return lambda: value
-        return self._pool.submit(part).result
 
 
 def _observed(snap: Snapshot, country: str, ribs: Sequence[str | Path]) -> DependencyReport | None:

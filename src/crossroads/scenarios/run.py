@@ -41,6 +41,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from crossroads.beside import Beside
 from crossroads.metrics.dependency import inbound, outbound
 from crossroads.metrics.report import snapshot_key
 from crossroads.metrics.targets import default_destinations
@@ -119,8 +120,12 @@ def _simulate(
     collectors = tuple(int(a) for a in snap.vantage_points)
     scope = (cc, mode, log.origins, log.vantage_points, log.collectors_only, collectors)
 
+    # the "after" side needs the destinations chosen on the graph before: they come
+    # first (cheap); then the two sides run side by side
+    dests = _DESTINATIONS.get((graph, table), (cc,),
+                              lambda: default_destinations(graph, table, cc))
+
     def measured() -> tuple[list[int], Side]:
-        dests = default_destinations(graph, table, cc)
         side = measure(graph, table, cc, log, mode=mode, collectors=collectors,
                        workers=workers, destinations=dests, physical=phys,
                        calibration=calibration)
@@ -132,11 +137,14 @@ def _simulate(
         # another process may have measured this country and scope already
         return store.cached(("simulate-before", scope, data), measured).value
 
-    dests, before = _BASELINES.get((graph, snap.table, phys.corridors),
+    with Beside(workers > 1) as beside:
+        after_later = beside.run(lambda: measure(
+            after_graph, table, cc, log, mode=mode, collectors=collectors, workers=workers,
+            destinations=dests, physical=phys, corridors=log.corridors,
+            satellite=log.satellite, calibration=calibration))
+        _, before = _BASELINES.get((graph, snap.table, phys.corridors),
                                    (*scope, id(calibration)), baseline)
-    after = measure(after_graph, table, cc, log, mode=mode, collectors=collectors,
-                    workers=workers, destinations=dests, physical=phys,
-                    corridors=log.corridors, satellite=log.satellite, calibration=calibration)
+        after = after_later()
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after,
         datasets=(*snap.datasets, *phys.datasets), notes=phys.notes,
@@ -192,6 +200,7 @@ def measure(
 # ------------------------------------------------------------------ private helpers
 _BASELINES = IdentityCache(size=8)
 _TABLES = IdentityCache(size=4)
+_DESTINATIONS = IdentityCache(size=4)
 
 
 def _sources(log: AppliedLog, collectors: Sequence[int]) -> np.ndarray | None:

@@ -6,12 +6,16 @@ Starlette's threadpool; the event loop stays free for other requests either way.
 Concurrent requests for the same key wait for that one run instead of starting their own.
 Each waiter passes ``gone``, a check of whether its client has disconnected; when every
 waiter of a running key has gone, its computation is cancelled. Errors are not cached. At
-most ``size`` results are kept, least recently used first out.
+most ``size`` results and ``max_bytes`` of them (each measured once, by its pickled
+length: what a worker process sent) are kept, least recently used first out; a result
+larger than ``max_bytes`` is answered but not kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import pickle
+import sys
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
@@ -51,8 +55,11 @@ class _Flight:
 class ResultCache:
     """An LRU of computed results with one in-flight computation per key."""
 
-    def __init__(self, size: int = 64) -> None:
+    def __init__(self, size: int = 64, max_bytes: int = 256 * 2**20) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._sizes: dict[Hashable, int] = {}
         self._done: OrderedDict[Hashable, Any] = OrderedDict()
         self._running: dict[Hashable, _Flight] = {}
         self.computed = 0
@@ -100,9 +107,14 @@ class ResultCache:
             del self._running[key]
         self.computed += 1
         flight.future.set_result(value)
-        self._done[key] = value
-        while len(self._done) > self.size:
-            self._done.popitem(last=False)
+        nbytes = _size_of(value)
+        if nbytes <= self.max_bytes:
+            self._done[key] = value
+            self._sizes[key] = nbytes
+            self.bytes += nbytes
+        while len(self._done) > self.size or self.bytes > self.max_bytes:
+            old, _ = self._done.popitem(last=False)
+            self.bytes -= self._sizes.pop(old)
 
     @staticmethod
     async def _wait(flight: _Flight, gone: Gone | None) -> Any:
@@ -112,3 +124,12 @@ class ResultCache:
                 return flight.future.result()
             if gone is not None and await gone():
                 raise ClientGone()
+
+
+def _size_of(value: Any) -> int:
+    """Bytes of ``value`` as a worker process sends it (pickled); a value that does not
+    pickle counts its own object size."""
+    try:
+        return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return sys.getsizeof(value)
