@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from tests.metrics.test_lanes import random_cases
 
-from crossroads.metrics._fold_kernels import fold, uncovered
+from crossroads.metrics._fold_kernels import add_at, fold, uncovered
 from crossroads.metrics._folded import inbound_sums
 from crossroads.metrics.flows import flow_crossings
 from crossroads.routing import propagate
@@ -113,8 +113,10 @@ def test_folded_uncovered_equals_path_enumeration(seed: int) -> None:
             blocked = np.zeros(g.n, bool)
             blocked[rnd.sample(range(g.n), k=3)] = True
             kept, ptr, idx, lw, *_ = fold(r.length, r.nh_ptr, r.nh_idx, t.cc_id, -1, w)
-            transit, escaped = uncovered(kept, ptr, idx, w[kept] + lw, w[kept], g.n, blocked,
-                                         root, virtual)
+            local, escaped = uncovered(kept, ptr, idx, w[kept] + lw, w[kept], blocked, root,
+                                       virtual)
+            transit = np.zeros(g.n)
+            add_at(transit, kept, local, 1.0)
             want_t, want_e = avoiding(r, w, blocked, root, virtual)
             assert escaped == pytest.approx(want_e, rel=1e-12, abs=1e-9)
             np.testing.assert_allclose(transit, want_t, rtol=1e-12, atol=1e-9)

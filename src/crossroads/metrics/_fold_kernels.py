@@ -260,17 +260,17 @@ def _mark(c, acc, touched, nt):
 
 
 @njit(cache=True, nogil=True)
-def uncovered(order, ptr, idx, mass0, own, n, blocked, root, virtual):
-    """Path mass that avoids every ``blocked`` transit AS, per AS and in total, on a
-    DAG of :func:`fold` whose kept nodes start with ``mass0`` (their own weight ``own``
-    plus their leaves' credit; ``blocked`` and ``root`` in AS indices; ``n`` ASes). A
-    folded leaf carries no transit, and its own mass is never absorbed.
+def uncovered(order, ptr, idx, mass0, own, blocked, root, virtual):
+    """Path mass that avoids every ``blocked`` transit AS, per kept node and in total, on
+    a DAG of :func:`fold` whose kept nodes ``order`` (AS indices) start with ``mass0``
+    (their own weight ``own`` plus their leaves' credit; ``blocked`` and ``root`` in AS
+    indices). A folded leaf carries no transit, and its own mass is never absorbed.
 
-    Returns ``(transit, escaped)``: ``transit[v]`` (per AS index) is the mass of the
-    paths through ``v`` (``v`` strictly inside) that cross no blocked AS anywhere -- the
-    mass arriving at ``v`` unabsorbed times ``cont[v]``, the probability that the rest of
-    the path avoids the blocked ASes (an origin-side pass) -- and ``escaped`` the mass of
-    the paths that avoid them all.
+    Returns ``(transit, escaped)``: ``transit[i]`` is the mass of the paths through kept
+    node ``i`` (strictly inside) that cross no blocked AS anywhere -- the mass arriving
+    at it unabsorbed times ``cont[i]``, the probability that the rest of the path avoids
+    the blocked ASes (an origin-side pass) -- and ``escaped`` the mass of the paths that
+    avoid them all (:func:`add_at` sums ``transit`` per AS index).
     """
     m = order.shape[0]
     stop = np.zeros(m, np.bool_)  # a blocked AS that absorbs paths (never a real root)
@@ -289,7 +289,7 @@ def uncovered(order, ptr, idx, mass0, own, n, blocked, root, virtual):
             if not stop[u]:
                 s += cont[u]
         cont[i] = s / (b - a)
-    transit = np.zeros(n, np.float64)
+    transit = np.zeros(m, np.float64)
     escaped = 0.0
     for i in range(m - 1, -1, -1):
         x = mass[i]
@@ -301,7 +301,7 @@ def uncovered(order, ptr, idx, mass0, own, n, blocked, root, virtual):
             if blocked[v] and inside > 0.0:
                 x -= inside  # paths reaching v from elsewhere are covered
                 inside = 0.0
-            transit[v] = inside * cont[i]
+            transit[i] = inside * cont[i]
         a, b = ptr[i], ptr[i + 1]
         if a == b:  # the origin, or a virtual root whose own mass is not transit
             escaped += x
@@ -310,3 +310,10 @@ def uncovered(order, ptr, idx, mass0, own, n, blocked, root, virtual):
         for k in range(a, b):
             mass[idx[k]] += share
     return transit, escaped
+
+
+@njit(cache=True, nogil=True)
+def add_at(out, at, values, weight):
+    """``out[at[i]] += weight * values[i]`` (a kept node's sums into per-AS sums)."""
+    for i in range(at.shape[0]):
+        out[at[i]] += weight * values[i]

@@ -101,3 +101,30 @@ def add_link_mass(out, weight, nh_ptr, nh_link, mass):
             e = nh_link[k]
             if e >= 0:
                 out[e] += share
+
+
+@njit(cache=True, nogil=True)
+def _put_lid(ptr, idx, lid, v, u, link):
+    k = position(ptr, idx, v, u)
+    if k < ptr[v + 1] and idx[k] == u:
+        lid[k] = link
+
+
+@njit(cache=True, nogil=True)
+def csr_links(ia, ib, rel, prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx):
+    """Per entry of the provider, customer and peer CSRs, the number of its link: link
+    ``l`` joins AS indices ``ia[l]`` and ``ib[l]``, provider first when ``rel[l] == -1``
+    (CAIDA's convention), peers otherwise; an entry without a link keeps -1 (a link not in
+    the CSRs, e.g. of an edited graph, is skipped)."""
+    prov_lid = np.full(prov_idx.shape[0], -1, np.int64)
+    cust_lid = np.full(cust_idx.shape[0], -1, np.int64)
+    peer_lid = np.full(peer_idx.shape[0], -1, np.int64)
+    for link in range(ia.shape[0]):
+        a, b = ia[link], ib[link]
+        if rel[link] == -1:
+            _put_lid(prov_ptr, prov_idx, prov_lid, b, a, link)
+            _put_lid(cust_ptr, cust_idx, cust_lid, a, b, link)
+        else:
+            _put_lid(peer_ptr, peer_idx, peer_lid, a, b, link)
+            _put_lid(peer_ptr, peer_idx, peer_lid, b, a, link)
+    return prov_lid, cust_lid, peer_lid

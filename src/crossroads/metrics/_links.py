@@ -35,17 +35,13 @@ def link_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def link_ids(graph: ASGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The number (position in ``graph.links``) of the link of every entry of the
-    provider, customer and peer CSRs."""
+    provider, customer and peer CSRs (-1 for an entry without one): each link finds its
+    entries by a search in its ends' rows (:func:`crossroads.metrics._kernels.
+    csr_links`)."""
     lk = graph.links
-    keys = link_key(lk.as1, lk.as2)
-    order = np.argsort(keys)
-    out = []
-    for ptr, idx in ((graph.prov_ptr, graph.prov_idx), (graph.cust_ptr, graph.cust_idx),
-                     (graph.peer_ptr, graph.peer_idx)):
-        rows = np.repeat(np.arange(graph.n), np.diff(ptr))
-        key = link_key(graph.asns[rows], graph.asns[idx])
-        out.append(order[np.searchsorted(keys[order], key)].astype(np.int64))
-    return out[0], out[1], out[2]
+    ia = np.searchsorted(graph.asns, lk.as1)
+    ib = np.searchsorted(graph.asns, lk.as2)
+    return _k.csr_links(ia, ib, np.asarray(lk.rel), *graph.adjacency)
 
 
 @dataclass(frozen=True)

@@ -70,8 +70,8 @@ def carrying_set(
     blocked = np.zeros(graph.n, bool)
 
     def push(job: FoldedDag) -> tuple[np.ndarray, float]:
-        return _fold.uncovered(job.kept, job.ptr, job.idx, job.mass0, job.own, graph.n,
-                               blocked, job.root, job.virtual)
+        return _fold.uncovered(job.kept, job.ptr, job.idx, job.mass0, job.own, blocked,
+                               job.root, job.virtual)
 
     chosen: list[tuple[int, float, float]] = []
     total = None
@@ -80,7 +80,7 @@ def carrying_set(
             transit = np.zeros(graph.n)
             escaped = 0.0
             for job, (t, e) in zip(jobs, pool.map(push, jobs), strict=True):
-                transit += job.weight * t
+                _fold.add_at(transit, job.kept, t, job.weight)
                 escaped += job.weight * e
             if total is None:
                 total = escaped
