@@ -102,8 +102,14 @@ def test_calibrated_chokepoints_and_robustness_reroute_each_edited_graph() -> No
     cal = _calibration()
     g = cal.graph
     t = hand.table(g)
-    res = inbound(g, t, "AA", mode="calibrated", calibration=cal)
+    folded: list = []
+    res = inbound(g, t, "AA", mode="calibrated", calibration=cal, folded=folded)
     got = chokepoints(g, t, "AA", res, mode="calibrated", calibration=cal)
+    # the inbound pass's folded DAGs (one per observed variant) give the same carrying set
+    reused = chokepoints(g, t, "AA", res, mode="calibrated", calibration=cal, folded=folded)
+    assert reused.carrying.asn.tolist() == got.carrying.asn.tolist()
+    assert reused.carrying.added_share.tolist() == pytest.approx(
+        got.carrying.added_share.tolist(), rel=1e-12)
     plain = chokepoints(g, t, "AA", inbound(g, t, "AA"))
     for part in ("ases", "countries", "links"):
         a, b = getattr(got, part), getattr(plain, part)

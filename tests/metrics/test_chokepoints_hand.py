@@ -40,6 +40,26 @@ def test_carrying_set_is_greedy_by_hand() -> None:
     assert c.cumulative_share.tolist() == pytest.approx([21 / 32, 1.0])
 
 
+def test_carrying_set_from_the_inbound_pass_equals_routing_again() -> None:
+    """A dependency report hands the inbound pass's folded DAGs to the carrying set. With
+    vantage points kept apart the inbound groups differ from the carrying set's own (a
+    single-homed stub is routed on its own, not read off its provider); the set and its
+    shares do not."""
+    g, t = hand.graph(), hand.table()
+    folded: list = []
+    stub = [int(a) for a in g.asns if len(g.providers_of(int(a))) == 1
+            and not len(g.customers_of(int(a))) and not len(g.peers_of(int(a)))]
+    res = inbound(g, t, "AA", vantage_points=stub, folded=folded)
+    assert res.n_vantage_points == len(stub) > 0
+    assert len(folded) == res.propagations
+    want = carrying_set(g, t, "AA")
+    got = carrying_set(g, t, "AA", folded=folded)
+    assert got.asn.tolist() == want.asn.tolist() == [20, 3]
+    assert got.added_share.tolist() == pytest.approx(want.added_share.tolist(), rel=1e-12)
+    c = chokepoints(g, t, "AA", res, k=2, folded=folded)
+    assert c.carrying.asn.tolist() == [20, 3]
+
+
 def test_chokepoint_tables_by_hand() -> None:
     # candidates = top-2 foreign ASes by transit (20, 30). Without AS 20 nobody is cut off
     # (AS 1 keeps 3, AS 40 and 50 go via 30). Without AS 30 the sources 60 and 80 (their
