@@ -59,8 +59,9 @@ class LinkPart:
     def add_to(self, out: np.ndarray, weight: float) -> None:
         """``out[link] += weight * mass crossing it``."""
         _k.add_link_mass(out, weight, self.nh_ptr, self.nh_link, self.mass)
-        for e, m in zip(self.stub_links, self.stub_mass, strict=True):
-            out[e] += weight * m
+        for e, m in zip(self.stub_links.tolist(), self.stub_mass.tolist(), strict=True):
+            if e >= 0:
+                out[e] += weight * m
 
 
 def link_part(
