@@ -154,6 +154,29 @@ def test_learned_preference_breaks_simulated_ties() -> None:
     assert t[1] == (C, 2, [3], False) and not r.observed.any()
 
 
+def test_an_observed_neighbour_wins_a_simulated_tie_in_each_phase() -> None:
+    """Own graph: 2 > 4, 3 > 4 (origin 4); 1 > 2, 1 > 3 (AS 1 ties over 2 and 3 for a
+    customer route of 2 hops); 7 -- 2, 7 -- 3 (a peer route of 2 hops, tied); 2 > 8,
+    3 > 8 (AS 8 ties for a provider route of 2 hops). VP 3 sees ``3 4``: AS 3's route is
+    observed, AS 2's only simulated. Towards origin 8 the RIB shows AS 1 and AS 7 stepping
+    to 2 (``1 2 8``, ``7 2 8``), so learned preference and the lowest ASN both say 2; the
+    observed neighbour comes first, and all three take 3 -- in the up, across and down
+    phases alike. Without ``3 4`` they take 2."""
+    g = ASGraph.from_links([2, 3, 1, 1, 7, 7, 2, 3], [4, 4, 2, 3, 2, 3, 8, 8],
+                           [-1, -1, -1, -1, 0, 0, -1, -1])
+    pref_only = (1, "10.8.0.0/16", "1 2 8"), (7, "10.8.0.0/16", "7 2 8")
+    expected = {3: {1: (C, 2, [3], False), 7: (P, 2, [3], False), 8: (V, 2, [3], False),
+                    2: (C, 1, [4], False), 3: (C, 1, [4], True)},
+                2: {1: (C, 2, [2], False), 7: (P, 2, [2], False), 8: (V, 2, [2], False),
+                    2: (C, 1, [4], False), 3: (C, 1, [4], False)}}
+    for rib, want in ((_rib((3, "10.4.0.0/16", "3 4"), *pref_only), expected[3]),
+                      (_rib(*pref_only), expected[2])):
+        cal = calibrate(g, rib)
+        r = propagate(cal.graph, cal.graph.index_of(4), mode="calibrated", calibration=cal)
+        t = _table(cal.graph, r)
+        assert {a: t[a] for a in want} == want
+
+
 def test_links_seen_in_the_rib_are_added() -> None:
     """VP 9 sees ``9 3 4`` but the graph has no 9-3 link: it is added (Gao's inference
     from this one path: 3 provides 9), and 9's observed route is fixed on it."""

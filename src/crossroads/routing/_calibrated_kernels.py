@@ -22,7 +22,8 @@ dropping next hops towards ASes seen no closer to the origin (:func:`_resolve`);
 three Gao-Rexford phases of :func:`crossroads.routing._kernels.gao_rexford` run with the
 fixed ASes as extra seeds whose routes never change and are exported by the usual rules
 (class of the most-seen next hop); (5) a simulated AS takes, among its equally best next
-hops, the one it was seen using most, then the lowest index.
+hops, one whose own route is observed (fixed), then the one it was seen using most, then
+the lowest index.
 """
 
 from __future__ import annotations
@@ -246,11 +247,11 @@ def calibrated_routes(
 @njit(cache=True, nogil=True)
 def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
     """The three Gao-Rexford phases around the fixed routes; a simulated AS's next hop is
-    its equally best neighbour seen most often (then the lowest index), kept up to date
-    as offers arrive. ``prefs`` = ``(up, down, across)``, aligned with the provider,
-    customer and peer CSRs: entry ``k`` of AS ``u``'s row holds how often that neighbour
-    was seen choosing ``u`` -- the count an offer from ``u`` carries, so a tie costs one
-    array read."""
+    its equally best neighbour with an observed route, then seen most often, then of the
+    lowest index (:func:`_better`), kept up to date as offers arrive. ``prefs`` =
+    ``(up, down, across)``, aligned with the provider, customer and peer CSRs: entry
+    ``k`` of AS ``u``'s row holds how often that neighbour was seen choosing ``u`` -- the
+    count an offer from ``u`` carries, so a tie costs one array read."""
     prov_ptr, prov_idx, cust_ptr, cust_idx, peer_ptr, peer_idx = adj
     up_pref, down_pref, across_pref = prefs
     n = rel.shape[0]
@@ -288,7 +289,7 @@ def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
                 routed[tail] = w
                 tail += 1
             elif not (rel[w] == PEER and (lu < length[w] or (lu == length[w] and _better(
-                    across_pref[k], u, npref[w], nh[w])))):
+                    across_pref[k], u, npref[w], nh[w], fixed)))):
                 continue
             length[w] = lu
             nh[w] = u
@@ -300,9 +301,12 @@ def _simulate(adj, prefs, rel, length, nh, fixed, origins, fixed_list):
 
 
 @njit(cache=True, nogil=True)
-def _better(p_new, u, p_cur, cur):
-    """Whether an offer from ``u`` seen ``p_new`` times beats the current next hop
-    ``cur`` seen ``p_cur`` times: more often, or as often and a lower index."""
+def _better(p_new, u, p_cur, cur, fixed):
+    """Whether an equally good offer from ``u`` (seen chosen ``p_new`` times) beats the
+    current next hop ``cur`` (``p_cur`` times): ``u``'s own route is observed and
+    ``cur``'s is not; else, both alike, seen more often, or as often and a lower index."""
+    if fixed[u] != fixed[cur]:
+        return fixed[u]
     return p_new > p_cur or (p_new == p_cur and u < cur)
 
 
@@ -334,7 +338,7 @@ def _spread(ptr, idx, pref, seeds, out, tail, rel, length, nh, npref, fixed, cls
                 npref[x] = pref[k]
                 out[tail] = x
                 tail += 1
-            elif rel[x] == cls and length[x] == lu and _better(pref[k], u, npref[x], nh[x]):
+            elif rel[x] == cls and length[x] == lu and _better(pref[k], u, npref[x], nh[x], fixed):
                 nh[x] = u
                 npref[x] = pref[k]
     return tail

@@ -13,7 +13,8 @@ towards origin ``v_k``. A :class:`Calibration` built once from RIB paths
    an AS seen with several next hops keeps all of them, weighted by how often each was
    seen (at most :data:`MAX_WEIGHT` parts: the multiplicity in ``Routes.nh_idx``);
 2. **simulate** every other AS by Gao-Rexford (customer > peer > provider, then shortest),
-   ties going to the neighbour it was seen choosing most often in any path (learned
+   ties going to a neighbour whose own route is observed (an offer known to exist with
+   that length), then to the one it was seen choosing most often in any path (learned
    preference), then to the lowest ASN;
 3. **add** the links seen in the RIBs but missing from the graph, labelled by Gao's
    inference as the fidelity option ``added-links`` does (:attr:`Calibration.graph`); a
