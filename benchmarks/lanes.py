@@ -192,12 +192,11 @@ def main(argv: list[str]) -> int:
                 say(f"fresh_{name}_today_peak_mib", ref_mem)
                 say(f"fresh_{name}_cold_ratio", ref / cold)
                 say(f"fresh_{name}_cached_ratio", ref / warm)
-        if args.reference_bin:
+        if args.reference_bin and "kz_as_sweep_lanes_s" in out:  # not with --skip sweep
             ref, _, _ = _cli(args.reference_bin, ["sweep", "KZ", "--single-as-failures",
                                                   "--json"], ref_env)
             say("kz_as_sweep_today_s", ref)
-            if "kz_as_sweep_lanes_s" in out:
-                say("kz_as_sweep_ratio", ref / float(out["kz_as_sweep_lanes_s"]))  # type: ignore[arg-type]
+            say("kz_as_sweep_ratio", ref / float(out["kz_as_sweep_lanes_s"]))  # type: ignore[arg-type]
 
     out["load_average_end"] = list(os.getloadavg())
     out["peak_rss_mib"] = _peak_mib()
