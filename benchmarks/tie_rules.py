@@ -38,7 +38,7 @@ import numpy as np
 
 from crossroads.metrics.robustness import discount_implausible
 from crossroads.metrics.targets import customer_cone_sizes
-from crossroads.routing import ASGraph, propagate
+from crossroads.routing import propagate
 from crossroads.routing._fidelity_data import Observed, observed_routes
 from crossroads.routing._relfix import indices
 from crossroads.routing.arrays import CUSTOMER, ORIGIN, PEER, PROVIDER, unique
@@ -66,8 +66,7 @@ RULES: dict[str, Rule] = {
 }
 
 
-def _ties(graph: ASGraph, cal: Calibration, obs: Observed, rows: np.ndarray,
-          hits: dict[str, int]) -> int:
+def _ties(cal: Calibration, obs: Observed, rows: np.ndarray, hits: dict[str, int]) -> int:
     """Score every rule on the ties among ``rows`` (one held-out VP AS); returns their
     number. Indices ascend with ASNs, so the lowest index is the lowest ASN."""
     g = cal.graph
@@ -136,7 +135,7 @@ def main(argv: list[str]) -> int:
     for vp in unique(obs.vp_asn):
         cal = calibrate(graph, obs, rows=np.flatnonzero(obs.vp_asn != vp))
         hits = dict.fromkeys(RULES, 0)
-        n = _ties(graph, cal, obs, np.flatnonzero((obs.vp_asn == vp) & scored), hits)
+        n = _ties(cal, obs, np.flatnonzero((obs.vp_asn == vp) & scored), hits)
         columns.append((n, hits))
     for name in RULES:
         print(f"| {name} | " + " | ".join(
