@@ -40,8 +40,9 @@ from crossroads.metrics.robustness import discount_implausible
 from crossroads.metrics.targets import customer_cone_sizes
 from crossroads.routing import propagate
 from crossroads.routing._fidelity_data import Observed, observed_routes
+from crossroads.routing._fidelity_kernels import _best_row, _is_best
 from crossroads.routing._relfix import indices
-from crossroads.routing.arrays import CUSTOMER, ORIGIN, PEER, PROVIDER, unique
+from crossroads.routing.arrays import CUSTOMER, PEER, PROVIDER, position, unique
 from crossroads.routing.calibration import Calibration, calibrate
 from crossroads.routing.load import graph_from_file
 from crossroads.sources.bgpdump_text import read_bgpdump
@@ -72,6 +73,8 @@ def _ties(cal: Calibration, obs: Observed, rows: np.ndarray, hits: dict[str, int
     g = cal.graph
     pp, pi, cp, ci, ep, ei = g.adjacency
     up, down, across = cal.bind(g).prefs
+    # v's class -> (the CSR an offer to v travels over, its learned counts)
+    offered_over = {CUSTOMER: (pp, pi, up), PEER: (ep, ei, across), PROVIDER: (cp, ci, down)}
     cones = customer_cone_sizes(g)
     degree = np.diff(pp) + np.diff(cp) + np.diff(ep)
     var = cal.variant_of_prefix(obs.prefix[rows], obs.origin[rows])
@@ -87,21 +90,14 @@ def _ties(cal: Calibration, obs: Observed, rows: np.ndarray, hits: dict[str, int
         for row in rows[sel]:
             path = indices(g, obs.flat[obs.ptr[row]:obs.ptr[row + 1]])
             v = int(path[0])
-            if v < 0 or path.size < 2 or r.length[v] < 0 or fixed[v]:
+            if v < 0 or path.size < 2 or r.length[v] <= 0 or fixed[v]:
                 continue
-            cands, prefs = [], []
-            # offers v can take: (row of the offering AS w, the count array, v's class)
-            for ptr, idx, pref_of_w, cls, w_ptr, w_idx in (
-                    (cp, ci, up, CUSTOMER, pp, pi), (ep, ei, across, PEER, ep, ei),
-                    (pp, pi, down, PROVIDER, cp, ci)):
-                for w in idx[ptr[v]:ptr[v + 1]]:
-                    if r.length[w] < 0 or r.length[w] + 1 != r.length[v] or cls != r.rel[v]:
-                        continue
-                    if cls != PROVIDER and r.rel[w] not in (ORIGIN, CUSTOMER):
-                        continue  # only origin and customer routes go up or across
-                    pos = w_ptr[w] + np.flatnonzero(w_idx[w_ptr[w]:w_ptr[w + 1]] == v)[0]
-                    cands.append(w)
-                    prefs.append(pref_of_w[pos])
+            # v's equally best next hops, as the fidelity scorer defines them; the count
+            # of v choosing w sits in w's row of the CSR the offer travels over
+            best, lo, hi = _best_row(*g.adjacency, r.rel, v)
+            cands = [int(w) for w in best[lo:hi] if _is_best(r.rel, r.length, v, w)]
+            w_ptr, w_idx, pref_of_w = offered_over[int(r.rel[v])]
+            prefs = [pref_of_w[position(w_ptr, w_idx, w, v)] for w in cands]
             w = np.asarray(cands, np.int64)
             if w.size < 2 or path[1] not in w:
                 continue

@@ -38,10 +38,7 @@ def link_ids(graph: ASGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     provider, customer and peer CSRs (-1 for an entry without one): each link finds its
     entries by a search in its ends' rows (:func:`crossroads.metrics._kernels.
     csr_links`)."""
-    lk = graph.links
-    ia = np.searchsorted(graph.asns, lk.as1)
-    ib = np.searchsorted(graph.asns, lk.as2)
-    return _k.csr_links(ia, ib, np.asarray(lk.rel), *graph.adjacency)
+    return _k.csr_links(*graph.link_ends, np.asarray(graph.links.rel), *graph.adjacency)
 
 
 @dataclass(frozen=True)
@@ -59,9 +56,8 @@ class LinkPart:
     def add_to(self, out: np.ndarray, weight: float) -> None:
         """``out[link] += weight * mass crossing it``."""
         _k.add_link_mass(out, weight, self.nh_ptr, self.nh_link, self.mass)
-        for e, m in zip(self.stub_links.tolist(), self.stub_mass.tolist(), strict=True):
-            if e >= 0:
-                out[e] += weight * m
+        ok = self.stub_links >= 0
+        np.add.at(out, self.stub_links[ok], weight * self.stub_mass[ok])
 
 
 def link_part(

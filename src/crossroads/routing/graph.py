@@ -201,8 +201,8 @@ class ASGraph:
 
     # ---------------------------------------------------------------- what-if edits
     @cached_property
-    def _link_ends(self) -> tuple[np.ndarray, np.ndarray]:
-        """Indices of both ends of every link of :attr:`links` (computed once)."""
+    def link_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """AS indices of both ends of every link of :attr:`links` (computed once)."""
         return (np.searchsorted(self.asns, self.links.as1),
                 np.searchsorted(self.asns, self.links.as2))
 
@@ -214,7 +214,7 @@ class ASGraph:
         """
         gone = np.zeros(self.n, bool)
         gone[self.indices_of(asns)] = True
-        ia, ib = self._link_ends
+        ia, ib = self.link_ends
         keep = ~(gone[ia] | gone[ib])
 
         def drop(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

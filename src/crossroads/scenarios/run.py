@@ -125,13 +125,12 @@ def _simulate(
     dests = _DESTINATIONS.get((graph, table), (cc,),
                               lambda: default_destinations(graph, table, cc))
 
-    def measured() -> tuple[list[int], Side]:
-        side = measure(graph, table, cc, log, mode=mode, collectors=collectors,
+    def measured() -> Side:
+        return measure(graph, table, cc, log, mode=mode, collectors=collectors,
                        workers=workers, destinations=dests, physical=phys,
                        calibration=calibration)
-        return dests, side
 
-    def baseline() -> tuple[list[int], Side]:
+    def baseline() -> Side:
         if store is None:
             return measured()
         # another process may have measured this country and scope already
@@ -142,8 +141,8 @@ def _simulate(
             after_graph, table, cc, log, mode=mode, collectors=collectors, workers=workers,
             destinations=dests, physical=phys, corridors=log.corridors,
             satellite=log.satellite, calibration=calibration))
-        _, before = _BASELINES.get((graph, snap.table, phys.corridors),
-                                   (*scope, id(calibration)), baseline)
+        before = _BASELINES.get((graph, snap.table, phys.corridors),
+                                (*scope, id(calibration)), baseline)
         after = after_later()
     return ScenarioResult(
         scenario=scenario, mode=mode, log=log, before=before, after=after,
